@@ -1,0 +1,1 @@
+"""Retrieval-augmented Q&A over Chinese local-government notices, with citations."""

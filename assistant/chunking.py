@@ -1,0 +1,95 @@
+"""From a file's text to notices and chunks: clean → split notices → clause tree → chunks."""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from .clauses import parse_clauses
+from .cleaning import clean_text, drop_noise, join_broken_lines, split_lines
+from .models import Chunk, Clause, Notice
+from .notices import read_metadata, split_notices
+
+_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$", re.S)
+
+
+def parse_document(text: str, file: str) -> list[tuple[Notice, list[Clause]]]:
+    """Notices of one file, each with its clauses."""
+    lines = drop_noise(split_lines(text))
+    paragraphs = join_broken_lines(lines)
+    parsed = []
+    for number, (start, end) in enumerate(split_notices(paragraphs), start=1):
+        part = paragraphs[start:end]
+        notice = read_metadata(part, file)
+        notice.id = f"{PurePosixPath(file).stem}#{number}"
+        parsed.append((notice, parse_clauses(part, notice.title)))
+    return parsed
+
+
+def split_sentences(raw: str) -> list[str]:
+    """Sentences of the original text, each keeping its closing punctuation."""
+    return [s for s in _SENTENCE.findall(raw) if s.strip()]
+
+
+def windows(raw: str, max_chars: int, overlap: int) -> list[str]:
+    """Pieces of at most about max_chars (cleaned length), cut at sentence ends, sharing `overlap` sentences."""
+    sentences = split_sentences(raw)
+    if len(clean_text(raw)) <= max_chars or len(sentences) <= 1:
+        return [raw]
+    pieces: list[str] = []
+    start = 0
+    while start < len(sentences):
+        end, size = start, 0
+        while end < len(sentences) and (end == start or size + len(clean_text(sentences[end])) <= max_chars):
+            size += len(clean_text(sentences[end]))
+            end += 1
+        pieces.append("".join(sentences[start:end]).strip("\n"))
+        if end >= len(sentences):
+            break
+        start = max(end - overlap, start + 1)
+    return pieces
+
+
+def index_text(notice: Notice, path: list[str], text: str) -> str:
+    """What is embedded and BM25-indexed: the notice title, place and clause path give context to the text."""
+    context = notice.title
+    if notice.jurisdiction and notice.jurisdiction not in context:
+        context = f"{notice.jurisdiction} {context}"
+    if path:
+        context += " " + " ".join(path)
+    return f"{context}\n{text}"
+
+
+def chunk_notice(notice: Notice, clauses: list[Clause], max_chars: int = 360, overlap: int = 1) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for clause in clauses:
+        pieces = [clause.raw] if clause.kind == "table_row" else windows(clause.raw, max_chars, overlap)
+        for piece in pieces:
+            text = clean_text(piece)
+            if not text:
+                continue
+            chunks.append(Chunk(
+                id=f"{notice.id}.{len(chunks) + 1}",
+                notice_id=notice.id,
+                notice_title=notice.title,
+                clause_path=clause.path,
+                text=piece,
+                index_text=index_text(notice, clause.path, text),
+                file=notice.file,
+                line_start=clause.line_start,
+                line_end=clause.line_end,
+                kind=clause.kind,
+                jurisdiction=notice.jurisdiction,
+                year=notice.year,
+                lead_departments=clause.lead_departments,
+                support_departments=clause.support_departments,
+            ))
+    return chunks
+
+
+def chunk_document(text: str, file: str, max_chars: int = 360, overlap: int = 1) -> tuple[list[Notice], list[Chunk]]:
+    notices, chunks = [], []
+    for notice, clauses in parse_document(text, file):
+        notice_chunks = chunk_notice(notice, clauses, max_chars, overlap)
+        notices.append(notice)
+        chunks += notice_chunks
+    return notices, chunks

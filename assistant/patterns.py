@@ -1,0 +1,70 @@
+"""Regular expressions for the shapes of Chinese government documents (shared by the parsers)."""
+from __future__ import annotations
+
+import re
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+CJK = "\u4e00-\u9fff"
+
+DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# 文号: 张政字〔2023〕68号, 淄政办字[2023]33 号, 川政办字〔2023〕22号
+DOC_NUMBER = re.compile(
+    rf"([{CJK}]{{1,12}}[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(\d{{1,4}})\s*号)"
+)
+# The bracket pair of a 文号, normalised for search to 〔〕.
+DOC_NUMBER_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕",
+                                     "(": "〔", ")": "〕", "（": "〔", "）": "〕"})
+
+# Heading markers, from the outermost kind to the innermost. A document may skip kinds.
+MARKERS: list[tuple[str, re.Pattern]] = [
+    ("part", re.compile(rf"^第[{CN_NUM}\d]+[编部](?:分)?\s*")),
+    ("chapter", re.compile(rf"^第[{CN_NUM}\d]+章\s*")),
+    ("section", re.compile(rf"^第[{CN_NUM}\d]+节\s*")),
+    ("article", re.compile(rf"^第[{CN_NUM}\d]+条\s*")),
+    ("cn_num", re.compile(rf"^[{CN_NUM}]{{1,3}}\s*[、．.]\s*")),
+    ("cn_paren", re.compile(rf"^[（(]\s*[{CN_NUM}]{{1,3}}\s*[）)]\s*[、．.]?\s*")),
+    ("arabic", re.compile(r"^\d{1,3}\s*[\.．、](?![\d%％])\s*")),
+    ("arabic_paren", re.compile(r"^[（(]\s*\d{1,3}\s*[）)]\s*")),
+    ("circled", re.compile(r"^[①-⑳]\s*")),
+]
+MARKER_RANK = {name: rank for rank, (name, _) in enumerate(MARKERS, start=1)}
+
+ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[：:]?")
+ADDRESSEE = re.compile(rf"^各[{CJK}、，,（）()\s]{{2,120}}[：:]$")
+# Words a document title ends with; the last matching word is the document type.
+DOC_TYPES = (
+    "通报表", "分解表", "任务表", "一览表", "通知", "决定", "方案", "办法", "意见", "报告", "通报",
+    "规定", "细则", "规划", "公告", "通告", "批复", "函", "纪要", "职责", "名单", "任务", "要点",
+    "计划", "清单", "条例", "规则", "指南", "命令", "议案", "请示", "公报",
+)
+TITLE_END = re.compile(r"(?:" + "|".join(DOC_TYPES) + r")(?:[（(](?:试行|暂行|修订|征求意见稿)[）)])?$")
+SENTENCE_END = "。！？；;!?"
+CLAUSE_END = SENTENCE_END + "：:"
+CLOSERS = "”’」』》）)]】"
+PUBLIC_NOTE = re.compile(r"此件公开发布")
+
+
+def marker_of(text: str) -> tuple[str, str] | None:
+    """Return (kind, marker text) when the text starts with a heading marker."""
+    for name, pattern in MARKERS:
+        m = pattern.match(text)
+        if m:
+            return name, m.group(0).strip()
+    return None
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends a sentence or clause (allowing closing quotes/brackets after the stop)."""
+    t = text.rstrip()
+    while t and t[-1] in CLOSERS:
+        if t[-1] in "）)" and not t.rstrip("）)").endswith(tuple(SENTENCE_END)):
+            return True  # a closing bracket ends a task line: （区科技局负责）
+        t = t[:-1]
+    return bool(t) and t[-1] in CLAUSE_END
+
+
+def normalize_doc_number(doc_number: str) -> str:
+    m = DOC_NUMBER.search(doc_number.replace(" ", ""))
+    if not m:
+        return doc_number
+    return m.group(1).translate(DOC_NUMBER_BRACKETS)

@@ -1,0 +1,70 @@
+from assistant.chunking import chunk_document, windows
+from assistant.departments import parse_responsibility, parse_unit_cell
+from assistant.patterns import marker_of, normalize_doc_number
+from assistant.places import infer_jurisdiction
+from assistant.tables import parse_table
+from assistant.cleaning import split_lines
+
+
+def test_doc_number_brackets_are_normalised_for_search():
+    assert normalize_doc_number("淄政办字[2023]33 号") == "淄政办字〔2023〕33号"
+    assert normalize_doc_number("张政字〔2023〕68号") == "张政字〔2023〕68号"
+    assert normalize_doc_number("鲁政办发（2023）8号") == "鲁政办发〔2023〕8号"
+
+
+def test_heading_markers_by_kind():
+    assert marker_of("一、加快推进国家创新型城市建设")[0] == "cn_num"
+    assert marker_of("（三）持续强化政务公开队伍建设")[0] == "cn_paren"
+    assert marker_of("(二)继续深化")[0] == "cn_paren"
+    assert marker_of("22.大力发展绿色智慧交通")[0] == "arabic"
+    assert marker_of("（1）细化任务")[0] == "arabic_paren"
+    assert marker_of("第二十六条 建设单位")[0] == "article"
+    assert marker_of("第一章 总则")[0] == "chapter"
+    assert marker_of("2.9件专利") is None or marker_of("2.9件专利")[0] != "arabic"
+
+
+def test_departments_from_closing_parenthesis():
+    lead, support = parse_responsibility(
+        "新增各类充电桩1775个。（区发展改革局、张店交警大队按照分工牵头，区综合行政执法局、区工业和信息化局等部门配合）")
+    assert lead == ["区发展改革局", "张店交警大队"]
+    assert support == ["区综合行政执法局", "区工业和信息化局"]
+    assert parse_responsibility("(责任单位:市交通运输局、市发展改革委)") == (["市交通运输局", "市发展改革委"], [])
+    assert parse_responsibility("（区科技局负责）") == (["区科技局"], [])
+    assert parse_responsibility("没有括号的句子。") == ([], [])
+    assert parse_unit_cell("区行政审批 服务局 (牵头) 区市场监管局") == (["区行政审批服务局"], ["区市场监管局"])
+
+
+def test_table_rows_are_labelled_and_page_breaks_repaired():
+    text = ("序号\t任务\t责任单位\t时限\n1\t新建口袋公园12处\t县住建局\t6月底\n"
+            "序号\t任务\t责任单位\t时限\n\t\t县财政局\t\n2\t道路绿化8条\t县执法局\t年底\n2\t（续）\t\t\n")
+    headers, rows = parse_table(split_lines(text))
+    assert headers == ["序号", "任务", "责任单位", "时限"]
+    assert [r.number for r in rows] == ["1", "2"]
+    assert rows[0].values["责任单位"] == "县住建局 县财政局"
+    assert rows[0].labelled_text("序号") == "序号 1｜任务：新建口袋公园12处｜责任单位：县住建局 县财政局｜时限：6月底"
+    assert rows[1].values["任务"] == "道路绿化8条 （续）"
+
+
+def test_jurisdiction_from_issuer_title_or_content():
+    assert infer_jurisdiction("淄博市张店区人民政府", "", "") == "张店区"
+    assert infer_jurisdiction("淄博市人民政府办公室", "", "高青县人民政府") == "淄博市"
+    assert infer_jurisdiction("", "2023年重点工作通报表", "临淄经济开发区 临淄大道 临淄区第九届") == "临淄区"
+    assert infer_jurisdiction("某某县人民政府", "", "") == "某某县"
+
+
+def test_long_clause_splits_at_sentence_ends_with_overlap():
+    raw = "第一句很长的话。" * 10 + "最后一句。"
+    pieces = windows(raw, max_chars=30, overlap=1)
+    assert len(pieces) > 1
+    assert all(p.endswith("。") for p in pieces)
+    assert pieces[0].split("。")[-2] == pieces[1].split("。")[0]  # one sentence shared
+
+
+def test_lost_heading_number_still_becomes_a_heading():
+    text = ("某区人民政府关于印发某区重点任务的通知\n某政发〔2024〕1号\n"
+            "九、繁荣发展文化\n47.推进工业遗产保护利用。适时组织开展工业遗产普查认定。（区发展改革局牵头）\n"
+            "扎实推进共同富裕\n48.促进居民就业和增收。年内新增城镇就业1万人。（区人力资源社会保障局负责）\n")
+    notices, chunks = chunk_document(text, "x.txt")
+    paths = {c.clause_path_text for c in chunks}
+    assert "扎实推进共同富裕 › 48. 促进居民就业和增收" in paths
+    assert "九、繁荣发展文化 › 47. 推进工业遗产保护利用" in paths
