@@ -1,0 +1,133 @@
+"""Command line: python -m assistant {notices,chunks,search} [--json] [--index DIR]."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from .config import add_common_args, settings_from_args
+from .errors import AssistantError, QueryError
+
+MAX_QUERY_CHARS = 2000
+
+
+def notice_record(notice, n_chunks: int) -> dict:
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "doc_number": notice.doc_number,
+        "doc_number_normalized": notice.doc_number_norm,
+        "issuer": notice.issuer,
+        "date": notice.date,
+        "jurisdiction": notice.jurisdiction,
+        "doc_type": notice.doc_type,
+        "public": notice.public,
+        "file": notice.file,
+        "line_start": notice.line_start,
+        "line_end": notice.line_end,
+        "n_chunks": n_chunks,
+    }
+
+
+def chunk_record(chunk) -> dict:
+    return {
+        "id": chunk.id,
+        "notice_id": chunk.notice_id,
+        "notice_title": chunk.notice_title,
+        "clause_path": chunk.clause_path_text,
+        "kind": chunk.kind,
+        "text": chunk.text,
+        "lead_departments": chunk.lead_departments,
+        "support_departments": chunk.support_departments,
+        "jurisdiction": chunk.jurisdiction,
+        "year": chunk.year,
+        "file": chunk.file,
+        "line_start": chunk.line_start,
+        "line_end": chunk.line_end,
+    }
+
+
+def _print_json_lines(records) -> None:
+    for record in records:
+        print(json.dumps(record, ensure_ascii=False))
+
+
+def cmd_notices(index, args) -> None:
+    counts: dict[str, int] = {}
+    for chunk in index.chunks:
+        counts[chunk.notice_id] = counts.get(chunk.notice_id, 0) + 1
+    records = [notice_record(n, counts.get(n.id, 0)) for n in index.notices]
+    if args.json:
+        _print_json_lines(records)
+        return
+    for r in records:
+        print(f"{r['date'] or '----------'}  {r['jurisdiction'] or '?':<4}  {r['doc_number'] or '(无文号)':<16}  "
+              f"{r['title']}  [{r['n_chunks']} chunks]")
+
+
+def cmd_chunks(index, args) -> None:
+    chunks = [c for c in index.chunks if not args.notice or c.notice_id == args.notice]
+    if args.json:
+        _print_json_lines(chunk_record(c) for c in chunks)
+        return
+    for c in chunks:
+        print(f"[{c.id}] {c.notice_title} › {c.clause_path_text}\n    {c.text[:120]}")
+
+
+def cmd_search(index, args, settings) -> None:
+    query = (args.query or "").strip()
+    if not query:
+        raise QueryError("The question is empty: type a question, e.g. 张店区2023年充电桩目标是多少?")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"The question is {len(query)} characters long; keep it under {MAX_QUERY_CHARS}.")
+    from .embedding import Embedder
+    from .retrieval import hybrid_search
+
+    embedder = Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
+    hits = hybrid_search(index, embedder.embed_query(query), query, k=args.k)
+    if args.json:
+        _print_json_lines({**chunk_record(h.chunk), "score": h.score} for h in hits)
+        return
+    for rank, hit in enumerate(hits, start=1):
+        notice = index.notice_by_id.get(hit.chunk.notice_id)
+        meta = " · ".join(x for x in (notice.doc_number, notice.issuer, notice.date) if x) if notice else ""
+        print(f"[{rank}] {hit.chunk.notice_title}  ({meta})\n    {hit.chunk.clause_path_text}\n    {hit.chunk.text.strip()[:300]}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Q&A over government notices")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("notices", "list the ingested notices"), ("chunks", "list the indexed chunks")):
+        p = sub.add_parser(name, help=help_text)
+        add_common_args(p)
+        p.add_argument("--json", action="store_true", help="one JSON object per line")
+        if name == "chunks":
+            p.add_argument("--notice", help="only the chunks of this notice id")
+    p = sub.add_parser("search", help="the clauses that best match a question")
+    add_common_args(p)
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = settings_from_args(args)
+    try:
+        from .index import open_index
+
+        index = open_index(settings.index_dir, expected_model=settings.embedding_model)
+        if args.command == "notices":
+            cmd_notices(index, args)
+        elif args.command == "chunks":
+            cmd_chunks(index, args)
+        elif args.command == "search":
+            cmd_search(index, args, settings)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    return 0

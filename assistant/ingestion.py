@@ -1,0 +1,172 @@
+"""Build or update the index from the corpus folder: only new or changed files are parsed and embedded."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import chunk_document
+from .config import Settings
+from .errors import AssistantError, IndexCorruptError, IndexMissingError, UnreadableFileError
+from .index import FileRecord, IndexData, LocalIndex, ingest_lock, open_index, write_index
+from .models import Chunk, FileReport, Notice
+from .readers import SUPPORTED_SUFFIXES, read_document
+from .tokenizer import user_words
+
+
+@dataclass
+class IngestResult:
+    reports: list[FileReport] = field(default_factory=list)
+    changed: bool = False
+    n_notices: int = 0
+    n_chunks: int = 0
+    index_folder: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scan_corpus(corpus: Path) -> tuple[list[Path], list[FileReport]]:
+    """Supported files under the corpus folder (hidden files skipped), and reports for the rest."""
+    if not corpus.is_dir():
+        raise AssistantError(f"Corpus folder not found: {corpus}")
+    files, skipped = [], []
+    for path in sorted(corpus.rglob("*")):
+        rel = path.relative_to(corpus)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(path)
+        else:
+            skipped.append(FileReport(rel.as_posix(), "failed", f"unsupported file type '{path.suffix}'"))
+    return files, skipped
+
+
+def _previous(settings: Settings, rebuild: bool, result: IngestResult) -> LocalIndex | None:
+    if rebuild:
+        return None
+    try:
+        return open_index(settings.index_dir, expected_model=settings.embedding_model)
+    except IndexMissingError:
+        return None
+    except IndexCorruptError as exc:
+        result.warnings.append(f"{exc} — building a new index from scratch.")
+        return None
+
+
+def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
+           embedder_factory: Callable | None = None) -> IngestResult:
+    """Bring the index in line with the corpus folder; the previous version stays live until the swap."""
+    result = IngestResult()
+    with ingest_lock(settings.index_dir):
+        previous = _previous(settings, rebuild, result)
+        old_files = {f.path: f for f in previous.data.files} if previous else {}
+        files, skipped = scan_corpus(settings.corpus_dir)
+        result.reports += skipped
+        records: list[FileRecord] = []
+        notices: list[Notice] = []
+        chunks: list[Chunk] = []
+        vectors: list[np.ndarray] = []
+        to_embed: list[int] = []  # positions in `chunks` that need new vectors
+        seen: set[str] = set()
+        iterator = _progress(files, "Reading", progress)
+        for path in iterator:
+            rel = path.relative_to(settings.corpus_dir).as_posix()
+            seen.add(rel)
+            digest = sha256_of(path)
+            old = old_files.get(rel)
+            if old and old.sha256 == digest and old.status == "indexed":
+                kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rel)
+                notices += kept_notices
+                chunks += kept_chunks
+                vectors.append(kept_vectors)
+                records.append(old)
+                result.reports.append(FileReport(rel, "unchanged", n_notices=len(kept_notices), n_chunks=len(kept_chunks)))
+                continue
+            result.changed = True
+            try:
+                text = read_document(path, settings.max_file_mb)
+                file_notices, file_chunks = chunk_document(text, rel, settings.max_chunk_chars,
+                                                           settings.chunk_overlap_sentences)
+                if not file_chunks:
+                    raise UnreadableFileError(f"{path.name}: no text could be extracted")
+            except UnreadableFileError as exc:
+                if old:  # keep what was indexed before rather than lose it
+                    kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rel)
+                    notices += kept_notices
+                    chunks += kept_chunks
+                    vectors.append(kept_vectors)
+                    records.append(FileRecord(rel, old.sha256, old.size, "kept", str(exc)))
+                    result.reports.append(FileReport(rel, "kept", f"{exc} (previous version kept)"))
+                else:
+                    result.reports.append(FileReport(rel, "failed", str(exc)))
+                continue
+            start = len(chunks)
+            notices += file_notices
+            chunks += file_chunks
+            to_embed += range(start, len(chunks))
+            records.append(FileRecord(rel, digest, path.stat().st_size, "indexed"))
+            result.reports.append(FileReport(rel, "indexed", n_notices=len(file_notices), n_chunks=len(file_chunks)))
+        for rel in sorted(set(old_files) - seen):
+            result.changed = True
+            result.reports.append(FileReport(rel, "removed", "file no longer in the corpus"))
+        if previous is None:
+            result.changed = True
+        result.n_notices, result.n_chunks = len(notices), len(chunks)
+        if not result.changed:
+            result.index_folder = previous.folder
+            return result
+        embedder = (embedder_factory or _default_embedder)(settings)
+        new_vectors = embedder.embed([chunks[i].index_text for i in to_embed], progress=progress)
+        all_vectors = _assemble_vectors(chunks, vectors, to_embed, new_vectors, embedder.dim)
+        names = [n.jurisdiction for n in notices] + [n.issuer for n in notices]
+        names += [d for c in chunks for d in c.lead_departments + c.support_departments]
+        data = IndexData(settings.embedding_model, embedder.dim, records, notices, chunks, all_vectors,
+                         user_words(names))
+        result.index_folder = write_index(settings.index_dir, data)
+    return result
+
+
+def _default_embedder(settings: Settings):
+    from .embedding import Embedder
+
+    return Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
+
+
+def _carry_over(previous: LocalIndex, rel: str) -> tuple[list[Notice], list[Chunk], np.ndarray]:
+    rows = [i for i, c in enumerate(previous.chunks) if c.file == rel]
+    kept_notices = [n for n in previous.notices if n.file == rel]
+    return kept_notices, [previous.chunks[i] for i in rows], previous.data.vectors[rows]
+
+
+def _assemble_vectors(chunks: list[Chunk], carried: list[np.ndarray], to_embed: list[int],
+                      new_vectors: np.ndarray, dim: int) -> np.ndarray:
+    """Vectors in chunk order: carried-over rows keep their old vectors, new rows get fresh ones."""
+    out = np.zeros((len(chunks), dim), dtype=np.float32)
+    new_rows = set(to_embed)
+    carried_rows = np.concatenate(carried) if carried else np.zeros((0, dim), dtype=np.float32)
+    k = 0
+    for i in range(len(chunks)):
+        if i not in new_rows:
+            out[i] = carried_rows[k]
+            k += 1
+    if to_embed:
+        out[to_embed] = new_vectors
+    return out
+
+
+def _progress(items, label: str, enabled: bool):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="file")

@@ -1,0 +1,74 @@
+"""Shared fixtures: the sample corpus, and one real index built from it (slow: loads the model once)."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from assistant.embedding import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def sample_index_dir(tmp_path_factory, embedder) -> Path:
+    """A real index (real model, FAISS and BM25 on disk) of the whole sample corpus."""
+    from assistant.config import Settings
+    from assistant.ingestion import ingest
+
+    folder = tmp_path_factory.mktemp("index")
+    settings = Settings(corpus_dir=CORPUS, index_dir=folder)
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    return folder
+
+
+@pytest.fixture()
+def small_corpus(tmp_path) -> Path:
+    """Two short documents, enough to exercise ingest without the cost of the whole corpus."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(NOTICE_A, encoding="utf-8")
+    (corpus / "b.md").write_text(NOTICE_B, encoding="utf-8")
+    return corpus
+
+
+NOTICE_A = """桓台县人民政府办公室
+关于印发桓台县2024年城市绿化工作方案的通知
+桓政办字〔2024〕12号
+各镇人民政府，县政府各部门：
+《桓台县2024年城市绿化工作方案》已经县政府同意，现印发给你们，请认真贯彻执行。
+桓台县人民政府办公室
+2024年3月5日
+（此件公开发布）
+桓台县2024年城市绿化工作方案
+一、工作目标
+1. 新建口袋公园。全年新建口袋公园12处，新增绿地面积30万平方米。（县住房城乡建设局牵头，县财政局配合）
+2. 推进道路绿化。完成主干道绿化提升8条。（县综合行政执法局负责）
+"""
+
+NOTICE_B = """高青县人民政府关于做好2024年春季植树工作的通知
+高政字〔2024〕3号
+各镇人民政府，县政府各部门：
+一、植树任务
+全县完成植树造林5000亩，义务植树20万株。（县自然资源局牵头，各镇配合）
+二、时间安排
+3月10日至4月10日为集中植树期。
+高青县人民政府
+2024年2月20日
+"""
+
+
+def copy_corpus(files: list[str], target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        shutil.copy(CORPUS / name, target / name)
+    return target

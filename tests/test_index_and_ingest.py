@@ -1,0 +1,160 @@
+"""Real index, real model: ingest, incremental updates, atomic swap under SIGKILL, typed errors."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError
+from assistant.index import current_version, open_index
+from assistant.ingestion import ingest
+from assistant.retrieval import hybrid_search, reciprocal_rank_fusion
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+class CountingEmbedder:
+    """The real embedder, counting how many texts it is asked to embed."""
+
+    def __init__(self, embedder):
+        self.inner, self.dim, self.embedded = embedder, embedder.dim, 0
+
+    def embed(self, texts, progress=False):
+        self.embedded += len(texts)
+        return self.inner.embed(texts)
+
+
+def run_cli(*args, env_index=None):
+    env = dict(os.environ)
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_cli_lists_the_sixteen_notices_as_json(sample_index_dir):
+    out = run_cli("notices", "--json", "--index", str(sample_index_dir))
+    assert out.returncode == 0, out.stderr
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(records) == 16
+    assert {"title", "doc_number", "issuer", "date", "jurisdiction", "doc_type", "file", "n_chunks"} <= set(records[0])
+    assert {r["jurisdiction"] for r in records} == {"张店区", "淄川区", "临淄区", "淄博市"}
+    assert all(r["n_chunks"] > 0 for r in records)
+
+
+def test_cli_chunks_json_fields(sample_index_dir):
+    out = run_cli("chunks", "--json", "--index", str(sample_index_dir))
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    pile = next(r for r in records if "新增各类充电桩1775个" in r["text"])
+    assert pile["clause_path"] == "三、坚定不移扩大内需 › 22. 大力发展绿色智慧交通"
+    assert pile["lead_departments"] == ["区发展改革局", "张店交警大队"]
+    assert {"id", "notice_title", "support_departments"} <= set(pile)
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("张店区新增充电桩的目标", "新增各类充电桩1775个"),
+    ("淄川区充电设施建设任务", "完成充电设施1220个"),
+    ("临淄区新建5G基站多少处", "新建200处5G基站"),
+    ("12345热线一般事项几个工作日办结", "一般事项5个工作日"),
+    ("房屋征收决定不服可以申请行政复议的期限", "60日内"),
+])
+def test_hybrid_search_finds_the_clause(sample_index_dir, embedder, query, expected):
+    index = open_index(sample_index_dir)
+    hits = hybrid_search(index, embedder.embed_query(query), query, k=5)
+    assert any(expected in "".join(h.chunk.text.split()) for h in hits), [h.chunk.text[:60] for h in hits]
+
+
+def test_reciprocal_rank_fusion_prefers_items_ranked_high_in_both():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]])
+    assert [item for item, _ in fused][:2] == [1, 3]
+
+
+def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_path, small_corpus, embedder):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+    counter = CountingEmbedder(embedder)
+    first = ingest(settings, progress=False, embedder_factory=lambda s: counter)
+    assert {r.file: r.status for r in first.reports} == {"a.txt": "indexed", "b.md": "indexed"}
+    total = counter.embedded
+    assert total == first.n_chunks
+
+    again = ingest(settings, progress=False, embedder_factory=lambda s: counter)
+    assert not again.changed and counter.embedded == total  # nothing re-embedded
+
+    (small_corpus / "b.md").write_text((small_corpus / "b.md").read_text() + "\n三、工作要求\n各镇要加强苗木管护。\n",
+                                       encoding="utf-8")
+    (small_corpus / "a.txt").unlink()
+    (small_corpus / "c.txt").write_bytes("沂源县人民政府关于开展秋季森林防火的通知\n全县设立防火检查站25处。".encode("gbk"))
+    (small_corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    third = ingest(settings, progress=False, embedder_factory=lambda s: counter)
+    status = {r.file: r.status for r in third.reports}
+    assert status == {"a.txt": "removed", "b.md": "indexed", "c.txt": "indexed", "broken.pdf": "failed"}
+    index = open_index(settings.index_dir)
+    assert {c.file for c in index.chunks} == {"b.md", "c.txt"}
+    assert counter.embedded - total == sum(1 for c in index.chunks)  # only b.md and c.txt embedded again
+    gbk = [c for c in index.chunks if c.file == "c.txt"]
+    assert "防火检查站25处" in gbk[-1].text
+    # Stored vectors are the model's vectors for each chunk's indexed text.
+    row = index.chunks.index(gbk[-1])
+    assert np.allclose(index.data.vectors[row], embedder.embed([gbk[-1].index_text])[0], atol=1e-4)
+
+
+def test_new_file_is_searchable_after_ingest(tmp_path, small_corpus, embedder):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    index = open_index(settings.index_dir)
+    query = "桓台县今年新建多少处口袋公园"
+    hits = hybrid_search(index, embedder.embed_query(query), query, k=3)
+    assert "口袋公园12处" in hits[0].chunk.text
+    assert hits[0].chunk.lead_departments == ["县住房城乡建设局"]
+
+
+def test_typed_errors_for_missing_mismatched_and_damaged_index(tmp_path, small_corpus, embedder):
+    with pytest.raises(IndexMissingError, match="ingest.py"):
+        open_index(tmp_path / "nothing")
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    with pytest.raises(IndexModelMismatchError, match="--rebuild"):
+        open_index(settings.index_dir, expected_model="bge-small-zh")
+    version = current_version(settings.index_dir)
+    faiss_file = version / "dense.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match="--rebuild"):
+        open_index(settings.index_dir)
+    out = run_cli("notices", "--index", str(settings.index_dir))
+    assert out.returncode == 1 and "Traceback" not in out.stderr and "--rebuild" in out.stderr
+    # The next ingest notices the damage and builds a working index again.
+    result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    assert result.warnings and open_index(settings.index_dir).notices
+
+
+@pytest.mark.parametrize("kill_when", ["embedding", "writing"])
+def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path, small_corpus, embedder, kill_when):
+    index_dir = tmp_path / "index"
+    settings = Settings(corpus_dir=small_corpus, index_dir=index_dir)
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    before = [c.id for c in open_index(index_dir).chunks]
+    # A bigger corpus makes the second ingest take long enough to be killed midway.
+    shutil.copy(ROOT / "corpus" / "zichuan-2023-key-tasks-green-low-carbon.txt", small_corpus / "z.txt")
+    proc = subprocess.Popen([sys.executable, "ingest.py", "--quiet", "--corpus", str(small_corpus),
+                             "--index", str(index_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    if kill_when == "embedding":
+        time.sleep(8)
+    else:
+        while time.time() < deadline and not any(p.name.startswith(".building-") for p in index_dir.iterdir()):
+            time.sleep(0.005)
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert [c.id for c in open_index(index_dir).chunks] == before
+    result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    assert any(c.file == "z.txt" for c in open_index(index_dir).chunks)
+    assert not any(p.name.startswith(".building-") for p in index_dir.iterdir())
+    assert result.changed
