@@ -8,7 +8,7 @@ from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, 
                        is_title_like)
 from .departments import parse_responsibility, parse_unit_cell
 from .models import Clause, Line
-from .patterns import ADDRESSEE, ATTACHMENT, MARKER_RANK, PUBLIC_NOTE, ends_sentence, marker_of
+from .patterns import ADDRESSEE, ATTACHMENT, MARKER_RANK, MARKERS, PUBLIC_NOTE, ends_sentence, marker_of
 from .tables import parse_table
 
 HEADER_PATH = "发文信息"  # the path of a notice's own header: title, 文号, cover letter, signature
@@ -18,7 +18,7 @@ _MAX_TITLE = 40
 
 def _heading_title(text: str, kind: str) -> str:
     """Title of a numbered item: the marker and its lead sentence ('22. 大力发展绿色智慧交通')."""
-    marker_match = next(p for name, p in _marker_patterns() if name == kind).match(text)
+    marker_match = dict(MARKERS)[kind].match(text)
     marker, rest = marker_match.group(0).strip(), text[marker_match.end():]
     if kind == "article":
         return marker
@@ -27,11 +27,6 @@ def _heading_title(text: str, kind: str) -> str:
         lead = lead[:_MAX_TITLE] + "…"
     sep = " " if kind in ("arabic",) else ""
     return f"{marker}{sep}{lead}".strip()
-
-
-def _marker_patterns():
-    from .patterns import MARKERS
-    return MARKERS
 
 
 def _is_plain_heading(paragraphs: list[Paragraph], i: int) -> bool:

@@ -1,6 +1,7 @@
 """Read a corpus file into text: .txt/.md (any encoding), .pdf (text layer), .docx, .html."""
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -133,8 +134,10 @@ def _read_docx(path: Path) -> str:
 def _read_html(data: bytes) -> str:
     from bs4 import BeautifulSoup
 
-    text = decode_text(data, "html") if not data.lstrip().startswith(b"<") else None
-    soup = BeautifulSoup(text if text is not None else data, "html.parser")
+    # A page that declares its charset is decoded by BeautifulSoup; otherwise our own detection
+    # decides (BeautifulSoup's guess misreads short GBK pages).
+    declared = re.search(rb"charset\s*=", data[:4096], re.I)
+    soup = BeautifulSoup(data if declared else decode_text(data, "html page"), "html.parser")
     for tag in soup(["script", "style", "noscript", "head"]):
         tag.decompose()
     for table in soup.find_all("table"):

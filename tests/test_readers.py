@@ -62,6 +62,12 @@ def test_html_tables_become_rows(tmp_path):
     assert "通知正文" in text and "1\t植树" in text
 
 
+def test_gbk_html_without_declared_charset(tmp_path):
+    path = tmp_path / "gbk.html"
+    path.write_bytes("<html><body><p>高青县人民政府关于做好春季植树工作的通知</p></body></html>".encode("gbk"))
+    assert "植树工作的通知" in read_document(path)
+
+
 @pytest.mark.parametrize("name,content,reason", [
     ("empty.txt", b"", "empty"),
     ("binary.txt", b"\x00\x01\x02PNG\x00" * 50, "binary"),
