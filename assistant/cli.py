@@ -1,4 +1,4 @@
-"""Command line: python -m assistant {notices,chunks,search} [--json] [--index DIR]."""
+"""Command line: python -m assistant {ask,search,notices,chunks} [--json] [--index DIR]."""
 from __future__ import annotations
 
 import argparse
@@ -6,10 +6,8 @@ import json
 import sys
 from dataclasses import asdict
 
-from .config import add_common_args, settings_from_args
-from .errors import AssistantError, QueryError
-
-MAX_QUERY_CHARS = 2000
+from .config import add_common_args, add_llm_args, settings_from_args
+from .errors import AssistantError
 
 
 def notice_record(notice, n_chunks: int) -> dict:
@@ -48,6 +46,34 @@ def chunk_record(chunk) -> dict:
     }
 
 
+def citation_record(citation) -> dict:
+    notice = citation.notice
+    return {
+        "marker": citation.marker,
+        "notice_title": citation.chunk.notice_title,
+        "doc_number": notice.doc_number if notice else "",
+        "issuer": notice.issuer if notice else "",
+        "date": notice.date if notice else "",
+        "jurisdiction": citation.chunk.jurisdiction,
+        "clause_path": citation.chunk.clause_path_text,
+        "text": citation.chunk.text,
+        "score": round(citation.score, 6),
+        "quotes": citation.quotes,
+        "chunk_id": citation.chunk.id,
+    }
+
+
+def answer_record(answer) -> dict:
+    """The answer as JSON: {"answer", "abstained", "citations": [...]} plus how it was made."""
+    return {
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [citation_record(c) for c in answer.citations],
+        "mode": answer.mode,
+        "note": answer.note,
+    }
+
+
 def _print_json_lines(records) -> None:
     for record in records:
         print(json.dumps(record, ensure_ascii=False))
@@ -76,16 +102,11 @@ def cmd_chunks(index, args) -> None:
 
 
 def cmd_search(index, args, settings) -> None:
-    query = (args.query or "").strip()
-    if not query:
-        raise QueryError("The question is empty: type a question, e.g. 张店区2023年充电桩目标是多少?")
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"The question is {len(query)} characters long; keep it under {MAX_QUERY_CHARS}.")
-    from .embedding import Embedder
-    from .retrieval import hybrid_search
+    from .pipeline import Assistant
 
-    embedder = Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
-    hits = hybrid_search(index, embedder.embed_query(query), query, k=args.k)
+    assistant = Assistant(settings, index=index)
+    query = assistant.parse(args.query)
+    hits = assistant.retrieve(query, args.k).hits
     if args.json:
         _print_json_lines({**chunk_record(h.chunk), "score": h.score} for h in hits)
         return
@@ -93,6 +114,33 @@ def cmd_search(index, args, settings) -> None:
         notice = index.notice_by_id.get(hit.chunk.notice_id)
         meta = " · ".join(x for x in (notice.doc_number, notice.issuer, notice.date) if x) if notice else ""
         print(f"[{rank}] {hit.chunk.notice_title}  ({meta})\n    {hit.chunk.clause_path_text}\n    {hit.chunk.text.strip()[:300]}\n")
+
+
+def cmd_ask(index, args, settings) -> None:
+    from .answer import notice_line
+    from .pipeline import Assistant
+
+    assistant = Assistant(settings, index=index)
+    if args.json:
+        answer = assistant.ask(args.query, k=args.k, use_llm=not args.no_llm)
+        print(json.dumps(answer_record(answer), ensure_ascii=False, indent=1))
+        return
+    shown = 0
+    answer = None
+    for answer in assistant.ask_stream(args.query, k=args.k, use_llm=not args.no_llm):
+        if answer.mode == "llm" and answer.text.startswith(answer.text[:shown]) and not answer.note:
+            print(answer.text[shown:], end="", flush=True)  # stream the LLM's words as they come
+            shown = len(answer.text)
+    if shown:
+        print()
+    if answer.note:
+        print(f"（{answer.note}）")
+    if not shown or answer.note:
+        print(answer.text)
+    print("\n来源：" if not answer.abstained else "\n最接近的条款：")
+    for c in answer.citations:
+        print(f"[{c.marker}] {notice_line(c.notice) or c.chunk.notice_title}\n    {c.chunk.clause_path_text}"
+              f"\n    {' '.join(c.chunk.text.split())[:200]}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,11 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="one JSON object per line")
         if name == "chunks":
             p.add_argument("--notice", help="only the chunks of this notice id")
-    p = sub.add_parser("search", help="the clauses that best match a question")
-    add_common_args(p)
-    p.add_argument("query")
-    p.add_argument("--k", type=int, default=5)
-    p.add_argument("--json", action="store_true")
+    for name, help_text in (("ask", "answer a question with cited sources"),
+                            ("search", "the clauses that best match a question")):
+        p = sub.add_parser(name, help=help_text)
+        add_common_args(p)
+        p.add_argument("query")
+        p.add_argument("--k", type=int, default=5, help="number of clauses to retrieve and cite")
+        p.add_argument("--json", action="store_true")
+        if name == "ask":
+            p.add_argument("--no-llm", action="store_true", help="extractive answer even if an LLM is configured")
+            add_llm_args(p)
     return parser
 
 
@@ -125,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd_chunks(index, args)
         elif args.command == "search":
             cmd_search(index, args, settings)
+        elif args.command == "ask":
+            cmd_ask(index, args, settings)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -21,10 +21,13 @@ class Settings:
     max_file_mb: float = 50.0
     max_chunk_chars: int = 360  # a longer clause is split at sentence ends
     chunk_overlap_sentences: int = 1
+    fusion: str = "rrf"  # "rrf" or "weighted": how BM25 and dense rankings are combined
+    answer_k: int = 5  # clauses retrieved and cited per answer
     # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    llm_timeout_s: float = 60.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -70,3 +73,11 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     return Settings.from_env().with_args(args)
+
+
+def add_llm_args(parser: argparse.ArgumentParser) -> None:
+    """Flags for the optional OpenAI-compatible LLM (vLLM, Ollama, llama.cpp server, hosted APIs)."""
+    parser.add_argument("--llm-base-url", dest="llm_base_url",
+                        help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (env ASSISTANT_LLM_BASE_URL)")
+    parser.add_argument("--llm-model", dest="llm_model", help="model name (env ASSISTANT_LLM_MODEL)")
+    parser.add_argument("--llm-api-key", dest="llm_api_key", help="API key if the endpoint needs one (env ASSISTANT_LLM_API_KEY)")

@@ -15,7 +15,8 @@ from assistant.config import Settings
 from assistant.errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError
 from assistant.index import current_version, open_index
 from assistant.ingestion import ingest
-from assistant.retrieval import hybrid_search, reciprocal_rank_fusion
+from assistant.query import parse_query
+from assistant.retrieval import Searcher, reciprocal_rank_fusion
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -66,7 +67,7 @@ def test_cli_chunks_json_fields(sample_index_dir):
 ])
 def test_hybrid_search_finds_the_clause(sample_index_dir, embedder, query, expected):
     index = open_index(sample_index_dir)
-    hits = hybrid_search(index, embedder.embed_query(query), query, k=5)
+    hits = Searcher(index, embedder).search(parse_query(query, index.tokenizer.tokenize), 5).hits
     assert any(expected in "".join(h.chunk.text.split()) for h in hits), [h.chunk.text[:60] for h in hits]
 
 
@@ -109,7 +110,7 @@ def test_new_file_is_searchable_after_ingest(tmp_path, small_corpus, embedder):
     ingest(settings, progress=False, embedder_factory=lambda s: embedder)
     index = open_index(settings.index_dir)
     query = "桓台县今年新建多少处口袋公园"
-    hits = hybrid_search(index, embedder.embed_query(query), query, k=3)
+    hits = Searcher(index, embedder).search(parse_query(query, index.tokenizer.tokenize), 3).hits
     assert "口袋公园12处" in hits[0].chunk.text
     assert hits[0].chunk.lead_departments == ["县住房城乡建设局"]
 

@@ -1,0 +1,266 @@
+"""Extractive answers: pick the sentences that answer, compose a short cited answer, or abstain.
+
+Pure logic over a parsed Query and retrieved Hits; nothing here loads a model or reads a file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .cleaning import clean_text
+from .models import Chunk, Notice
+from .query import Query, Term
+from .retrieval import Hit, SearchResult, term_coverage
+
+# Calibrated on eval/questions.jsonl (python eval/run.py --sweep); see the issue notes.
+MIN_COVERAGE = 0.5  # below this share of the question's (IDF-weighted) terms, the clause does not answer
+EXTRA_SOURCE_MARGIN = 0.15  # another notice is shown too when its coverage is within this of the best
+MAX_SOURCES = 4
+MAX_QUOTE_CHARS = 220
+TABLE_ROW_CHARS = 400
+
+_NUMBER = re.compile(r"(?:\d[\d,，.]*|[一二两三四五六七八九十百千万]+)\s*(?:%|％|‰|[万亿千百]?[^\s\d，。；、（）()]{0,4})")
+_DIGIT_FIGURE = re.compile(r"\d")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
+_TIME = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
+    r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成")
+_ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助")
+_UNIT = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部)")
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
+
+
+@dataclass
+class Citation:
+    marker: int
+    chunk: Chunk
+    notice: Notice | None
+    score: float
+    quotes: list[str] = field(default_factory=list)  # the sentences the answer took from this clause
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation]
+    mode: str = "extractive"  # or "llm"
+    note: str = ""  # e.g. why the LLM answer was replaced
+    rewritten_question: str = ""
+
+
+@dataclass
+class Evidence:
+    hit: Hit
+    sentences: list[str]
+    score: float  # how well the chosen sentences answer (coverage + kind)
+    answers_kind: bool
+
+
+def split_sentences(chunk: Chunk) -> list[str]:
+    """Sentences of a clause (cleaned); a table row splits into its labelled cells."""
+    text = clean_text(chunk.text) if chunk.kind != "table_row" else chunk.text
+    if chunk.kind == "table_row":
+        parts = [re.sub(r"\s+", " ", p).strip() for p in text.split("｜")]
+    else:
+        parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if p and not re.fullmatch(r"[\W\d]*", p)]
+
+
+def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
+    """Which of the question's kinds this sentence can answer."""
+    found = set()
+    counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
+    if _DIGIT_FIGURE.search(counted) or re.search(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)", counted):
+        if not query.wants_money or _MONEY.search(sentence):
+            found.add("figure")
+    if _ROLE.search(sentence) or (_UNIT.search(sentence) and chunk.kind == "table_row"):
+        found.add("who")
+    if _TIME.search(sentence):
+        found.add("when")
+    return found
+
+
+def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
+    """The sentences of one clause that answer: the best topical ones, plus one per asked kind they lack."""
+    sentences = split_sentences(hit.chunk) or [clean_text(hit.chunk.text)]
+    lowered = [s.lower() for s in sentences]
+    coverage = [term_coverage(query.terms, s, weights) if query.terms else 0.0 for s in lowered]
+    features = [kind_features(s, query, hit.chunk) for s in sentences]
+    wanted = [k for k in query.kinds if k in ("figure", "who", "when")]
+    near = [figure_near_term(s, query) for s in lowered]
+
+    def score(i: int) -> float:
+        return coverage[i] + 0.3 * len(features[i] & set(wanted)) + 0.3 * ("figure" in wanted and near[i]) - 0.001 * i
+
+    ranked = sorted(range(len(sentences)), key=score, reverse=True)
+    chosen = {ranked[0]}
+    budget = TABLE_ROW_CHARS if hit.chunk.kind == "table_row" else MAX_QUOTE_CHARS
+    # Further sentences that also match the question, while the quote stays short.
+    for i in ranked[1:]:
+        if coverage[i] >= max(0.5 * coverage[ranked[0]], 0.01) and sum(len(sentences[j]) for j in chosen) + len(sentences[i]) <= budget:
+            chosen.add(i)
+    # A heading-like best sentence ("29.大力发展绿色建筑。") says little: its next sentence holds the substance.
+    first = ranked[0]
+    if len(sentences[first]) < 20 and first + 1 < len(sentences):
+        chosen.add(first + 1)
+    for kind in wanted:
+        if not any(kind in features[i] for i in chosen):
+            having = [i for i in range(len(sentences)) if kind in features[i]]
+            if having:
+                chosen.add(max(having, key=score))
+    if hit.chunk.kind == "table_row":
+        # A table row is one record: show the cells of the row that fit, in order.
+        for i in range(len(sentences)):
+            if sum(len(sentences[j]) for j in chosen) + len(sentences[i]) <= budget and not sentences[i].startswith("序号"):
+                chosen.add(i)
+    picked = [sentences[i] for i in sorted(chosen)]
+    covered = set().union(*(features[i] for i in chosen))
+    if "who" in wanted and hit.chunk.lead_departments:
+        covered.add("who")
+    if "metadata" in query.kinds:
+        covered |= {"when", "figure", "who"}  # the notice's 文号, issuer and date answer these
+    answers_kind = all(k in covered for k in wanted) if wanted else True
+    best = max(score(i) for i in chosen)
+    return Evidence(hit, [_clip(s, query, weights) for s in picked], best, answers_kind)
+
+
+def figure_near_term(sentence: str, query: Query, window: int = 14) -> bool:
+    """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座."""
+    for term in query.terms:
+        for spelling in term.spellings:
+            pos = sentence.find(spelling.lower())
+            while pos >= 0:
+                after = sentence[pos + len(spelling): pos + len(spelling) + window]
+                before = sentence[max(0, pos - 6): pos]
+                if re.search(r"\d", after) or re.search(r"\d", before):
+                    return True
+                pos = sentence.find(spelling.lower(), pos + 1)
+    return False
+
+
+def _clip(sentence: str, query: Query, weights: list[float]) -> str:
+    """A long sentence is cut to a window around its first matched term."""
+    if len(sentence) <= MAX_QUOTE_CHARS:
+        return sentence
+    positions = [sentence.lower().find(s.lower()) for t in query.terms for s in t.spellings]
+    positions = [p for p in positions if p >= 0]
+    start = max(0, min(positions) - 40) if positions else 0
+    return ("…" if start else "") + sentence[start:start + MAX_QUOTE_CHARS] + "…"
+
+
+def choose_sources(query: Query, evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence to answer from: the best, plus other notices/jurisdictions that answer too."""
+    usable = [e for e in evidence if e.hit.coverage >= MIN_COVERAGE and e.answers_kind]
+    if not usable:
+        return []
+    if len(query.jurisdictions) >= 2:
+        # A comparison: the best source for each place named.
+        chosen = []
+        for place in query.jurisdictions:
+            for e in usable:
+                if e.hit.chunk.jurisdiction == place and e not in chosen:
+                    chosen.append(e)
+                    break
+        return chosen or usable[:1]
+    best = usable[0]
+    chosen = [best]
+    seen_notices = {best.hit.chunk.notice_id}
+    seen_places = {best.hit.chunk.jurisdiction}
+    for e in usable[1:]:
+        if len(chosen) >= MAX_SOURCES:
+            break
+        c = e.hit.chunk
+        if e.hit.coverage < best.hit.coverage - EXTRA_SOURCE_MARGIN or c.notice_id in seen_notices:
+            continue
+        if query.jurisdictions or c.jurisdiction in seen_places and len(chosen) >= 2:
+            # One place asked about: a second document of it answers too (e.g. a plan and a work report).
+            if len(chosen) >= 2:
+                continue
+        chosen.append(e)
+        seen_notices.add(c.notice_id)
+        seen_places.add(c.jurisdiction)
+    return chosen
+
+
+def chinese_date(iso: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso or ""):
+        return iso or ""
+    y, m, d = iso.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+def notice_line(notice: Notice | None) -> str:
+    """《title》（文号，issuer，date） — only the fields the notice has."""
+    if notice is None:
+        return ""
+    meta = "，".join(x for x in (notice.doc_number, notice.issuer, chinese_date(notice.date)) if x)
+    return f"《{notice.title}》" + (f"（{meta}）" if meta else "")
+
+
+def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, with_place: bool) -> str:
+    quote = "".join(s if s.endswith(("。", "；", "！", "？", "…")) else s + "；" for s in e.sentences).rstrip("；") + ""
+    c = e.hit.chunk
+    if "who" in query.kinds and c.lead_departments and not any(d in quote for d in c.lead_departments):
+        roles = "牵头：" + "、".join(c.lead_departments)
+        if c.support_departments:
+            roles += "；配合：" + "、".join(c.support_departments)
+        quote += f"（{roles}）"
+    title = notice.title if notice else c.notice_title
+    place = f"{c.jurisdiction}：" if with_place and c.jurisdiction else ""
+    meta = ""
+    if "metadata" in query.kinds and notice:
+        meta = "（" + "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
+                                             notice.issuer, chinese_date(notice.date)) if x) + "）"
+    return f"{place}《{title}》{meta}：{quote}[{marker}]"
+
+
+def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
+                   weigh: Callable[[list[Term]], list[float]], k: int = 5) -> Answer:
+    """Answer from the retrieved clauses, or abstain and point to the closest notices."""
+    hits = result.hits[:k]
+    if result.empty_reason:
+        return _abstain(query, result, notices, k)
+    weights = weigh(query.terms)
+    evidence = [select_evidence(query, h, weights) for h in hits] if query.terms else []
+    sources = choose_sources(query, evidence)
+    if not sources:
+        return _abstain(query, result, notices, k)
+    used = [e.hit for e in sources]
+    ordered = used + [h for h in hits if h not in used]
+    citations = []
+    for marker, hit in enumerate(ordered, start=1):
+        quotes = next((e.sentences for e in sources if e.hit is hit), [])
+        citations.append(Citation(marker, hit.chunk, notices.get(hit.chunk.notice_id), hit.score, quotes))
+    places = {e.hit.chunk.jurisdiction for e in sources}
+    with_place = len(places) > 1 or not query.jurisdictions
+    lines = [_source_line(query, e, i, notices.get(e.hit.chunk.notice_id), with_place)
+             for i, e in enumerate(sources, start=1)]
+    if len(lines) == 1:
+        text = lines[0]
+    else:
+        head = "The sources give these answers (quoted):" if query.lang == "en" else "不同文件的说法如下："
+        text = head + "\n" + "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
+    return Answer(query.text, text, False, citations)
+
+
+def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: int) -> Answer:
+    closest: list[str] = []
+    for h in result.hits:
+        if h.chunk.notice_title not in closest:
+            closest.append(h.chunk.notice_title)
+    closest = closest[:3]
+    reason = result.empty_reason
+    if query.lang == "en":
+        text = "The ingested documents do not answer this question" + (f" ({reason})" if reason else "") + "."
+        if closest:
+            text += " Closest notices: " + "；".join(f"《{t}》" for t in closest)
+    else:
+        text = "现有文件中没有找到能回答这个问题的条款" + (f"（{reason}）" if reason else "") + "。"
+        if closest:
+            text += "最接近的文件：" + "、".join(f"《{t}》" for t in closest) + "。"
+    citations = [Citation(i, h.chunk, notices.get(h.chunk.notice_id), h.score) for i, h in enumerate(result.hits[:k], 1)]
+    return Answer(query.text, text, True, citations)

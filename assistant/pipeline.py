@@ -1,0 +1,82 @@
+"""The path of a question: parse → retrieve → select evidence → answer (extractive, or LLM checked) → cite."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from .answer import Answer, compose_answer
+from .config import Settings
+from .errors import QueryError
+from .query import Query, parse_query
+from .retrieval import Filters, Hit, SearchResult, Searcher
+
+MAX_QUERY_CHARS = 2000
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or a QueryError a user can act on."""
+    question = "".join(ch for ch in (question or "") if ch.isprintable() or ch in "\n\t").strip()
+    if not question:
+        raise QueryError("问题为空：请输入一个问题，例如“张店区2023年充电桩目标是多少？”")
+    if len(question) > MAX_QUERY_CHARS:
+        raise QueryError(f"问题太长（{len(question)} 字）：请精简到 {MAX_QUERY_CHARS} 字以内，只写要问的内容。")
+    return question
+
+
+class Assistant:
+    """Holds the loaded index, the embedder and (optionally) the LLM; answers questions."""
+
+    def __init__(self, settings: Settings, index=None, embedder=None, llm=None):
+        from .embedding import Embedder
+        from .index import open_index
+
+        self.settings = settings
+        self.index = index or open_index(settings.index_dir, expected_model=settings.embedding_model)
+        self.embedder = embedder or Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
+        self.searcher = Searcher(self.index, self.embedder, settings.fusion)
+        self.header_of = {c.notice_id: c for c in self.index.chunks if c.kind == "header"}
+        if llm is None and settings.llm_base_url:
+            from .llm import LLMAnswerer
+
+            llm = LLMAnswerer(settings)
+        self.llm = llm
+
+    def parse(self, question: str) -> Query:
+        return parse_query(check_question(question), self.index.tokenizer.tokenize)
+
+    def retrieve(self, query: Query, k: int, filters: Filters | None = None) -> SearchResult:
+        result = self.searcher.search(query, k, filters)
+        if result.empty_reason:
+            # Nothing matches what the question states: show the closest notices anyway.
+            unrestricted = replace(query, jurisdictions=[], years=[], doc_numbers=[])
+            result.hits = self.searcher.search(unrestricted, k, None).hits
+        elif "metadata" in query.kinds and result.hits:
+            self._lead_with_header(result)
+        return result
+
+    def _lead_with_header(self, result: SearchResult) -> None:
+        """A question about a notice's 文号/date/issuer is answered by its header (发文信息) clause."""
+        top = result.hits[0]
+        header = self.header_of.get(top.chunk.notice_id)
+        if header is None or any(h.chunk is header for h in result.hits[:1]):
+            return
+        rest = [h for h in result.hits if h.chunk is not header]
+        result.hits = [Hit(header, top.score, coverage=top.coverage)] + rest[: max(len(result.hits) - 1, 1)]
+
+    def ask(self, question: str, k: int = 5, filters: Filters | None = None, use_llm: bool = True) -> Answer:
+        """The whole answer at once (extractive, or the checked LLM answer when one is configured)."""
+        answer = None
+        for answer in self.ask_stream(question, k, filters, use_llm):
+            pass
+        return answer
+
+    def ask_stream(self, question: str, k: int = 5, filters: Filters | None = None,
+                   use_llm: bool = True) -> Iterator[Answer]:
+        """Yield the answer as it grows (LLM streaming); the last item is final and checked."""
+        query = self.parse(question)
+        result = self.retrieve(query, k, filters)
+        extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k)
+        if not (use_llm and self.llm) or extractive.abstained:
+            yield extractive
+            return
+        yield from self.llm.answer_stream(query, extractive)

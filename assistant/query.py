@@ -1,0 +1,270 @@
+"""Query understanding: what a question asks about (place, year, 文号, kind) and its search terms.
+
+Pure functions over the question text and data files in assistant/data; no index or model needed.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
+from .places import find_places, gazetteer
+
+_DATA = Path(__file__).parent / "data"
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*月份?")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff〔〕\[\]（）()0-9０-９%％.·—\-]{2,}")
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9\-']*|\d+(?:\.\d+)?")
+
+# Question kinds, tried in this order; a question may have several (谁负责？啥时候完成？).
+_KIND_RULES: list[tuple[str, re.Pattern]] = [
+    ("metadata", re.compile(
+        r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
+        r"document number|issued|issuing|signed|which (?:office|body|authority) (?:issued|published)|"
+        r"date of (?:the )?(?:notice|document)")),
+    ("who", re.compile(
+        r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
+        r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
+        r"\blead|\bassist|organi[sz]er")),
+    ("when", re.compile(
+        r"什么时候|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|"
+        r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
+    ("figure", re.compile(
+        r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
+        r"how many|how much|what share|what percentage|what proportion|rate\b|ratio|target|figure|number of|growth")),
+    ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|which (?:three|two|four|five)|list|what are")),
+]
+# Questions about money need a figure in 元 as the answer, not any number.
+_MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"
+                    r"how much (?:money|funding)")
+# Relative time words carry no usable year: the corpus decides what "this year" is.
+_RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
+# Words of the question itself, not of the topic: they never decide whether a clause answers.
+QUESTION_WORDS = set(
+    "多少 几个 几家 几名 几项 几 哪些 哪个 哪天 什么 什么时候 何时 谁 是否 怎么 怎样 如何 要求 情况 目标 任务 工作 "
+    "计划 要 是 有 给 提出 规定 根据 按照 按 里 中 年 今年 全年 一共 总共 共 分别 以上 多久 时间 完成 负责 单位 部门 "
+    "哪个部门 哪个单位 责任 牵头 配合 文件 通知 方案 报告 关于 一下 请问 吗 呢 啥 啥时候 哪 几月 怎么样 能 拿 能拿 "
+    "新 达到 实现 定 定得 高 低 多 少 比较 对比 相比 和 跟 与 以及 每个 每 人 每人 时候 一项 那 那一项 这一项 了 建了 要建 "
+    "拿到 哪一 哪家 哪位 哪里 什么样 多大 多长 怎么办 月份 月".split()
+)
+
+
+@dataclass
+class Term:
+    """One concept of the question: any of its spellings counts as a match."""
+
+    spellings: tuple[str, ...]
+    source: str  # the words of the question it came from
+    required: bool = False  # a clause without it cannot answer (a stated month: 10月份 is not 9月份)
+
+
+@dataclass
+class Query:
+    text: str  # the question as asked
+    lang: str  # "zh" or "en"
+    search_text: str  # Chinese text given to BM25 and the embedding model
+    jurisdictions: list[str] = field(default_factory=list)  # full place names the question states
+    years: list[int] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)  # normalised 文号
+    doc_types: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # figure / who / when / list / metadata / what
+    wants_money: bool = False
+    terms: list[Term] = field(default_factory=list)  # topic terms a clause must cover to answer
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0] if self.kinds else "what"
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(English phrase → Chinese terms, colloquial Chinese → official terms) from data/glossary.json."""
+    path = _DATA / "glossary.json"
+    if not path.exists():
+        return {}, {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return ({k.lower(): v for k, v in data.get("en", {}).items()},
+            {k: v for k, v in data.get("synonyms", {}).items()})
+
+
+@lru_cache(maxsize=1)
+def english_place_names() -> dict[str, str]:
+    """English name → full Chinese place name, from the gazetteer's "en" fields."""
+    data = json.loads((_DATA / "places.json").read_text(encoding="utf-8"))
+    names: dict[str, str] = {}
+    for item in data["places"]:
+        for english in item.get("en", []):
+            names.setdefault(english.lower(), item["name"])
+    return names
+
+
+def is_english(text: str) -> bool:
+    latin = len(re.findall(r"[A-Za-z]", text))
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return latin > 2 * cjk
+
+
+def detect_kinds(text: str) -> list[str]:
+    lowered = text.lower()
+    kinds = [kind for kind, pattern in _KIND_RULES if pattern.search(lowered)]
+    return kinds or ["what"]
+
+
+def detect_years(text: str) -> list[int]:
+    return sorted({int(y) for y in _YEAR.findall(text) if not _inside_doc_number(text, y)})
+
+
+def _inside_doc_number(text: str, year: str) -> bool:
+    """A year inside a 文号 (张政发〔2023〕4号) names the document, not the period asked about."""
+    return any(year == m.group(2) for m in DOC_NUMBER.finditer(text)) and text.count(year) == 1
+
+
+def detect_jurisdictions(text: str) -> list[str]:
+    """Places the question names; a city named just before one of its districts (淄博市张店区) is dropped."""
+    found = find_places(text)
+    lowered = text.lower()
+    for english, name in sorted(english_place_names().items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"(?<![a-z]){re.escape(english)}(?:'s)?(?![a-z])", lowered):
+            found.append(name)
+    places = gazetteer()
+    result: list[str] = []
+    for name in found:
+        if name not in result:
+            result.append(name)
+    parents = {places[n].parent for n in result if n in places}
+    return [n for n in result if not (n in parents and _named_together(text, n, result))]
+
+
+def _named_together(text: str, parent: str, names: list[str]) -> bool:
+    short = gazetteer()[parent].short if parent in gazetteer() else parent
+    children = [n for n in names if n in gazetteer() and gazetteer()[n].parent == parent]
+    for child in children:
+        child_short = gazetteer()[child].short or child
+        if re.search(rf"(?:{re.escape(parent)}|{re.escape(short)})\s*{re.escape(child_short)}", text):
+            return True
+    return False
+
+
+def translate_english(text: str) -> tuple[list[Term], list[str]]:
+    """Glossary terms found in an English question, and the Chinese words it already contains."""
+    en, _ = glossary()
+    lowered = text.lower().replace("’", "'")
+    words = [_singular(w) for w in _LATIN_WORD.findall(lowered)]
+    terms: list[Term] = []
+    max_len = max((len(k.split()) for k in en), default=1)
+    i = 0
+    while i < len(words):
+        for size in range(min(max_len, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + size])
+            if phrase in en:
+                terms.append(Term(tuple(en[phrase]), phrase))
+                i += size
+                break
+        else:
+            i += 1
+    chinese = [m.group(0) for m in _CJK_RUN.finditer(text) if re.search(r"[\u4e00-\u9fff]", m.group(0))]
+    return terms, chinese
+
+
+def _singular(word: str) -> str:
+    word = word.removesuffix("'s").removesuffix("'")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def chinese_terms(text: str, tokenize) -> list[Term]:
+    """Topic terms of a Chinese question: its tokens minus question words, places and years, with synonyms."""
+    _, synonyms = glossary()
+    place_words = _place_words()
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for phrase, official in synonyms.items():
+        if phrase in text and phrase not in seen:
+            seen.add(phrase)
+            if phrase not in QUESTION_WORDS:
+                terms.append(Term((phrase, *official), phrase))
+    for month in _MONTH.findall(text):
+        terms.append(Term((f"{month}月",), f"{month}月", required=True))
+        seen.add(month)
+    for token in tokenize(text):
+        if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
+            continue
+        if any(token in t.source for t in terms):
+            continue  # already part of a longer synonym phrase
+        if len(token) == 1 and not token.isdigit():
+            continue
+        seen.add(token)
+        terms.append(Term((token, *synonyms.get(token, [])), token))
+    return _drop_subterms(terms)
+
+
+def _drop_subterms(terms: list[Term]) -> list[Term]:
+    """jieba's search mode yields 充电 and 充电桩: keep the longest, it is the concept."""
+    sources = [t.source for t in terms]
+    return [t for t in terms if not any(t.source != s and t.source in s for s in sources)]
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> set[str]:
+    words = set()
+    for place in gazetteer().values():
+        words.add(place.name)
+        if place.short:
+            words.add(place.short)
+    return words | {"区", "市", "县", "全区", "全市", "本区", "本市"}
+
+
+def parse_query(text: str, tokenize=None) -> Query:
+    """Read a question (Chinese or English) into a Query; tokenize defaults to jieba search mode."""
+    text = re.sub(r"\s+", " ", text).strip()
+    tokenize = tokenize or _default_tokenize
+    lang = "en" if is_english(text) else "zh"
+    jurisdictions = detect_jurisdictions(text)
+    years = [] if _RELATIVE_YEAR.search(text.lower()) and not _YEAR.search(text) else detect_years(text)
+    doc_numbers = [normalize_doc_number(m.group(1)) for m in DOC_NUMBER.finditer(text.replace(" ", ""))]
+    if lang == "en":
+        terms, chinese = translate_english(text)
+        terms += [t for word in chinese for t in chinese_terms(word, tokenize)]
+        search_words = jurisdictions + [str(y) + "年" for y in years] + chinese
+        search_words += [t.spellings[0] for t in terms if t.spellings[0] not in search_words]
+        search_text = " ".join(search_words)
+    else:
+        terms = chinese_terms(text, tokenize)
+        extra = [s for t in terms for s in t.spellings[1:2] if s not in text]
+        search_text = text + (" " + " ".join(extra) if extra else "")
+    terms = [t for t in terms if not any(dn in t.source or t.source in dn for dn in doc_numbers)]
+    doc_types = [d for d in DOC_TYPES if d in search_text]
+    lowered = text.lower()
+    return Query(
+        text=text,
+        lang=lang,
+        search_text=search_text,
+        jurisdictions=jurisdictions,
+        years=years,
+        months=[int(m) for m in _MONTH.findall(text)],
+        doc_numbers=doc_numbers,
+        doc_types=doc_types,
+        kinds=detect_kinds(text),
+        wants_money=bool(_MONEY.search(lowered)),
+        terms=terms,
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_tokenizer():
+    from .tokenizer import Tokenizer
+
+    return Tokenizer()
+
+
+def _default_tokenize(text: str) -> list[str]:
+    return _default_tokenizer().tokenize(text)

@@ -1,0 +1,130 @@
+#!/usr/bin/env python
+"""Run the assistant (and the LangChain baseline) on a question file; write answers, print scores side by side.
+
+    python eval/run.py --questions eval/questions.jsonl --out eval/results.jsonl [--index DIR] [--no-baseline]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.cli import answer_record  # noqa: E402
+from assistant.config import REPO_ROOT, add_common_args, settings_from_args  # noqa: E402
+from assistant.errors import AssistantError  # noqa: E402
+from eval.metrics import percentile, score  # noqa: E402
+
+METRICS = ["hit@1", "hit@5", "MRR", "answer_acc", "citation_acc", "abstention", "false_abstention"]
+
+
+def load_questions(path: Path) -> list[dict]:
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                questions.append(json.loads(line))
+            except ValueError as exc:
+                raise SystemExit(f"{path}:{number}: not a JSON object ({exc})")
+    return questions
+
+
+def run_assistant(assistant, questions: list[dict], k: int) -> dict[str, dict]:
+    assistant.ask("预热", k=k)  # load lazy parts so latencies are warm
+    records = {}
+    for q in questions:
+        started = time.perf_counter()
+        try:
+            record = answer_record(assistant.ask(q["question"], k=k))
+        except AssistantError as exc:
+            record = {"answer": f"error: {exc}", "abstained": True, "citations": []}
+        record["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        records[q["id"]] = {"id": q["id"], **record}
+    return records
+
+
+def run_baseline(baseline, questions: list[dict], k: int) -> dict[str, dict]:
+    baseline.build()
+    baseline.ask("预热", k=k)
+    records = {}
+    for q in questions:
+        started = time.perf_counter()
+        record = baseline.ask(q["question"], k=k)
+        record["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        records[q["id"]] = {"id": q["id"], **record}
+    return records
+
+
+def _fmt(value) -> str:
+    return "  –  " if value is None else f"{value:.3f}"
+
+
+def print_report(questions: list[dict], ours: dict, base: dict | None) -> None:
+    ours_scores = score(questions, ours)
+    base_scores = score(questions, base) if base else {}
+    groups = ["overall"] + sorted(g for g in ours_scores if g != "overall")
+    header = "| group | n | " + " | ".join(METRICS) + " | p50 ms | p95 ms |"
+    print(header)
+    print("|" + "---|" * (len(METRICS) + 4))
+    for group in groups:
+        s = ours_scores[group]
+        b = base_scores.get(group)
+        cells = []
+        for m in METRICS:
+            cell = _fmt(s.get(m))
+            if b is not None and s.get(m) is not None:
+                cell += f" / {_fmt(b.get(m))}"
+            cells.append(cell)
+        lat = s.values.get("latency_ms", [])
+        blat = b.values.get("latency_ms", []) if b else []
+        p50 = f"{percentile(lat, 50):.0f}" + (f" / {percentile(blat, 50):.0f}" if blat else "")
+        p95 = f"{percentile(lat, 95):.0f}" + (f" / {percentile(blat, 95):.0f}" if blat else "")
+        print(f"| {group} | {s.n} | " + " | ".join(cells) + f" | {p50} | {p95} |")
+    if base:
+        print("\ncells: assistant / LangChain baseline (RecursiveCharacterTextSplitter 250/50, FAISS, same model, "
+              "top-5, answer = top chunk, never abstains)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=Path, default=REPO_ROOT / "eval" / "questions.jsonl")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "eval" / "results.jsonl",
+                        help="one JSON line per question: id, answer, abstained, citations, latency_ms")
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--no-baseline", action="store_true", help="score the assistant only")
+    parser.add_argument("--fusion", choices=["rrf", "weighted"], help="how BM25 and dense rankings are combined")
+    add_common_args(parser)
+    args = parser.parse_args(argv)
+    settings = settings_from_args(args)
+    questions = load_questions(args.questions)
+    try:
+        from assistant.pipeline import Assistant
+
+        assistant = Assistant(settings)
+        ours = run_assistant(assistant, questions, args.k)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as out:
+            for q in questions:
+                out.write(json.dumps(ours[q["id"]], ensure_ascii=False) + "\n")
+        base = None
+        if not args.no_baseline:
+            from eval.baseline import Baseline
+
+            baseline = Baseline(settings.corpus_dir, assistant.embedder, REPO_ROOT / "eval" / ".cache")
+            base = run_baseline(baseline, questions, args.k)
+            with open(args.out.with_suffix(".baseline.jsonl"), "w", encoding="utf-8") as out:
+                for q in questions:
+                    out.write(json.dumps(base[q["id"]], ensure_ascii=False) + "\n")
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print_report(questions, ours, base)
+    print(f"\nanswers written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
