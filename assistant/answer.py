@@ -15,6 +15,7 @@ from .retrieval import Hit, SearchResult, term_coverage
 
 # Calibrated on eval/questions.jsonl (python eval/run.py --sweep); see the issue notes.
 MIN_COVERAGE = 0.5  # below this share of the question's (IDF-weighted) terms, the clause does not answer
+SURE_COVERAGE = 0.75  # a clause this on-topic may answer who/when in words the patterns do not know
 EXTRA_SOURCE_MARGIN = 0.15  # another notice is shown too when its coverage is within this of the best
 MAX_SOURCES = 4
 MAX_QUOTE_CHARS = 220
@@ -91,6 +92,8 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     coverage = [term_coverage(query.terms, s, weights) if query.terms else 0.0 for s in lowered]
     features = [kind_features(s, query, hit.chunk) for s in sentences]
     wanted = [k for k in query.kinds if k in ("figure", "who", "when")]
+    if query.wants_money and "figure" not in wanted:
+        wanted.append("figure")  # "what is the budget" asks for an amount in 元
     near = [figure_near_term(s, query) for s in lowered]
 
     def score(i: int) -> float:
@@ -119,8 +122,12 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
                 chosen.add(i)
     picked = [sentences[i] for i in sorted(chosen)]
     covered = set().union(*(features[i] for i in chosen))
+    if "figure" in covered and query.terms and not any(near[i] for i in chosen if "figure" in features[i]):
+        covered.discard("figure")  # a number far from every asked-about word answers something else
     if "who" in wanted and hit.chunk.lead_departments:
         covered.add("who")
+    if hit.coverage >= SURE_COVERAGE:
+        covered |= {"who", "when"} & set(wanted)  # names of people or firms, dates in words: trust the match
     if "metadata" in query.kinds:
         covered |= {"when", "figure", "who"}  # the notice's 文号, issuer and date answer these
     answers_kind = all(k in covered for k in wanted) if wanted else True
@@ -128,8 +135,9 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     return Evidence(hit, [_clip(s, query, weights) for s in picked], best, answers_kind)
 
 
-def figure_near_term(sentence: str, query: Query, window: int = 14) -> bool:
+def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
     """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座."""
+    sentence = re.sub(r"[（(][^（()）]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名
     for term in query.terms:
         for spelling in term.spellings:
             pos = sentence.find(spelling.lower())
@@ -250,8 +258,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
 def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: int) -> Answer:
     closest: list[str] = []
     for h in result.hits:
-        if h.chunk.notice_title not in closest:
-            closest.append(h.chunk.notice_title)
+        notice = notices.get(h.chunk.notice_id)
+        title = notice.title if notice else h.chunk.notice_title
+        if title not in closest:
+            closest.append(title)
     closest = closest[:3]
     reason = result.empty_reason
     if query.lang == "en":

@@ -63,8 +63,18 @@ def ends_sentence(text: str) -> bool:
     return bool(t) and t[-1] in CLAUSE_END
 
 
+# Words a sentence puts before a 文号 that the greedy prefix would swallow: 文号为张政办字〔2023〕20号, 依据鲁政办发…
+_DOC_LEAD_WORDS = re.compile(r"^(?:[文号为是见即的依据根照按及和与或详印发自经由从][\s]*)+(?=[\u4e00-\u9fff]{2})")
+
+
 def normalize_doc_number(doc_number: str) -> str:
+    """The 文号 with 〔〕 brackets and without words that precede it in a sentence."""
     m = DOC_NUMBER.search(doc_number.replace(" ", ""))
     if not m:
         return doc_number
-    return m.group(1).translate(DOC_NUMBER_BRACKETS)
+    return _DOC_LEAD_WORDS.sub("", m.group(1).translate(DOC_NUMBER_BRACKETS))
+
+
+def same_doc_number(a: str, b: str) -> bool:
+    """Normalised 文号 that agree, allowing a shorter prefix on one side (政办字〔2023〕5号)."""
+    return bool(a and b) and (a.endswith(b) or b.endswith(a))

@@ -30,7 +30,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
-        r"什么时候|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|"
+        r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|"
         r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
     ("figure", re.compile(
         r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
@@ -40,6 +40,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
 # Questions about money need a figure in 元 as the answer, not any number.
 _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"
                     r"how much (?:money|funding)")
+_QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
 # Words of the question itself, not of the topic: they never decide whether a clause answers.
@@ -190,7 +191,8 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
     for phrase, official in synonyms.items():
         if phrase in text and phrase not in seen:
             seen.add(phrase)
-            if phrase not in QUESTION_WORDS:
+            # 谁牵头 → 牵头/责任单位 helps search, but which clause answers is decided by the topic words.
+            if phrase not in QUESTION_WORDS and not _QUESTIONY.search(phrase):
                 terms.append(Term((phrase, *official), phrase))
     for month in _MONTH.findall(text):
         terms.append(Term((f"{month}月",), f"{month}月", required=True))
@@ -233,13 +235,19 @@ def parse_query(text: str, tokenize=None) -> Query:
     doc_numbers = [normalize_doc_number(m.group(1)) for m in DOC_NUMBER.finditer(text.replace(" ", ""))]
     if lang == "en":
         terms, chinese = translate_english(text)
+        # "target", "who is responsible": words of the question, not of the topic (as in Chinese).
+        asked = [t for t in terms if t.spellings[0] in QUESTION_WORDS or _QUESTIONY.search(t.spellings[0])]
+        terms = [t for t in terms if t not in asked]
         terms += [t for word in chinese for t in chinese_terms(word, tokenize)]
         search_words = jurisdictions + [str(y) + "年" for y in years] + chinese
-        search_words += [t.spellings[0] for t in terms if t.spellings[0] not in search_words]
+        search_words += [t.spellings[0] for t in terms + asked if t.spellings[0] not in search_words]
         search_text = " ".join(search_words)
     else:
         terms = chinese_terms(text, tokenize)
-        extra = [s for t in terms for s in t.spellings[1:2] if s not in text]
+        _, synonyms = glossary()
+        asked = [w for phrase, official in synonyms.items() if phrase in text and _QUESTIONY.search(phrase)
+                 for w in official[:2]]
+        extra = [s for t in terms for s in t.spellings[1:2] if s not in text] + asked
         search_text = text + (" " + " ".join(extra) if extra else "")
     terms = [t for t in terms if not any(dn in t.source or t.source in dn for dn in doc_numbers)]
     doc_types = [d for d in DOC_TYPES if d in search_text]

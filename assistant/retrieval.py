@@ -15,6 +15,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from .cleaning import clean_text
 from .models import Chunk
+from .patterns import DOC_NUMBER, normalize_doc_number, same_doc_number
 from .places import gazetteer, level_of
 from .query import Query, Term, parse_query
 
@@ -124,6 +125,9 @@ class Searcher:
         self.fusion = fusion
         self._search_texts = [clean_text(c.index_text).lower() for c in index.chunks]
         self._idf = self._token_idf()
+        # 文号 each clause mentions (a notice citing the plan it implements).
+        self._doc_numbers = [{normalize_doc_number(m.group(1)) for m in DOC_NUMBER.finditer(text)}
+                             for text in self._search_texts]
 
     def _token_idf(self) -> dict[str, float]:
         """IDF of every BM25 vocabulary token, from the BM25 matrix's column lengths."""
@@ -158,10 +162,10 @@ class Searcher:
             wanted = set(filters.notice_ids)
             mask &= np.array([c.notice_id in wanted for c in chunks], dtype=bool)
         if filters.doc_numbers:
-            wanted = set(filters.doc_numbers)
-            by_notice = {n.id for n in self.index.notices if n.doc_number_norm in wanted}
-            mask &= np.array([c.notice_id in by_notice or any(d in text for d in wanted)
-                              for c, text in zip(chunks, self._search_texts)], dtype=bool)
+            wanted = filters.doc_numbers
+            by_notice = {n.id for n in self.index.notices if any(same_doc_number(n.doc_number_norm, d) for d in wanted)}
+            mask &= np.array([c.notice_id in by_notice or any(same_doc_number(d, cited) for d in wanted for cited in found)
+                              for c, found in zip(chunks, self._doc_numbers)], dtype=bool)
             if not mask.any():
                 return mask, "语料中没有文号为 " + "、".join(filters.doc_numbers) + " 的文件"
         if filters.jurisdictions:

@@ -1,0 +1,210 @@
+"""Query understanding, fusion, evidence selection, answer composition and fact checking, on tiny fixtures."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Citation, compose_answer, select_evidence, split_sentences
+from assistant.models import Chunk, Notice
+from assistant.query import parse_query
+from assistant.retrieval import Hit, SearchResult, diversify, reciprocal_rank_fusion, term_coverage, weighted_score_fusion
+from assistant.verify import chinese_number, unsupported_facts
+
+
+# --- query understanding -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question,places", [
+    ("张店区2023年充电桩目标是多少?", ["张店区"]),
+    ("淄川今年绿色建筑任务", ["淄川区"]),
+    ("淄博市张店区今年要建几个智慧社区", ["张店区"]),  # the city before its district only locates it
+    ("张店和淄川的科技型中小企业目标谁定得高？", ["张店区", "淄川区"]),
+    ("What is Zhangdian's 2023 charging-pile target?", ["张店区"]),
+    ("What is Huantai County's 2023 target for high-tech enterprises?", ["桓台县"]),
+    ("今年充电桩要建多少个？", []),
+])
+def test_jurisdictions_from_names_short_forms_and_english(question, places):
+    assert parse_query(question).jurisdictions == places
+
+
+def test_years_months_and_doc_numbers():
+    q = parse_query("张政发〔2023〕4号 里 2022年度 的情况")
+    assert q.doc_numbers == ["张政发〔2023〕4号"]
+    assert q.years == [2022]  # the year inside the 文号 names the document, not the period
+    assert parse_query("淄政办字[2023]34号文件是关于什么的？").doc_numbers == ["淄政办字〔2023〕34号"]
+    assert parse_query("今年充电桩要建多少个？").years == []  # "this year" is not a date we can trust
+    assert parse_query("临淄区10月份5G基站建了多少处？").months == [10]
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("张店区2023年充电桩目标是多少?", "figure"),
+    ("张店新建充电桩那条任务是谁牵头？", "who"),
+    ("黄河防汛职责那个通知是哪天印发的？", "metadata"),
+    ("淄博市碳达峰工作方案的文号是多少？", "metadata"),
+    ("政务公开的工作台账啥时候交？", "when"),
+    ("张店英才科技创新类都有谁入选？", "who"),
+    ("碳达峰方案的十大行动具体是哪些？", "list"),
+    ("Who leads Zichuan's 2023 talent-attraction task?", "who"),
+    ("By when should all town-centre kindergartens meet the standard?", "when"),
+])
+def test_question_kind(question, kind):
+    assert parse_query(question).kind == kind
+
+
+def test_kinds_can_combine_and_money_is_noticed():
+    q = parse_query("民办学校收费公示那一项谁负责？啥时候完成？")
+    assert {"who", "when"} <= set(q.kinds)
+    assert parse_query("入选的人每人能拿到多少奖励资金？").wants_money
+    assert not parse_query("新建多少个充电桩？").wants_money
+
+
+def test_terms_leave_out_question_words_places_and_years_and_add_synonyms():
+    q = parse_query("张店区2023年充电设施的目标是多少？")
+    sources = [t.source for t in q.terms]
+    assert not {"张店区", "张店", "2023", "多少", "目标"} & set(sources)
+    spellings = {s for t in q.terms for s in t.spellings}
+    assert "充电桩" in spellings  # colloquial 充电设施 also matches the documents' 充电桩
+
+
+def test_english_question_is_translated_to_chinese_search_terms():
+    q = parse_query("What is Zhangdian's 2023 charging-pile target?")
+    assert q.lang == "en" and q.years == [2023]
+    assert "充电桩" in q.search_text and "张店区" in q.search_text
+    q = parse_query("Which company is the organizer (承办单位) of the Robotex contest?")
+    assert "承办单位" in q.search_text  # Chinese words inside an English question are kept
+
+
+# --- fusion and diversification ------------------------------------------------------------------
+
+def test_reciprocal_rank_fusion_prefers_items_ranked_high_in_both():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]])
+    assert [item for item, _ in fused][:2] == [1, 3]
+
+
+def test_weighted_fusion_normalises_each_list():
+    fused = weighted_score_fusion([[(1, 10.0), (2, 5.0), (3, 0.0)], [(3, 0.9), (2, 0.8), (1, 0.1)]], [0.5, 0.5])
+    assert [item for item, _ in fused][0] == 2  # second in both beats first-and-last
+
+
+def _chunk(i, notice="n1", text="文本", kind="clause", place="张店区", **kw) -> Chunk:
+    return Chunk(id=f"c{i}", notice_id=notice, notice_title=f"{notice}的通知", clause_path=["一、任务"], text=text,
+                 index_text=text, file="f.txt", line_start=i, line_end=i, kind=kind, jurisdiction=place, year=2023, **kw)
+
+
+def test_diversify_caps_clauses_per_notice_but_fills_when_nothing_else():
+    hits = [Hit(_chunk(i, "a"), 1 - i / 10) for i in range(5)] + [Hit(_chunk(9, "b"), 0.1)]
+    top = diversify(hits, 5, cap=3)
+    assert [h.chunk.notice_id for h in top] == ["a", "a", "a", "b", "a"]
+
+
+def test_term_coverage_requires_required_terms():
+    q = parse_query("临淄区10月份5G基站建了多少处？")
+    weights = [1.0] * len(q.terms)
+    assert term_coverage(q.terms, "截至9月底，累计新建5g基站183处", weights) == 0.0
+    assert term_coverage(q.terms, "截至10月底，累计新建5g基站183处", weights) > 0.5
+
+
+# --- evidence and composition --------------------------------------------------------------------
+
+NOTICES = {
+    "n1": Notice(title="张店区重点工作任务的通知", doc_number="张政办字〔2023〕20号", issuer="张店区人民政府办公室",
+                 date="2023-08-26", jurisdiction="张店区", id="n1"),
+    "n2": Notice(title="政府工作报告", issuer="张店区人民政府", date="2023-01-07", jurisdiction="张店区", id="n2"),
+    "n3": Notice(title="淄川区重点工作任务的通知", doc_number="川政办字〔2023〕22号", issuer="淄川区人民政府办公室",
+                 date="2023-08-23", jurisdiction="淄川区", id="n3"),
+}
+PILE_A = _chunk(1, "n1", "实施交通运输降碳行动。新增各类充电桩1775个。（区发展改革局、张店交警大队牵头，区住建局配合）",
+                lead_departments=["区发展改革局", "张店交警大队"], support_departments=["区住建局"])
+PILE_B = _chunk(2, "n2", "加强充电桩等新型基础设施建设，充电桩保有量达到3000个以上。")
+PILE_C = _chunk(3, "n3", "完成充电设施1220个。（区发改局牵头）", place="淄川区", lead_departments=["区发改局"])
+OTHER = _chunk(4, "n1", "推进老旧小区改造35个。")
+
+
+def _equal_weights(terms):
+    return [1.0] * len(terms)
+
+
+def _answer(question, chunks, coverage=None):
+    q = parse_query(question)
+    hits = [Hit(c, 1.0 - i / 10, coverage=1.0 if coverage is None else coverage) for i, c in enumerate(chunks)]
+    return compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+
+
+def test_figure_answer_quotes_the_sentence_with_the_figure_and_cites_it():
+    answer = _answer("张店区充电桩目标是多少？", [PILE_A, OTHER])
+    assert not answer.abstained
+    assert "1775个" in answer.text and "[1]" in answer.text
+    assert answer.citations[0].chunk is PILE_A and answer.citations[0].marker == 1
+    assert "35个" not in answer.text
+
+
+def test_two_documents_of_one_district_are_both_given_with_their_sources():
+    answer = _answer("张店区充电桩目标是多少？", [PILE_A, PILE_B])
+    assert "1775个" in answer.text and "3000个" in answer.text
+    assert "[1]" in answer.text and "[2]" in answer.text
+    assert answer.citations[1].notice.title == "政府工作报告"
+
+
+def test_comparison_gives_each_place_named():
+    answer = _answer("张店和淄川充电桩目标分别是多少？", [PILE_A, PILE_B, PILE_C])
+    assert "1775个" in answer.text and "1220个" in answer.text
+    assert "张店区" in answer.text and "淄川区" in answer.text
+
+
+def test_who_answer_names_lead_and_supporting_departments():
+    answer = _answer("张店新增充电桩谁牵头？", [PILE_A])
+    assert "区发展改革局" in answer.text and "张店交警大队" in answer.text
+
+
+def test_weak_evidence_abstains_and_points_to_the_closest_notices():
+    answer = _answer("张店区充电桩目标是多少？", [PILE_A], coverage=0.1)
+    assert answer.abstained and "没有" in answer.text and "张店区重点工作任务的通知" in answer.text
+
+
+def test_money_question_without_a_money_figure_abstains():
+    answer = _answer("张店新增充电桩每个补贴多少钱？", [PILE_A])
+    assert answer.abstained
+
+
+def test_empty_restriction_abstains_with_the_reason():
+    q = parse_query("周村区充电桩目标是多少？")
+    answer = compose_answer(q, SearchResult([Hit(PILE_A, 0.5, coverage=1.0)], "语料中没有周村区的文件"),
+                            NOTICES, _equal_weights)
+    assert answer.abstained and "周村区" in answer.text
+
+
+def test_table_row_is_split_into_its_cells():
+    row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
+    assert split_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]
+    q = parse_query("民办学校收费公示那一项谁负责？啥时候完成？")
+    evidence = select_evidence(q, Hit(row, 1.0, coverage=1.0), _equal_weights(q.terms))
+    assert evidence.answers_kind
+    assert any("区教育和体育局" in s for s in evidence.sentences)
+    assert any("2023年12月底前完成" in s for s in evidence.sentences)
+
+
+# --- checking generated answers ------------------------------------------------------------------
+
+CITES = [Citation(1, PILE_A, NOTICES["n1"], 0.5), Citation(2, PILE_B, NOTICES["n2"], 0.4)]
+
+
+def test_supported_figures_dates_and_doc_numbers_pass():
+    text = "张店区新增各类充电桩1775个[1]，保有量达到3000个以上[2]。见张政办字[2023]20号，2023年8月26日印发[1]。"
+    assert unsupported_facts(text, CITES) == []
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("张店区新增充电桩2000个[1]。", "2000"),
+    ("保有量达到3000个以上[1]。", "3000"),  # the figure is real but not in the clause it cites
+    ("该通知于2023年9月1日印发[1]。", "2023年9月1日"),
+    ("文号为张政办字〔2023〕21号[1]。", "张政办字〔2023〕21号"),
+    ("新增充电桩一千八百个[1]。", "1800"),
+    ("新增充电桩1775个[7]。", "[7]"),
+    ("新增充电桩1775个。", "没有标注来源"),
+])
+def test_unsupported_facts_are_caught(text, problem):
+    assert problem in unsupported_facts(text, CITES)
+
+
+def test_chinese_numbers():
+    assert chinese_number("一千七百七十五") == 1775
+    assert chinese_number("三万") == 30000
+    assert chinese_number("十二") == 12

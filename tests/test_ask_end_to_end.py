@@ -1,0 +1,142 @@
+"""Questions answered end to end on the real sample-corpus index (slow: real model, FAISS and BM25)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from openai_stub import StubLLM
+
+from assistant.config import Settings
+from assistant.ingestion import ingest
+from assistant.pipeline import Assistant
+from assistant.retrieval import HybridRetriever
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+KEY_TASKS = "张店区深化新旧动能转换推动绿色低碳高质量发展2023年重点工作任务"
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_index_dir, embedder):
+    return Assistant(Settings(index_dir=sample_index_dir), embedder=embedder)
+
+
+def _squash(text):
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("question", ["张店区2023年充电桩目标是多少?", "What is Zhangdian's 2023 charging-pile target?"])
+def test_charging_pile_question_gives_both_zhangdian_figures_and_no_other_district(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert "1775" in answer.text and "3000" in answer.text
+    assert "1220" not in answer.text and "4万" not in answer.text  # 淄川区 and 淄博市 figures stay out
+    used = [c for c in answer.citations if c.quotes]
+    titles = [c.notice.title for c in used]
+    assert any(KEY_TASKS in t for t in titles) and "政府工作报告" in titles
+    for c in used:  # each quoted sentence really is in the clause it cites
+        assert all(_squash(q.rstrip("…")).strip("…") in _squash(c.chunk.text).replace(" ", "") or "…" in q
+                   for q in c.quotes)
+
+
+def test_a_district_named_keeps_other_districts_out(assistant):
+    answer = assistant.ask("淄川区充电设施建设任务是多少个？")
+    assert "1220" in answer.text and "1775" not in answer.text
+    assert answer.citations[0].chunk.jurisdiction == "淄川区"
+
+
+def test_who_question_names_the_lead_department(assistant):
+    answer = assistant.ask("张店新增充电桩那条任务由哪个部门牵头？")
+    assert "区发展改革局" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "周村区2023年新建充电桩的目标是多少？",  # no document of that district
+    "淄政办字[2023]34号文件是关于什么的？",  # no such document number
+    "入选张店英才的人每人能拿到多少奖励资金？",  # the notice exists but names no amount
+])
+def test_questions_the_corpus_cannot_answer_are_declined_with_closest_notices(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and "没有" in answer.text
+    assert answer.citations  # the closest clauses are still shown
+
+
+def test_langchain_retriever_returns_cited_documents(assistant):
+    retriever = HybridRetriever(searcher=assistant.searcher, k=3)
+    docs = retriever.invoke("淄川区充电设施建设任务")
+    assert len(docs) == 3 and all(d.metadata["jurisdiction"] == "淄川区" for d in docs)
+    assert "1220" in _squash(docs[0].page_content) or any("1220" in _squash(d.page_content) for d in docs)
+    assert {"notice_title", "doc_number", "clause_path", "score"} <= set(docs[0].metadata)
+
+
+def _cli(*args, env_extra=None):
+    import os
+
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_cli_ask_json_has_the_documented_shape(sample_index_dir):
+    run = _cli("ask", "张店区2023年充电桩目标是多少?", "--json", "--k", "5", "--index", str(sample_index_dir))
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert {"answer", "abstained", "citations"} <= set(record)
+    assert len(record["citations"]) == 5
+    assert [c["marker"] for c in record["citations"]] == [1, 2, 3, 4, 5]
+    assert {"marker", "notice_title", "doc_number", "issuer", "date", "jurisdiction", "clause_path", "text",
+            "score"} <= set(record["citations"][0])
+    assert "1775" in record["answer"]
+
+
+def test_cli_ask_with_an_llm_endpoint_streams_and_checks(sample_index_dir):
+    with StubLLM(lambda messages: "张店区新增各类充电桩1775个[1]。") as stub:
+        run = _cli("ask", "张店区2023年充电桩目标是多少?", "--index", str(sample_index_dir),
+                   "--llm-base-url", stub.base_url, "--llm-model", "stub")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("张店区新增各类充电桩1775个[1]。")
+    with StubLLM(lambda messages: "张店区新增充电桩8888个[1]。") as stub:
+        run = _cli("ask", "张店区2023年充电桩目标是多少?", "--json", "--index", str(sample_index_dir),
+                   env_extra={"ASSISTANT_LLM_BASE_URL": stub.base_url, "ASSISTANT_LLM_MODEL": "stub"})
+    record = json.loads(run.stdout)
+    assert record["mode"] == "extractive" and "8888" in record["note"] and "8888" not in record["answer"]
+
+
+def test_cli_rejects_empty_and_huge_questions_with_a_message(sample_index_dir):
+    for question in ["   ", "字" * 20000]:
+        run = _cli("ask", question, "--index", str(sample_index_dir))
+        assert run.returncode == 1 and run.stderr.startswith("error: 问题") and "Traceback" not in run.stderr
+
+
+def test_eval_runner_writes_records_and_prints_scores(tmp_path, sample_index_dir):
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "question": "淄川区充电设施建设任务是多少？", "lang": "zh", "type": "figure", "answer": "",
+         "must_contain": ["1220"], "gold": [{"file": "x", "quote": "完成充电设施1220个"}], "notice": ""},
+        {"id": "b", "question": "周村区2023年新建充电桩的目标是多少？", "lang": "zh", "type": "unanswerable",
+         "answer": "", "must_contain": [], "gold": [], "notice": ""},
+    ]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    run = subprocess.run([sys.executable, "eval/run.py", "--questions", str(questions), "--out", str(out),
+                          "--index", str(sample_index_dir), "--no-baseline"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    assert {"answer", "abstained", "citations", "latency_ms"} <= set(records[0])
+    overall = next(line for line in run.stdout.splitlines() if line.startswith("| overall"))
+    cells = [c.strip() for c in overall.strip("|").split("|")]
+    assert cells[1] == "2"  # n
+    assert cells[3] == "1.000" and cells[7] == "1.000"  # hit@5 for a; abstention for b
+
+
+def test_a_new_document_is_answered_after_ingest(tmp_path, small_corpus, embedder):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    answer = Assistant(settings, embedder=embedder).ask("桓台县今年新建多少处口袋公园？谁牵头？")
+    assert "12处" in answer.text and "县住房城乡建设局" in answer.text
+    assert answer.citations[0].notice.doc_number == "桓政办字〔2024〕12号"
