@@ -28,7 +28,7 @@ _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 _TIME = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
     r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成")
-_ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助")
+_ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助|制定|编制|兼任|担任|组长|主任")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部)")
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
 
@@ -78,7 +78,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     if _DIGIT_FIGURE.search(counted) or re.search(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)", counted):
         if not query.wants_money or _MONEY.search(sentence):
             found.add("figure")
-    if _ROLE.search(sentence) or (_UNIT.search(sentence) and chunk.kind == "table_row"):
+    if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
     if _TIME.search(sentence):
         found.add("when")

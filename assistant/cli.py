@@ -139,8 +139,9 @@ def cmd_ask(index, args, settings) -> None:
         print(answer.text)
     print("\n来源：" if not answer.abstained else "\n最接近的条款：")
     for c in answer.citations:
+        shown_text = " … ".join(c.quotes) if c.quotes else " ".join(c.chunk.text.split())[:200]
         print(f"[{c.marker}] {notice_line(c.notice) or c.chunk.notice_title}\n    {c.chunk.clause_path_text}"
-              f"\n    {' '.join(c.chunk.text.split())[:200]}")
+              f"\n    {shown_text}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = settings_from_args(args)
     try:
+        if args.command in ("ask", "search"):
+            from .pipeline import check_question
+
+            args.query = check_question(args.query)  # before loading anything: a bad question fails fast
         from .index import open_index
 
         index = open_index(settings.index_dir, expected_model=settings.embedding_model)

@@ -44,6 +44,9 @@ class Embedder:
         self.path = resolve_model_path(name)
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on a CLI
 
             self.model = SentenceTransformer(str(self.path), device="cpu")
         except Exception as exc:

@@ -91,3 +91,15 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     best_level = max(level_of(n) for n, c in counts.items() if c >= 2) if any(c >= 2 for c in counts.values()) else None
     candidates = [(c, n) for n, c in counts.items() if best_level is None or level_of(n) == best_level]
     return max(candidates)[1]
+
+
+def is_within(name: str, area: str) -> bool:
+    """True when the place lies inside the area (张店区 in 淄博市 in 山东省), by the gazetteer's parents."""
+    places = gazetteer()
+    seen = set()
+    while name in places and name not in seen:
+        seen.add(name)
+        name = places[name].parent
+        if name == area:
+            return True
+    return False

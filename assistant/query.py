@@ -23,7 +23,7 @@ _LATIN_WORD = re.compile(r"[a-z][a-z0-9\-']*|\d+(?:\.\d+)?")
 _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("metadata", re.compile(
         r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
-        r"document number|issued|issuing|signed|which (?:office|body|authority) (?:issued|published)|"
+        r"document number|issued|issuing|\bissue\b|signed|\bsign\b|which (?:office|body|authority) (?:issued|published)|"
         r"date of (?:the )?(?:notice|document)")),
     ("who", re.compile(
         r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
@@ -49,7 +49,8 @@ QUESTION_WORDS = set(
     "计划 要 是 有 给 提出 规定 根据 按照 按 里 中 年 今年 全年 一共 总共 共 分别 以上 多久 时间 完成 负责 单位 部门 "
     "哪个部门 哪个单位 责任 牵头 配合 文件 通知 方案 报告 关于 一下 请问 吗 呢 啥 啥时候 哪 几月 怎么样 能 拿 能拿 "
     "新 达到 实现 定 定得 高 低 多 少 比较 对比 相比 和 跟 与 以及 每个 每 人 每人 时候 一项 那 那一项 这一项 了 建了 要建 "
-    "拿到 哪一 哪家 哪位 哪里 什么样 多大 多长 怎么办 月份 月".split()
+    "拿到 哪一 哪家 哪位 哪里 什么样 多大 多长 怎么办 月份 月 这些 那些 这个 那个 这项 那项 现在 目前 当前 主要 具体 "
+    "一般 相关 有关 怎么算 怎么 算 到底 大概 大约 左右 还是 或者 应该 需要 可以 哪些 都 分别 各 各自".split()
 )
 
 
@@ -110,7 +111,7 @@ def is_english(text: str) -> bool:
 
 
 def detect_kinds(text: str) -> list[str]:
-    lowered = text.lower()
+    lowered = re.sub(r"哪几", "哪些", text.lower())  # 哪几家单位 asks for a list, not a count
     kinds = [kind for kind, pattern in _KIND_RULES if pattern.search(lowered)]
     return kinds or ["what"]
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 from .cleaning import clean_text
 from .models import Chunk
 from .patterns import DOC_NUMBER, normalize_doc_number, same_doc_number
-from .places import gazetteer, level_of
+from .places import gazetteer, is_within, level_of
 from .query import Query, Term, parse_query
 
 # Tuned on eval/questions.jsonl (python eval/run.py --sweep): see the issue notes.
@@ -26,6 +27,7 @@ COVERAGE_WEIGHT = 0.02  # a fully covered clause moves up about as much as from 
 YEAR_BOOST = 0.004
 DOC_TYPE_BOOST = 0.002
 PER_NOTICE_CAP = 3  # diversify: at most this many clauses of one notice in the top k, unless nothing else matches
+REPORT_TYPES = {"报告", "总结", "公报", "通报"}  # issued after the year they report on
 
 
 @dataclass
@@ -171,19 +173,36 @@ class Searcher:
         if filters.jurisdictions:
             names = set(filters.jurisdictions)
             # A city notice's clause counts for a district when it names the district (a task assigned to it).
-            mask &= np.array([c.jurisdiction in names or _names_lower_place(c, text, names)
+            exact = np.array([c.jurisdiction in names or _names_lower_place(c, text, names)
                               for c, text in zip(chunks, self._search_texts)], dtype=bool)
+            if not (mask & exact).any():
+                # No notice of the place itself: its districts' notices answer for it (山东 → 淄博市, 张店区).
+                exact = np.array([any(is_within(c.jurisdiction, n) for n in names) for c in chunks], dtype=bool)
+            mask &= exact
             if not mask.any():
                 return mask, "语料中没有" + "、".join(filters.jurisdictions) + "的文件"
         if filters.years:
             years = set(filters.years)
-            # A report issued the next year reports on the year asked about; undated notices stay in.
-            mask &= np.array([c.year is None or c.year in years or c.year - 1 in years
-                              or any(str(y) in text for y in years)
-                              for c, text in zip(chunks, self._search_texts)], dtype=bool)
+            # A report issued the next year reports on the year asked about; a notice with no date is
+            # dated by the year in its title; one with neither stays in.
+            mask &= np.array([self._year_fits(c, text, years) for c, text in zip(chunks, self._search_texts)],
+                             dtype=bool)
             if not mask.any():
                 return mask, "语料中没有" + "、".join(f"{y}年" for y in sorted(years)) + "的相关文件"
         return mask, ""
+
+    def _year_fits(self, chunk: Chunk, text: str, years: set[int]) -> bool:
+        if any(str(y) in text for y in years):
+            return True
+        notice = self.index.notice_by_id.get(chunk.notice_id)
+        year = chunk.year
+        if year is None:
+            found = re.search(r"(?:19|20)\d{2}", chunk.notice_title)
+            year = int(found.group(0)) if found else None
+        if year is None:
+            return True
+        looks_back = notice is not None and notice.doc_type in REPORT_TYPES
+        return year in years or (looks_back and year - 1 in years)
 
     def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int = DEPTH) -> SearchResult:
         """Top-k clauses for a parsed query, restricted by the query's own statements and the given filters."""

@@ -58,6 +58,22 @@ def run_baseline(baseline, questions: list[dict], k: int) -> dict[str, dict]:
     return records
 
 
+def sweep(assistant, questions: list[dict], k: int) -> None:
+    """Answer accuracy, abstention and false abstention at each MIN_COVERAGE: how the threshold was chosen."""
+    from assistant import answer
+
+    original = answer.MIN_COVERAGE
+    print("| MIN_COVERAGE | answer_acc | abstention | false_abstention |\n|---|---|---|---|")
+    try:
+        for threshold in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8):
+            answer.MIN_COVERAGE = threshold
+            s = score(questions, run_assistant(assistant, questions, k))["overall"]
+            print(f"| {threshold:.2f} | {_fmt(s.get('answer_acc'))} | {_fmt(s.get('abstention'))} | "
+                  f"{_fmt(s.get('false_abstention'))} |", flush=True)
+    finally:
+        answer.MIN_COVERAGE = original
+
+
 def _fmt(value) -> str:
     return "  –  " if value is None else f"{value:.3f}"
 
@@ -95,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="one JSON line per question: id, answer, abstained, citations, latency_ms")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--no-baseline", action="store_true", help="score the assistant only")
+    parser.add_argument("--sweep", action="store_true",
+                        help="calibrate: score the assistant at several abstention thresholds and stop")
     parser.add_argument("--fusion", choices=["rrf", "weighted"], help="how BM25 and dense rankings are combined")
     add_common_args(parser)
     args = parser.parse_args(argv)
@@ -104,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.pipeline import Assistant
 
         assistant = Assistant(settings)
+        if args.sweep:
+            sweep(assistant, questions, args.k)
+            return 0
         ours = run_assistant(assistant, questions, args.k)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8") as out:
