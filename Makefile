@@ -8,7 +8,7 @@ ingest: setup
 	.venv/bin/python ingest.py
 
 run: ingest
-	.venv/bin/python -m assistant search "张店区2023年充电桩目标是多少?"
+	.venv/bin/python -m assistant ask "张店区2023年充电桩目标是多少?"
 
 test: setup
 	.venv/bin/python -m pytest -q
