@@ -62,7 +62,7 @@ def test_who_question_names_the_lead_department(assistant):
 ])
 def test_questions_the_corpus_cannot_answer_are_declined_with_closest_notices(assistant, question):
     answer = assistant.ask(question)
-    assert answer.abstained and "没有" in answer.text
+    assert answer.abstained and ("没有" in answer.text or "do not answer" in answer.text)
     assert answer.citations  # the closest clauses are still shown
 
 
