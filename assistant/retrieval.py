@@ -27,6 +27,7 @@ COVERAGE_WEIGHT = 0.02  # a fully covered clause moves up about as much as from 
 YEAR_BOOST = 0.004
 DOC_TYPE_BOOST = 0.002
 PER_NOTICE_CAP = 3  # diversify: at most this many clauses of one notice in the top k, unless nothing else matches
+DIVERSITY_PENALTY = 0.6
 REPORT_TYPES = {"报告", "总结", "公报", "通报"}  # issued after the year they report on
 
 
@@ -91,22 +92,17 @@ def term_coverage(terms: list[Term], text: str, weights: list[float]) -> float:
     return found / total if total else 0.0
 
 
-def diversify(ranked: list[Hit], k: int, cap: int = PER_NOTICE_CAP) -> list[Hit]:
-    """Top k with at most `cap` clauses per notice; the rest fill in only if too few notices match."""
-    chosen: list[Hit] = []
-    held_back: list[Hit] = []
+def diversify(ranked: list[Hit], k: int, cap: int = PER_NOTICE_CAP, penalty: float = DIVERSITY_PENALTY) -> list[Hit]:
+    """Top k where clauses beyond `cap` from one notice count at a discount: other notices get a turn
+    unless they match much worse."""
     per_notice: dict[str, int] = {}
-    for hit in ranked:
-        if len(chosen) >= k:
-            break
+    adjusted = []
+    for position, hit in enumerate(ranked):
         n = per_notice.get(hit.chunk.notice_id, 0)
-        if n < cap:
-            chosen.append(hit)
-            per_notice[hit.chunk.notice_id] = n + 1
-        else:
-            held_back.append(hit)
-    chosen += held_back[: k - len(chosen)]
-    return chosen
+        per_notice[hit.chunk.notice_id] = n + 1
+        adjusted.append((hit.score * (penalty if n >= cap else 1.0), -position, hit))
+    adjusted.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [hit for _, _, hit in adjusted[:k]]
 
 
 def _names_lower_place(chunk: Chunk, text: str, names: set[str]) -> bool:

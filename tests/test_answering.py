@@ -89,10 +89,11 @@ def _chunk(i, notice="n1", text="文本", kind="clause", place="张店区", **kw
                  index_text=text, file="f.txt", line_start=i, line_end=i, kind=kind, jurisdiction=place, year=2023, **kw)
 
 
-def test_diversify_caps_clauses_per_notice_but_fills_when_nothing_else():
-    hits = [Hit(_chunk(i, "a"), 1 - i / 10) for i in range(5)] + [Hit(_chunk(9, "b"), 0.1)]
-    top = diversify(hits, 5, cap=3)
-    assert [h.chunk.notice_id for h in top] == ["a", "a", "a", "b", "a"]
+def test_diversify_gives_other_notices_a_turn_unless_they_match_much_worse():
+    hits = [Hit(_chunk(i, "a"), 1 - i / 10) for i in range(5)] + [Hit(_chunk(9, "b"), 0.55)]
+    assert [h.chunk.notice_id for h in diversify(hits, 5, cap=3, penalty=0.6)] == ["a", "a", "a", "b", "a"]
+    hits[-1].score = 0.1  # far worse than the fourth clause of "a": "a" keeps its place
+    assert [h.chunk.notice_id for h in diversify(hits, 5, cap=3, penalty=0.6)] == ["a", "a", "a", "a", "a"]
 
 
 def test_term_coverage_requires_required_terms():
