@@ -21,7 +21,6 @@ MAX_SOURCES = 4
 MAX_QUOTE_CHARS = 220
 TABLE_ROW_CHARS = 400
 
-_NUMBER = re.compile(r"(?:\d[\d,，.]*|[一二两三四五六七八九十百千万]+)\s*(?:%|％|‰|[万亿千百]?[^\s\d，。；、（）()]{0,4})")
 _DIGIT_FIGURE = re.compile(r"\d")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
@@ -50,15 +49,13 @@ class Answer:
     citations: list[Citation]
     mode: str = "extractive"  # or "llm"
     note: str = ""  # e.g. why the LLM answer was replaced
-    rewritten_question: str = ""
 
 
 @dataclass
 class Evidence:
     hit: Hit
     sentences: list[str]
-    score: float  # how well the chosen sentences answer (coverage + kind)
-    answers_kind: bool
+    answers_kind: bool  # the sentences hold what the question kind asks for (a figure, a department, a date)
 
 
 def split_sentences(chunk: Chunk) -> list[str]:
@@ -131,8 +128,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     if "metadata" in query.kinds:
         covered |= {"when", "figure", "who"}  # the notice's 文号, issuer and date answer these
     answers_kind = all(k in covered for k in wanted) if wanted else True
-    best = max(score(i) for i in chosen)
-    return Evidence(hit, [_clip(s, query, weights) for s in picked], best, answers_kind)
+    return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind)
 
 
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
@@ -184,10 +180,8 @@ def choose_sources(query: Query, evidence: list[Evidence]) -> list[Evidence]:
         c = e.hit.chunk
         if e.hit.coverage < best.hit.coverage - EXTRA_SOURCE_MARGIN or c.notice_id in seen_notices:
             continue
-        if query.jurisdictions or c.jurisdiction in seen_places and len(chosen) >= 2:
-            # One place asked about: a second document of it answers too (e.g. a plan and a work report).
-            if len(chosen) >= 2:
-                continue
+        if len(chosen) >= 2 and (query.jurisdictions or c.jurisdiction in seen_places):
+            continue  # one place asked about: a second document of it is shown (a plan and a work report), no more
         chosen.append(e)
         seen_notices.add(c.notice_id)
         seen_places.add(c.jurisdiction)
@@ -210,7 +204,7 @@ def notice_line(notice: Notice | None) -> str:
 
 
 def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, with_place: bool) -> str:
-    quote = "".join(s if s.endswith(("。", "；", "！", "？", "…")) else s + "；" for s in e.sentences).rstrip("；") + ""
+    quote = "".join(s if s.endswith(("。", "；", "！", "？", "…")) else s + "；" for s in e.sentences).rstrip("；")
     c = e.hit.chunk
     if "who" in query.kinds and c.lead_departments and not any(d in quote for d in c.lead_departments):
         roles = "牵头：" + "、".join(c.lead_departments)

@@ -125,12 +125,13 @@ def cmd_ask(index, args, settings) -> None:
         answer = assistant.ask(args.query, k=args.k, use_llm=not args.no_llm)
         print(json.dumps(answer_record(answer), ensure_ascii=False, indent=1))
         return
-    shown = 0
+    printed = ""
     answer = None
     for answer in assistant.ask_stream(args.query, k=args.k, use_llm=not args.no_llm):
-        if answer.mode == "llm" and answer.text.startswith(answer.text[:shown]) and not answer.note:
-            print(answer.text[shown:], end="", flush=True)  # stream the LLM's words as they come
-            shown = len(answer.text)
+        if answer.mode == "llm" and not answer.note and answer.text.startswith(printed):
+            print(answer.text[len(printed):], end="", flush=True)  # stream the LLM's words as they come
+            printed = answer.text
+    shown = len(printed)
     if shown:
         print()
     if answer.note:

@@ -45,11 +45,12 @@ class Assistant:
         return parse_query(check_question(question), self.index.tokenizer.tokenize)
 
     def retrieve(self, query: Query, k: int, filters: Filters | None = None) -> SearchResult:
-        result = self.searcher.search(query, k, filters)
+        vector = self.embedder.embed_query(query.search_text)
+        result = self.searcher.search(query, k, filters, query_vector=vector)
         if result.empty_reason:
             # Nothing matches what the question states: show the closest notices anyway.
             unrestricted = replace(query, jurisdictions=[], years=[], doc_numbers=[])
-            result.hits = self.searcher.search(unrestricted, k, None).hits
+            result.hits = self.searcher.search(unrestricted, k, None, query_vector=vector).hits
         elif "metadata" in query.kinds and result.hits:
             self._lead_with_header(result)
         return result

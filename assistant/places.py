@@ -20,6 +20,7 @@ class Place:
     level: str
     parent: str
     short: str  # 张店 for 张店区; empty when the short form would be a single character
+    english: tuple[str, ...] = ()  # lowercase English names: "zhangdian", "zhangdian district"
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +30,8 @@ def gazetteer() -> dict[str, Place]:
     for item in data["places"]:
         name = item["name"]
         short = _short_form(name)
-        places[name] = Place(name, item["level"], item.get("parent", ""), short)
+        places[name] = Place(name, item["level"], item.get("parent", ""), short,
+                             tuple(e.lower() for e in item.get("en", [])))
     return places
 
 

@@ -94,14 +94,14 @@ def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
 
 
 @lru_cache(maxsize=1)
-def english_place_names() -> dict[str, str]:
-    """English name → full Chinese place name, from the gazetteer's "en" fields."""
-    data = json.loads((_DATA / "places.json").read_text(encoding="utf-8"))
+def _english_place_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One regex over every English place name (longest first), and name → full Chinese place name."""
     names: dict[str, str] = {}
-    for item in data["places"]:
-        for english in item.get("en", []):
-            names.setdefault(english.lower(), item["name"])
-    return names
+    for place in gazetteer().values():
+        for english in place.english:
+            names.setdefault(english, place.name)
+    alternatives = "|".join(re.escape(e) for e in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])({alternatives})(?:'s)?(?![a-z])"), names
 
 
 def is_english(text: str) -> bool:
@@ -128,10 +128,8 @@ def _inside_doc_number(text: str, year: str) -> bool:
 def detect_jurisdictions(text: str) -> list[str]:
     """Places the question names; a city named just before one of its districts (淄博市张店区) is dropped."""
     found = find_places(text)
-    lowered = text.lower()
-    for english, name in sorted(english_place_names().items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"(?<![a-z]){re.escape(english)}(?:'s)?(?![a-z])", lowered):
-            found.append(name)
+    pattern, english_names = _english_place_pattern()
+    found += [english_names[m.group(1)] for m in pattern.finditer(text.lower())]
     places = gazetteer()
     result: list[str] = []
     for name in found:

@@ -200,7 +200,8 @@ class Searcher:
         looks_back = notice is not None and notice.doc_type in REPORT_TYPES
         return year in years or (looks_back and year - 1 in years)
 
-    def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int = DEPTH) -> SearchResult:
+    def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int = DEPTH,
+               query_vector: np.ndarray | None = None) -> SearchResult:
         """Top-k clauses for a parsed query, restricted by the query's own statements and the given filters."""
         stated = Filters(list(query.jurisdictions), list(query.years), [], list(query.doc_numbers))
         if filters:
@@ -213,7 +214,9 @@ class Searcher:
             return SearchResult([], reason)
         tokens = self.index.tokenizer.tokenize(query.search_text)
         bm25 = self.index.search_bm25(tokens, depth, mask)
-        dense = self.index.search_dense(self.embedder.embed_query(query.search_text), depth, mask)
+        if query_vector is None:
+            query_vector = self.embedder.embed_query(query.search_text)
+        dense = self.index.search_dense(query_vector, depth, mask)
         if self.fusion == "weighted":
             fused = weighted_score_fusion([bm25, dense], [0.5, 0.5])
             scale = 1.0 / (RRF_K + 1)  # keep boosts comparable with the RRF scale
