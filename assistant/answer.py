@@ -10,6 +10,7 @@ from typing import Callable
 
 from .cleaning import clean_text
 from .models import Chunk, Notice
+from .patterns import DOC_NUMBER
 from .query import Query, Term
 from .retrieval import Hit, SearchResult, term_coverage
 
@@ -20,15 +21,22 @@ EXTRA_SOURCE_MARGIN = 0.15  # another notice is shown too when its coverage is w
 MAX_SOURCES = 4
 MAX_QUOTE_CHARS = 220
 TABLE_ROW_CHARS = 400
+EVIDENCE_POOL = 10  # clauses read for the answer; another notice's figure may rank just below the top k
+LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
+MAX_CHILD_HEADINGS = 12
 
 _DIGIT_FIGURE = re.compile(r"\d")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
-_MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元|\d\s*[%％]")  # an amount, or a share of one (超出概算10%)
 _TIME = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
     r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成")
 _ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助|制定|编制|兼任|担任|组长|主任")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部)")
+# A sentence that introduces a list: what follows it is the answer to 哪些/什么.
+_LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]")
+# A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
+_CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
 
 
@@ -56,6 +64,7 @@ class Evidence:
     hit: Hit
     sentences: list[str]
     answers_kind: bool  # the sentences hold what the question kind asks for (a figure, a department, a date)
+    list_continues: bool = False  # the quote ends with a lead-in (下设6个工作组，具体职责如下：) the clause does not finish
 
 
 def split_sentences(chunk: Chunk) -> list[str]:
@@ -79,6 +88,8 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.add("who")
     if _TIME.search(sentence):
         found.add("when")
+    if _CITES_DOCUMENT.search(sentence.replace(" ", "")):
+        found.add("basis")
     return found
 
 
@@ -88,7 +99,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     lowered = [s.lower() for s in sentences]
     coverage = [term_coverage(query.terms, s, weights) if query.terms else 0.0 for s in lowered]
     features = [kind_features(s, query, hit.chunk) for s in sentences]
-    wanted = [k for k in query.kinds if k in ("figure", "who", "when")]
+    wanted = [k for k in query.kinds if k in ("figure", "who", "when", "basis")]
     if query.wants_money and "figure" not in wanted:
         wanted.append("figure")  # "what is the budget" asks for an amount in 元
     near = [figure_near_term(s, query) for s in lowered]
@@ -112,6 +123,16 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
             having = [i for i in range(len(sentences)) if kind in features[i]]
             if having:
                 chosen.add(max(having, key=score))
+    list_continues = False
+    if {"list", "what"} & set(query.kinds):
+        # "主要是：" / "如下：" introduces the answer: quote what follows, as far as the budget allows.
+        for i in sorted(chosen):
+            if _LEAD_IN.search(sentences[i]):
+                j = i + 1
+                while j < len(sentences) and sum(len(sentences[x]) for x in chosen) + len(sentences[j]) <= LIST_CHARS:
+                    chosen.add(j)
+                    j += 1
+                list_continues = list_continues or i == len(sentences) - 1
     if hit.chunk.kind == "table_row":
         # A table row is one record: show the cells of the row that fit, in order.
         for i in range(len(sentences)):
@@ -125,10 +146,10 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
         covered.add("who")
     if hit.coverage >= SURE_COVERAGE:
         covered |= {"who", "when"} & set(wanted)  # names of people or firms, dates in words: trust the match
-    if "metadata" in query.kinds:
-        covered |= {"when", "figure", "who"}  # the notice's 文号, issuer and date answer these
+    if "metadata" in query.kinds and hit.chunk.kind == "header":
+        covered |= {"when", "figure", "who", "basis"}  # the notice's 文号, issuer and date answer these
     answers_kind = all(k in covered for k in wanted) if wanted else True
-    return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind)
+    return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues)
 
 
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
@@ -156,10 +177,13 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     return ("…" if start else "") + sentence[start:start + MAX_QUOTE_CHARS] + "…"
 
 
-def choose_sources(query: Query, evidence: list[Evidence]) -> list[Evidence]:
-    """The evidence to answer from: the best, plus other notices/jurisdictions that answer too."""
-    usable = [e for e in evidence if e.hit.coverage >= MIN_COVERAGE and e.answers_kind]
-    if not usable:
+def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None) -> list[Evidence]:
+    """The evidence to answer from: the best, plus other notices/jurisdictions that answer too.
+
+    The best must rank within the first k; the rest of the evidence may only add further sources."""
+    usable = [e for e in evidence if e.hit.coverage >= MIN_COVERAGE and e.answers_kind
+              and (e.hit.chunk.kind != "header" or "metadata" in query.kinds)]  # a header only names the notice
+    if not usable or (k is not None and evidence.index(usable[0]) >= k):
         return []
     if len(query.jurisdictions) >= 2:
         # A comparison: the best source for each place named.
@@ -172,6 +196,11 @@ def choose_sources(query: Query, evidence: list[Evidence]) -> list[Evidence]:
         return chosen or usable[:1]
     best = usable[0]
     chosen = [best]
+    if "metadata" in query.kinds:
+        # Beside the notice's own header, a clause citing another document's 文号 may be what is asked.
+        citing = next((e for e in usable[1:] if e.hit.chunk.kind != "header"
+                       and any(_CITES_DOCUMENT.search(s.replace(" ", "")) for s in e.sentences)), None)
+        return chosen + ([citing] if citing else [])
     seen_notices = {best.hit.chunk.notice_id}
     seen_places = {best.hit.chunk.jurisdiction}
     for e in usable[1:]:
@@ -204,7 +233,7 @@ def notice_line(notice: Notice | None) -> str:
 
 
 def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, with_place: bool) -> str:
-    quote = "".join(s if s.endswith(("。", "；", "！", "？", "…")) else s + "；" for s in e.sentences).rstrip("；")
+    quote = "".join(s if s.endswith(("。", "；", "！", "？", "…", "：")) else s + "；" for s in e.sentences).rstrip("；")
     c = e.hit.chunk
     if "who" in query.kinds and c.lead_departments and not any(d in quote for d in c.lead_departments):
         roles = "牵头：" + "、".join(c.lead_departments)
@@ -221,16 +250,25 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
 
 
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
-                   weigh: Callable[[list[Term]], list[float]], k: int = 5) -> Answer:
-    """Answer from the retrieved clauses, or abstain and point to the closest notices."""
+                   weigh: Callable[[list[Term]], list[float]], k: int = 5,
+                   children: Callable[[Chunk], list[str]] | None = None) -> Answer:
+    """Answer from the retrieved clauses, or abstain and point to the closest notices.
+
+    children(chunk) gives the sub-headings under a clause, for a list its text only introduces."""
     hits = result.hits[:k]
     if result.empty_reason:
         return _abstain(query, result, notices, k)
     weights = weigh(query.terms)
-    evidence = [select_evidence(query, h, weights) for h in hits] if query.terms else []
-    sources = choose_sources(query, evidence)
+    pool = result.hits[:max(k, EVIDENCE_POOL)]
+    evidence = [select_evidence(query, h, weights) for h in pool] if query.terms else []
+    sources = choose_sources(query, evidence, k)
     if not sources:
         return _abstain(query, result, notices, k)
+    for e in sources:
+        headings = children(e.hit.chunk)[:MAX_CHILD_HEADINGS] if e.list_continues and children else []
+        if headings:
+            # The list itself is the clause's sub-headings: （一）综合协调组；（二）安全保障组…
+            e.sentences = e.sentences + ["；".join(headings)]
     used = [e.hit for e in sources]
     ordered = used + [h for h in hits if h not in used]
     citations = []

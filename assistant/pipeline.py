@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from .answer import Answer, compose_answer
+from .answer import EVIDENCE_POOL, Answer, compose_answer
 from .config import Settings
 from .errors import QueryError
+from .models import Chunk
 from .query import Query, parse_query
 from .retrieval import Filters, Hit, SearchResult, Searcher
 
@@ -35,6 +36,7 @@ class Assistant:
         self.embedder = embedder or Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
         self.searcher = Searcher(self.index, self.embedder, settings.fusion)
         self.header_of = {c.notice_id: c for c in self.index.chunks if c.kind == "header"}
+        self.position = {c.id: i for i, c in enumerate(self.index.chunks)}  # chunks are stored in document order
         if llm is None and settings.llm_base_url:
             from .llm import LLMAnswerer
 
@@ -64,6 +66,21 @@ class Assistant:
         rest = [h for h in result.hits if h.chunk is not header]
         result.hits = [Hit(header, top.score, coverage=top.coverage)] + rest[: max(len(result.hits) - 1, 1)]
 
+    def sub_headings(self, chunk: Chunk) -> list[str]:
+        """The headings one level under a clause, in document order (a list its text only introduces)."""
+        parent = chunk.clause_path
+        chunks = self.index.chunks
+        headings: list[str] = []
+        i = self.position.get(chunk.id, len(chunks)) + 1
+        while parent and i < len(chunks) and chunks[i].notice_id == chunk.notice_id:
+            path = chunks[i].clause_path
+            if path[:len(parent)] != parent:
+                break
+            if len(path) > len(parent) and path[len(parent)] not in headings:
+                headings.append(path[len(parent)])
+            i += 1
+        return headings
+
     def ask(self, question: str, k: int = 5, filters: Filters | None = None, use_llm: bool = True) -> Answer:
         """The whole answer at once (extractive, or the checked LLM answer when one is configured)."""
         answer = None
@@ -75,8 +92,9 @@ class Assistant:
                    use_llm: bool = True) -> Iterator[Answer]:
         """Yield the answer as it grows (LLM streaming); the last item is final and checked."""
         query = self.parse(question)
-        result = self.retrieve(query, k, filters)
-        extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k)
+        result = self.retrieve(query, max(k, EVIDENCE_POOL), filters)
+        extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
+                                    children=self.sub_headings)
         if not (use_llm and self.llm) or extractive.abstained:
             yield extractive
             return

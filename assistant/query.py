@@ -25,6 +25,10 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
         r"document number|issued|issuing|\bissue\b|signed|\bsign\b|which (?:office|body|authority) (?:issued|published)|"
         r"date of (?:the )?(?:notice|document)")),
+    # The document or rule a notice rests on: 依据哪部法规, 贯彻省里哪个文件.
+    ("basis", re.compile(
+        r"(?:依据|根据|按照|依照|贯彻|落实|引用)(?:的是|了)?(?:哪|什么)|(?:哪部|哪个|哪份)(?:法|条例|文件|办法|规章)|"
+        r"based on (?:which|what)|under which (?:law|regulation|rule|document)|which (?:law|regulation|document)")),
     ("who", re.compile(
         r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
         r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
@@ -40,6 +44,8 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
 # Questions about money need a figure in 元 as the answer, not any number.
 _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"
                     r"how much (?:money|funding)")
+# ...but only when the question asks for an amount: 补偿方案是谁制定的 is not a money question.
+_AMOUNT_ASK = re.compile(r"多少|几|金额|总额|标准|预算|经费|奖金|how much|how many|amount|total|budget|bonus|prize")
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
@@ -50,7 +56,7 @@ QUESTION_WORDS = set(
     "哪个部门 哪个单位 责任 牵头 配合 文件 通知 方案 报告 关于 一下 请问 吗 呢 啥 啥时候 哪 几月 怎么样 能 拿 能拿 "
     "新 达到 实现 定 定得 高 低 多 少 比较 对比 相比 和 跟 与 以及 每个 每 人 每人 时候 一项 那 那一项 这一项 了 建了 要建 "
     "拿到 哪一 哪家 哪位 哪里 什么样 多大 多长 怎么办 月份 月 这些 那些 这个 那个 这项 那项 现在 目前 当前 主要 具体 "
-    "相关 有关 怎么算 怎么 算 到底 大概 大约 左右 还是 或者 应该 需要 可以 哪些 都 分别 各 各自".split()
+    "相关 有关 怎么算 怎么 算 依据 作出 做出 到底 大概 大约 左右 还是 或者 应该 需要 可以 哪些 都 分别 各 各自".split()
 )
 
 
@@ -261,7 +267,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         doc_numbers=doc_numbers,
         doc_types=doc_types,
         kinds=detect_kinds(text),
-        wants_money=bool(_MONEY.search(lowered)),
+        wants_money=bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered)),
         terms=terms,
     )
 

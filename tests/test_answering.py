@@ -172,6 +172,44 @@ def test_empty_restriction_abstains_with_the_reason():
     assert answer.abstained and "周村区" in answer.text
 
 
+def test_a_list_introduced_by_a_lead_in_is_quoted_on():
+    text = "在总结成绩的同时，我们也认识到，还面临一系列困难，主要是：中心城区辐射带动力不够强；产业结构有待优化；公共服务供给仍有差距。"
+    answer = _answer("张店面临哪些主要困难？", [_chunk(5, "n2", text)])
+    assert "辐射带动力" in answer.text and "公共服务供给" in answer.text
+
+
+def test_a_list_in_sub_headings_is_given_from_the_clause_tree():
+    lead = _chunk(6, "n1", "大赛办公室下设3个工作组，具体职责如下：")
+    headings = {"c6": ["（一）综合协调组", "（二）安全保障组", "（三）宣传报道组"]}
+    q = parse_query("大赛办公室下设哪些工作组？")
+    answer = compose_answer(q, SearchResult([Hit(lead, 1.0, coverage=1.0)]), NOTICES, _equal_weights,
+                            children=lambda c: headings.get(c.id, []))
+    assert "综合协调组" in answer.text and "宣传报道组" in answer.text
+    assert "综合协调组" in " ".join(answer.citations[0].quotes)
+
+
+def test_a_header_clause_answers_only_questions_about_the_document():
+    header = _chunk(7, "n1", "张店区重点工作任务的通知 张政办字〔2023〕20号 各镇政府、街道办事处", kind="header")
+    assert _answer("张店区重点工作任务的通知是什么时候发的？文号是多少？", [header]).text.count("张政办字〔2023〕20号")
+    assert _answer("张店区重点工作任务有哪些？", [header]).abstained
+
+
+def test_a_question_about_the_basis_is_answered_by_the_clause_citing_it():
+    basis = _chunk(8, "n1", "根据《国有土地上房屋征收与补偿条例》第八条的规定，决定征收。项目已具备征收条件。")
+    other = _chunk(9, "n1", "征收范围东至西五路，西至西六路。")
+    q = parse_query("房屋征收决定是依据哪部法规作出的？")
+    assert "basis" in q.kinds
+    answer = _answer("房屋征收决定是依据哪部法规作出的？", [other, basis])
+    assert "补偿条例》第八条" in answer.text and answer.citations[0].chunk is basis
+
+
+def test_only_an_amount_asked_for_makes_a_money_question():
+    assert not parse_query("小西湖征收补偿方案是谁制定的？").wants_money
+    assert parse_query("征收补偿标准是多少？").wants_money
+    answer = _answer("初步设计概算超出投资额多少须重新报批？", [_chunk(10, "n1", "初步设计概算超出投资额10%以上的，应重新报批。")])
+    assert "10%以上" in answer.text  # a share of an amount answers it
+
+
 def test_table_row_is_split_into_its_cells():
     row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
     assert split_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]
