@@ -18,6 +18,7 @@ from .retrieval import Hit, SearchResult, term_coverage
 MIN_COVERAGE = 0.5  # below this share of the question's (IDF-weighted) terms, the clause does not answer
 SURE_COVERAGE = 0.75  # a clause this on-topic may answer who/when in words the patterns do not know
 EXTRA_SOURCE_MARGIN = 0.15  # another notice is shown too when its coverage is within this of the best
+SHOWN_KIND_MARGIN = 0.3  # a clause showing the asked date/department may match this much worse and still lead
 MAX_SOURCES = 4
 MAX_QUOTE_CHARS = 220
 TABLE_ROW_CHARS = 400
@@ -37,6 +38,11 @@ _UNIT = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:局|委员会|委|办公室|中心
 _LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]")
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
 _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
+# Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject.
+_VERB_INITIAL = re.compile(r"^(?:负责|承担|参与|配合|指导|组织|协调|督促|做好|牵头|会同|协助|加强)")
+_SUBJECT_START = re.compile(
+    r"^[\u4e00-\u9fff]{1,20}?(?:局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部|院|所|站|队)"
+    r"(?=负责|牵头|承担|会同|配合|要|应|[：:])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
 
 
@@ -65,6 +71,7 @@ class Evidence:
     sentences: list[str]
     answers_kind: bool  # the sentences hold what the question kind asks for (a figure, a department, a date)
     list_continues: bool = False  # the quote ends with a lead-in (下设6个工作组，具体职责如下：) the clause does not finish
+    trusted: bool = False  # answers_kind only because the clause matches the question so well (no date/department seen)
 
 
 def split_sentences(chunk: Chunk) -> list[str]:
@@ -118,6 +125,13 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     first = ranked[0]
     if len(sentences[first]) < 20 and first + 1 < len(sentences):
         chosen.add(first + 1)
+    if "who" in wanted:
+        # A subjectless duty sentence answers "who" through the sentence that names the department.
+        for i in sorted(chosen):
+            if _VERB_INITIAL.match(sentences[i]):
+                subject = next((j for j in range(i - 1, -1, -1) if _SUBJECT_START.match(sentences[j])), None)
+                if subject is not None:
+                    chosen.add(subject)
     for kind in wanted:
         if not any(kind in features[i] for i in chosen):
             having = [i for i in range(len(sentences)) if kind in features[i]]
@@ -144,12 +158,14 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
         covered.discard("figure")  # a number far from every asked-about word answers something else
     if "who" in wanted and hit.chunk.lead_departments:
         covered.add("who")
+    seen_kinds = set(covered)
     if hit.coverage >= SURE_COVERAGE:
         covered |= {"who", "when"} & set(wanted)  # names of people or firms, dates in words: trust the match
     if "metadata" in query.kinds and hit.chunk.kind == "header":
         covered |= {"when", "figure", "who", "basis"}  # the notice's 文号, issuer and date answer these
     answers_kind = all(k in covered for k in wanted) if wanted else True
-    return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues)
+    trusted = answers_kind and not all(k in seen_kinds for k in wanted)
+    return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues, trusted)
 
 
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
@@ -195,6 +211,13 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None)
                     break
         return chosen or usable[:1]
     best = usable[0]
+    if best.trusted:
+        # A clause of the same notice that shows the date or department asked for beats one that only matches well.
+        shown = [e for e in usable[1:] if not e.trusted and e.hit.chunk.notice_id == best.hit.chunk.notice_id
+                 and e.hit.coverage >= best.hit.coverage - SHOWN_KIND_MARGIN
+                 and (k is None or evidence.index(e) < k)]
+        best = shown[0] if shown else best
+        usable = [best] + [e for e in usable if e is not best]
     chosen = [best]
     if "metadata" in query.kinds:
         # Beside the notice's own header, a clause citing another document's 文号 may be what is asked.

@@ -210,6 +210,22 @@ def test_only_an_amount_asked_for_makes_a_money_question():
     assert "10%以上" in answer.text  # a share of an amount answers it
 
 
+def test_a_duty_sentence_without_subject_is_answered_with_the_department_named_before_it():
+    duties = _chunk(11, "n1", "市委宣传部负责新闻发布工作。市交通运输局负责防汛交通运输保障。负责加强对黄河浮桥的行业管理。",
+                    place="淄博市")
+    answer = _answer("黄河浮桥的行业管理归哪个部门？", [duties])
+    assert "市交通运输局" in answer.text and "市委宣传部" not in answer.text
+
+
+def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
+    duties = _chunk(12, "n1", "区服务业发展中心：做好机器人大赛的综合协调工作。")
+    when = _chunk(13, "n1", "时间：2023年8月26日")
+    q = parse_query("机器人大赛哪天比？")
+    hits = [Hit(duties, 1.0, coverage=1.0), Hit(when, 0.9, coverage=0.75)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert "2023年8月26日" in answer.text and answer.citations[0].chunk is when
+
+
 def test_table_row_is_split_into_its_cells():
     row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
     assert split_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]
