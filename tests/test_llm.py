@@ -93,3 +93,23 @@ def test_stub_also_answers_without_streaming():
         chat = ChatOpenAI(base_url=stub.base_url, api_key="k", model="m", max_retries=0)
         assert chat.invoke("hi").content == "你好[1]"
         assert json.dumps(stub.requests[0]["body"]).find('"stream": true') == -1
+
+
+def _polish(reply):
+    from assistant.llm import polish_reply
+    from assistant.reply import draft_reply
+
+    draft = draft_reply("张店今年新增多少充电桩？", EXTRACTIVE)
+    with StubLLM(lambda messages: reply) as stub:
+        llm = LLMAnswerer(Settings(llm_base_url=stub.base_url, llm_model="qwen-stub"))
+        return draft, polish_reply(llm.chat, draft, EXTRACTIVE.citations)
+
+
+def test_a_polished_reply_without_new_facts_is_kept():
+    draft, (text, note) = _polish("尊敬的市民朋友：您好！根据《张店区重点工作任务的通知》，今年新增各类充电桩1775个。")
+    assert text != draft and "1775" in text and "润色" in note
+
+
+def test_a_polished_reply_with_an_invented_figure_falls_back_to_the_draft():
+    draft, (text, note) = _polish("尊敬的市民朋友：今年新增各类充电桩2000个，补贴500元。")
+    assert text == draft and "2000" in note

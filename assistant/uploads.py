@@ -1,0 +1,73 @@
+"""Files added from the web UI: checked before anything is written, saved into the corpus under a safe name."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UnreadableFileError
+from .readers import SUPPORTED_SUFFIXES, read_document
+
+
+@dataclass
+class UploadResult:
+    name: str  # the name the user gave
+    saved_as: str = ""  # path relative to the corpus folder, "" when rejected
+    reason: str = ""  # why it was rejected, in words a user can act on
+
+
+def safe_name(name: str) -> str:
+    """The file's own name only: no folders, no ../, no leading dots or control characters."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    return base
+
+
+def save_upload(source: Path, name: str, corpus_dir: Path, max_mb: float) -> UploadResult:
+    """Check one uploaded file (type, size, readable text) and copy it into the corpus; never overwrite."""
+    result = UploadResult(name)
+    clean = safe_name(name)
+    if re.search(r"[\\/]", name):
+        result.reason = "文件名含有路径（如 ../），已拒绝；请只上传文件本身"
+        return result
+    suffix = Path(clean).suffix.lower()
+    if not clean or suffix not in SUPPORTED_SUFFIXES:
+        result.reason = f"不支持的文件类型“{suffix or '无扩展名'}”；支持 {'、'.join(sorted(SUPPORTED_SUFFIXES))}"
+        return result
+    size_mb = source.stat().st_size / 1e6
+    if size_mb > max_mb:
+        result.reason = f"文件太大（{size_mb:.1f} MB，上限 {max_mb:g} MB）；请拆分后上传"
+        return result
+    # Read it under its real suffix before it reaches the corpus: a bad file never enters the index folder.
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / f"probe{suffix}"
+        shutil.copyfile(source, probe)
+        try:
+            read_document(probe, max_mb)
+        except UnreadableFileError as exc:
+            result.reason = "无法读取：" + str(exc).replace(probe.name, clean)
+            return result
+    target = _free_path(corpus_dir / clean, source)
+    if target is None:
+        result.saved_as = clean
+        result.reason = "与已有文件内容相同，未重复保存"
+        return result
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    shutil.copyfile(source, partial)
+    partial.replace(target)  # atomic: ingest never sees half a file
+    result.saved_as = target.relative_to(corpus_dir).as_posix()
+    return result
+
+
+def _free_path(wanted: Path, source: Path) -> Path | None:
+    """`wanted`, or name-2.ext, name-3.ext… when taken by another file; None when the same content is there."""
+    candidate, n = wanted, 1
+    while candidate.exists():
+        if candidate.read_bytes() == source.read_bytes():
+            return None
+        n += 1
+        candidate = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
+    return candidate

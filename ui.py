@@ -1,0 +1,345 @@
+"""Web UI for staff: cited chat, source viewer, notice browser, reply drafting, upload.
+
+python ui.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--corpus DIR] [--llm-base-url URL ...]
+Login is optional: ASSISTANT_USERS="name:password,name2:password2".
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.config import Settings, add_common_args, add_llm_args, settings_from_args
+from assistant.errors import AssistantError, IndexMissingError
+from assistant.retrieval import Filters
+
+log = logging.getLogger("assistant.ui")
+
+UNEXPECTED = "系统出现了意外错误，已记录日志。请稍后重试；如果反复出现，请联系管理员。"
+EXAMPLES = ["张店区2023年充电桩目标是多少？", "淄川区科技型中小企业的目标由哪个部门负责？",
+            "What is Zhangdian's 2023 charging-pile target?", "政务公开的工作台账什么时候报送？"]
+CONCURRENCY = 4  # questions answered at once; more wait in the queue (2 cores: the model is the bottleneck)
+QUEUE_SIZE = 64
+
+CSS = """
+.gradio-container {max-width: 1280px !important; font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;}
+#status {font-size: 0.9em; color: #555;}
+.sources-label {font-weight: 600; margin: 8px 0 4px; color: #333;}
+.source-card {border: 1px solid #d9dee7; border-left: 4px solid #9aa5b5; border-radius: 6px; padding: 8px 12px; margin: 6px 0; background: #fff;}
+.source-card.used {border-left-color: #b3261e;}
+.card-head {font-weight: 600;} .marker {color: #b3261e; margin-right: 4px;}
+.card-meta {font-size: 0.85em; color: #555; margin: 2px 0;} .fact {margin-right: 12px;} .fact b {color: #333; font-weight: 600;}
+.card-path {font-size: 0.85em; color: #666;}
+.card-text {white-space: pre-wrap; margin-top: 4px; line-height: 1.6; max-height: 12em; overflow-y: auto;}
+mark {background: #fff1a8; padding: 0 1px;}
+.answer-note {background: #fff4e5; border: 1px solid #f0c36d; border-radius: 4px; padding: 4px 8px; margin: 4px 0;}
+.notice-view {max-height: 560px; overflow-y: auto; padding: 4px 12px; border: 1px solid #e3e6ec; border-radius: 6px; background: #fcfcfd;}
+.notice-view .clause {white-space: pre-wrap; line-height: 1.7; margin: 4px 0;}
+.notice-view .clause.focus {background: #fff8d6; border-left: 4px solid #b3261e; padding: 4px 8px;}
+.clause-heading {margin: 10px 0 4px;}
+"""
+SCROLL_TO_FOCUS = "() => { setTimeout(() => document.getElementById('focus-clause')?.scrollIntoView({block: 'center'}), 300); }"
+
+
+class App:
+    """The loaded assistant. After an upload the whole assistant is swapped, so questions in flight keep theirs."""
+
+    def __init__(self, settings: Settings):
+        from assistant.pipeline import Assistant
+
+        self.settings = settings
+        self.ingest_lock = threading.Lock()
+        try:
+            self.assistant = Assistant(settings)
+        except IndexMissingError:
+            self.ingest_corpus()
+            self.assistant = Assistant(settings)
+
+    def ingest_corpus(self, progress: bool = True):
+        from assistant.ingestion import ingest
+
+        embedder = getattr(getattr(self, "assistant", None), "embedder", None)
+        return ingest(self.settings, progress=progress,
+                      embedder_factory=(lambda s: embedder) if embedder else None)
+
+    def reload(self) -> None:
+        from assistant.pipeline import Assistant
+
+        old = self.assistant
+        self.assistant = Assistant(self.settings, embedder=old.embedder, llm=old.llm)
+
+    # --- views of the index ---------------------------------------------------------------------
+
+    def status(self) -> str:
+        a = self.assistant
+        llm = f"已配置（{a.llm.label}），回答经来源核对" if a.llm else "未配置：摘录式回答，只引用原文"
+        return f"已收录 **{len(a.index.notices)}** 份文件、**{len(a.index.chunks)}** 个条款 · 大模型：{llm}"
+
+    def filter_choices(self) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+        notices = self.assistant.index.notices
+        places = sorted({n.jurisdiction for n in notices if n.jurisdiction})
+        years = sorted({str(c.year) for c in self.assistant.index.chunks if c.year}, reverse=True)
+        titles = [(f"{n.title}（{n.doc_number}）" if n.doc_number else n.title, n.id) for n in notices]
+        return places, years, titles
+
+    def chunks_of(self, notice_id: str):
+        return [c for c in self.assistant.index.chunks if c.notice_id == notice_id]
+
+
+def _filters(places, years, notice_ids) -> Filters | None:
+    if not (places or years or notice_ids):
+        return None
+    return Filters(list(places or []), [int(y) for y in years or []], list(notice_ids or []), [])
+
+
+def _answer_markdown(answer) -> str:
+    text = answer.text
+    if answer.note:
+        text = f"> {answer.note}\n\n{text}"
+    return text.replace("\n", "  \n")
+
+
+def build(app: App) -> gr.Blocks:
+    from assistant.conversation import rewrite_follow_up
+    from assistant.reply import draft_reply, write_docx
+    from assistant.uploads import save_upload
+    from assistant.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, notice_html, notice_rows,
+                                 ownership_rows, source_cards, source_choices)
+
+    places, years, titles = app.filter_choices()
+    with gr.Blocks(title="政策文件问答助手", analytics_enabled=False) as demo:
+        gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
+        status = gr.Markdown(app.status(), elem_id="status")
+        last_answer = gr.State(None)
+
+        with gr.Tab("问答", id="chat"):
+            asked = gr.State([])  # the standalone questions asked so far, for follow-ups
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="对话", height=420, elem_id="chatbot", buttons=["copy"])
+                    rewritten = gr.Markdown(elem_id="rewritten")
+                    with gr.Row():
+                        question = gr.Textbox(placeholder="输入问题，例如：张店区2023年充电桩目标是多少？（追问如：那淄川区呢？）",
+                                              show_label=False, scale=5, elem_id="question", max_lines=4)
+                        send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+                    gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+                    cards = gr.HTML(elem_id="source-cards")
+                    source_pick = gr.Radio(label="查看来源原文（打开整份文件并定位到该条款）", choices=[],
+                                           elem_id="source-pick")
+                    viewer = gr.HTML(elem_id="notice-viewer")
+                with gr.Column(scale=1, min_width=260):
+                    gr.Markdown("#### 检索范围")
+                    place_filter = gr.Dropdown(places, multiselect=True, label="地区", elem_id="filter-place")
+                    year_filter = gr.Dropdown(years, multiselect=True, label="年份", elem_id="filter-year")
+                    notice_filter = gr.Dropdown(titles, multiselect=True, label="文件", elem_id="filter-notice")
+                    k_slider = gr.Slider(1, 10, value=app.settings.answer_k, step=1, label="来源条数")
+                    clear = gr.Button("清空对话")
+
+        def ask(message, history, asked_so_far, places_, years_, notices_, k):
+            history = list(history or [])
+            message = (message or "").strip()
+            try:
+                from assistant.pipeline import check_question
+
+                message = check_question(message)
+                assistant = app.assistant
+                standalone = rewrite_follow_up(message, asked_so_far[-1] if asked_so_far else None,
+                                               assistant.index.tokenizer.tokenize)
+                note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
+                history += [{"role": "user", "content": message}, {"role": "assistant", "content": "检索中……"}]
+                yield history, note, "", gr.update(choices=[], value=None), "", asked_so_far, None, ""
+                answer = None
+                for answer in assistant.ask_stream(standalone, int(k), _filters(places_, years_, notices_)):
+                    history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
+                    yield history, note, source_cards(answer), gr.update(), "", asked_so_far, answer, ""
+                yield (history, note, source_cards(answer), gr.update(choices=source_choices(answer), value=None), "",
+                       asked_so_far + [standalone], answer, "")
+            except AssistantError as exc:
+                history += [{"role": "user", "content": message or "（空）"}, {"role": "assistant", "content": f"⚠️ {exc}"}]
+                yield history, "", "", gr.update(), "", asked_so_far, None, message
+            except Exception:
+                log.exception("chat failed")
+                history += [{"role": "assistant", "content": f"⚠️ {UNEXPECTED}"}]
+                yield history, "", "", gr.update(), "", asked_so_far, None, message
+
+        chat_inputs = [question, chatbot, asked, place_filter, year_filter, notice_filter, k_slider]
+        chat_outputs = [chatbot, rewritten, cards, source_pick, viewer, asked, last_answer, question]
+        send.click(ask, chat_inputs, chat_outputs)
+        question.submit(ask, chat_inputs, chat_outputs)
+        clear.click(lambda: ([], "", "", gr.update(choices=[], value=None), "", [], None),
+                    None, [chatbot, rewritten, cards, source_pick, viewer, asked, last_answer])
+
+        def open_source(chunk_id, answer):
+            if not chunk_id or answer is None:
+                return ""
+            citation = next((c for c in answer.citations if c.chunk.id == chunk_id), None)
+            if citation is None or citation.notice is None:
+                return ""
+            return notice_html(citation.notice, app.chunks_of(citation.notice.id), focus=chunk_id,
+                               quotes=citation.quotes)
+
+        source_pick.change(open_source, [source_pick, last_answer], viewer).then(None, js=SCROLL_TO_FOCUS)
+
+        with gr.Tab("文件浏览", id="browse"):
+            with gr.Row():
+                search = gr.Textbox(label="搜索文件（标题、文号、发文机关、地区）", scale=4, elem_id="notice-search")
+            notice_ids = gr.State([n.id for n in app.assistant.index.notices])
+            table = gr.Dataframe(notice_rows(app.assistant.index.notices, app.assistant.index.chunks),
+                                 headers=NOTICE_COLUMNS, interactive=False, wrap=True, elem_id="notice-table",
+                                 column_widths=["38%", "14%", "16%", "9%", "8%", "6%", "9%"])
+            gr.Markdown("点击一行，查看该文件的条款结构。")
+            notice_view = gr.HTML(elem_id="notice-tree")
+            gr.Markdown("### 谁负责什么\n按部门列出其牵头或配合的任务（取自文件中的“牵头/配合/责任单位”）。")
+            with gr.Row():
+                dept = gr.Dropdown(departments(app.assistant.index.chunks), label="部门", allow_custom_value=True,
+                                   filterable=True, elem_id="dept-filter", scale=3)
+            owners = gr.Dataframe(ownership_rows(app.assistant.index.chunks, app.assistant.index.notice_by_id),
+                                  headers=OWNERSHIP_COLUMNS, interactive=False, wrap=True, max_height=420,
+                                  elem_id="ownership-table")
+
+        def filter_notices(text):
+            index = app.assistant.index
+            rows = notice_rows(index.notices, index.chunks, text or "")
+            by_title = {n.title: n.id for n in index.notices}
+            return rows, [by_title.get(r[0], "") for r in rows]
+
+        def show_notice(ids, evt: gr.SelectData):
+            row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+            if row is None or row >= len(ids):
+                return ""
+            notice = app.assistant.index.notice_by_id.get(ids[row])
+            return notice_html(notice, app.chunks_of(notice.id)) if notice else ""
+
+        search.change(filter_notices, search, [table, notice_ids])
+        table.select(show_notice, notice_ids, notice_view)
+        dept.change(lambda d: ownership_rows(app.assistant.index.chunks, app.assistant.index.notice_by_id, d or ""),
+                    dept, owners)
+
+        with gr.Tab("答复起草", id="reply"):
+            gr.Markdown("粘贴群众诉求（如12345热线工单），生成引用政策原文的答复草稿；可修改后导出 Word 文件。")
+            enquiry = gr.Textbox(label="群众诉求", lines=4, elem_id="enquiry",
+                                 placeholder="例如：我是张店区居民，想问今年区里新建多少充电桩？")
+            draft_btn = gr.Button("生成答复草稿", variant="primary", elem_id="draft-btn")
+            reply_note = gr.Markdown(elem_id="reply-note")
+            draft = gr.Textbox(label="答复草稿（可编辑）", lines=14, interactive=True, elem_id="draft")
+            export = gr.Button("导出 .docx", elem_id="export-btn")
+            docx_file = gr.File(label="下载答复", interactive=False, elem_id="docx-file")
+            reply_sources = gr.HTML()
+
+        def make_draft(text):
+            try:
+                from assistant.pipeline import check_question
+
+                assistant = app.assistant
+                answer = assistant.ask(check_question(text), app.settings.answer_k, use_llm=False)
+                reply = draft_reply(text, answer)
+                note = "已生成摘录式草稿：引用内容均为文件原文。"
+                if assistant.llm is not None and not answer.abstained:
+                    from assistant.llm import polish_reply
+
+                    reply, note = polish_reply(assistant.llm.chat, reply, answer.citations)
+                if answer.abstained:
+                    note = "未找到直接对应的政策条款，草稿采用转办口径，请核实后再发出。"
+                return reply, note, source_cards(answer)
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from exc
+            except Exception as exc:
+                log.exception("draft failed")
+                raise gr.Error(UNEXPECTED) from exc
+
+        def export_docx(text):
+            if not (text or "").strip():
+                raise gr.Error("答复草稿为空：请先生成或填写答复。")
+            folder = Path(tempfile.mkdtemp(prefix="reply-"))
+            return str(write_docx(text, folder / f"答复-{datetime.now():%Y%m%d-%H%M%S}.docx"))
+
+        draft_btn.click(make_draft, enquiry, [draft, reply_note, reply_sources])
+        export.click(export_docx, draft, docx_file)
+
+        with gr.Tab("上传文件", id="upload"):
+            gr.Markdown(f"上传 .txt/.md/.pdf/.docx/.html 文件（单个不超过 {app.settings.max_file_mb:g} MB），"
+                        "保存到文件库并立即入库，入库后即可提问。GBK 等编码会自动识别。")
+            files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx", ".html", ".htm"],
+                            type="filepath", label="选择文件", elem_id="upload-files")
+            upload_btn = gr.Button("上传并入库", variant="primary", elem_id="upload-btn")
+            upload_result = gr.Markdown(elem_id="upload-result")
+
+        def upload(paths, progress=gr.Progress(track_tqdm=True)):
+            if not paths:
+                raise gr.Error("请先选择要上传的文件。")
+            lines = []
+            saved = []
+            for path in paths:
+                result = save_upload(Path(path), Path(path).name, app.settings.corpus_dir, app.settings.max_file_mb)
+                if result.reason and not result.saved_as:
+                    lines.append(f"- ❌ **{result.name}**：{result.reason}")
+                elif result.reason:
+                    lines.append(f"- ⏭️ **{result.name}**：{result.reason}")
+                else:
+                    saved.append(result.saved_as)
+            if saved:
+                progress(0, desc="入库中")
+                with app.ingest_lock:
+                    try:
+                        report = app.ingest_corpus(progress=True)
+                    except AssistantError as exc:
+                        raise gr.Error(f"入库失败，原有索引未受影响：{exc}") from exc
+                    app.reload()
+                by_file = {r.file: r for r in report.reports}
+                for rel in saved:
+                    r = by_file.get(rel)
+                    if r and r.status == "indexed":
+                        lines.append(f"- ✅ **{rel}**：已入库（{r.n_notices} 份文件，{r.n_chunks} 个条款），现在可以提问")
+                    else:
+                        lines.append(f"- ❌ **{rel}**：{r.reason if r else '未入库'}")
+            index = app.assistant.index
+            places_, years_, titles_ = app.filter_choices()
+            return ("\n".join(lines), app.status(), notice_rows(index.notices, index.chunks),
+                    [n.id for n in index.notices], gr.update(choices=places_), gr.update(choices=years_),
+                    gr.update(choices=titles_), gr.update(choices=departments(index.chunks)))
+
+        upload_btn.click(upload, files, [upload_result, status, table, notice_ids, place_filter, year_filter,
+                                         notice_filter, dept], concurrency_limit=1)
+    return demo
+
+
+def users_from_env(value: str | None) -> list[tuple[str, str]] | None:
+    """ASSISTANT_USERS="name:password,name2:password2" → Gradio's auth list (None: no login)."""
+    pairs = [p.split(":", 1) for p in (value or "").split(",") if ":" in p]
+    return [(u.strip(), pw) for u, pw in pairs if u.strip()] or None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common_args(parser)
+    add_llm_args(parser)
+    parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"),
+                        help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "7860")))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
+    settings = settings_from_args(args)
+    try:
+        app = App(settings)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    demo = build(app)
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    print(f"Open http://{args.host}:{args.port} in a browser", flush=True)
+    demo.launch(server_name=args.host, server_port=args.port, auth=users_from_env(os.environ.get("ASSISTANT_USERS")),
+                auth_message="请输入账号和密码", max_file_size=f"{settings.max_file_mb:g}mb", show_error=True,
+                css=CSS, theme=gr.themes.Soft(), footer_links=[], quiet=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
