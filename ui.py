@@ -25,6 +25,7 @@ log = logging.getLogger("assistant.ui")
 UNEXPECTED = "系统出现了意外错误，已记录日志。请稍后重试；如果反复出现，请联系管理员。"
 EXAMPLES = ["张店区2023年充电桩目标是多少？", "淄川区科技型中小企业的目标由哪个部门负责？",
             "What is Zhangdian's 2023 charging-pile target?", "政务公开的工作台账什么时候报送？"]
+ALL_DEPARTMENTS = "（全部部门）"
 CONCURRENCY = 4  # questions answered at once; more wait in the queue (2 cores: the model is the bottleneck)
 QUEUE_SIZE = 64
 
@@ -44,7 +45,19 @@ mark {background: #fff1a8; padding: 0 1px;}
 .notice-view .clause {white-space: pre-wrap; line-height: 1.7; margin: 4px 0;}
 .notice-view .clause.focus {background: #fff8d6; border-left: 4px solid #b3261e; padding: 4px 8px;}
 .clause-heading {margin: 10px 0 4px;}
+.source-card {cursor: pointer;} .source-card:hover {box-shadow: 0 1px 6px rgba(0,0,0,0.12);}
 """
+# Clicking a source card opens its notice: it picks the same source in the selector under the cards
+# (cards and choices are both in citation order).
+CARD_CLICKS = """() => {
+  document.addEventListener('click', (event) => {
+    const card = event.target.closest('#source-cards .source-card');
+    if (!card) return;
+    const choices = document.querySelectorAll('#source-pick label');
+    const choice = choices[Number(card.dataset.marker) - 1];
+    if (choice) choice.click();
+  });
+}"""
 SCROLL_TO_FOCUS = "() => { setTimeout(() => document.getElementById('focus-clause')?.scrollIntoView({block: 'center'}), 300); }"
 
 
@@ -131,8 +144,8 @@ def build(app: App) -> gr.Blocks:
                         send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
                     gr.Examples(EXAMPLES, inputs=question, label="示例问题")
                     cards = gr.HTML(elem_id="source-cards")
-                    source_pick = gr.Radio(label="查看来源原文（打开整份文件并定位到该条款）", choices=[],
-                                           elem_id="source-pick")
+                    source_pick = gr.Radio(label="查看来源原文（点击上方来源卡片或在此选择，打开整份文件并定位到该条款）",
+                                           choices=[], elem_id="source-pick")
                     viewer = gr.HTML(elem_id="notice-viewer")
                 with gr.Column(scale=1, min_width=260):
                     gr.Markdown("#### 检索范围")
@@ -198,8 +211,9 @@ def build(app: App) -> gr.Blocks:
             notice_view = gr.HTML(elem_id="notice-tree")
             gr.Markdown("### 谁负责什么\n按部门列出其牵头或配合的任务（取自文件中的“牵头/配合/责任单位”）。")
             with gr.Row():
-                dept = gr.Dropdown(departments(app.assistant.index.chunks), label="部门", allow_custom_value=True,
-                                   filterable=True, elem_id="dept-filter", scale=3)
+                dept = gr.Dropdown([ALL_DEPARTMENTS] + departments(app.assistant.index.chunks), value=ALL_DEPARTMENTS,
+                                   label="部门（可输入关键字）", allow_custom_value=True, filterable=True,
+                                   elem_id="dept-filter", scale=3)
             owners = gr.Dataframe(ownership_rows(app.assistant.index.chunks, app.assistant.index.notice_by_id),
                                   headers=OWNERSHIP_COLUMNS, interactive=False, wrap=True, max_height=420,
                                   elem_id="ownership-table")
@@ -219,8 +233,8 @@ def build(app: App) -> gr.Blocks:
 
         search.change(filter_notices, search, [table, notice_ids])
         table.select(show_notice, notice_ids, notice_view)
-        dept.change(lambda d: ownership_rows(app.assistant.index.chunks, app.assistant.index.notice_by_id, d or ""),
-                    dept, owners)
+        dept.change(lambda d: ownership_rows(app.assistant.index.chunks, app.assistant.index.notice_by_id,
+                                             "" if d in (None, ALL_DEPARTMENTS) else d), dept, owners)
 
         with gr.Tab("答复起草", id="reply"):
             gr.Markdown("粘贴群众诉求（如12345热线工单），生成引用政策原文的答复草稿；可修改后导出 Word 文件。")
@@ -303,7 +317,7 @@ def build(app: App) -> gr.Blocks:
             places_, years_, titles_ = app.filter_choices()
             return ("\n".join(lines), app.status(), notice_rows(index.notices, index.chunks),
                     [n.id for n in index.notices], gr.update(choices=places_), gr.update(choices=years_),
-                    gr.update(choices=titles_), gr.update(choices=departments(index.chunks)))
+                    gr.update(choices=titles_), gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks)))
 
         upload_btn.click(upload, files, [upload_result, status, table, notice_ids, place_filter, year_filter,
                                          notice_filter, dept], concurrency_limit=1)
@@ -337,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Open http://{args.host}:{args.port} in a browser", flush=True)
     demo.launch(server_name=args.host, server_port=args.port, auth=users_from_env(os.environ.get("ASSISTANT_USERS")),
                 auth_message="请输入账号和密码", max_file_size=f"{settings.max_file_mb:g}mb", show_error=True,
-                css=CSS, theme=gr.themes.Soft(), footer_links=[], quiet=True)
+                css=CSS, js=CARD_CLICKS, theme=gr.themes.Soft(), footer_links=[], quiet=True)
     return 0
 
 

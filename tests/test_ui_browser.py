@@ -132,13 +132,17 @@ def test_charging_pile_question_shows_both_zhangdian_figures_with_their_notices(
 
 def test_source_card_opens_the_whole_notice_at_that_clause(page):
     ask(page, "张店区2023年充电桩目标是多少？")
-    page.locator("#source-pick label").first.click()
+    page.locator("#source-cards .source-card").first.click()
     focus = page.locator("#notice-viewer #focus-clause")
     focus.wait_for(timeout=20_000)
     assert "1775" in focus.inner_text()
     viewer = page.locator("#notice-viewer").inner_text()
     assert "张店区深化新旧动能转换推动绿色低碳高质量发展2023年重点工作任务" in viewer
     assert len(viewer) > 3000  # the whole notice, not just the clause
+    page.locator("#source-pick label").nth(1).click()  # the selector under the cards opens the second source
+    page.wait_for_function("() => document.querySelector('#notice-viewer').innerText.includes('政府工作报告')",
+                           timeout=20_000)
+    assert "3000" in page.locator("#notice-viewer #focus-clause").inner_text()
 
 
 def test_follow_up_is_rewritten_with_the_conversation(page):
