@@ -112,6 +112,13 @@ def _filters(places, years, notice_ids) -> Filters | None:
     return Filters(list(places or []), [int(y) for y in years or []], list(notice_ids or []), [])
 
 
+def _with_error(history: list[dict], message: str, error: str) -> list[dict]:
+    """The chat with the error as the assistant's reply to this question (asked once, not twice)."""
+    asked_already = len(history) >= 2 and history[-2] == {"role": "user", "content": message}
+    history = history[:-2] if asked_already else history
+    return history + [{"role": "user", "content": message or "（空）"}, {"role": "assistant", "content": f"⚠️ {error}"}]
+
+
 def _answer_markdown(answer) -> str:
     text = answer.text
     if answer.note:
@@ -175,12 +182,10 @@ def build(app: App) -> gr.Blocks:
                 yield (history, note, source_cards(answer), gr.update(choices=source_choices(answer), value=None), "",
                        asked_so_far + [standalone], answer, "")
             except AssistantError as exc:
-                history += [{"role": "user", "content": message or "（空）"}, {"role": "assistant", "content": f"⚠️ {exc}"}]
-                yield history, "", "", gr.update(), "", asked_so_far, None, message
+                yield _with_error(history, message, str(exc)), "", "", gr.update(), "", asked_so_far, None, message
             except Exception:
                 log.exception("chat failed")
-                history += [{"role": "assistant", "content": f"⚠️ {UNEXPECTED}"}]
-                yield history, "", "", gr.update(), "", asked_so_far, None, message
+                yield _with_error(history, message, UNEXPECTED), "", "", gr.update(), "", asked_so_far, None, message
 
         chat_inputs = [question, chatbot, asked, place_filter, year_filter, notice_filter, k_slider]
         chat_outputs = [chatbot, rewritten, cards, source_pick, viewer, asked, last_answer, question]

@@ -209,3 +209,10 @@ def test_uploaded_gbk_notice_is_answerable_at_once(page, ui_server, tmp_path):
     ask(page, "周村区古商城今年要新增多少个夜间特色摊位？")
     assert "260" in last_reply(page)
     assert "周村区2024年古商城夜间经济提升方案" in page.locator("#source-cards .source-card.used").first.inner_text()
+
+
+def test_an_empty_question_gets_a_sentence_not_a_traceback(page):
+    page.locator("#send").click()
+    page.wait_for_function(f"() => document.querySelectorAll(\"{BOT}\").length > 0", timeout=20_000)
+    reply = last_reply(page)
+    assert "问题为空" in reply and "Traceback" not in page.content()
