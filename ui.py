@@ -130,8 +130,9 @@ def build(app: App) -> gr.Blocks:
     from assistant.conversation import rewrite_follow_up
     from assistant.reply import draft_reply, write_docx
     from assistant.uploads import save_upload
-    from assistant.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, notice_html, notice_rows,
-                                 ownership_rows, source_cards, source_choices)
+    from assistant.pipeline import check_question
+    from assistant.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, matching_notices, notice_html,
+                                 notice_rows, ownership_rows, source_cards, source_choices)
 
     places, years, titles = app.filter_choices()
     with gr.Blocks(title="政策文件问答助手", analytics_enabled=False) as demo:
@@ -166,8 +167,6 @@ def build(app: App) -> gr.Blocks:
             history = list(history or [])
             message = (message or "").strip()
             try:
-                from assistant.pipeline import check_question
-
                 message = check_question(message)
                 assistant = app.assistant
                 standalone = rewrite_follow_up(message, asked_so_far[-1] if asked_so_far else None,
@@ -224,10 +223,10 @@ def build(app: App) -> gr.Blocks:
                                   elem_id="ownership-table")
 
         def filter_notices(text):
+            # Rows and ids from the same list: titles repeat across places (政府工作报告).
             index = app.assistant.index
-            rows = notice_rows(index.notices, index.chunks, text or "")
-            by_title = {n.title: n.id for n in index.notices}
-            return rows, [by_title.get(r[0], "") for r in rows]
+            shown = matching_notices(index.notices, text or "")
+            return notice_rows(shown, index.chunks), [n.id for n in shown]
 
         def show_notice(ids, evt: gr.SelectData):
             row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -254,8 +253,6 @@ def build(app: App) -> gr.Blocks:
 
         def make_draft(text):
             try:
-                from assistant.pipeline import check_question
-
                 assistant = app.assistant
                 answer = assistant.ask(check_question(text), app.settings.answer_k, use_llm=False)
                 reply = draft_reply(text, answer)

@@ -33,7 +33,8 @@ _TIME = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
     r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成")
 _ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助|制定|编制|兼任|担任|组长|主任")
-_UNIT = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部)")
+_UNIT_SUFFIX = "局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部"
+_UNIT = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?(?:{_UNIT_SUFFIX})")
 # A sentence that introduces a list: what follows it is the answer to 哪些/什么.
 _LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]")
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
@@ -41,8 +42,7 @@ _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执�
 # Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject.
 _VERB_INITIAL = re.compile(r"^(?:负责|承担|参与|配合|指导|组织|协调|督促|做好|牵头|会同|协助|加强)")
 _SUBJECT_START = re.compile(
-    r"^[\u4e00-\u9fff]{1,20}?(?:局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部|院|所|站|队)"
-    r"(?=负责|牵头|承担|会同|配合|要|应|[：:])")
+    rf"^[\u4e00-\u9fff]{{1,20}}?(?:{_UNIT_SUFFIX}|院|所|站|队)(?=负责|牵头|承担|会同|配合|要|应|[：:])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
 
 
@@ -197,9 +197,11 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None)
     """The evidence to answer from: the best, plus other notices/jurisdictions that answer too.
 
     The best must rank within the first k; the rest of the evidence may only add further sources."""
+    rank = {id(e): i for i, e in enumerate(evidence)}
+    in_top = (lambda e: True) if k is None else (lambda e: rank[id(e)] < k)
     usable = [e for e in evidence if e.hit.coverage >= MIN_COVERAGE and e.answers_kind
               and (e.hit.chunk.kind != "header" or "metadata" in query.kinds)]  # a header only names the notice
-    if not usable or (k is not None and evidence.index(usable[0]) >= k):
+    if not usable or not in_top(usable[0]):
         return []
     if len(query.jurisdictions) >= 2:
         # A comparison: the best source for each place named.
@@ -214,8 +216,7 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None)
     if best.trusted:
         # A clause of the same notice that shows the date or department asked for beats one that only matches well.
         shown = [e for e in usable[1:] if not e.trusted and e.hit.chunk.notice_id == best.hit.chunk.notice_id
-                 and e.hit.coverage >= best.hit.coverage - SHOWN_KIND_MARGIN
-                 and (k is None or evidence.index(e) < k)]
+                 and e.hit.coverage >= best.hit.coverage - SHOWN_KIND_MARGIN and in_top(e)]
         best = shown[0] if shown else best
         usable = [best] + [e for e in usable if e is not best]
     chosen = [best]

@@ -117,17 +117,18 @@ def _without_overlap(previous: str, text: str) -> str:
     return text
 
 
-def notice_rows(notices: list[Notice], chunks: list[Chunk], search: str = "") -> list[list]:
-    """One row per notice (NOTICE_COLUMNS), filtered by a search string over title, 文号, issuer and place."""
-    counts = Counter(c.notice_id for c in chunks)
+def matching_notices(notices: list[Notice], search: str = "") -> list[Notice]:
+    """The notices whose title, 文号, issuer, date, place or type contain the search string."""
     needle = search.strip().lower()
-    rows = []
-    for n in notices:
-        row = [n.title, n.doc_number, n.issuer, n.date, n.jurisdiction, n.doc_type, counts.get(n.id, 0)]
-        if needle and needle not in " ".join(str(x) for x in row[:6]).lower():
-            continue
-        rows.append(row)
-    return rows
+    fields = lambda n: " ".join((n.title, n.doc_number, n.issuer, n.date, n.jurisdiction, n.doc_type)).lower()
+    return [n for n in notices if needle in fields(n)] if needle else list(notices)
+
+
+def notice_rows(notices: list[Notice], chunks: list[Chunk], search: str = "") -> list[list]:
+    """One row per matching notice (NOTICE_COLUMNS)."""
+    counts = Counter(c.notice_id for c in chunks)
+    return [[n.title, n.doc_number, n.issuer, n.date, n.jurisdiction, n.doc_type, counts.get(n.id, 0)]
+            for n in matching_notices(notices, search)]
 
 
 def ownership_rows(chunks: list[Chunk], notices: dict[str, Notice], department: str = "") -> list[list]:
