@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             args.query = check_question(args.query)  # before loading anything: a bad question fails fast
         from .index import open_index
 
-        index = open_index(settings.index_dir, expected_model=settings.embedding_model)
+        index = open_index(settings.index_dir, expected_model=settings.model_id)
         if args.command == "notices":
             cmd_notices(index, args)
         elif args.command == "chunks":

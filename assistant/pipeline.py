@@ -28,12 +28,12 @@ class Assistant:
     """Holds the loaded index, the embedder and (optionally) the LLM; answers questions."""
 
     def __init__(self, settings: Settings, index=None, embedder=None, llm=None):
-        from .embedding import Embedder
+        from .embedding import load_embedder
         from .index import open_index
 
         self.settings = settings
-        self.index = index or open_index(settings.index_dir, expected_model=settings.embedding_model)
-        self.embedder = embedder or Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
+        self.index = index or open_index(settings.index_dir, expected_model=settings.model_id)
+        self.embedder = embedder or load_embedder(settings)
         self.searcher = Searcher(self.index, self.embedder, settings.fusion)
         self.header_of = {c.notice_id: c for c in self.index.chunks if c.kind == "header"}
         self.position = {c.id: i for i, c in enumerate(self.index.chunks)}  # chunks are stored in document order
