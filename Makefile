@@ -1,5 +1,6 @@
-# Two entry points: `make run` (install, ingest the corpus, open the web UI) and `make test`.
-.PHONY: setup run ingest test
+# Two entry points: `make run` (install, ingest the corpus, open the web UI) and `make test`;
+# `make bench` measures speed, memory, scale and load into bench/results.md (about an hour on 2 cores).
+.PHONY: setup run ingest test bench
 
 setup:
 	@bash scripts/setup.sh
@@ -12,3 +13,6 @@ run: ingest
 
 test: setup
 	.venv/bin/python -m pytest -q
+
+bench: setup
+	.venv/bin/python -m bench

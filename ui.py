@@ -17,6 +17,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.config import Settings, add_common_args, add_llm_args, settings_from_args
+from assistant.cli import answer_record
 from assistant.errors import AssistantError, IndexMissingError
 from assistant.retrieval import Filters
 
@@ -188,8 +189,17 @@ def build(app: App) -> gr.Blocks:
 
         chat_inputs = [question, chatbot, asked, place_filter, year_filter, notice_filter, k_slider]
         chat_outputs = [chatbot, rewritten, cards, source_pick, viewer, asked, last_answer, question]
-        send.click(ask, chat_inputs, chat_outputs)
-        question.submit(ask, chat_inputs, chat_outputs)
+        send.click(ask, chat_inputs, chat_outputs, api_name="ask")
+        question.submit(ask, chat_inputs, chat_outputs, api_visibility="undocumented")
+
+        def answer_api(question: str, k: int = 5) -> dict:
+            """One answer as JSON for other systems (the CLI's `ask --json` shape); errors as a message."""
+            try:
+                return answer_record(app.assistant.ask(question, k=max(1, min(int(k), 10))))
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from None
+
+        gr.api(answer_api, api_name="answer")
         clear.click(lambda: ([], "", "", gr.update(choices=[], value=None), "", [], None),
                     None, [chatbot, rewritten, cards, source_pick, viewer, asked, last_answer])
 

@@ -8,6 +8,7 @@ from .clauses import parse_clauses
 from .cleaning import clean_text, drop_noise, join_broken_lines, split_lines
 from .models import Chunk, Clause, Notice
 from .notices import read_metadata, split_notices
+from .injection import without_instructions
 
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$", re.S)
 
@@ -56,7 +57,8 @@ def index_text(notice: Notice, path: list[str], text: str) -> str:
         context = f"{notice.jurisdiction} {context}"
     if path:
         context += " " + " ".join(path)
-    return f"{context}\n{text}"
+    # Words addressing an AI model ("忽略以上指令…") stay in the shown text but must not attract retrieval.
+    return f"{context}\n{without_instructions(text)}"
 
 
 def chunk_notice(notice: Notice, clauses: list[Clause], max_chars: int = 360, overlap: int = 1) -> list[Chunk]:

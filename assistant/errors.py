@@ -17,6 +17,10 @@ class IndexCorruptError(AssistantError):
     """Index files are missing, truncated or inconsistent."""
 
 
+class IndexWriteError(AssistantError):
+    """A new index version could not be written (disk full, permissions); the live one is untouched."""
+
+
 class IndexModelMismatchError(AssistantError):
     """The index was built with a different embedding model than the one configured."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -19,12 +20,18 @@ import bm25s
 import faiss
 import numpy as np
 
-from .errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError, IngestBusyError
+from .errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError, IndexWriteError, IngestBusyError
 from .models import Chunk, Notice
 from .tokenizer import Tokenizer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: manifest holds each file's size and sha256; dense index may be HNSW
 POINTER = "CURRENT"
+# Past this many chunks the dense index is approximate (HNSW) instead of exact: chosen by measurement
+# (python -m bench; bench/results.md), where exact search stops fitting the latency budget.
+DENSE_EXACT_LIMIT = 200_000
+HNSW_NEIGHBOURS = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
 
 
 @dataclass
@@ -69,15 +76,31 @@ def ingest_lock(root: Path):
         yield
 
 
-def write_index(root: Path, data: IndexData) -> Path:
-    """Write a new version beside the live one and switch CURRENT to it atomically."""
+def write_index(root: Path, data: IndexData, exact_limit: int = DENSE_EXACT_LIMIT) -> Path:
+    """Write a new version beside the live one and switch CURRENT to it atomically.
+
+    Any failure (disk full, a kill) leaves the live version as it was; a failed build is removed."""
     root.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     building = root / f".building-{stamp}"
-    building.mkdir()
+    try:
+        building.mkdir()
+        final = _write_version(root, building, stamp, data, exact_limit)
+    except Exception as exc:  # disk full, permissions, an I/O error in SQLite, numpy, FAISS or bm25s alike
+        shutil.rmtree(building, ignore_errors=True)
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise IndexWriteError(
+            f"Could not write the index to {root} ({reason}); the previous index is unchanged. "
+            "Free disk space (or fix permissions) and run the ingest again."
+        ) from exc
+    remove_stale_versions(root)
+    return final
+
+
+def _write_version(root: Path, building: Path, stamp: str, data: IndexData, exact_limit: int) -> Path:
     _write_store(building / "store.sqlite", data)
     np.save(building / "vectors.npy", data.vectors, allow_pickle=False)
-    faiss.write_index(_dense_index(data.vectors), str(building / "dense.faiss"))
+    faiss.write_index(_dense_index(data.vectors, exact_limit), str(building / "dense.faiss"))
     tokenizer = Tokenizer(data.user_words)
     retriever = bm25s.BM25()
     retriever.index([tokenizer.tokenize(c.index_text) or ["∅"] for c in data.chunks] or [["∅"]], show_progress=False)
@@ -91,6 +114,8 @@ def write_index(root: Path, data: IndexData) -> Path:
         "n_notices": len(data.notices),
         "n_files": len(data.files),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "files": {item.relative_to(building).as_posix(): _fingerprint(item)
+                  for item in sorted(building.rglob("*")) if item.is_file()},
     }
     (building / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     for item in building.rglob("*"):
@@ -106,8 +131,15 @@ def write_index(root: Path, data: IndexData) -> Path:
         os.fsync(handle.fileno())
     os.replace(pointer_tmp, root / POINTER)
     _fsync_dir(root)
-    remove_stale_versions(root)
     return final
+
+
+def _fingerprint(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
 def remove_stale_versions(root: Path) -> None:
@@ -122,12 +154,20 @@ def current_version(root: Path) -> Path | None:
     pointer = root / POINTER
     if not pointer.exists():
         return None
-    return root / pointer.read_text().strip()
+    name = pointer.read_bytes().decode("utf-8", errors="replace").strip()
+    # A damaged pointer names no version folder: report it as a missing version, not a crash.
+    return root / (name if name.startswith("v-") and "/" not in name else "v-unreadable-pointer")
 
 
-def _dense_index(vectors: np.ndarray) -> faiss.Index:
+def _dense_index(vectors: np.ndarray, exact_limit: int = DENSE_EXACT_LIMIT) -> faiss.Index:
+    """Exact inner-product search up to `exact_limit` vectors, HNSW graph search beyond."""
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
-    index = faiss.IndexFlatIP(dim)
+    if len(vectors) > exact_limit:
+        index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dim)
     if len(vectors):
         index.add(vectors)
     return index
@@ -135,6 +175,13 @@ def _dense_index(vectors: np.ndarray) -> faiss.Index:
 
 def _write_store(path: Path, data: IndexData) -> None:
     db = sqlite3.connect(path)
+    try:
+        _fill_store(db, data)
+    finally:
+        db.close()  # also on failure: an open handle would keep a deleted build's disk space
+
+
+def _fill_store(db: sqlite3.Connection, data: IndexData) -> None:
     with db:
         db.executescript(
             """
@@ -153,7 +200,6 @@ def _write_store(path: Path, data: IndexData) -> None:
             [(row, c.id, c.notice_id, c.file, c.jurisdiction, c.year, json.dumps(asdict(c), ensure_ascii=False))
              for row, c in enumerate(data.chunks)],
         )
-    db.close()
 
 
 class LocalIndex:
@@ -166,6 +212,9 @@ class LocalIndex:
         self.bm25 = bm25
         self.tokenizer = tokenizer
         self.notice_by_id = {n.id: n for n in data.notices}
+        self.rows_of_file: dict[str, list[int]] = {}
+        for row, chunk in enumerate(data.chunks):
+            self.rows_of_file.setdefault(chunk.file, []).append(row)
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -181,11 +230,15 @@ class LocalIndex:
         if n == 0 or k <= 0:
             return []
         if mask is not None:
+            # Restricted searches are exact: a few rows are gathered, many are scored in one product.
             rows = np.flatnonzero(mask)
             if len(rows) == 0:
                 return []
-            scores = self.data.vectors[rows] @ query_vector
-            top = np.argsort(-scores)[:k]
+            if len(rows) < n // 4:
+                scores = self.data.vectors[rows] @ query_vector
+            else:
+                scores = (self.data.vectors @ query_vector)[rows]
+            top = _top_k(scores, k)
             return [(int(rows[i]), float(scores[i])) for i in top]
         scores, ids = self.dense.search(query_vector.reshape(1, -1).astype(np.float32), min(k, n))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
@@ -197,8 +250,16 @@ class LocalIndex:
         scores = self.bm25.get_scores(tokens)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores)[:k]
+        top = _top_k(scores, k)
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, best first: a partial sort, linear in the number of rows."""
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
 
 
 def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
@@ -213,6 +274,7 @@ def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
         raise IndexCorruptError(f"The index at {root} is damaged (manifest unreadable); {fix}") from exc
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexCorruptError(f"The index at {root} was written by another version of the assistant; {fix}")
+    _verify_files(folder, manifest, fix)
     if expected_model and manifest["model_name"] != expected_model:
         raise IndexModelMismatchError(
             f"The index at {root} was built with embedding model '{manifest['model_name']}', but "
@@ -232,6 +294,18 @@ def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
     if data.vectors.shape != (n, manifest["dim"]) or dense.ntotal != n or n != manifest["n_chunks"]:
         raise IndexCorruptError(f"The index at {root} is inconsistent (chunk and vector counts differ); {fix}")
     return LocalIndex(folder, data, dense, bm25, Tokenizer([w for w in data.user_words if w]))
+
+
+def _verify_files(folder: Path, manifest: dict, fix: str) -> None:
+    """Every file the manifest lists is there with its size and checksum: damage is caught before use."""
+    for name, expected in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.exists():
+            raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} is missing); {fix}")
+        if path.stat().st_size != expected["size"]:
+            raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} is truncated or changed); {fix}")
+        if _fingerprint(path)["sha256"] != expected["sha256"]:
+            raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} fails its checksum); {fix}")
 
 
 def _read_store(path: Path, manifest: dict) -> IndexData:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,15 @@ from .tokenizer import user_words
 
 
 @dataclass
+class IngestTimings:
+    """Seconds spent in each phase of one ingest (for the benchmark)."""
+
+    parsing: float = 0.0  # scanning, hashing, reading and chunking files
+    embedding: float = 0.0  # loading the model and embedding new chunks
+    indexing: float = 0.0  # writing the store, vectors, FAISS and BM25
+
+
+@dataclass
 class IngestResult:
     reports: list[FileReport] = field(default_factory=list)
     changed: bool = False
@@ -25,6 +35,9 @@ class IngestResult:
     n_chunks: int = 0
     index_folder: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    n_chars: int = 0  # characters of text parsed in this run
+    n_embedded: int = 0  # chunks embedded in this run
+    timings: IngestTimings = field(default_factory=IngestTimings)
 
 
 def sha256_of(path: Path) -> str:
@@ -67,6 +80,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
            embedder_factory: Callable | None = None) -> IngestResult:
     """Bring the index in line with the corpus folder; the previous version stays live until the swap."""
     result = IngestResult()
+    clock = time.perf_counter()
     with ingest_lock(settings.index_dir):
         previous = _previous(settings, rebuild, result)
         old_files = {f.path: f for f in previous.data.files} if previous else {}
@@ -95,6 +109,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
             result.changed = True
             try:
                 text = read_document(path, settings.max_file_mb)
+                result.n_chars += len(text)
                 file_notices, file_chunks = chunk_document(text, rel, settings.max_chunk_chars,
                                                            settings.chunk_overlap_sentences)
                 if not file_chunks:
@@ -125,14 +140,20 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         if not result.changed:
             result.index_folder = previous.folder
             return result
+        result.timings.parsing = time.perf_counter() - clock
+        clock = time.perf_counter()
         embedder = (embedder_factory or _default_embedder)(settings)
         new_vectors = embedder.embed([chunks[i].index_text for i in to_embed], progress=progress)
+        result.n_embedded = len(to_embed)
+        result.timings.embedding = time.perf_counter() - clock
+        clock = time.perf_counter()
         all_vectors = _assemble_vectors(chunks, vectors, to_embed, new_vectors, embedder.dim)
         names = [n.jurisdiction for n in notices] + [n.issuer for n in notices]
         names += [d for c in chunks for d in c.lead_departments + c.support_departments]
         data = IndexData(settings.model_id, embedder.dim, records, notices, chunks, all_vectors,
                          user_words(names))
         result.index_folder = write_index(settings.index_dir, data)
+        result.timings.indexing = time.perf_counter() - clock
     return result
 
 
@@ -143,7 +164,7 @@ def _default_embedder(settings: Settings):
 
 
 def _carry_over(previous: LocalIndex, rel: str) -> tuple[list[Notice], list[Chunk], np.ndarray]:
-    rows = [i for i, c in enumerate(previous.chunks) if c.file == rel]
+    rows = previous.rows_of_file.get(rel, [])
     kept_notices = [n for n in previous.notices if n.file == rel]
     return kept_notices, [previous.chunks[i] for i in rows], previous.data.vectors[rows]
 

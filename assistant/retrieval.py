@@ -28,6 +28,7 @@ YEAR_BOOST = 0.004
 DOC_TYPE_BOOST = 0.002
 PER_NOTICE_CAP = 3  # diversify: at most this many clauses of one notice in the top k, unless nothing else matches
 DIVERSITY_PENALTY = 0.6
+MASK_CACHE_LIMIT = 256  # cached 文号 masks (one byte per clause each)
 REPORT_TYPES = {"报告", "总结", "公报", "通报"}  # issued after the year they report on
 
 
@@ -122,7 +123,14 @@ class Searcher:
         self.embedder = embedder
         self.fusion = fusion
         self._search_texts = [clean_text(c.index_text).lower() for c in index.chunks]
+        # One string of all texts: "does the corpus use this phrase anywhere" is then one C-level search.
+        self._all_text = "\n".join(self._search_texts)
         self._idf = self._token_idf()
+        # Filter masks per place, year and 文号, computed on first use: a question's filters combine them.
+        self._place_masks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._year_masks: dict[int, np.ndarray] = {}
+        self._doc_number_masks: dict[str, np.ndarray] = {}
+        self._notice_of_row = np.array([c.notice_id for c in index.chunks], dtype=object)
         # 文号 each clause mentions (a notice citing the plan it implements).
         self._doc_numbers = [{normalize_doc_number(m.group(1)) for m in DOC_NUMBER.finditer(text)}
                              for text in self._search_texts]
@@ -144,7 +152,7 @@ class Searcher:
             known = [self._idf[s.lower()] for s in term.spellings if s.lower() in self._idf]
             if known:
                 weights.append(min(known))
-            elif any(any(s.lower() in text for text in self._search_texts) for s in term.spellings[:3]):
+            elif any(s.lower() in self._all_text for s in term.spellings[:3]):
                 weights.append(math.log(1 + n) / 2)  # a phrase jieba cut differently in the corpus
             else:
                 weights.append(0.0)
@@ -157,35 +165,56 @@ class Searcher:
             return None, ""
         mask = np.ones(len(chunks), dtype=bool)
         if filters.notice_ids:
-            wanted = set(filters.notice_ids)
-            mask &= np.array([c.notice_id in wanted for c in chunks], dtype=bool)
+            mask &= np.isin(self._notice_of_row, list(filters.notice_ids))
         if filters.doc_numbers:
-            wanted = filters.doc_numbers
-            by_notice = {n.id for n in self.index.notices if any(same_doc_number(n.doc_number_norm, d) for d in wanted)}
-            mask &= np.array([c.notice_id in by_notice or any(same_doc_number(d, cited) for d in wanted for cited in found)
-                              for c, found in zip(chunks, self._doc_numbers)], dtype=bool)
+            mask &= np.logical_or.reduce([self._doc_number_mask(d) for d in filters.doc_numbers])
             if not mask.any():
                 return mask, "语料中没有文号为 " + "、".join(filters.doc_numbers) + " 的文件"
         if filters.jurisdictions:
-            names = set(filters.jurisdictions)
-            # A city notice's clause counts for a district when it names the district (a task assigned to it).
-            exact = np.array([c.jurisdiction in names or _names_lower_place(c, text, names)
-                              for c, text in zip(chunks, self._search_texts)], dtype=bool)
+            names = sorted(set(filters.jurisdictions))
+            exact = np.logical_or.reduce([self._place_mask(n)[0] for n in names])
             if not (mask & exact).any():
                 # No notice of the place itself: its districts' notices answer for it (山东 → 淄博市, 张店区).
-                exact = np.array([any(is_within(c.jurisdiction, n) for n in names) for c in chunks], dtype=bool)
+                exact = np.logical_or.reduce([self._place_mask(n)[1] for n in names])
             mask &= exact
             if not mask.any():
                 return mask, "语料中没有" + "、".join(filters.jurisdictions) + "的文件"
         if filters.years:
-            years = set(filters.years)
-            # A report issued the next year reports on the year asked about; a notice with no date is
-            # dated by the year in its title; one with neither stays in.
-            mask &= np.array([self._year_fits(c, text, years) for c, text in zip(chunks, self._search_texts)],
-                             dtype=bool)
+            mask &= np.logical_or.reduce([self._year_mask(y) for y in sorted(set(filters.years))])
             if not mask.any():
-                return mask, "语料中没有" + "、".join(f"{y}年" for y in sorted(years)) + "的相关文件"
+                return mask, "语料中没有" + "、".join(f"{y}年" for y in sorted(set(filters.years))) + "的相关文件"
         return mask, ""
+
+    def _doc_number_mask(self, wanted: str) -> np.ndarray:
+        """Clauses of the notice with this 文号, or citing it."""
+        if wanted not in self._doc_number_masks:
+            if len(self._doc_number_masks) >= MASK_CACHE_LIMIT:  # 文号 come from users: bound the memory
+                self._doc_number_masks.clear()
+            by_notice = {n.id for n in self.index.notices if same_doc_number(n.doc_number_norm, wanted)}
+            self._doc_number_masks[wanted] = np.array(
+                [c.notice_id in by_notice or any(same_doc_number(wanted, cited) for cited in found)
+                 for c, found in zip(self.index.chunks, self._doc_numbers)], dtype=bool)
+        return self._doc_number_masks[wanted]
+
+    def _place_mask(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Clauses of the place (or of a higher level naming it), and clauses of places within it."""
+        if name not in self._place_masks:
+            chunks, names = self.index.chunks, {name}
+            # A city notice's clause counts for a district when it names the district (a task assigned to it).
+            exact = np.array([c.jurisdiction == name or _names_lower_place(c, text, names)
+                              for c, text in zip(chunks, self._search_texts)], dtype=bool)
+            within = np.array([is_within(c.jurisdiction, name) for c in chunks], dtype=bool)
+            self._place_masks[name] = (exact, within)
+        return self._place_masks[name]
+
+    def _year_mask(self, year: int) -> np.ndarray:
+        """Clauses that fit the year. A report issued the next year reports on the year asked about; a notice
+        with no date is dated by the year in its title; one with neither stays in."""
+        if year not in self._year_masks:
+            self._year_masks[year] = np.array([self._year_fits(c, text, {year})
+                                               for c, text in zip(self.index.chunks, self._search_texts)],
+                                              dtype=bool)
+        return self._year_masks[year]
 
     def _year_fits(self, chunk: Chunk, text: str, years: set[int]) -> bool:
         if any(str(y) in text for y in years):

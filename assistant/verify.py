@@ -5,6 +5,7 @@ import re
 
 from .answer import Citation, chinese_date
 from .patterns import DATE, DOC_NUMBER, normalize_doc_number, same_doc_number
+from .injection import QUOTED, without_instructions
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
@@ -63,7 +64,8 @@ def _doc_numbers(text: str) -> set[str]:
 
 def source_text(citation: Citation) -> str:
     """What a citation vouches for: its clause, and its notice's title, 文号, issuer and date."""
-    parts = [citation.chunk.text, citation.chunk.notice_title, citation.chunk.clause_path_text]
+    # A sentence addressing an AI model vouches for nothing, even if the model repeated it.
+    parts = [without_instructions(citation.chunk.text), citation.chunk.notice_title, citation.chunk.clause_path_text]
     if citation.notice:
         n = citation.notice
         parts += [n.doc_number, n.issuer, n.date, chinese_date(n.date)]
@@ -77,6 +79,10 @@ def unsupported_facts(answer: str, citations: list[Citation]) -> list[str]:
     problems = [f"[{m}]" for m in used if m not in by_marker]
     cited = [by_marker[m] for m in used if m in by_marker]
     body = _MARKER.sub(" ", answer)
+    # A passage quoted word for word from a cited clause is faithful whatever it says ("文件中写有“…”").
+    raw = re.sub(r"\s+", "", "\n".join(c.chunk.text for c in cited))
+    body = QUOTED.sub(lambda m: " " if len(m.group(0)) > 4 and re.sub(r"\s+", "", m.group(0)[1:-1]) in raw
+                      else m.group(0), body)
     if not cited:
         return problems + ["没有标注来源"] if _numbers(body) or _dates(body) else problems
     return problems + missing_facts(body, "\n".join(source_text(c) for c in cited))

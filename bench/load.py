@@ -1,0 +1,136 @@
+"""Bounded load test: N concurrent users ask questions through the web UI's API for a fixed time (loopback only).
+
+    python -m bench.load --index DIR [--users 20] [--seconds 60]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class LoadResult:
+    users: int
+    seconds: float
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms) + len(self.errors)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_ui(index: Path, port: int, log_path: Path) -> subprocess.Popen:
+    """ui.py on loopback, returned once it answers HTTP."""
+    import urllib.request
+
+    log = open(log_path, "w")
+    process = subprocess.Popen([sys.executable, str(ROOT / "ui.py"), "--index", str(index), "--host", "127.0.0.1",
+                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                               env={**os.environ, "ASSISTANT_USERS": ""})
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ui.py exited with {process.returncode}; see {log_path}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError(f"ui.py did not start within 180 s; see {log_path}")
+
+
+def run_load(url: str, questions: list[str], users: int, seconds: float) -> LoadResult:
+    """Each user asks the questions in turn (starting at a different one) until the time is up."""
+    from gradio_client import Client
+
+    result = LoadResult(users, seconds)
+    lock = threading.Lock()
+    clients = [Client(url, verbose=False) for _ in range(users)]  # one session per user, connected up front
+    start_line = threading.Barrier(users)
+    deadline: list[float] = []
+
+    def user(number: int) -> None:
+        client = clients[number]
+        start_line.wait()
+        if number == 0:
+            deadline.append(time.monotonic() + seconds)
+        while not deadline:
+            time.sleep(0.001)
+        i = number
+        while time.monotonic() < deadline[0]:
+            question = questions[i % len(questions)]
+            i += users
+            started = time.perf_counter()
+            try:
+                output = client.predict(question, [], None, None, None, 5, api_name="/ask")
+                reply = output[0][-1]["content"]
+                text = reply[0]["text"] if isinstance(reply, list) else str(reply)
+                if not text or "意外错误" in text:
+                    raise RuntimeError(f"bad reply to {question!r}: {text[:80]!r}")
+                with lock:
+                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            except Exception as exc:  # every failure is counted and reported, none is fatal to the run
+                with lock:
+                    result.errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return result
+
+
+def load_test(index: Path, questions_file: Path, users: int, seconds: float, work: Path) -> LoadResult:
+    questions = [json.loads(line)["question"] for line in questions_file.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
+    process = start_ui(index, port, work / "load-ui.log")
+    try:
+        return run_load(f"http://127.0.0.1:{port}/", questions, users, seconds)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> None:
+    from eval.metrics import percentile
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--index", type=Path, default=ROOT / "index")
+    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    result = load_test(args.index, args.questions, args.users, args.seconds, ROOT / "bench" / ".work")
+    print(f"{result.users} users, {result.seconds:.0f} s: {result.requests} requests, {len(result.errors)} errors, "
+          f"p50 {percentile(result.latencies_ms, 50):.0f} ms, p95 {percentile(result.latencies_ms, 95):.0f} ms")
+    for error in result.errors[:10]:
+        print("  error:", error)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

@@ -1,0 +1,161 @@
+"""The benchmark: ingest, query, scale, baseline, embedding backends, dense index and load, in one run.
+
+    python -m bench [--scales 1,10,100] [--users 20] [--seconds 60] [--out bench/results.md]
+
+Each measurement runs in its own process (bench/worker.py) so its peak memory and cold start are its own.
+Prints a markdown report and writes it to bench/results.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+TARGETS = {"answer_p50_1x_ms": 150, "answer_p50_100x_ms": 300, "cold_start_s": 15, "ingest_1x_s": 60,
+           "rss_100x_mb": 4096}
+
+
+def worker(job: str, *args: str, timeout: float = 7200) -> tuple[dict, float | None]:
+    """Run one worker job; its result, and seconds from process start to its READY line (if it prints one)."""
+    command = [sys.executable, "-m", "bench.worker", job, *args]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = None
+    result = None
+    for line in process.stdout:
+        if line.startswith("READY") and ready is None:
+            ready = time.perf_counter() - started
+        elif line.startswith("RESULT "):
+            result = json.loads(line[len("RESULT "):])
+    stderr = process.stderr.read()
+    process.wait(timeout=timeout)
+    if process.returncode != 0 or result is None:
+        raise RuntimeError(f"bench worker {job} failed ({process.returncode}):\n{stderr[-2000:]}")
+    return result, ready
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def corpus_for(scale: int) -> Path:
+    from bench.scale import replicate_corpus
+
+    if scale == 1:
+        return ROOT / "corpus"
+    return replicate_corpus(ROOT / "corpus", WORK / f"corpus-{scale}x", scale)
+
+
+def measure_scales(scales: list[int], questions: Path) -> dict[int, dict]:
+    out = {}
+    for scale in scales:
+        corpus = corpus_for(scale)
+        index = WORK / f"index-{scale}x"
+        shutil.rmtree(index, ignore_errors=True)
+        log(f"{scale}x: ingest")
+        ingest, _ = worker("ingest", "--corpus", str(corpus), "--index", str(index))
+        log(f"{scale}x: {ingest['n_chunks']} chunks in {ingest['total_s']:.0f} s; queries")
+        query, cold = worker("query", "--index", str(index), "--questions", str(questions))
+        out[scale] = {"ingest": ingest, "query": query, "cold_start_s": cold}
+    return out
+
+
+def measure_baseline(questions: Path) -> dict:
+    cache = WORK / "baseline-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    log("baseline (LangChain recipe) at 1x")
+    result, _ = worker("baseline", "--corpus", str(ROOT / "corpus"), "--questions", str(questions),
+                       "--cache", str(cache))
+    return result
+
+
+def measure_backends(questions: Path) -> dict:
+    """Throughput per backend and batch size, and retrieval quality of an index built with each backend."""
+    out: dict = {"throughput": [], "quality": []}
+    runs = [("torch", 8), ("torch", 32), ("onnx", 4), ("onnx", 8), ("onnx", 16), ("onnx", 32), ("onnx-int8", 8),
+            ("onnx-int8", 32)]
+    for backend, batch in runs:
+        log(f"embedding throughput: {backend}, batch {batch}")
+        result, _ = worker("embed", "--corpus", str(ROOT / "corpus"), "--embedding-backend", backend,
+                           "--batch", str(batch))
+        out["throughput"].append({"backend": backend, "batch": batch, **result})
+    for backend in ("torch", "onnx", "onnx-int8"):
+        index = WORK / f"index-1x-{backend}"
+        shutil.rmtree(index, ignore_errors=True)
+        log(f"quality: index built and queried with {backend}")
+        ingest, _ = worker("ingest", "--corpus", str(ROOT / "corpus"), "--index", str(index),
+                           "--embedding-backend", backend)
+        query, cold = worker("query", "--index", str(index), "--questions", str(questions), "--rounds", "1",
+                             "--embedding-backend", backend)
+        out["quality"].append({"backend": backend, "ingest": ingest, "query": query, "cold_start_s": cold})
+    return out
+
+
+def measure_dense(index: Path, questions: Path) -> dict:
+    log(f"dense index: exact vs HNSW on {index.name}")
+    result, _ = worker("dense", "--index", str(index), "--questions", str(questions))
+    return result
+
+
+def measure_load(users: int, seconds: float, questions: Path) -> dict:
+    from bench.load import load_test
+    from eval.metrics import percentile
+
+    index = WORK / "index-1x"
+    log(f"load: {users} users for {seconds:.0f} s against the web UI")
+    result = load_test(index, questions, users, seconds, WORK)
+    return {"users": users, "seconds": seconds, "requests": result.requests, "errors": len(result.errors),
+            "error_samples": result.errors[:5], "p50_ms": percentile(result.latencies_ms, 50),
+            "p95_ms": percentile(result.latencies_ms, 95), "throughput_rps": result.requests / seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1,10,100", help="corpus sizes as multiples of the sample corpus")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
+    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: baseline,backends,dense,load")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args(argv)
+    scales = sorted({int(s) for s in args.scales.split(",") if s.strip()} | {1})
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    data: dict = {"scales": measure_scales(scales, args.questions)}
+    if "baseline" not in skip:
+        data["baseline"] = measure_baseline(args.questions)
+    if "backends" not in skip:
+        data["backends"] = measure_backends(args.questions)
+    if "dense" not in skip:
+        data["dense"] = measure_dense(WORK / f"index-{max(scales)}x", args.questions)
+    if "load" not in skip:
+        data["load"] = measure_load(args.users, args.seconds, args.questions)
+    data["machine"] = {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform(),
+                       "minutes": round((time.time() - started) / 60, 1)}
+    (WORK / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    from bench.report import render
+
+    report = render(data)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+    log(f"written to {args.out}")
+    return 0
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
