@@ -55,7 +55,7 @@ def save_upload(source: Path, name: str, corpus_dir: Path, max_mb: float) -> Upl
         result.reason = "与已有文件内容相同，未重复保存"
         return result
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = target.with_name(f".{target.name}.part")  # hidden: an ingest skips it
     shutil.copyfile(source, partial)
     partial.replace(target)  # atomic: ingest never sees half a file
     result.saved_as = target.relative_to(corpus_dir).as_posix()

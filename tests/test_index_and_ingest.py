@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -134,28 +135,44 @@ def test_typed_errors_for_missing_mismatched_and_damaged_index(tmp_path, small_c
     assert result.warnings and open_index(settings.index_dir).notices
 
 
-@pytest.mark.parametrize("kill_when", ["embedding", "writing"])
-def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path, small_corpus, embedder, kill_when):
+def _kill_ingest_at(phase: str, corpus: Path, index_dir: Path) -> None:
+    """Start ingest.py and SIGKILL it once it shows `phase`: "Reading" and "Embedding" are its progress bars,
+    "writing" is the hidden build folder appearing beside the live index."""
+    proc = subprocess.Popen([sys.executable, "ingest.py", "--corpus", str(corpus), "--index", str(index_dir)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen = threading.Event()
+
+    def watch_progress():
+        buffer = b""
+        while chunk := proc.stderr.read1(4096):
+            buffer = (buffer + chunk)[-4096:]
+            if phase.encode() in buffer:
+                seen.set()
+
+    threading.Thread(target=watch_progress, daemon=True).start()
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None:
+        if phase == "writing":
+            if any(p.name.startswith(".building-") for p in index_dir.iterdir()):
+                break
+        elif seen.is_set():
+            break
+        time.sleep(0.002)
+    assert proc.poll() is None, f"ingest finished before it reached {phase}"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.mark.parametrize("phase", ["Reading", "Embedding", "writing"])
+def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path, small_corpus, embedder, phase):
     index_dir = tmp_path / "index"
     settings = Settings(corpus_dir=small_corpus, index_dir=index_dir)
     ingest(settings, progress=False, embedder_factory=lambda s: embedder)
     before = [c.id for c in open_index(index_dir).chunks]
-    # A bigger corpus makes the second ingest take long enough to be killed midway.
     shutil.copy(ROOT / "corpus" / "zichuan-2023-key-tasks-green-low-carbon.txt", small_corpus / "z.txt")
-    proc = subprocess.Popen([sys.executable, "ingest.py", "--quiet", "--corpus", str(small_corpus),
-                             "--index", str(index_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.time() + 240
-    if kill_when == "embedding":
-        time.sleep(8)
-    else:
-        while time.time() < deadline and not any(p.name.startswith(".building-") for p in index_dir.iterdir()):
-            time.sleep(0.005)
-    assert proc.poll() is None, "ingest finished before it could be killed"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    _kill_ingest_at(phase, small_corpus, index_dir)
     assert [c.id for c in open_index(index_dir).chunks] == before
     result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
-    assert any(c.file == "z.txt" for c in open_index(index_dir).chunks)
+    assert {c.file for c in open_index(index_dir).chunks} == {p.name for p in small_corpus.iterdir()}
     assert not any(p.name.startswith(".building-") for p in index_dir.iterdir())
     assert result.changed

@@ -119,7 +119,7 @@ def test_a_full_disk_fails_the_write_cleanly_and_keeps_the_old_index(tmp_path):
         write_index(root, make_data(4, seed=3))
         assert len(chunk_ids(root)) == 4
     finally:
-        subprocess.run(["umount", str(mount_point)], capture_output=True)
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
 
 
 WRITE_UNDER_LIMIT = """

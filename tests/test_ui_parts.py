@@ -125,9 +125,29 @@ def test_bad_uploads_are_rejected_with_a_reason_and_nothing_saved(tmp_path, name
     source = tmp_path / "upload.bin"
     source.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text("已有文件，不能被覆盖。", encoding="utf-8")
     result = save_upload(source, name, corpus, max_mb=5)
     assert not result.saved_as and reason in result.reason
-    assert not corpus.exists() or not any(corpus.iterdir())
+    assert [p.name for p in corpus.iterdir()] == ["evil.txt"]
+    assert (corpus / "evil.txt").read_text(encoding="utf-8") == "已有文件，不能被覆盖。"
+
+
+def test_a_docx_zip_bomb_and_a_200_mb_upload_are_rejected(tmp_path):
+    import zipfile
+
+    corpus = tmp_path / "corpus"
+    bomb = tmp_path / "bomb.bin"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (300 * 1024 * 1024))
+    result = save_upload(bomb, "通知.docx", corpus, max_mb=50)
+    assert not result.saved_as and "zip bomb" in result.reason
+    huge = tmp_path / "huge.bin"
+    with open(huge, "wb") as handle:  # sparse: 200 MB on paper, refused by its size before any read
+        handle.truncate(200 * 1024 * 1024)
+    result = save_upload(huge, "大文件.txt", corpus, max_mb=50)
+    assert not result.saved_as and "太大" in result.reason and "209.7 MB" in result.reason
+    assert not corpus.exists()
 
 
 def test_safe_name_drops_folders_and_dots():
