@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
 from .clauses import parse_clauses
 from .cleaning import clean_text, drop_noise, join_broken_lines, split_lines
@@ -21,7 +20,7 @@ def parse_document(text: str, file: str) -> list[tuple[Notice, list[Clause]]]:
     for number, (start, end) in enumerate(split_notices(paragraphs), start=1):
         part = paragraphs[start:end]
         notice = read_metadata(part, file)
-        notice.id = f"{PurePosixPath(file).stem}#{number}"
+        notice.id = f"{file}#{number}"  # the relative path: a.txt and sub/a.txt or a.md are different files
         parsed.append((notice, parse_clauses(part, notice.title)))
     return parsed
 

@@ -59,6 +59,20 @@ def test_a_crash_at_any_step_of_a_write_leaves_the_last_complete_version_live(tm
     assert len(chunk_ids(root)) == 3
 
 
+def test_past_the_exact_limit_the_dense_index_is_hnsw_and_finds_the_same_neighbours(tmp_path):
+    import faiss
+
+    data = make_data(400, dim=32)
+    root = tmp_path / "index"
+    write_index(root, data, exact_limit=100)
+    index = open_index(root)
+    assert isinstance(index.dense, faiss.IndexHNSWFlat)
+    found = [row for q in data.vectors[:20] for row, _ in index.search_dense(q, 10)[:1]]
+    assert found == list(range(20))  # each vector's nearest neighbour is itself
+    write_index(root, data)  # under the default limit: exact
+    assert isinstance(open_index(root).dense, faiss.IndexFlatIP)
+
+
 def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: max(1, path.stat().st_size // 3)])
 
