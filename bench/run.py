@@ -18,8 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
-TARGETS = {"answer_p50_1x_ms": 150, "answer_p50_100x_ms": 300, "cold_start_s": 15, "ingest_1x_s": 60,
-           "rss_100x_mb": 4096}
 
 
 def worker(job: str, *args: str, timeout: float = 7200) -> tuple[dict, float | None]:
