@@ -89,7 +89,7 @@ def write_index(root: Path, data: IndexData, exact_limit: int = DENSE_EXACT_LIMI
         final = _write_version(root, building, stamp, data, exact_limit)
     except Exception as exc:  # disk full, permissions, an I/O error in SQLite, numpy, FAISS or bm25s alike
         shutil.rmtree(building, ignore_errors=True)
-        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = getattr(exc, "strerror", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
         raise IndexWriteError(
             f"Could not write the index to {root} ({reason}); the previous index is unchanged. "
             "Free disk space (or fix permissions) and run the ingest again."
@@ -135,12 +135,16 @@ def _write_version(root: Path, building: Path, stamp: str, data: IndexData, exac
     return final
 
 
-def _fingerprint(path: Path) -> dict:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+    return digest.hexdigest()
+
+
+def _fingerprint(path: Path) -> dict:
+    return {"size": path.stat().st_size, "sha256": sha256_of(path)}
 
 
 def remove_stale_versions(root: Path) -> None:
@@ -305,7 +309,7 @@ def _verify_files(folder: Path, manifest: dict, fix: str) -> None:
             raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} is missing); {fix}")
         if path.stat().st_size != expected["size"]:
             raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} is truncated or changed); {fix}")
-        if _fingerprint(path)["sha256"] != expected["sha256"]:
+        if sha256_of(path) != expected["sha256"]:
             raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} fails its checksum); {fix}")
 
 

@@ -1,7 +1,6 @@
 """Build or update the index from the corpus folder: only new or changed files are parsed and embedded."""
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ import numpy as np
 from .chunking import chunk_document
 from .config import Settings
 from .errors import AssistantError, IndexCorruptError, IndexMissingError, UnreadableFileError
-from .index import FileRecord, IndexData, LocalIndex, ingest_lock, open_index, write_index
+from .index import FileRecord, IndexData, LocalIndex, ingest_lock, open_index, sha256_of, write_index
 from .models import Chunk, FileReport, Notice
 from .readers import SUPPORTED_SUFFIXES, read_document
 from .tokenizer import user_words
@@ -38,14 +37,6 @@ class IngestResult:
     n_chars: int = 0  # characters of text parsed in this run
     n_embedded: int = 0  # chunks embedded in this run
     timings: IngestTimings = field(default_factory=IngestTimings)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def scan_corpus(corpus: Path) -> tuple[list[Path], list[FileReport]]:

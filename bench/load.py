@@ -36,13 +36,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_ui(index: Path, port: int, log_path: Path) -> subprocess.Popen:
+def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None) -> subprocess.Popen:
     """ui.py on loopback, returned once it answers HTTP."""
     import urllib.request
 
     log = open(log_path, "w")
-    process = subprocess.Popen([sys.executable, str(ROOT / "ui.py"), "--index", str(index), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    command = [sys.executable, str(ROOT / "ui.py"), "--index", str(index), "--host", "127.0.0.1", "--port", str(port)]
+    if corpus is not None:
+        command += ["--corpus", str(corpus)]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                                env={**os.environ, "ASSISTANT_USERS": ""})
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

@@ -5,15 +5,11 @@ Slow: starts the UI process on a copy of the sample index. A failing test leaves
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.load import free_port, start_ui
 from conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
@@ -40,12 +36,6 @@ MADE_UP_NOTICE = """周村区人民政府办公室
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def ui_server(sample_index_dir, tmp_path_factory):
     """`python ui.py` on a copy of the corpus and index (uploads must not touch the repository's files)."""
@@ -55,23 +45,12 @@ def ui_server(sample_index_dir, tmp_path_factory):
     corpus, index = work / "corpus", work / "index"
     shutil.copytree(CORPUS, corpus)
     shutil.copytree(sample_index_dir, index, symlinks=True)
-    port = _free_port()
-    log = (work / "ui.log").open("w")
-    process = subprocess.Popen([sys.executable, "ui.py", "--port", str(port), "--index", str(index),
-                                "--corpus", str(corpus)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    port = free_port()
+    try:
+        process = start_ui(index, port, work / "ui.log", corpus)
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}: {(work / 'ui.log').read_text()[-2000:]}")
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"ui.py exited: {(work / 'ui.log').read_text()[-2000:]}")
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(1)
-    else:
-        process.kill()
-        pytest.fail("ui.py did not answer within 180 s")
     yield url, corpus
     process.terminate()
     process.wait(timeout=20)
