@@ -1,4 +1,4 @@
-"""Build or update the index: python ingest.py [--rebuild] [--corpus DIR] [--index DIR]."""
+"""Build or update the index: python ingest.py [--rebuild] [--corpus DIR] [--index DIR] [--store milvus --milvus-uri URI]."""
 from __future__ import annotations
 
 import argparse
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         stream = sys.stderr if report.status in ("failed", "kept") else sys.stdout
         print(f"{report.status:>9}  {report.file}  ({detail})", file=stream)
     state = "updated" if result.changed else "already up to date"
-    print(f"Index {state}: {result.n_notices} notices, {result.n_chunks} chunks in {settings.index_dir}")
+    print(f"Index {state}: {result.n_notices} notices, {result.n_chunks} chunks in {result.location}")
     return 0
 
 

@@ -175,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             from .pipeline import check_question
 
             args.query = check_question(args.query)  # before loading anything: a bad question fails fast
-        from .index import open_index
+        from .store import open_store
 
-        index = open_index(settings.index_dir, expected_model=settings.model_id)
+        index = open_store(settings)
         if args.command == "notices":
             cmd_notices(index, args)
         elif args.command == "chunks":

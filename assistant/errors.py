@@ -35,3 +35,7 @@ class IngestBusyError(AssistantError):
 
 class QueryError(AssistantError):
     """The question cannot be processed (empty, too long, ...)."""
+
+
+class StoreUnavailableError(AssistantError):
+    """The configured store (a Milvus server or Milvus Lite file) cannot be reached or opened."""

@@ -21,7 +21,9 @@ import faiss
 import numpy as np
 
 from .errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError, IndexWriteError, IngestBusyError
+from .facets import Restriction
 from .models import Chunk, Notice
+from .store import ChunkTable
 from .tokenizer import Tokenizer
 
 FORMAT_VERSION = 2  # 2: manifest holds each file's size and sha256; dense index may be HNSW
@@ -207,36 +209,28 @@ def _fill_store(db: sqlite3.Connection, data: IndexData) -> None:
         )
 
 
-class LocalIndex:
+class LocalIndex(ChunkTable):
     """A loaded index version: data plus the FAISS and BM25 structures to search it."""
 
-    def __init__(self, folder: Path, data: IndexData, dense: faiss.Index, bm25: bm25s.BM25, tokenizer: Tokenizer):
+    def __init__(self, folder: Path, data: IndexData, dense: faiss.Index, bm25: bm25s.BM25):
+        super().__init__(data.chunks, data.notices, data.user_words)
         self.folder = folder
         self.data = data
         self.dense = dense
         self.bm25 = bm25
-        self.tokenizer = tokenizer
-        self.notice_by_id = {n.id: n for n in data.notices}
-        self.rows_of_file: dict[str, list[int]] = {}
-        for row, chunk in enumerate(data.chunks):
-            self.rows_of_file.setdefault(chunk.file, []).append(row)
 
-    @property
-    def chunks(self) -> list[Chunk]:
-        return self.data.chunks
+    def describe(self) -> str:
+        return f"index folder {self.folder.parent}"
 
-    @property
-    def notices(self) -> list[Notice]:
-        return self.data.notices
-
-    def search_dense(self, query_vector: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """(row, cosine) of the k nearest chunks; a boolean mask restricts the rows searched."""
+    def search_dense(self, query_vector: np.ndarray, k: int,
+                     restriction: Restriction | None = None) -> list[tuple[int, float]]:
+        """(row, cosine) of the k nearest chunks; a restriction limits the rows searched."""
         n = len(self.data.chunks)
         if n == 0 or k <= 0:
             return []
-        if mask is not None:
+        if restriction is not None and not restriction.is_empty():
             # Restricted searches are exact: a few rows are gathered, many are scored in one product.
-            rows = np.flatnonzero(mask)
+            rows = np.flatnonzero(self.mask(restriction))
             if len(rows) == 0:
                 return []
             if len(rows) < n // 4:
@@ -248,15 +242,23 @@ class LocalIndex:
         scores, ids = self.dense.search(query_vector.reshape(1, -1).astype(np.float32), min(k, n))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def search_bm25(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search_bm25(self, text: str, tokens: list[str], k: int,
+                    restriction: Restriction | None = None) -> list[tuple[int, float]]:
         """(row, BM25 score) of the k best-matching chunks with a positive score."""
         if not tokens or not self.data.chunks or k <= 0:
             return []
         scores = self.bm25.get_scores(tokens)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
+        if restriction is not None and not restriction.is_empty():
+            scores = np.where(self.mask(restriction), scores, 0.0)
         top = _top_k(scores, k)
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def token_document_counts(self) -> tuple[dict[str, int], int]:
+        """From the BM25 matrix: a token's column length is the number of clauses holding it."""
+        scores = self.bm25.scores
+        df = np.diff(np.asarray(scores["indptr"]))
+        n = int(scores.get("num_docs", len(self.chunks)))
+        return {tok: int(df[col]) for tok, col in self.bm25.vocab_dict.items() if col < len(df)}, n
 
 
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -298,7 +300,7 @@ def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
     n = len(data.chunks)
     if data.vectors.shape != (n, manifest["dim"]) or dense.ntotal != n or n != manifest["n_chunks"]:
         raise IndexCorruptError(f"The index at {root} is inconsistent (chunk and vector counts differ); {fix}")
-    return LocalIndex(folder, data, dense, bm25, Tokenizer([w for w in data.user_words if w]))
+    return LocalIndex(folder, data, dense, bm25)
 
 
 def _verify_files(folder: Path, manifest: dict, fix: str) -> None:

@@ -11,9 +11,10 @@ import numpy as np
 from .chunking import chunk_document
 from .config import Settings
 from .errors import AssistantError, IndexCorruptError, IndexMissingError, UnreadableFileError
-from .index import FileRecord, IndexData, LocalIndex, ingest_lock, open_index, sha256_of, write_index
+from .index import FileRecord, IndexData, sha256_of
 from .models import Chunk, FileReport, Notice
 from .readers import SUPPORTED_SUFFIXES, read_document
+from .store import ingest_lock, read_store_data, write_store_data
 from .tokenizer import user_words
 
 
@@ -32,7 +33,7 @@ class IngestResult:
     changed: bool = False
     n_notices: int = 0
     n_chunks: int = 0
-    index_folder: Path | None = None
+    location: str = ""  # where the live index is: its folder, or its Milvus collection
     warnings: list[str] = field(default_factory=list)
     n_chars: int = 0  # characters of text parsed in this run
     n_embedded: int = 0  # chunks embedded in this run
@@ -55,11 +56,11 @@ def scan_corpus(corpus: Path) -> tuple[list[Path], list[FileReport]]:
     return files, skipped
 
 
-def _previous(settings: Settings, rebuild: bool, result: IngestResult) -> LocalIndex | None:
+def _previous(settings: Settings, rebuild: bool, result: IngestResult) -> IndexData | None:
     if rebuild:
         return None
     try:
-        return open_index(settings.index_dir, expected_model=settings.model_id)
+        return read_store_data(settings)
     except IndexMissingError:
         return None
     except IndexCorruptError as exc:
@@ -72,9 +73,12 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
     """Bring the index in line with the corpus folder; the previous version stays live until the swap."""
     result = IngestResult()
     clock = time.perf_counter()
-    with ingest_lock(settings.index_dir):
+    with ingest_lock(settings):
         previous = _previous(settings, rebuild, result)
-        old_files = {f.path: f for f in previous.data.files} if previous else {}
+        old_files = {f.path: f for f in previous.files} if previous else {}
+        rows_of_file: dict[str, list[int]] = {}
+        for row, chunk in enumerate(previous.chunks if previous else []):
+            rows_of_file.setdefault(chunk.file, []).append(row)
         files, skipped = scan_corpus(settings.corpus_dir)
         result.reports += skipped
         records: list[FileRecord] = []
@@ -90,7 +94,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
             digest = sha256_of(path)
             old = old_files.get(rel)
             if old and old.sha256 == digest and old.status == "indexed":
-                kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rel)
+                kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
                 notices += kept_notices
                 chunks += kept_chunks
                 vectors.append(kept_vectors)
@@ -107,7 +111,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
                     raise UnreadableFileError(f"{path.name}: no text could be extracted")
             except UnreadableFileError as exc:
                 if old:  # keep what was indexed before rather than lose it
-                    kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rel)
+                    kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
                     notices += kept_notices
                     chunks += kept_chunks
                     vectors.append(kept_vectors)
@@ -129,7 +133,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
             result.changed = True
         result.n_notices, result.n_chunks = len(notices), len(chunks)
         if not result.changed:
-            result.index_folder = previous.folder
+            result.location = describe_location(settings)
             return result
         result.timings.parsing = time.perf_counter() - clock
         clock = time.perf_counter()
@@ -143,7 +147,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         names += [d for c in chunks for d in c.lead_departments + c.support_departments]
         data = IndexData(settings.model_id, embedder.dim, records, notices, chunks, all_vectors,
                          user_words(names))
-        result.index_folder = write_index(settings.index_dir, data)
+        result.location = write_store_data(settings, data, progress=progress)
         result.timings.indexing = time.perf_counter() - clock
     return result
 
@@ -154,10 +158,19 @@ def _default_embedder(settings: Settings):
     return load_embedder(settings)
 
 
-def _carry_over(previous: LocalIndex, rel: str) -> tuple[list[Notice], list[Chunk], np.ndarray]:
-    rows = previous.rows_of_file.get(rel, [])
+def describe_location(settings: Settings) -> str:
+    if settings.store == "milvus":
+        from .store import milvus_uri
+
+        return f"{milvus_uri(settings)}#{settings.milvus_collection}"
+    return str(settings.index_dir)
+
+
+def _carry_over(previous: IndexData, rows_of_file: dict[str, list[int]],
+                rel: str) -> tuple[list[Notice], list[Chunk], np.ndarray]:
+    rows = rows_of_file.get(rel, [])
     kept_notices = [n for n in previous.notices if n.file == rel]
-    return kept_notices, [previous.chunks[i] for i in rows], previous.data.vectors[rows]
+    return kept_notices, [previous.chunks[i] for i in rows], previous.vectors[rows]
 
 
 def _assemble_vectors(chunks: list[Chunk], carried: list[np.ndarray], to_embed: list[int],

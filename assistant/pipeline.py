@@ -29,10 +29,10 @@ class Assistant:
 
     def __init__(self, settings: Settings, index=None, embedder=None, llm=None):
         from .embedding import load_embedder
-        from .index import open_index
+        from .store import open_store
 
         self.settings = settings
-        self.index = index or open_index(settings.index_dir, expected_model=settings.model_id)
+        self.index = index or open_store(settings)
         self.embedder = embedder or load_embedder(settings)
         self.searcher = Searcher(self.index, self.embedder, settings.fusion)
         self.header_of = {c.notice_id: c for c in self.index.chunks if c.kind == "header"}

@@ -1,11 +1,10 @@
-"""Hybrid retrieval: BM25 (jieba) and dense (FAISS) rankings fused, filtered and boosted by what the query states.
+"""Hybrid retrieval: the store's BM25 (jieba) and dense rankings fused, restricted and boosted by what the query states.
 
 `Searcher.search` is the core; `HybridRetriever` exposes it as a LangChain retriever for use in chains.
 """
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +13,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from .cleaning import clean_text
+from .facets import Restriction
 from .models import Chunk
-from .patterns import DOC_NUMBER, normalize_doc_number, same_doc_number
-from .places import gazetteer, is_within, level_of
 from .query import Query, Term, parse_query
 
 # Tuned on eval/questions.jsonl (python eval/run.py --sweep): see the issue notes.
@@ -28,8 +25,6 @@ YEAR_BOOST = 0.004
 DOC_TYPE_BOOST = 0.002
 PER_NOTICE_CAP = 3  # diversify: at most this many clauses of one notice in the top k, unless nothing else matches
 DIVERSITY_PENALTY = 0.6
-MASK_CACHE_LIMIT = 256  # cached 文号 masks (one byte per clause each)
-REPORT_TYPES = {"报告", "总结", "公报", "通报"}  # issued after the year they report on
 
 
 @dataclass
@@ -106,42 +101,18 @@ def diversify(ranked: list[Hit], k: int, cap: int = PER_NOTICE_CAP, penalty: flo
     return [hit for _, _, hit in adjusted[:k]]
 
 
-def _names_lower_place(chunk: Chunk, text: str, names: set[str]) -> bool:
-    for name in names:
-        if level_of(name) > level_of(chunk.jurisdiction or "全国"):
-            short = gazetteer()[name].short if name in gazetteer() else ""
-            if name in text or (short and short in text):
-                return True
-    return False
-
-
 class Searcher:
-    """Searches one loaded index with one embedder."""
+    """Searches one loaded index (any store) with one embedder."""
 
     def __init__(self, index, embedder, fusion: str = "rrf"):
         self.index = index
         self.embedder = embedder
         self.fusion = fusion
-        self._search_texts = [clean_text(c.index_text).lower() for c in index.chunks]
         # One string of all texts: "does the corpus use this phrase anywhere" is then one C-level search.
-        self._all_text = "\n".join(self._search_texts)
-        self._idf = self._token_idf()
-        # Filter masks per place, year and 文号, computed on first use: a question's filters combine them.
-        self._place_masks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._year_masks: dict[int, np.ndarray] = {}
-        self._doc_number_masks: dict[str, np.ndarray] = {}
-        self._notice_of_row = np.array([c.notice_id for c in index.chunks], dtype=object)
-        # 文号 each clause mentions (a notice citing the plan it implements).
-        self._doc_numbers = [{normalize_doc_number(m.group(1)) for m in DOC_NUMBER.finditer(text)}
-                             for text in self._search_texts]
-
-    def _token_idf(self) -> dict[str, float]:
-        """IDF of every BM25 vocabulary token, from the BM25 matrix's column lengths."""
-        scores = self.index.bm25.scores
-        df = np.diff(np.asarray(scores["indptr"]))
-        n = max(int(scores.get("num_docs", len(self.index.chunks))), 1)
-        return {tok: math.log(1 + n / max(int(df[col]), 1))
-                for tok, col in self.index.bm25.vocab_dict.items() if col < len(df)}
+        self._all_text = "\n".join(index.search_texts)
+        counts, n = index.token_document_counts()
+        n = max(n, 1)
+        self._idf = {tok: math.log(1 + n / max(df, 1)) for tok, df in counts.items()}
 
     def term_weights(self, terms: list[Term]) -> list[float]:
         """Rare terms weigh more. A word the corpus never uses weighs nothing: in a question it is far more
@@ -158,76 +129,27 @@ class Searcher:
                 weights.append(0.0)
         return weights
 
-    def mask_for(self, filters: Filters) -> tuple[np.ndarray | None, str]:
-        """Boolean row mask for the filters, and a reason when it excludes everything."""
-        chunks = self.index.chunks
+    def restrict(self, filters: Filters) -> tuple[Restriction | None, str]:
+        """The restriction the filters make, and a reason when it excludes everything."""
         if not (filters.jurisdictions or filters.years or filters.notice_ids or filters.doc_numbers):
             return None, ""
-        mask = np.ones(len(chunks), dtype=bool)
-        if filters.notice_ids:
-            mask &= np.isin(self._notice_of_row, list(filters.notice_ids))
-        if filters.doc_numbers:
-            mask &= np.logical_or.reduce([self._doc_number_mask(d) for d in filters.doc_numbers])
-            if not mask.any():
-                return mask, "语料中没有文号为 " + "、".join(filters.doc_numbers) + " 的文件"
+        index = self.index
+        restriction = Restriction(notice_ids=list(filters.notice_ids), doc_numbers=list(filters.doc_numbers))
+        if filters.doc_numbers and not index.mask(restriction).any():
+            return restriction, "语料中没有文号为 " + "、".join(filters.doc_numbers) + " 的文件"
         if filters.jurisdictions:
             names = sorted(set(filters.jurisdictions))
-            exact = np.logical_or.reduce([self._place_mask(n)[0] for n in names])
-            if not (mask & exact).any():
+            restriction.places = names
+            if not index.mask(restriction).any():
                 # No notice of the place itself: its districts' notices answer for it (山东 → 淄博市, 张店区).
-                exact = np.logical_or.reduce([self._place_mask(n)[1] for n in names])
-            mask &= exact
-            if not mask.any():
-                return mask, "语料中没有" + "、".join(filters.jurisdictions) + "的文件"
+                restriction.places, restriction.within = [], names
+            if not index.mask(restriction).any():
+                return restriction, "语料中没有" + "、".join(filters.jurisdictions) + "的文件"
         if filters.years:
-            mask &= np.logical_or.reduce([self._year_mask(y) for y in sorted(set(filters.years))])
-            if not mask.any():
-                return mask, "语料中没有" + "、".join(f"{y}年" for y in sorted(set(filters.years))) + "的相关文件"
-        return mask, ""
-
-    def _doc_number_mask(self, wanted: str) -> np.ndarray:
-        """Clauses of the notice with this 文号, or citing it."""
-        if wanted not in self._doc_number_masks:
-            if len(self._doc_number_masks) >= MASK_CACHE_LIMIT:  # 文号 come from users: bound the memory
-                self._doc_number_masks.clear()
-            by_notice = {n.id for n in self.index.notices if same_doc_number(n.doc_number_norm, wanted)}
-            self._doc_number_masks[wanted] = np.array(
-                [c.notice_id in by_notice or any(same_doc_number(wanted, cited) for cited in found)
-                 for c, found in zip(self.index.chunks, self._doc_numbers)], dtype=bool)
-        return self._doc_number_masks[wanted]
-
-    def _place_mask(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """Clauses of the place (or of a higher level naming it), and clauses of places within it."""
-        if name not in self._place_masks:
-            chunks, names = self.index.chunks, {name}
-            # A city notice's clause counts for a district when it names the district (a task assigned to it).
-            exact = np.array([c.jurisdiction == name or _names_lower_place(c, text, names)
-                              for c, text in zip(chunks, self._search_texts)], dtype=bool)
-            within = np.array([is_within(c.jurisdiction, name) for c in chunks], dtype=bool)
-            self._place_masks[name] = (exact, within)
-        return self._place_masks[name]
-
-    def _year_mask(self, year: int) -> np.ndarray:
-        """Clauses that fit the year. A report issued the next year reports on the year asked about; a notice
-        with no date is dated by the year in its title; one with neither stays in."""
-        if year not in self._year_masks:
-            self._year_masks[year] = np.array([self._year_fits(c, text, {year})
-                                               for c, text in zip(self.index.chunks, self._search_texts)],
-                                              dtype=bool)
-        return self._year_masks[year]
-
-    def _year_fits(self, chunk: Chunk, text: str, years: set[int]) -> bool:
-        if any(str(y) in text for y in years):
-            return True
-        notice = self.index.notice_by_id.get(chunk.notice_id)
-        year = chunk.year
-        if year is None:
-            found = re.search(r"(?:19|20)\d{2}", chunk.notice_title)
-            year = int(found.group(0)) if found else None
-        if year is None:
-            return True
-        looks_back = notice is not None and notice.doc_type in REPORT_TYPES
-        return year in years or (looks_back and year - 1 in years)
+            restriction.years = sorted(set(filters.years))
+            if not index.mask(restriction).any():
+                return restriction, "语料中没有" + "、".join(f"{y}年" for y in restriction.years) + "的相关文件"
+        return restriction, ""
 
     def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int = DEPTH,
                query_vector: np.ndarray | None = None) -> SearchResult:
@@ -238,14 +160,14 @@ class Searcher:
             stated.years = filters.years or stated.years
             stated.notice_ids = filters.notice_ids
             stated.doc_numbers = filters.doc_numbers or stated.doc_numbers
-        mask, reason = self.mask_for(stated)
+        restriction, reason = self.restrict(stated)
         if reason:
             return SearchResult([], reason)
         tokens = self.index.tokenizer.tokenize(query.search_text)
-        bm25 = self.index.search_bm25(tokens, depth, mask)
+        bm25 = self.index.search_bm25(query.search_text, tokens, depth, restriction)
         if query_vector is None:
             query_vector = self.embedder.embed_query(query.search_text)
-        dense = self.index.search_dense(query_vector, depth, mask)
+        dense = self.index.search_dense(query_vector, depth, restriction)
         if self.fusion == "weighted":
             fused = weighted_score_fusion([bm25, dense], [0.5, 0.5])
             scale = 1.0 / (RRF_K + 1)  # keep boosts comparable with the RRF scale
@@ -258,9 +180,9 @@ class Searcher:
         hits = []
         for row, score in fused:
             chunk = self.index.chunks[row]
-            coverage = term_coverage(query.terms, self._search_texts[row], weights)
+            coverage = term_coverage(query.terms, self.index.search_texts[row], weights)
             score += COVERAGE_WEIGHT * coverage
-            if query.years and (chunk.year in query.years or any(str(y) in self._search_texts[row] for y in query.years)):
+            if query.years and (chunk.year in query.years or any(str(y) in self.index.search_texts[row] for y in query.years)):
                 score += YEAR_BOOST
             if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
                 score += DOC_TYPE_BOOST

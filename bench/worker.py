@@ -47,7 +47,7 @@ def run_ingest(settings) -> dict:
     return {"n_files": len([r for r in result.reports if r.status == "indexed"]), "n_chars": result.n_chars,
             "n_chunks": result.n_chunks, "parsing_s": t.parsing, "embedding_s": t.embedding,
             "indexing_s": t.indexing, "total_s": t.parsing + t.embedding + t.indexing,
-            "index_bytes": folder_bytes(result.index_folder), "dense_index": _dense_kind(result.index_folder),
+            "index_bytes": folder_bytes(Path(result.location)), "dense_index": _dense_kind(Path(result.location)),
             "peak_rss_mb": peak_rss_mb()}
 
 

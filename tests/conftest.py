@@ -32,6 +32,29 @@ def sample_index_dir(tmp_path_factory, embedder) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def sample_milvus_uri(tmp_path_factory, embedder) -> str:
+    """The same sample corpus ingested into a Milvus Lite file (real Milvus Lite, in this process)."""
+    from assistant.config import Settings
+    from assistant.ingestion import ingest
+
+    uri = str(tmp_path_factory.mktemp("milvus") / "sample.db")
+    settings = Settings(corpus_dir=CORPUS, index_dir=Path(uri).parent, store="milvus", milvus_uri=uri)
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    return uri
+
+
+@pytest.fixture(scope="session", params=["local", "milvus"])
+def sample_settings(request, sample_index_dir) -> "Settings":
+    """Settings that open the sample corpus's index in each store: tests using this run against both."""
+    from assistant.config import Settings
+
+    if request.param == "milvus":
+        uri = request.getfixturevalue("sample_milvus_uri")
+        return Settings(index_dir=Path(uri).parent, store="milvus", milvus_uri=uri)
+    return Settings(index_dir=sample_index_dir)
+
+
 @pytest.fixture()
 def small_corpus(tmp_path) -> Path:
     """Two short documents, enough to exercise ingest without the cost of the whole corpus."""

@@ -20,8 +20,9 @@ KEY_TASKS = "张店区深化新旧动能转换推动绿色低碳高质量发展2
 
 
 @pytest.fixture(scope="module")
-def assistant(sample_index_dir, embedder):
-    return Assistant(Settings(index_dir=sample_index_dir), embedder=embedder)
+def assistant(sample_settings, embedder):
+    """The assistant on the sample corpus, once with the local store and once with Milvus Lite."""
+    return Assistant(sample_settings, embedder=embedder)
 
 
 def _squash(text):

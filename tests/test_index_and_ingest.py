@@ -18,6 +18,7 @@ from assistant.index import current_version, open_index
 from assistant.ingestion import ingest
 from assistant.query import parse_query
 from assistant.retrieval import Searcher, reciprocal_rank_fusion
+from assistant.store import open_store, read_store_data
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -66,8 +67,8 @@ def test_cli_chunks_json_fields(sample_index_dir):
     ("12345热线一般事项几个工作日办结", "一般事项5个工作日"),
     ("房屋征收决定不服可以申请行政复议的期限", "60日内"),
 ])
-def test_hybrid_search_finds_the_clause(sample_index_dir, embedder, query, expected):
-    index = open_index(sample_index_dir)
+def test_hybrid_search_finds_the_clause(sample_settings, embedder, query, expected):
+    index = open_store(sample_settings)
     hits = Searcher(index, embedder).search(parse_query(query, index.tokenizer.tokenize), 5).hits
     assert any(expected in "".join(h.chunk.text.split()) for h in hits), [h.chunk.text[:60] for h in hits]
 
@@ -77,8 +78,9 @@ def test_reciprocal_rank_fusion_prefers_items_ranked_high_in_both():
     assert [item for item, _ in fused][:2] == [1, 3]
 
 
-def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_path, small_corpus, embedder):
-    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+@pytest.mark.parametrize("store", ["local", "milvus"])
+def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_path, small_corpus, embedder, store):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index", store=store)
     counter = CountingEmbedder(embedder)
     first = ingest(settings, progress=False, embedder_factory=lambda s: counter)
     assert {r.file: r.status for r in first.reports} == {"a.txt": "indexed", "b.md": "indexed"}
@@ -96,20 +98,22 @@ def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_p
     third = ingest(settings, progress=False, embedder_factory=lambda s: counter)
     status = {r.file: r.status for r in third.reports}
     assert status == {"a.txt": "removed", "b.md": "indexed", "c.txt": "indexed", "broken.pdf": "failed"}
-    index = open_index(settings.index_dir)
+    index = open_store(settings)
     assert {c.file for c in index.chunks} == {"b.md", "c.txt"}
     assert counter.embedded - total == sum(1 for c in index.chunks)  # only b.md and c.txt embedded again
     gbk = [c for c in index.chunks if c.file == "c.txt"]
     assert "防火检查站25处" in gbk[-1].text
     # Stored vectors are the model's vectors for each chunk's indexed text.
     row = index.chunks.index(gbk[-1])
-    assert np.allclose(index.data.vectors[row], embedder.embed([gbk[-1].index_text])[0], atol=1e-4)
+    vectors = read_store_data(settings).vectors
+    assert np.allclose(vectors[row], embedder.embed([gbk[-1].index_text])[0], atol=1e-4)
 
 
-def test_new_file_is_searchable_after_ingest(tmp_path, small_corpus, embedder):
-    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+@pytest.mark.parametrize("store", ["local", "milvus"])
+def test_new_file_is_searchable_after_ingest(tmp_path, small_corpus, embedder, store):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index", store=store)
     ingest(settings, progress=False, embedder_factory=lambda s: embedder)
-    index = open_index(settings.index_dir)
+    index = open_store(settings)
     query = "桓台县今年新建多少处口袋公园"
     hits = Searcher(index, embedder).search(parse_query(query, index.tokenizer.tokenize), 3).hits
     assert "口袋公园12处" in hits[0].chunk.text
