@@ -139,4 +139,23 @@ def render(data: dict) -> str:
         lines += ["", "Each user has its own session and asks the eval questions in turn through the chat "
                   "endpoint (`/ask`, gradio_client), as the browser does; the server answers 4 at a time and queues "
                   "the rest."]
+    if "milvus" in data:
+        lines += ["", "## Milvus Lite store beside the local store", "",
+                  "Same corpus copies and vectors (`--store milvus` with a Milvus Lite file, in-process). "
+                  "Write = putting a built index into a new collection and switching the alias (parsing and "
+                  "embedding come before it and are the same for both stores). Latencies are warm.", "",
+                  "| corpus | chunks | store | write s | on disk | cold start s | BM25 p50 ms | dense p50 ms | "
+                  "answer p50 / p95 ms | hit@5 | peak RSS (query) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for scale, row in sorted((int(k), v) for k, v in data["milvus"].items()):
+            for name, q, cold, write in (("local", row["local"], row["local_cold_start_s"], None),
+                                         ("Milvus Lite", row["milvus"], row["milvus_cold_start_s"], row["write"])):
+                lines.append(
+                    f"| {scale}× | {_f(q['n_chunks'], 0)} | {name} | {_f(write['write_s']) if write else '–'} | "
+                    f"{_mb(write['store_bytes']) if write else '–'} | {_f(cold)} | {_f(q['bm25_ms']['p50'])} | "
+                    f"{_f(q['dense_ms']['p50'])} | {_f(q['answer_ms']['p50'])} / {_f(q['answer_ms']['p95'])} | "
+                    f"{q['hit@5']:.3f} | {_f(q['peak_rss_mb'], 0)} MB |")
     return "\n".join(lines) + "\n"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"

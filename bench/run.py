@@ -102,6 +102,34 @@ def measure_dense(index: Path, questions: Path) -> dict:
     return result
 
 
+def measure_milvus(scales: list[int], questions: Path) -> dict[int, dict]:
+    """The Milvus Lite store beside the local one on the same corpus copies: writing, cold start, latency,
+    hit@5 and memory. The clauses and vectors come from the local index of that scale (built if missing)."""
+    from assistant.index import current_version
+
+    out = {}
+    for scale in scales:
+        index = WORK / f"index-{scale}x"
+        if current_version(index) is None:
+            log(f"{scale}x: local index missing; ingest")
+            worker("ingest", "--corpus", str(corpus_for(scale)), "--index", str(index))
+        rounds = "2" if scale == 1 else "1"
+        log(f"{scale}x: local store queries")
+        local, local_cold = worker("query", "--index", str(index), "--questions", str(questions), "--rounds", rounds)
+        store = WORK / f"milvus-{scale}x"
+        shutil.rmtree(store, ignore_errors=True)
+        store.mkdir(parents=True)
+        uri = str(store / "milvus.db")
+        log(f"{scale}x: writing {local['n_chunks']} clauses to Milvus Lite")
+        write, _ = worker("milvus-write", "--index", str(index), "--milvus-uri", uri)
+        log(f"{scale}x: Milvus Lite store queries")
+        milvus, milvus_cold = worker("query", "--store", "milvus", "--milvus-uri", uri, "--index", str(store),
+                                     "--questions", str(questions), "--rounds", rounds)
+        out[scale] = {"local": local, "local_cold_start_s": local_cold, "write": write, "milvus": milvus,
+                      "milvus_cold_start_s": milvus_cold}
+    return out
+
+
 def measure_load(users: int, seconds: float, questions: Path) -> dict:
     from bench.load import load_test
     from eval.metrics import percentile
@@ -120,14 +148,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
-    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: baseline,backends,dense,load")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated parts to leave out: baseline,backends,dense,load,milvus")
+    parser.add_argument("--only", default="",
+                        help="run only these parts (scales,baseline,backends,dense,load,milvus) and keep the "
+                             "other figures of the last run (bench/.work/results.json)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args(argv)
     scales = sorted({int(s) for s in args.scales.split(",") if s.strip()} | {1})
-    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    parts = ["scales", "baseline", "backends", "dense", "load", "milvus"]
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()} | ({p for p in parts if p not in only} if only else set())
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    data: dict = {"scales": measure_scales(scales, args.questions)}
+    data: dict = {}
+    if only and (WORK / "results.json").exists():
+        data = json.loads((WORK / "results.json").read_text(encoding="utf-8"))
+        data["scales"] = {int(k): v for k, v in data.get("scales", {}).items()}
+    if "scales" not in skip:
+        data["scales"] = measure_scales(scales, args.questions)
     if "baseline" not in skip:
         data["baseline"] = measure_baseline(args.questions)
     if "backends" not in skip:
@@ -136,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         data["dense"] = measure_dense(WORK / f"index-{max(scales)}x", args.questions)
     if "load" not in skip:
         data["load"] = measure_load(args.users, args.seconds, args.questions)
+    if "milvus" not in skip:
+        data["milvus"] = measure_milvus(scales, args.questions)
     data["machine"] = {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform(),
                        "minutes": round((time.time() - started) / 60, 1)}
     (WORK / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")

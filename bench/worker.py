@@ -5,6 +5,8 @@
     python -m bench.worker baseline --corpus C --questions Q
     python -m bench.worker embed    --corpus C --embedding-backend B --batch N
     python -m bench.worker dense    --index I --questions Q
+    python -m bench.worker milvus-write --index I --milvus-uri M.db   (a local index copied into Milvus Lite)
+    python -m bench.worker query    --store milvus --milvus-uri M.db --questions Q
 """
 from __future__ import annotations
 
@@ -81,11 +83,11 @@ def run_query(settings, questions: list[dict], rounds: int) -> dict:
             retrieval.append((time.perf_counter() - started) * 1000)  # parse + embed + hybrid search
             embed.append((after_embed - before_embed) * 1000)
             tokens = assistant.index.tokenizer.tokenize(query.search_text)
-            mask, _ = assistant.searcher.mask_for(_filters(query))
+            restriction, _ = assistant.searcher.restrict(_filters(query))
             t0 = time.perf_counter()
-            assistant.index.search_bm25(tokens, 60, mask)
+            assistant.index.search_bm25(query.search_text, tokens, 60, restriction)
             t1 = time.perf_counter()
-            assistant.index.search_dense(vector, 60, mask)
+            assistant.index.search_dense(vector, 60, restriction)
             t2 = time.perf_counter()
             bm25.append((t1 - t0) * 1000)
             dense.append((t2 - t1) * 1000)
@@ -98,6 +100,19 @@ def run_query(settings, questions: list[dict], rounds: int) -> dict:
             "answer_ms": percentiles(answer), "bm25_ms": percentiles(bm25), "dense_ms": percentiles(dense),
             "embed_query_ms": percentiles(embed), "hit@5": round(sum(hits) / max(len(hits), 1), 3),
             "peak_rss_mb": peak_rss_mb()}
+
+
+def run_milvus_write(settings, uri: str) -> dict:
+    """Write a built local index into a Milvus Lite file: the Milvus store's share of an ingest (the
+    parsing and embedding before it are the same for both stores)."""
+    from assistant.index import open_index
+    from assistant.milvus_store import write_milvus
+
+    data = open_index(settings.index_dir).data
+    started = time.perf_counter()
+    write_milvus(uri, settings.milvus_collection, data)
+    return {"n_chunks": len(data.chunks), "write_s": time.perf_counter() - started,
+            "store_bytes": folder_bytes(Path(uri)), "peak_rss_mb": peak_rss_mb()}
 
 
 def _filters(query):
@@ -201,7 +216,7 @@ def run_dense(settings, questions: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("job", choices=["ingest", "query", "baseline", "embed", "dense"])
+    parser.add_argument("job", choices=["ingest", "query", "baseline", "embed", "dense", "milvus-write"])
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--batch", type=int)
@@ -219,6 +234,8 @@ def main() -> None:
         out = run_query(settings, load_questions(args.questions), args.rounds)
     elif args.job == "baseline":
         out = run_baseline(settings, load_questions(args.questions), args.cache)
+    elif args.job == "milvus-write":
+        out = run_milvus_write(settings, args.milvus_uri)
     elif args.job == "dense":
         out = run_dense(settings, load_questions(args.questions))
     else:
