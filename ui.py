@@ -94,7 +94,8 @@ class App:
     def status(self) -> str:
         a = self.assistant
         llm = f"已配置（{a.llm.label}），回答经来源核对" if a.llm else "未配置：摘录式回答，只引用原文"
-        return f"已收录 **{len(a.index.notices)}** 份文件、**{len(a.index.chunks)}** 个条款 · 大模型：{llm}"
+        store = " · 索引存于 Milvus" if self.settings.store == "milvus" else ""
+        return f"已收录 **{len(a.index.notices)}** 份文件、**{len(a.index.chunks)}** 个条款{store} · 大模型：{llm}"
 
     def filter_choices(self) -> tuple[list[str], list[str], list[tuple[str, str]]]:
         notices = self.assistant.index.notices

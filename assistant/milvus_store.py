@@ -117,7 +117,10 @@ def connect(uri: str, token: str = ""):
     if is_lite(uri):
         Path(uri).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         uri = str(Path(uri).expanduser().resolve())
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # its own error log would repeat ours
+    # Their own error logs (with tracebacks) would repeat ours; Milvus Lite's in-process gRPC server also logs
+    # an unimplemented timestamp call on every query iterator, which is harmless.
+    for name in ("pymilvus", "milvus_lite", "grpc._server"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return MilvusClient(uri=uri, token=token, timeout=10)
     except MilvusException as exc:

@@ -36,14 +36,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None) -> subprocess.Popen:
-    """ui.py on loopback, returned once it answers HTTP."""
+def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
+             extra_args: list[str] | None = None) -> subprocess.Popen:
+    """ui.py on loopback, returned once it answers HTTP; `extra_args` go to ui.py (e.g. --store milvus)."""
     import urllib.request
 
     log = open(log_path, "w")
     command = [sys.executable, str(ROOT / "ui.py"), "--index", str(index), "--host", "127.0.0.1", "--port", str(port)]
     if corpus is not None:
         command += ["--corpus", str(corpus)]
+    command += list(extra_args or [])
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                                env={**os.environ, "ASSISTANT_USERS": ""})
     deadline = time.monotonic() + 180

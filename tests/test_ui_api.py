@@ -54,3 +54,29 @@ def test_control_characters_inside_a_question_are_dropped_and_it_is_answered(ui_
     record = Client(ui_url, verbose=False).predict("张店区\x00充电桩\x1b目标是多少？", 5, api_name="/answer")
     assert not record["abstained"] and "1775" in record["answer"]
     assert record["citations"] and record["citations"][0]["notice_title"]
+
+
+def test_the_ui_answers_from_a_milvus_store(tmp_path, small_corpus, embedder):
+    """ui.py --store milvus: the same answer path on a Milvus Lite file (built here, then handed to the UI)."""
+    from gradio_client import Client
+    from milvus_lite.server_manager import server_manager_instance
+
+    from assistant.config import Settings
+    from assistant.ingestion import ingest
+    from bench.load import free_port, start_ui
+
+    uri = tmp_path / "index" / "milvus.db"
+    ingest(Settings(corpus_dir=small_corpus, index_dir=uri.parent, store="milvus", milvus_uri=str(uri)),
+           progress=False, embedder_factory=lambda s: embedder)
+    server_manager_instance.release_server(str(uri.resolve()))  # Milvus Lite: one process at a time
+    port = free_port()
+    process = start_ui(uri.parent, port, tmp_path / "ui.log", corpus=small_corpus,
+                       extra_args=["--store", "milvus", "--milvus-uri", str(uri)])
+    try:
+        record = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("桓台县新建多少处口袋公园？", 5,
+                                                                          api_name="/answer")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert not record["abstained"] and "12处" in record["answer"]
+    assert "城市绿化工作方案" in record["citations"][0]["notice_title"]
