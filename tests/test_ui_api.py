@@ -73,10 +73,14 @@ def test_the_ui_answers_from_a_milvus_store(tmp_path, small_corpus, embedder):
     process = start_ui(uri.parent, port, tmp_path / "ui.log", corpus=small_corpus,
                        extra_args=["--store", "milvus", "--milvus-uri", str(uri)])
     try:
-        record = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("桓台县新建多少处口袋公园？", 5,
-                                                                          api_name="/answer")
+        url = f"http://127.0.0.1:{port}/"
+        record = Client(url, verbose=False).predict("桓台县新建多少处口袋公园？", 5, api_name="/answer")
+        from bench.load import run_load
+
+        load = run_load(url, ["桓台县新建多少处口袋公园？", "高青县植树造林多少亩？"], users=8, seconds=4)
     finally:
         process.terminate()
         process.wait(timeout=30)
     assert not record["abstained"] and "12处" in record["answer"]
     assert "城市绿化工作方案" in record["citations"][0]["notice_title"]
+    assert load.errors == [] and len(load.latencies_ms) >= 8  # concurrent users share one Milvus client
