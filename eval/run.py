@@ -2,6 +2,10 @@
 """Run the assistant (and the LangChain baseline) on a question file; write answers, print scores side by side.
 
     python eval/run.py --questions eval/questions.jsonl --out eval/results.jsonl [--index DIR] [--no-baseline]
+    python eval/run.py --store milvus --milvus-uri /tmp/eval.db [--corpus DIR]
+
+The index is first brought up to date with the corpus (an incremental ingest: nothing is redone for unchanged
+files), so the scores are always those of the corpus named; --no-ingest evaluates the index as it is.
 """
 from __future__ import annotations
 
@@ -114,14 +118,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true",
                         help="calibrate: score the assistant at several abstention thresholds and stop")
     parser.add_argument("--fusion", choices=["rrf", "weighted"], help="how BM25 and dense rankings are combined")
+    parser.add_argument("--no-ingest", action="store_true",
+                        help="evaluate the index as it is, without bringing it up to date with the corpus first")
     add_common_args(parser)
     args = parser.parse_args(argv)
     settings = settings_from_args(args)
     questions = load_questions(args.questions)
     try:
+        from assistant.embedding import load_embedder
         from assistant.pipeline import Assistant
 
-        assistant = Assistant(settings)
+        embedder = load_embedder(settings)
+        if not args.no_ingest:
+            from assistant.ingestion import ingest
+
+            result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+            failed = [r for r in result.reports if r.status == "failed"]
+            print(f"index {'updated' if result.changed else 'up to date'}: {result.n_notices} notices, "
+                  f"{result.n_chunks} chunks in {result.location}"
+                  + (f"; {len(failed)} file(s) could not be read" if failed else ""), file=sys.stderr)
+        assistant = Assistant(settings, embedder=embedder)
         if args.sweep:
             sweep(assistant, questions, args.k)
             return 0

@@ -210,3 +210,22 @@ def test_cli_reports_a_milvus_lite_file_held_by_another_process(tmp_path, small_
     assert out.returncode == 0, out.stderr
     titles = {json.loads(line)["title"] for line in out.stdout.splitlines() if line.strip()}
     assert titles == {n.title for n in open_store(settings).notices}
+
+
+def test_eval_runner_on_a_fresh_milvus_lite_file_builds_the_index_and_scores(tmp_path, small_corpus):
+    """What a user checks first: the eval runner pointed at a Milvus Lite file that does not exist yet."""
+    questions = tmp_path / "q.jsonl"
+    rows = [{"id": "a", "question": "桓台县今年新建多少处口袋公园？", "lang": "zh", "type": "figure", "answer": "",
+             "must_contain": ["12处"], "gold": [{"file": "a.txt", "quote": "全年新建口袋公园12处"}], "notice": ""},
+            {"id": "b", "question": "周村区2023年新建充电桩的目标是多少？", "lang": "zh", "type": "unanswerable",
+             "answer": "", "must_contain": [], "gold": [], "notice": ""}]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    uri = tmp_path / "fresh" / "eval.db"
+    run = subprocess.run([sys.executable, "eval/run.py", "--questions", str(questions), "--out",
+                          str(tmp_path / "out.jsonl"), "--store", "milvus", "--milvus-uri", str(uri), "--corpus",
+                          str(small_corpus), "--no-baseline"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "index updated" in run.stderr and str(uri) in run.stderr
+    overall = next(line for line in run.stdout.splitlines() if line.startswith("| overall"))
+    cells = [c.strip() for c in overall.strip("|").split("|")]
+    assert cells[3] == "1.000" and cells[5] == "1.000" and cells[7] == "1.000"  # hit@5, answer_acc, abstention
