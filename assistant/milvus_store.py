@@ -27,6 +27,7 @@ from .tokenizer import STOPWORDS, Tokenizer
 
 FORMAT_VERSION = 1
 BATCH = 1000  # rows per insert
+QUERY_WINDOW = 16384  # the most rows one Milvus query may return
 MAX_VARCHAR = 65535  # Milvus's limit; a server counts UTF-8 bytes (3 per Chinese character)
 META_PIECE_CHARS = 20000  # long meta values (vocabulary, dictionary) are stored in pieces under the limit
 MAX_LIST = 64  # departments kept in the array field (the full list is in the clause's JSON)
@@ -146,8 +147,20 @@ def _live_collection(client, alias: str) -> str | None:
     return client.describe_alias(alias=alias)["collection_name"]
 
 
-def _read_all(client, collection: str, filter_: str, fields: list[str]) -> list[dict]:
+def _read_rows(client, collection: str, n: int, fields: list[str]) -> list[dict]:
+    """All clause rows, read in windows of the `row` field: twice as fast as a query iterator on Milvus Lite."""
     rows: list[dict] = []
+    for start in range(0, n, QUERY_WINDOW):
+        rows += client.query(collection, filter=f"row >= {start} and row < {start + QUERY_WINDOW}",
+                             output_fields=fields, limit=QUERY_WINDOW)
+    return rows
+
+
+def _read_all(client, collection: str, filter_: str, fields: list[str]) -> list[dict]:
+    rows = client.query(collection, filter=filter_, output_fields=fields, limit=QUERY_WINDOW)
+    if len(rows) < QUERY_WINDOW:
+        return rows
+    rows = []  # more than one window: page through them
     iterator = client.query_iterator(collection, batch_size=BATCH, filter=filter_, output_fields=fields)
     try:
         while True:
@@ -204,7 +217,7 @@ class _Build:
 
     def read_chunks(self, with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
         fields = ["row", "data"] + (["dense"] if with_vectors else [])
-        rows = _read_all(self.client, self.collection, "", fields)
+        rows = _read_rows(self.client, self.collection, self.info["n_chunks"], fields)
         if len(rows) != self.info["n_chunks"]:
             raise IndexCorruptError(f"The Milvus collection '{self.alias}' at {self.uri} is inconsistent "
                                     f"({len(rows)} clauses, {self.info['n_chunks']} expected); {self.fix}")
