@@ -32,8 +32,6 @@ MAX_VARCHAR = 65535  # Milvus's limit; a server counts UTF-8 bytes (3 per Chines
 META_PIECE_CHARS = 20000  # long meta values (vocabulary, dictionary) are stored in pieces under the limit
 MAX_LIST = 64  # departments kept in the array field (the full list is in the clause's JSON)
 
-log = logging.getLogger(__name__)
-
 
 # ---- pure helpers: filter expressions and field values -------------------------------------------------
 
@@ -43,7 +41,8 @@ def quote(value: str) -> str:
 
 
 def joined(values) -> str:
-    """A list as one string field, `|a|b|`, so `like "%|a|%"` tests membership."""
+    """A list as one string field, `|a|b|`, so `like "%|a|%"` tests membership. (Not an ARRAY field: Milvus
+    Lite evaluates `like` on a string column about 20 times faster than `array_contains`; a server does both.)"""
     return "|" + "|".join(str(v).replace("|", "/") for v in values) + "|"
 
 

@@ -229,3 +229,16 @@ def test_eval_runner_on_a_fresh_milvus_lite_file_builds_the_index_and_scores(tmp
     overall = next(line for line in run.stdout.splitlines() if line.startswith("| overall"))
     cells = [c.strip() for c in overall.strip("|").split("|")]
     assert cells[3] == "1.000" and cells[5] == "1.000" and cells[7] == "1.000"  # hit@5, answer_acc, abstention
+
+
+def test_file_names_with_quotes_and_backslashes_are_filtered_safely(tmp_path, small_corpus, embedder):
+    """Notice ids come from file paths; a quote or backslash in one must not break the Milvus expression."""
+    (small_corpus / "a.txt").rename(small_corpus / 'o\'q"b\\c.txt')
+    settings = milvus_settings(tmp_path, small_corpus)
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    store = open_store(settings)
+    odd = next(n for n in store.notices if n.file.startswith("o'q"))
+    restriction = Restriction(notice_ids=[odd.id])
+    rows = {row for row, _ in store.search_dense(embedder.embed_query("口袋公园"), 50, restriction)}
+    assert rows and {store.chunks[r].notice_id for r in rows} == {odd.id}
+    assert rows == {i for i, ok in enumerate(store.mask(restriction)) if ok}
