@@ -242,3 +242,50 @@ def test_file_names_with_quotes_and_backslashes_are_filtered_safely(tmp_path, sm
     rows = {row for row, _ in store.search_dense(embedder.embed_query("口袋公园"), 50, restriction)}
     assert rows and {store.chunks[r].notice_id for r in rows} == {odd.id}
     assert rows == {i for i, ok in enumerate(store.mask(restriction)) if ok}
+
+
+@pytest.fixture()
+def milvus_server(tmp_path):
+    """A Milvus-protocol gRPC server in its own process (Milvus Lite's server mode): the http:// URI code path,
+    as with Milvus Standalone, without Docker."""
+    from bench.load import free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(tmp_path / "server"),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    uri = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    from pymilvus import MilvusClient
+
+    while True:
+        try:
+            MilvusClient(uri=uri, timeout=2).list_collections()
+            break
+        except Exception:
+            if time.time() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("the Milvus server did not start")
+            time.sleep(0.5)
+    yield server, uri
+    server.kill()
+    server.wait()
+
+
+def test_a_milvus_server_is_shared_by_several_processes_and_its_loss_is_reported(tmp_path, small_corpus, embedder,
+                                                                               milvus_server):
+    server, uri = milvus_server
+    built = subprocess.run([sys.executable, "ingest.py", "--corpus", str(small_corpus), "--index", str(tmp_path / "i"),
+                            "--store", "milvus", "--milvus-uri", uri, "--quiet"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "i", store="milvus", milvus_uri=uri)
+    assistant = Assistant(settings, embedder=embedder)  # this process is connected ...
+    asked = subprocess.run([sys.executable, "-m", "assistant", "ask", "--store", "milvus", "--milvus-uri", uri,
+                            "高青县植树造林多少亩？"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 0 and "5000亩" in asked.stdout, asked.stderr  # ... and so is another one
+    assert "12处" in assistant.ask("桓台县新建多少处口袋公园").text
+    server.kill()
+    server.wait()
+    with pytest.raises(StoreUnavailableError, match="check that Milvus is running"):
+        assistant.ask("桓台县新建多少处口袋公园")
