@@ -122,7 +122,17 @@ def connect(uri: str, token: str = ""):
     for name in ("pymilvus", "milvus_lite", "grpc._server"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
-        return MilvusClient(uri=uri, token=token, timeout=10)
+        try:
+            return MilvusClient(uri=uri, token=token, timeout=10)
+        except MilvusException:
+            if not is_lite(uri):
+                raise
+            # This process's Milvus Lite server for the file may have stopped (its thread can die when the
+            # process forks); forget it and start a fresh one once.
+            from milvus_lite.server_manager import server_manager_instance
+
+            server_manager_instance.release_server(uri)
+            return MilvusClient(uri=uri, token=token, timeout=10)
     except MilvusException as exc:
         reason = getattr(exc, "message", "") or str(exc)
         if is_lite(uri):
