@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +30,7 @@ EXAMPLES = ["张店区2023年充电桩目标是多少？", "淄川区科技型�
 ALL_DEPARTMENTS = "（全部部门）"
 CONCURRENCY = 4  # questions answered at once; more wait in the queue (2 cores: the model is the bottleneck)
 QUEUE_SIZE = 64
+REFRESH_S = 10.0  # how often a running UI checks whether another process made a newer index live
 
 CSS = """
 .gradio-container {max-width: 1280px !important; font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;}
@@ -70,6 +72,7 @@ class App:
 
         self.settings = settings
         self.ingest_lock = threading.Lock()
+        self._checked = time.monotonic()
         try:
             self.assistant = Assistant(settings)
         except IndexMissingError:
@@ -82,6 +85,19 @@ class App:
         embedder = getattr(getattr(self, "assistant", None), "embedder", None)
         return ingest(self.settings, progress=progress,
                       embedder_factory=(lambda s: embedder) if embedder else None)
+
+    def current(self):
+        """The assistant to answer with, reloaded first when another process's ingest has made a newer index
+        live (checked at most every REFRESH_S seconds; questions in flight keep the assistant they started with)."""
+        now = time.monotonic()
+        if now - self._checked >= REFRESH_S:
+            self._checked = now
+            if not self.assistant.index.is_current():
+                with self.ingest_lock:
+                    if not self.assistant.index.is_current():
+                        log.info("a newer index is live; reloading")
+                        self.reload()
+        return self.assistant
 
     def reload(self) -> None:
         from assistant.pipeline import Assistant
@@ -170,7 +186,7 @@ def build(app: App) -> gr.Blocks:
             message = (message or "").strip()
             try:
                 message = check_question(message)
-                assistant = app.assistant
+                assistant = app.current()
                 standalone = rewrite_follow_up(message, asked_so_far[-1] if asked_so_far else None,
                                                assistant.index.tokenizer.tokenize)
                 note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
@@ -196,7 +212,7 @@ def build(app: App) -> gr.Blocks:
         def answer_api(question: str, k: int = 5) -> dict:
             """One answer as JSON for other systems (the CLI's `ask --json` shape); errors as a message."""
             try:
-                return answer_record(app.assistant.ask(question, k=max(1, min(int(k), 10))))
+                return answer_record(app.current().ask(question, k=max(1, min(int(k), 10))))
             except AssistantError as exc:
                 raise gr.Error(str(exc)) from None
 
@@ -264,7 +280,7 @@ def build(app: App) -> gr.Blocks:
 
         def make_draft(text):
             try:
-                assistant = app.assistant
+                assistant = app.current()
                 answer = assistant.ask(check_question(text), app.settings.answer_k, use_llm=False)
                 reply = draft_reply(text, answer)
                 note = "已生成摘录式草稿：引用内容均为文件原文。"

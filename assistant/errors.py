@@ -39,3 +39,7 @@ class QueryError(AssistantError):
 
 class StoreUnavailableError(AssistantError):
     """The configured store (a Milvus server or Milvus Lite file) cannot be reached or opened."""
+
+
+class IndexChangedError(AssistantError):
+    """A newer index build went live and the one this process loaded is gone; the question can be asked again."""

@@ -222,6 +222,9 @@ class LocalIndex(ChunkTable):
     def describe(self) -> str:
         return f"index folder {self.folder.parent}"
 
+    def is_current(self) -> bool:
+        return current_version(self.folder.parent) == self.folder
+
     def search_dense(self, query_vector: np.ndarray, k: int,
                      restriction: Restriction | None = None) -> list[tuple[int, float]]:
         """(row, cosine) of the k nearest chunks; a restriction limits the rows searched."""

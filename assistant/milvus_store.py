@@ -3,7 +3,8 @@
 Works against a Milvus server (`http://host:19530`) or Milvus Lite (a URI ending in `.db`, in-process).
 Every build is written to a new collection `<alias>_<stamp>` (with `<alias>_<stamp>_meta` holding notices,
 files and settings), checked, and only then made live by pointing the alias at it: an ingest that fails or
-is killed never changes what queries see. Old builds are dropped after the switch, leftovers on the next run.
+is killed never changes what queries see. The replaced build is kept until the next ingest (processes still
+using it switch over when they notice); a killed ingest's leftovers are dropped by the next one.
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import (IndexCorruptError, IndexMissingError, IndexModelMismatchError, IndexWriteError,
-                     StoreUnavailableError)
+from .errors import (IndexChangedError, IndexCorruptError, IndexMissingError, IndexModelMismatchError,
+                     IndexWriteError, StoreUnavailableError)
 from .facets import Restriction, clause_facets
 # Same dense settings as the local store: exact search up to DENSE_EXACT_LIMIT clauses, then HNSW.
 from .index import DENSE_EXACT_LIMIT, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_NEIGHBOURS
@@ -253,14 +254,29 @@ class MilvusStore(ChunkTable):
     def describe(self) -> str:
         return f"Milvus collection '{self.alias}' ({self.collection}) at {self.uri}"
 
+    def is_current(self) -> bool:
+        try:
+            return _live_collection(self.client, self.alias) in (self.collection, None)
+        except Exception:  # unreachable now: the next search says so
+            return True
+
     def _search(self, data, field: str, k: int, restriction: Restriction | None, params: dict) -> list[tuple[int, float]]:
         from pymilvus.exceptions import MilvusException
 
+        # The build this process loaded, not the alias: the rows it returns must match the clause table in
+        # memory even after another process's ingest has moved the alias on.
         try:
-            result = self.client.search(self.alias, data=[data], anns_field=field, limit=min(k, 16384),
+            result = self.client.search(self.collection, data=[data], anns_field=field, limit=min(k, 16384),
                                         filter=milvus_filter(restriction), output_fields=["row"],
                                         search_params=params)
         except MilvusException as exc:
+            try:
+                gone = not self.client.has_collection(self.collection)
+            except MilvusException:
+                gone = False
+            if gone:
+                raise IndexChangedError("The index was rebuilt while this question was being answered; "
+                                        "please ask again.") from exc
             raise StoreUnavailableError(f"Milvus search failed at {self.uri} ({getattr(exc, 'message', exc)}); "
                                         "check that Milvus is running.") from exc
         return [(int(hit["entity"]["row"]), float(hit["distance"])) for hit in result[0]]
@@ -422,5 +438,7 @@ def write_milvus(uri: str, alias: str, data, token: str = "", progress: bool = F
         client.create_alias(collection_name=name, alias=alias)
     else:
         client.alter_alias(collection_name=name, alias=alias)
-    _drop_leftovers(client, alias, {name})
+    # The build just replaced stays until the next ingest: processes still answering from it (another
+    # ui.py) finish consistently and load the new one when they notice the switch.
+    _drop_leftovers(client, alias, {name, live} - {None})
     return f"{uri}#{alias}->{name}"

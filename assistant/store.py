@@ -98,6 +98,10 @@ class ChunkTable:
         """Where this index lives, for messages."""
         raise NotImplementedError
 
+    def is_current(self) -> bool:
+        """False once a newer build has gone live (another process ingested); the loaded one stays usable."""
+        return True
+
 
 def milvus_uri(settings: Settings) -> str:
     """The configured Milvus URI; by default a Milvus Lite file inside the index folder."""

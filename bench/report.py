@@ -147,13 +147,23 @@ def render(data: dict) -> str:
                   "| corpus | chunks | store | write s | on disk | cold start s | BM25 p50 ms | dense p50 ms | "
                   "answer p50 / p95 ms | hit@5 | peak RSS (query) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for scale, row in sorted((int(k), v) for k, v in data["milvus"].items()):
-            for name, q, cold, write in (("local", row["local"], row["local_cold_start_s"], None),
-                                         ("Milvus Lite", row["milvus"], row["milvus_cold_start_s"], row["write"])):
+            stores = [("local", row["local"], row["local_cold_start_s"], None),
+                      ("Milvus Lite", row["milvus"], row["milvus_cold_start_s"], row["write"])]
+            if "server" in row:
+                stores.append(("Milvus server¹", row["server"], row["server_cold_start_s"], None))
+            for name, q, cold, write in stores:
                 lines.append(
                     f"| {scale}× | {_f(q['n_chunks'], 0)} | {name} | {_f(write['write_s']) if write else '–'} | "
                     f"{_mb(write['store_bytes']) if write else '–'} | {_f(cold)} | {_f(q['bm25_ms']['p50'])} | "
                     f"{_f(q['dense_ms']['p50'])} | {_f(q['answer_ms']['p50'])} / {_f(q['answer_ms']['p95'])} | "
                     f"{q['hit@5']:.3f} | {_f(q['peak_rss_mb'], 0)} MB |")
+        servers = {k: v["server_peak_rss_mb"] for k, v in data["milvus"].items() if "server_peak_rss_mb" in v}
+        if servers:
+            lines += ["", "¹ The Milvus Lite engine run as a gRPC server in its own process (`python -m milvus_lite "
+                      "server`) and queried over `http://` as Milvus Standalone would be: the memory column is the "
+                      "answering process alone; the server process peaked at "
+                      + ", ".join(f"{_f(mb, 0)} MB ({k}×)" for k, mb in sorted(servers.items(), key=lambda kv: int(kv[0])))
+                      + ". Not a Milvus Standalone measurement (no Docker here): Standalone's engine is C++."]
     return "\n".join(lines) + "\n"
 
 

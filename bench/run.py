@@ -125,9 +125,44 @@ def measure_milvus(scales: list[int], questions: Path) -> dict[int, dict]:
         log(f"{scale}x: Milvus Lite store queries")
         milvus, milvus_cold = worker("query", "--store", "milvus", "--milvus-uri", uri, "--index", str(store),
                                      "--questions", str(questions), "--rounds", rounds)
+        log(f"{scale}x: the same data behind a Milvus-protocol server in its own process")
+        server, server_cold, server_rss = _query_through_server(Path(uri), questions, rounds)
         out[scale] = {"local": local, "local_cold_start_s": local_cold, "write": write, "milvus": milvus,
-                      "milvus_cold_start_s": milvus_cold}
+                      "milvus_cold_start_s": milvus_cold, "server": server, "server_cold_start_s": server_cold,
+                      "server_peak_rss_mb": server_rss}
     return out
+
+
+def _query_through_server(data_dir: Path, questions: Path, rounds: str) -> tuple[dict, float | None, float]:
+    """Milvus Lite's engine run as a gRPC server (`python -m milvus_lite server`), queried over http:// as a
+    Milvus server would be: what the answering process holds and waits for when the index is elsewhere."""
+    from bench.load import free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data_dir),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        from pymilvus import MilvusClient
+
+        uri = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 120
+        while True:
+            try:
+                MilvusClient(uri=uri, timeout=2).list_collections()
+                break
+            except Exception:
+                if time.time() > deadline or server.poll() is not None:
+                    raise RuntimeError("the Milvus Lite server did not start")
+                time.sleep(0.5)
+        result, cold = worker("query", "--store", "milvus", "--milvus-uri", uri, "--index", str(data_dir.parent),
+                              "--questions", str(questions), "--rounds", rounds)
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+        return result, cold, peak_kb / 1024
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 def measure_load(users: int, seconds: float, questions: Path) -> dict:

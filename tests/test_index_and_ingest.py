@@ -89,6 +89,8 @@ def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_p
 
     again = ingest(settings, progress=False, embedder_factory=lambda s: counter)
     assert not again.changed and counter.embedded == total  # nothing re-embedded
+    loaded = open_store(settings)
+    assert loaded.is_current()
 
     (small_corpus / "b.md").write_text((small_corpus / "b.md").read_text() + "\n三、工作要求\n各镇要加强苗木管护。\n",
                                        encoding="utf-8")
@@ -99,6 +101,7 @@ def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_p
     status = {r.file: r.status for r in third.reports}
     assert status == {"a.txt": "removed", "b.md": "indexed", "c.txt": "indexed", "broken.pdf": "failed"}
     index = open_store(settings)
+    assert not loaded.is_current() and index.is_current()  # a running UI can tell a newer index went live
     assert {c.file for c in index.chunks} == {"b.md", "c.txt"}
     assert counter.embedded - total == sum(1 for c in index.chunks)  # only b.md and c.txt embedded again
     gbk = [c for c in index.chunks if c.file == "c.txt"]

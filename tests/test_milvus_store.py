@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.errors import (IndexMissingError, IndexModelMismatchError, IndexWriteError,
+from assistant.errors import (IndexChangedError, IndexMissingError, IndexModelMismatchError, IndexWriteError,
                               StoreUnavailableError)
 from assistant.facets import Restriction
 from assistant.ingestion import ingest
@@ -95,19 +95,32 @@ def test_milvus_bm25_finds_clauses_by_chinese_words(both):
                         for row, _ in hits)
 
 
-def test_incremental_ingest_on_milvus_switches_the_alias_and_drops_the_old_build(tmp_path, small_corpus, embedder):
+def test_incremental_ingest_on_milvus_switches_the_alias_and_keeps_one_previous_build(tmp_path, small_corpus,
+                                                                                      embedder):
     from assistant.milvus_store import connect
 
     settings = milvus_settings(tmp_path, small_corpus)
     first = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
     client = connect(settings.milvus_uri)
-    old = client.describe_alias(alias="assistant")["collection_name"]
+    build1 = client.describe_alias(alias="assistant")["collection_name"]
+    loaded = open_store(settings)
     (small_corpus / "a.txt").unlink()
     second = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
-    new = client.describe_alias(alias="assistant")["collection_name"]
-    assert first.changed and second.changed and new != old
-    assert sorted(client.list_collections()) == sorted([new, new + "_meta"])  # the old build is gone
+    build2 = client.describe_alias(alias="assistant")["collection_name"]
+    assert first.changed and second.changed and build2 != build1
     assert {c.file for c in open_store(settings).chunks} == {"b.md"}
+    # A process that loaded build 1 notices the switch, and meanwhile still answers consistently from build 1.
+    assert not loaded.is_current() and open_store(settings).is_current()
+    rows = loaded.search_dense(embedder.embed_query("口袋公园"), 3)
+    assert "口袋公园" in loaded.chunks[rows[0][0]].text  # a.txt's clause, gone from build 2, still in build 1
+    assert sorted(client.list_collections()) == sorted([build1, build1 + "_meta", build2, build2 + "_meta"])
+    (small_corpus / "c.txt").write_text("沂源县人民政府关于开展秋季森林防火的通知\n全县设立防火检查站25处。",
+                                        encoding="utf-8")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    build3 = client.describe_alias(alias="assistant")["collection_name"]
+    assert sorted(client.list_collections()) == sorted([build2, build2 + "_meta", build3, build3 + "_meta"])
+    with pytest.raises(IndexChangedError, match="ask again"):  # build 1 is gone now
+        loaded.search_dense(embedder.embed_query("口袋公园"), 3)
 
 
 def _kill_milvus_ingest_while_writing(settings: Settings) -> None:
@@ -143,7 +156,11 @@ def test_an_ingest_killed_while_writing_leaves_the_previous_collection_serving(t
     assert result.changed and {c.file for c in open_store(settings).chunks} == {p.name for p in small_corpus.iterdir()}
     from assistant.milvus_store import connect
 
-    assert len(connect(settings.milvus_uri).list_collections()) == 2  # the killed build's leftovers are dropped
+    client = connect(settings.milvus_uri)
+    live = client.describe_alias(alias="assistant")["collection_name"]
+    previous = store.collection
+    # The killed build's leftovers are dropped; the new build and the one it replaced remain.
+    assert sorted(client.list_collections()) == sorted([live, live + "_meta", previous, previous + "_meta"])
 
 
 def _release_lite(uri: str) -> None:
@@ -285,6 +302,19 @@ def test_a_milvus_server_is_shared_by_several_processes_and_its_loss_is_reported
                             "高青县植树造林多少亩？"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert asked.returncode == 0 and "5000亩" in asked.stdout, asked.stderr  # ... and so is another one
     assert "12处" in assistant.ask("桓台县新建多少处口袋公园").text
+    # Another process ingests a new document; a running UI picks up the new build on its next question.
+    import ui
+
+    app = ui.App(settings)
+    (small_corpus / "c.txt").write_text("沂源县人民政府关于开展秋季森林防火的通知\n全县设立防火检查站25处。",
+                                        encoding="utf-8")
+    built = subprocess.run([sys.executable, "ingest.py", "--corpus", str(small_corpus), "--index", str(tmp_path / "i"),
+                            "--store", "milvus", "--milvus-uri", uri, "--quiet"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert "12处" in app.assistant.ask("桓台县新建多少处口袋公园").text  # the old build still answers meanwhile
+    app._checked = float("-inf")  # as if REFRESH_S had passed
+    assert "25处" in app.current().ask("沂源县设立多少处防火检查站").text
     server.kill()
     server.wait()
     with pytest.raises(StoreUnavailableError, match="check that Milvus is running"):
