@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .models import Chunk, Notice
 from .patterns import DOC_NUMBER, normalize_doc_number
-from .places import find_places, gazetteer, level_of
+from .places import ancestors, find_places, level_of
 
 REPORT_TYPES = {"报告", "总结", "公报", "通报"}  # issued after the year they report on
 # Every year a text mentions: overlapping, so "2023" is found in "20232024" as a plain substring test would.
@@ -50,17 +50,6 @@ def clause_facets(chunk: Chunk, notice: Notice | None, search_text: str) -> Clau
             places.append(name)
     return ClauseFacets(places, ancestors(own), clause_years(chunk, notice, search_text),
                         clause_doc_numbers(notice, search_text))
-
-
-def ancestors(name: str) -> list[str]:
-    """The places a place lies inside, nearest first, by the gazetteer's parents."""
-    places, found, seen = gazetteer(), [], set()
-    while name in places and name not in seen:
-        seen.add(name)
-        name = places[name].parent
-        if name:
-            found.append(name)
-    return found
 
 
 def clause_years(chunk: Chunk, notice: Notice | None, search_text: str) -> list[int] | None:

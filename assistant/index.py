@@ -219,9 +219,6 @@ class LocalIndex(ChunkTable):
         self.dense = dense
         self.bm25 = bm25
 
-    def describe(self) -> str:
-        return f"index folder {self.folder.parent}"
-
     def is_current(self) -> bool:
         return current_version(self.folder.parent) == self.folder
 

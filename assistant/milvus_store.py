@@ -19,12 +19,12 @@ import numpy as np
 
 from .errors import (IndexChangedError, IndexCorruptError, IndexMissingError, IndexModelMismatchError,
                      IndexWriteError, StoreUnavailableError)
-from .facets import Restriction, clause_facets
+from .facets import Restriction
 # Same dense settings as the local store: exact search up to DENSE_EXACT_LIMIT clauses, then HNSW.
 from .index import DENSE_EXACT_LIMIT, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_NEIGHBOURS
 from .models import Chunk, Notice
 from .store import ChunkTable
-from .tokenizer import STOPWORDS, Tokenizer
+from .tokenizer import STOPWORDS
 
 FORMAT_VERSION = 1
 BATCH = 1000  # rows per insert
@@ -73,12 +73,10 @@ def milvus_filter(restriction: Restriction | None) -> str:
     return " and ".join("(" + " or ".join(g) + ")" for g in groups)
 
 
-def chunk_rows(chunks: list[Chunk], notices: list[Notice], vectors: np.ndarray, search_texts: list[str]) -> list[dict]:
+def chunk_rows(table: ChunkTable, vectors: np.ndarray) -> list[dict]:
     """The collection rows of a build: the clause's JSON plus the scalar fields filters and people use."""
-    notice_by_id = {n.id: n for n in notices}
     rows = []
-    for row, (chunk, text) in enumerate(zip(chunks, search_texts)):
-        facets = clause_facets(chunk, notice_by_id.get(chunk.notice_id), text)
+    for row, (chunk, facets) in enumerate(zip(table.chunks, table.facets)):
         departments = list(dict.fromkeys(chunk.lead_departments + chunk.support_departments))[:MAX_LIST]
         record = {
             "id": chunk.id, "row": row, "text": chunk.index_text, "dense": vectors[row].tolist(),
@@ -251,9 +249,6 @@ class MilvusStore(ChunkTable):
         self.model_name = build.info["model_name"]
         self._vocabulary = build.vocabulary
 
-    def describe(self) -> str:
-        return f"Milvus collection '{self.alias}' ({self.collection}) at {self.uri}"
-
     def is_current(self) -> bool:
         try:
             return _live_collection(self.client, self.alias) in (self.collection, None)
@@ -340,11 +335,12 @@ def _chunk_schema(client, dim: int, user_words: list[str]):
                      max_length=1024)
     schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
                                  input_field_names=["text"], output_field_names=["sparse"]))
-    return schema, client.prepare_index_params()
+    return schema
 
 
 def _create_chunk_collection(client, name: str, dim: int, n: int, user_words: list[str], info: dict) -> None:
-    schema, index = _chunk_schema(client, dim, user_words)
+    schema = _chunk_schema(client, dim, user_words)
+    index = client.prepare_index_params()
     if n > DENSE_EXACT_LIMIT:
         index.add_index(field_name="dense", index_type="HNSW", metric_type="IP",
                         params={"M": HNSW_NEIGHBOURS, "efConstruction": HNSW_EF_CONSTRUCTION})
@@ -406,15 +402,14 @@ def write_milvus(uri: str, alias: str, data, token: str = "", progress: bool = F
     _drop_leftovers(client, alias, {live} if live else set())
     name = f"{alias}_{time.strftime('%Y%m%d%H%M%S')}{time.monotonic_ns() % 10**6:06d}"
     try:
-        tokenizer = Tokenizer(data.user_words)
-        from .cleaning import clean_text
-
-        search_texts = [clean_text(c.index_text).lower() for c in data.chunks]
-        vocabulary = Counter(tok for c in data.chunks for tok in set(tokenizer.tokenize(c.index_text)))
+        # The same clause table a store loads: its facets become the filter fields, its tokenizer the BM25
+        # document frequencies used for term weights.
+        table = ChunkTable(data.chunks, data.notices, data.user_words)
+        vocabulary = Counter(tok for c in data.chunks for tok in set(table.tokenizer.tokenize(c.index_text)))
         info = {"format_version": FORMAT_VERSION, "model_name": data.model_name, "dim": data.dim,
                 "n_chunks": len(data.chunks), "n_notices": len(data.notices), "n_files": len(data.files),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
-        rows = chunk_rows(data.chunks, data.notices, data.vectors, search_texts)
+        rows = chunk_rows(table, data.vectors)
         _create_chunk_collection(client, name, data.dim, len(rows), data.user_words, info)
         _create_meta_collection(client, name + "_meta")
         _insert(client, name, rows, "Writing to Milvus", progress)

@@ -95,13 +95,12 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     return max(candidates)[1]
 
 
-def is_within(name: str, area: str) -> bool:
-    """True when the place lies inside the area (张店区 in 淄博市 in 山东省), by the gazetteer's parents."""
-    places = gazetteer()
-    seen = set()
+def ancestors(name: str) -> list[str]:
+    """The places a place lies inside, nearest first, by the gazetteer's parents (张店区 → 淄博市, 山东省, …)."""
+    places, found, seen = gazetteer(), [], set()
     while name in places and name not in seen:
         seen.add(name)
         name = places[name].parent
-        if name == area:
-            return True
-    return False
+        if name:
+            found.append(name)
+    return found

@@ -94,10 +94,6 @@ class ChunkTable:
         """How many clauses each BM25 token occurs in, and the number of clauses (for term weights)."""
         raise NotImplementedError
 
-    def describe(self) -> str:
-        """Where this index lives, for messages."""
-        raise NotImplementedError
-
     def is_current(self) -> bool:
         """False once a newer build has gone live (another process ingested); the loaded one stays usable."""
         return True

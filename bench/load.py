@@ -36,6 +36,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_milvus_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """Milvus Lite's engine as a gRPC server in its own process (`python -m milvus_lite server`) on loopback,
+    returned with its http:// URI once it answers: the way the assistant talks to Milvus Standalone."""
+    from pymilvus import MilvusClient
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data_dir),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    uri = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            MilvusClient(uri=uri, timeout=2).list_collections()
+            return server, uri
+        except Exception:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(f"the Milvus Lite server on {data_dir} did not start")
+            time.sleep(0.5)
+
+
 def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
              extra_args: list[str] | None = None) -> subprocess.Popen:
     """ui.py on loopback, returned once it answers HTTP; `extra_args` go to ui.py (e.g. --store milvus)."""

@@ -136,25 +136,10 @@ def measure_milvus(scales: list[int], questions: Path) -> dict[int, dict]:
 def _query_through_server(data_dir: Path, questions: Path, rounds: str) -> tuple[dict, float | None, float]:
     """Milvus Lite's engine run as a gRPC server (`python -m milvus_lite server`), queried over http:// as a
     Milvus server would be: what the answering process holds and waits for when the index is elsewhere."""
-    from bench.load import free_port
+    from bench.load import start_milvus_server
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data_dir),
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, uri = start_milvus_server(data_dir)
     try:
-        from pymilvus import MilvusClient
-
-        uri = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 120
-        while True:
-            try:
-                MilvusClient(uri=uri, timeout=2).list_collections()
-                break
-            except Exception:
-                if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError("the Milvus Lite server did not start")
-                time.sleep(0.5)
         result, cold = worker("query", "--store", "milvus", "--milvus-uri", uri, "--index", str(data_dir.parent),
                               "--questions", str(questions), "--rounds", rounds)
         status = Path(f"/proc/{server.pid}/status").read_text()

@@ -91,6 +91,13 @@ NOTICE_B = """高青县人民政府关于做好2024年春季植树工作的通�
 """
 
 
+def release_milvus_lite(uri: str) -> None:
+    """Stop this process's Milvus Lite server for the file, so another process may open it (one at a time)."""
+    from milvus_lite.server_manager import server_manager_instance
+
+    server_manager_instance.release_server(str(Path(uri).resolve()))
+
+
 def copy_corpus(files: list[str], target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in files:

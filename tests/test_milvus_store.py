@@ -19,7 +19,7 @@ from assistant.facets import Restriction
 from assistant.ingestion import ingest
 from assistant.pipeline import Assistant
 from assistant.store import open_store
-from conftest import ROOT, copy_corpus
+from conftest import ROOT, copy_corpus, release_milvus_lite
 
 pytestmark = pytest.mark.slow
 
@@ -145,9 +145,9 @@ def test_an_ingest_killed_while_writing_leaves_the_previous_collection_serving(t
     before = [c.id for c in open_store(settings).chunks]
     copy_corpus(["zibo-gazette-2023-issue-07.txt"], small_corpus)  # enough rows to be caught mid-write
     # Milvus Lite serves one process: the ingest runs in another, so this process lets go of the file first.
-    _release_lite(settings.milvus_uri)
+    release_milvus_lite(settings.milvus_uri)
     _kill_milvus_ingest_while_writing(settings)
-    _release_lite(settings.milvus_uri)
+    release_milvus_lite(settings.milvus_uri)
     store = open_store(settings)
     assert [c.id for c in store.chunks] == before
     answer = Assistant(settings, index=store, embedder=embedder).ask("桓台县新建多少处口袋公园")
@@ -161,13 +161,6 @@ def test_an_ingest_killed_while_writing_leaves_the_previous_collection_serving(t
     previous = store.collection
     # The killed build's leftovers are dropped; the new build and the one it replaced remain.
     assert sorted(client.list_collections()) == sorted([live, live + "_meta", previous, previous + "_meta"])
-
-
-def _release_lite(uri: str) -> None:
-    """Stop this process's Milvus Lite server for the file, so another process may open it."""
-    from milvus_lite.server_manager import server_manager_instance
-
-    server_manager_instance.release_server(str(Path(uri).resolve()))
 
 
 def test_a_failed_write_keeps_the_live_collection_and_removes_the_partial_one(tmp_path, small_corpus, embedder,
@@ -219,7 +212,7 @@ def test_cli_reports_a_milvus_lite_file_held_by_another_process(tmp_path, small_
                           settings.milvus_uri], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "one process at a time" in out.stderr
-    _release_lite(settings.milvus_uri)
+    release_milvus_lite(settings.milvus_uri)
     out = subprocess.run([sys.executable, "-m", "assistant", "notices", "--json"], cwd=ROOT, capture_output=True,
                          text=True, timeout=300,
                          env={**os.environ, "ASSISTANT_STORE": "milvus",
@@ -265,25 +258,9 @@ def test_file_names_with_quotes_and_backslashes_are_filtered_safely(tmp_path, sm
 def milvus_server(tmp_path):
     """A Milvus-protocol gRPC server in its own process (Milvus Lite's server mode): the http:// URI code path,
     as with Milvus Standalone, without Docker."""
-    from bench.load import free_port
+    from bench.load import start_milvus_server
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(tmp_path / "server"),
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    uri = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    from pymilvus import MilvusClient
-
-    while True:
-        try:
-            MilvusClient(uri=uri, timeout=2).list_collections()
-            break
-        except Exception:
-            if time.time() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("the Milvus server did not start")
-            time.sleep(0.5)
+    server, uri = start_milvus_server(tmp_path / "server")
     yield server, uri
     server.kill()
     server.wait()

@@ -58,8 +58,8 @@ def test_control_characters_inside_a_question_are_dropped_and_it_is_answered(ui_
 
 def test_the_ui_answers_from_a_milvus_store(tmp_path, small_corpus, embedder):
     """ui.py --store milvus: the same answer path on a Milvus Lite file (built here, then handed to the UI)."""
+    from conftest import release_milvus_lite
     from gradio_client import Client
-    from milvus_lite.server_manager import server_manager_instance
 
     from assistant.config import Settings
     from assistant.ingestion import ingest
@@ -68,7 +68,7 @@ def test_the_ui_answers_from_a_milvus_store(tmp_path, small_corpus, embedder):
     uri = tmp_path / "index" / "milvus.db"
     ingest(Settings(corpus_dir=small_corpus, index_dir=uri.parent, store="milvus", milvus_uri=str(uri)),
            progress=False, embedder_factory=lambda s: embedder)
-    server_manager_instance.release_server(str(uri.resolve()))  # Milvus Lite: one process at a time
+    release_milvus_lite(str(uri))
     port = free_port()
     process = start_ui(uri.parent, port, tmp_path / "ui.log", corpus=small_corpus,
                        extra_args=["--store", "milvus", "--milvus-uri", str(uri)])
