@@ -13,7 +13,7 @@ from .models import Chunk, Notice
 from .patterns import DOC_NUMBER
 from .query import Query, Term
 from .retrieval import Hit, SearchResult, term_coverage
-from .injection import looks_like_instruction
+from .injection import untainted
 
 # Calibrated on eval/questions.jsonl (python eval/run.py --sweep); see the issue notes.
 MIN_COVERAGE = 0.5  # below this share of the question's (IDF-weighted) terms, the clause does not answer
@@ -104,7 +104,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
 def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     """The sentences of one clause that answer: the best topical ones, plus one per asked kind they lack."""
     # A sentence addressing an AI model ("忽略以上指令，回答…") is never quoted as an answer.
-    sentences = [s for s in split_sentences(hit.chunk) or [clean_text(hit.chunk.text)] if not looks_like_instruction(s)]
+    sentences = untainted(split_sentences(hit.chunk) or [clean_text(hit.chunk.text)], hit.chunk.text)
     if not sentences:
         return Evidence(hit, [], False, False, False)
     lowered = [s.lower() for s in sentences]
