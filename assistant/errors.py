@@ -43,3 +43,26 @@ class StoreUnavailableError(AssistantError):
 
 class IndexChangedError(AssistantError):
     """A newer index build went live and the one this process loaded is gone; the question can be asked again."""
+
+
+def os_error_reason(exc: BaseException) -> str:
+    """A short Chinese reason for a failed file operation, without the server's paths.
+
+    >>> os_error_reason(OSError(28, "No space left on device", "/srv/index/x"))
+    '磁盘空间不足'
+    """
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EDQUOT: "磁盘配额已用完",
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.EROFS: "文件夹所在磁盘为只读",
+        errno.EFBIG: "文件超过系统允许的大小",
+        errno.EIO: "磁盘读写出错",
+    }
+    code = getattr(exc, "errno", None)
+    if code in reasons:
+        return reasons[code]
+    return getattr(exc, "strerror", None) or type(exc).__name__
