@@ -1,11 +1,13 @@
-"""Command line: python -m assistant {ask,search,notices,chunks} [--json] [--index DIR]."""
+"""Command line: python -m assistant {ask,search,notices,chunks} [--json] [--index DIR], and hash-password."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from dataclasses import asdict
 
+from .auth import DEFAULT_ITERATIONS
 from .config import add_common_args, add_llm_args, settings_from_args
 from .errors import AssistantError
 
@@ -145,6 +147,33 @@ def cmd_ask(index, args, settings) -> None:
               f"\n    {shown_text}")
 
 
+def read_password(stdin=None, prompt=getpass.getpass) -> str:
+    """The password from piped stdin (first line), or typed twice at a terminal without echo."""
+    stdin = stdin or sys.stdin
+    if not stdin.isatty():
+        return stdin.readline().rstrip("\r\n")
+    password = prompt("密码：")
+    if prompt("再输入一次：") != password:
+        raise AssistantError("两次输入的密码不一致")
+    return password
+
+
+def cmd_hash_password(args) -> int:
+    """Print a pbkdf2_sha256$... string for ASSISTANT_USERS="name:<it>"; the password itself is never printed."""
+    from .auth import hash_password
+
+    password = read_password()
+    if not password:
+        raise AssistantError("密码不能为空")
+    if "," in password:
+        raise AssistantError("密码不能包含逗号（ASSISTANT_USERS 用逗号分隔账号）")
+    try:
+        print(hash_password(password, iterations=args.iterations))
+    except ValueError as exc:
+        raise AssistantError(str(exc)) from None
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Q&A over government notices")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,11 +193,22 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "ask":
             p.add_argument("--no-llm", action="store_true", help="extractive answer even if an LLM is configured")
             add_llm_args(p)
+    p = sub.add_parser("hash-password", help="hash a web login password for ASSISTANT_USERS (reads stdin or prompts)")
+    p.add_argument("--iterations", type=int, default=DEFAULT_ITERATIONS,
+                   help=f"PBKDF2-SHA256 iterations (default {DEFAULT_ITERATIONS})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "hash-password":
+        try:
+            return cmd_hash_password(args)
+        except AssistantError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except (KeyboardInterrupt, EOFError):
+            return 1
     settings = settings_from_args(args)
     try:
         if args.command in ("ask", "search"):

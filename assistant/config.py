@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ class Settings:
     store: str = "local"
     milvus_uri: str = ""
     milvus_collection: str = "assistant"  # an alias: each build is a new collection, switched to in one step
-    milvus_token: str = ""  # "user:password" or an API key, if the server needs one
+    milvus_token: str = field(default="", repr=False)  # "user:password" or an API key, if the server needs one
     embedding_model: str = DEFAULT_MODEL
     # "torch" (sentence-transformers), "onnx" (same vectors, onnxruntime) or "onnx-int8" (quantised:
     # faster, vectors differ slightly, so an index remembers which it was built with). See bench/results.md.
@@ -29,6 +29,13 @@ class Settings:
     embed_batch_size: int = 8  # fastest of 8/16/32/64 on 2 cores (bench/results.md)
     embed_max_tokens: int = 256
     max_file_mb: float = 50.0
+    # Limits on one file while it is read and parsed (in a child process, assistant/sandbox.py). The largest
+    # real document seen is under 0.2 M characters (a yearly gazette); 2 M leaves ten times that. 100 k per
+    # line is six times the longest one-line notice of corpus-ncp (16,868 characters).
+    max_file_chars: int = 2_000_000
+    max_line_chars: int = 100_000
+    parse_timeout_s: float = 120.0
+    parse_memory_mb: int = 1536
     max_chunk_chars: int = 360  # a longer clause is split at sentence ends
     chunk_overlap_sentences: int = 1
     fusion: str = "rrf"  # "rrf" or "weighted": how BM25 and dense rankings are combined
@@ -36,8 +43,17 @@ class Settings:
     # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
     llm_base_url: str = ""
     llm_model: str = ""
-    llm_api_key: str = ""
+    llm_api_key: str = field(default="", repr=False)
     llm_timeout_s: float = 60.0
+
+    def __repr__(self) -> str:
+        """Like the dataclass repr, without the secret fields and with credentials cut out of URLs."""
+        from .redact import redact_url
+
+        def show(value):
+            return repr(redact_url(value) if isinstance(value, str) and "://" in value else value)
+
+        return "Settings(" + ", ".join(f"{f.name}={show(getattr(self, f.name))}" for f in fields(self) if f.repr) + ")"
 
     @property
     def model_id(self) -> str:

@@ -8,6 +8,7 @@ from .answer import Answer, Citation, notice_line
 from .config import Settings
 from .injection import echoed_instruction, instruction_sentences
 from .query import Query
+from .redact import is_secret_name, redact, redact_url, register_secret
 from .verify import missing_facts, source_text, unsupported_facts
 
 SYSTEM_PROMPT = (
@@ -40,24 +41,82 @@ def build_messages(query: Query, citations: list[Citation]) -> list[tuple[str, s
     return [("system", SYSTEM_PROMPT), ("user", user)]
 
 
+def error_reason(exc: BaseException, secrets=(), limit: int = 160) -> str:
+    """The first line of an error, secrets removed (before cutting, so no half-secret survives)."""
+    text = redact(str(exc), secrets).strip()
+    return text.splitlines()[0][:limit] if text else type(exc).__name__
+
+
+class Endpoint:
+    """An OpenAI-compatible base URL split into what to connect to and what must stay secret.
+
+    Userinfo (http://user:KEY@host/v1) is taken out of the URL and sent as HTTP Basic auth, exactly as
+    the client sent it before (httpx turns URL userinfo into Basic auth, replacing the Bearer key), but
+    now it is not in the client's URL, repr or errors. Query parameters (?api_key=...) go to every request
+    as query parameters (left in the base URL they broke the path: /v1?api_key=..chat/completions).
+    """
+
+    def __init__(self, base_url: str):
+        from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+
+        parts = urlsplit(base_url or "")
+        self.username = unquote(parts.username or "")
+        self.password = unquote(parts.password or "")
+        self.query = parse_qsl(parts.query, keep_blank_values=True)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        self.url = urlunsplit((parts.scheme, host, parts.path, "", "")) if base_url else base_url
+        secret_values = [v for k, v in self.query if is_secret_name(k)]
+        basic = []
+        if self.username or self.password:
+            import base64
+
+            basic = [base64.b64encode(f"{self.username}:{self.password}".encode()).decode()]
+        # A name without a password is usually a token (https://TOKEN@host), so it is secret too.
+        token = [] if self.password else [self.username, parts.username or ""]
+        self.secrets = tuple(s for s in [self.password, parts.password or "", *token, *secret_values, *basic] if s)
+
+    def http_clients(self) -> dict:
+        """http_client/http_async_client carrying the credentials and query, or {} if the URL had neither."""
+        if not (self.username or self.password or self.query):
+            return {}
+        import openai
+
+        options = {"params": self.query}
+        if self.username or self.password:
+            options["auth"] = (self.username, self.password)  # HTTP Basic, whichever httpx openai uses
+        return {"http_client": openai.DefaultHttpxClient(**options),
+                "http_async_client": openai.DefaultAsyncHttpxClient(**options)}
+
+    def __repr__(self) -> str:
+        return f"Endpoint({redact_url(self.url)!r})"
+
+
 class LLMAnswerer:
     """Streams an answer from a chat model; an unchecked or failed answer falls back to the extractive one."""
 
     def __init__(self, settings: Settings, chat_model=None):
+        endpoint = Endpoint(settings.llm_base_url)
+        self.secrets = tuple(s for s in (settings.llm_api_key, *endpoint.secrets) if s)
+        register_secret(*self.secrets)  # polish_reply and any later redact() remove them too
         if chat_model is None:
             from langchain_openai import ChatOpenAI
 
             chat_model = ChatOpenAI(
-                base_url=settings.llm_base_url,
+                base_url=endpoint.url,
                 api_key=settings.llm_api_key or "not-needed",  # local servers ignore it, the client requires one
                 model=settings.llm_model or "default",
                 temperature=0,
                 timeout=settings.llm_timeout_s,
                 max_retries=0,
                 streaming=True,
+                **endpoint.http_clients(),
             )
         self.chat = chat_model
-        self.label = f"{settings.llm_model or 'LLM'} @ {settings.llm_base_url}"
+        # Shown on the page: never the key, URL credentials or key=/token= query values.
+        self.label = redact(f"{settings.llm_model or 'LLM'} @ {redact_url(settings.llm_base_url)}", self.secrets)
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.secrets)
 
     def answer_stream(self, query: Query, extractive: Answer) -> Iterator[Answer]:
         """Partial answers as tokens arrive; the last one is the checked LLM answer or the extractive fallback."""
@@ -69,7 +128,7 @@ class LLMAnswerer:
                     text += content
                     yield replace(extractive, text=text, mode="llm", abstained=False)
         except Exception as exc:  # any transport or server failure: the user still gets an answer
-            reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            reason = error_reason(exc, self.secrets, 160)
             yield replace(extractive, note=f"大模型暂不可用（{reason}），以下为摘录式回答")
             return
         text = text.strip()
@@ -99,13 +158,15 @@ REPLY_PROMPT = (
 )
 
 
-def polish_reply(chat, draft: str, citations: list[Citation]) -> tuple[str, str]:
-    """(text, note): the LLM's polished reply if it adds no unsupported fact, else the draft and why."""
+def polish_reply(chat, draft: str, citations: list[Citation], secrets: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(text, note): the LLM's polished reply if it adds no unsupported fact, else the draft and why.
+
+    Error notes are redacted: the LLMAnswerer that built `chat` registered its secrets, `secrets` adds more."""
     try:
         reply = chat.invoke([("system", REPLY_PROMPT), ("user", draft)])
         text = (reply.content if isinstance(reply.content, str) else "").strip()
     except Exception as exc:  # any transport or server failure: keep the draft
-        return draft, f"大模型暂不可用（{str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}），保留原稿"
+        return draft, f"大模型暂不可用（{error_reason(exc, secrets, 120)}），保留原稿"
     if not text:
         return draft, "大模型没有返回内容，保留原稿"
     # The draft itself is a source here: its own date is not the LLM's invention.
