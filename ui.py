@@ -1,7 +1,9 @@
 """Web UI for staff: cited chat, source viewer, notice browser, reply drafting, upload.
 
 python ui.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--corpus DIR] [--llm-base-url URL ...]
-Login is optional: ASSISTANT_USERS="name:password,name2:password2".
+Login is optional: ASSISTANT_USERS="name:password,name2:pbkdf2_sha256$…" (hashes from
+`python -m assistant hash-password`); a malformed value refuses to start. Without login, uploads are only
+allowed when the page listens on this machine alone.
 """
 from __future__ import annotations
 
@@ -15,12 +17,22 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import gradio as gr
+from assistant.uploads import (UploadResult, inside_folder, private_folder, save_upload,  # noqa: E402
+                               sweep_old_files)
 
-from assistant.config import Settings, add_common_args, add_llm_args, settings_from_args
-from assistant.cli import answer_record
-from assistant.errors import AssistantError, IndexMissingError
-from assistant.retrieval import Filters
+if __name__ == "__main__":
+    # Before Gradio is imported (some of its modules read this once): uploads and generated files live in a
+    # folder of this process that no other user or Gradio app on the host can read.
+    os.environ["GRADIO_TEMP_DIR"] = str(private_folder() / "gradio")
+
+import gradio as gr  # noqa: E402
+from gradio.utils import get_upload_folder as gradio_upload_folder  # noqa: E402
+
+from assistant.cli import answer_record  # noqa: E402
+from assistant.config import Settings, add_common_args, add_llm_args, settings_from_args  # noqa: E402
+from assistant.errors import AssistantError, IndexMissingError, os_error_reason  # noqa: E402
+from assistant.retrieval import Filters  # noqa: E402
+from assistant.sandbox import FileParser  # noqa: E402
 
 log = logging.getLogger("assistant.ui")
 
@@ -31,6 +43,7 @@ ALL_DEPARTMENTS = "（全部部门）"
 CONCURRENCY = 4  # questions answered at once; more wait in the queue (2 cores: the model is the bottleneck)
 QUEUE_SIZE = 64
 REFRESH_S = 10.0  # how often a running UI checks whether another process made a newer index live
+FILE_TTL_S = 3600  # generated and uploaded files are deleted after an hour (checked every 10 minutes)
 
 CSS = """
 .gradio-container {max-width: 1280px !important; font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;}
@@ -67,10 +80,15 @@ SCROLL_TO_FOCUS = "() => { setTimeout(() => document.getElementById('focus-claus
 class App:
     """The loaded assistant. After an upload the whole assistant is swapped, so questions in flight keep theirs."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, uploads_allowed: bool = True):
         from assistant.pipeline import Assistant
 
         self.settings = settings
+        self.uploads_allowed = uploads_allowed
+        gradio_cache = Path(gradio_upload_folder())
+        # Our generated files live beside Gradio's cache when that is our private folder (see __main__ above).
+        self.files_dir = gradio_cache.parent if gradio_cache.name == "gradio" and os.environ.get(
+            "GRADIO_TEMP_DIR") else private_folder()
         self.ingest_lock = threading.Lock()
         self._checked = time.monotonic()
         try:
@@ -124,6 +142,13 @@ class App:
         return [c for c in self.assistant.index.chunks if c.notice_id == notice_id]
 
 
+def user_error(message: str, logged: bool = False) -> gr.Error:
+    """An error the user can act on: shown in the page, logged as one line (no traceback: it is not a bug)."""
+    if not logged:
+        log.info("user error: %s", message.splitlines()[0] if message else "")
+    return gr.Error(message, print_exception=False)
+
+
 def _filters(places, years, notice_ids) -> Filters | None:
     if not (places or years or notice_ids):
         return None
@@ -147,13 +172,12 @@ def _answer_markdown(answer) -> str:
 def build(app: App) -> gr.Blocks:
     from assistant.conversation import rewrite_follow_up
     from assistant.reply import draft_reply, write_docx
-    from assistant.uploads import save_upload
     from assistant.pipeline import check_question
     from assistant.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, matching_notices, notice_html,
                                  notice_rows, ownership_rows, source_cards, source_choices)
 
     places, years, titles = app.filter_choices()
-    with gr.Blocks(title="政策文件问答助手", analytics_enabled=False) as demo:
+    with gr.Blocks(title="政策文件问答助手", analytics_enabled=False, delete_cache=(600, FILE_TTL_S)) as demo:
         gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
         status = gr.Markdown(app.status(), elem_id="status")
         last_answer = gr.State(None)
@@ -199,6 +223,7 @@ def build(app: App) -> gr.Blocks:
                 yield (history, note, source_cards(answer), gr.update(choices=source_choices(answer), value=None), "",
                        asked_so_far + [standalone], answer, "")
             except AssistantError as exc:
+                log.info("question not answered: %s", exc)
                 yield _with_error(history, message, str(exc)), "", "", gr.update(), "", asked_so_far, None, message
             except Exception:
                 log.exception("chat failed")
@@ -214,7 +239,7 @@ def build(app: App) -> gr.Blocks:
             try:
                 return answer_record(app.current().ask(question, k=max(1, min(int(k), 10))))
             except AssistantError as exc:
-                raise gr.Error(str(exc)) from None
+                raise user_error(str(exc)) from None
 
         gr.api(answer_api, api_name="answer")
         clear.click(lambda: ([], "", "", gr.update(choices=[], value=None), "", [], None),
@@ -292,15 +317,18 @@ def build(app: App) -> gr.Blocks:
                     note = "未找到直接对应的政策条款，草稿采用转办口径，请核实后再发出。"
                 return reply, note, source_cards(answer)
             except AssistantError as exc:
-                raise gr.Error(str(exc)) from exc
-            except Exception as exc:
+                raise user_error(str(exc)) from None
+            except Exception:
                 log.exception("draft failed")
-                raise gr.Error(UNEXPECTED) from exc
+                raise user_error(UNEXPECTED, logged=True) from None
 
         def export_docx(text):
             if not (text or "").strip():
-                raise gr.Error("答复草稿为空：请先生成或填写答复。")
-            folder = Path(tempfile.mkdtemp(prefix="reply-"))
+                raise user_error("答复草稿为空：请先生成或填写答复。")
+            # Written inside this process's private folder (mode 0700, see private_folder); Gradio serves its
+            # own copy from the same folder, and both are swept after FILE_TTL_S.
+            sweep_old_files(app.files_dir / "replies", FILE_TTL_S)
+            folder = Path(tempfile.mkdtemp(prefix="reply-", dir=app.files_dir / "replies"))
             return str(write_docx(text, folder / f"答复-{datetime.now():%Y%m%d-%H%M%S}.docx"))
 
         draft_btn.click(make_draft, enquiry, [draft, reply_note, reply_sources])
@@ -315,12 +343,29 @@ def build(app: App) -> gr.Blocks:
             upload_result = gr.Markdown(elem_id="upload-result")
 
         def upload(paths, progress=gr.Progress(track_tqdm=True)):
+            if not app.uploads_allowed:
+                raise user_error("本服务对网络开放但未设置登录账号，已关闭上传；请管理员设置 ASSISTANT_USERS 后重启。")
             if not paths:
-                raise gr.Error("请先选择要上传的文件。")
+                raise user_error("请先选择要上传的文件。")
             lines = []
             saved = []
-            for path in paths:
-                result = save_upload(Path(path), Path(path).name, app.settings.corpus_dir, app.settings.max_file_mb)
+            cache = Path(gradio_upload_folder())
+            with FileParser(app.settings) as parser:
+                results = []
+                for path in paths:
+                    path = Path(path)
+                    # Only bytes a client sent reach us: Gradio stores each upload in its cache folder. Anything
+                    # else (a server path smuggled into the request) is refused before it is opened.
+                    if not inside_folder(path, cache):
+                        log.warning("upload refused: a path outside the upload cache was sent")
+                        results.append(UploadResult(path.name, reason="只接受从本机上传的文件内容，已拒绝"))
+                        continue
+                    try:
+                        results.append(save_upload(path, path.name, app.settings.corpus_dir,
+                                                   app.settings.max_file_mb, check=parser.parse))
+                    except OSError as exc:
+                        results.append(UploadResult(path.name, reason=f"无法处理（{os_error_reason(exc)}）"))
+            for result in results:
                 if result.reason and not result.saved_as:
                     lines.append(f"- ❌ **{result.name}**：{result.reason}")
                 elif result.reason:
@@ -333,7 +378,7 @@ def build(app: App) -> gr.Blocks:
                     try:
                         report = app.ingest_corpus(progress=True)
                     except AssistantError as exc:
-                        raise gr.Error(f"入库失败，原有索引未受影响：{exc}") from exc
+                        raise user_error(f"入库失败，原有索引未受影响：{exc}") from None
                     app.reload()
                 by_file = {r.file: r for r in report.reports}
                 for rel in saved:
@@ -348,18 +393,29 @@ def build(app: App) -> gr.Blocks:
                     [n.id for n in index.notices], gr.update(choices=places_), gr.update(choices=years_),
                     gr.update(choices=titles_), gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks)))
 
+        # Not an API endpoint: a client library would upload any file its caller names (even one of this
+        # server's, when the client runs here). Other systems add documents through the corpus folder.
         upload_btn.click(upload, files, [upload_result, status, table, notice_ids, place_filter, year_filter,
-                                         notice_filter, dept], concurrency_limit=1)
+                                         notice_filter, dept], concurrency_limit=1, api_visibility="private")
     return demo
 
 
-def users_from_env(value: str | None) -> list[tuple[str, str]] | None:
-    """ASSISTANT_USERS="name:password,name2:password2" → Gradio's auth list (None: no login)."""
-    pairs = [p.split(":", 1) for p in (value or "").split(",") if ":" in p]
-    return [(u.strip(), pw) for u, pw in pairs if u.strip()] or None
+def is_loopback(host: str) -> bool:
+    """True when `host` only accepts connections from this machine."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant.auth import UsersConfigError, users_from_env
+    from assistant.webserver import serve
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_common_args(parser)
     add_llm_args(parser)
@@ -369,18 +425,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
-    settings = settings_from_args(args)
     try:
-        app = App(settings)
+        users = users_from_env()  # a mistyped ASSISTANT_USERS stops here, before anything is served
+    except UsersConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    settings = settings_from_args(args)
+    # Anyone who can reach the page can change the corpus through an upload: without accounts, only when the
+    # page is reachable from this machine alone.
+    uploads_allowed = users is not None or is_loopback(args.host)
+    if not uploads_allowed:
+        log.warning("listening on %s without ASSISTANT_USERS: uploads are switched off", args.host)
+    try:
+        app = App(settings, uploads_allowed=uploads_allowed)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     demo = build(app)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     print(f"Open http://{args.host}:{args.port} in a browser", flush=True)
-    demo.launch(server_name=args.host, server_port=args.port, auth=users_from_env(os.environ.get("ASSISTANT_USERS")),
-                auth_message="请输入账号和密码", max_file_size=f"{settings.max_file_mb:g}mb", show_error=True,
-                css=CSS, js=CARD_CLICKS, theme=gr.themes.Soft(), footer_links=[], quiet=True)
+    serve(demo, args.host, args.port, users, auth_message="请输入账号和密码（连续输错 5 次将锁定 15 分钟）",
+          max_file_size=f"{settings.max_file_mb:g}mb", show_error=True, css=CSS, js=CARD_CLICKS,
+          theme=gr.themes.Soft(), footer_links=[])
     return 0
 
 

@@ -20,7 +20,8 @@ import bm25s
 import faiss
 import numpy as np
 
-from .errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError, IndexWriteError, IngestBusyError
+from .errors import (IndexCorruptError, IndexMissingError, IndexModelMismatchError, IndexWriteError, IngestBusyError,
+                     os_error_reason)
 from .facets import Restriction
 from .models import Chunk, Notice
 from .store import ChunkTable
@@ -42,7 +43,7 @@ class FileRecord:
     path: str  # relative to the corpus folder
     sha256: str
     size: int
-    status: str  # "indexed" or "kept" (unreadable now, previous version kept)
+    status: str  # "indexed", "kept" (unreadable now, previous version kept) or "failed" (never read)
     reason: str = ""
 
 
@@ -70,8 +71,13 @@ def _fsync_dir(path: Path) -> None:
 @contextlib.contextmanager
 def ingest_lock(root: Path):
     """Only one ingest may write an index folder at a time."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as handle:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = open(root / ".lock", "w")
+    except OSError as exc:
+        raise IndexWriteError(f"索引文件夹无法写入（{os_error_reason(exc)}），没有开始入库，原有索引未受影响。"
+                              f"请检查索引文件夹 {root.name}/ 的权限和磁盘空间。") from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -91,10 +97,13 @@ def write_index(root: Path, data: IndexData, exact_limit: int = DENSE_EXACT_LIMI
         final = _write_version(root, building, stamp, data, exact_limit)
     except Exception as exc:  # disk full, permissions, an I/O error in SQLite, numpy, FAISS or bm25s alike
         shutil.rmtree(building, ignore_errors=True)
-        reason = getattr(exc, "strerror", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+        if isinstance(exc, OSError):
+            reason = os_error_reason(exc)
+        else:  # SQLite, numpy, FAISS and bm25s word a full disk in their own way
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0].replace(str(root), root.name)
         raise IndexWriteError(
-            f"Could not write the index to {root} ({reason}); the previous index is unchanged. "
-            "Free disk space (or fix permissions) and run the ingest again."
+            f"索引无法写入（{reason}），原有索引未受影响（the previous index is unchanged）。"
+            "请释放磁盘空间或检查权限后重新入库。"
         ) from exc
     remove_stale_versions(root)
     return final

@@ -1,6 +1,8 @@
 """Build or update the index from the corpus folder: only new or changed files are parsed and embedded."""
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunking import chunk_document
 from .config import Settings
 from .errors import AssistantError, IndexCorruptError, IndexMissingError, UnreadableFileError
 from .index import FileRecord, IndexData, sha256_of
 from .models import Chunk, FileReport, Notice
-from .readers import SUPPORTED_SUFFIXES, read_document
-from .store import ingest_lock, read_store_data, write_store_data
+from .readers import SUPPORTED_SUFFIXES
+from .sandbox import FileParser
+from .store import ingest_lock, read_store_data, remove_leftovers, write_store_data
 from .tokenizer import user_words
 
 
@@ -41,18 +43,37 @@ class IngestResult:
 
 
 def scan_corpus(corpus: Path) -> tuple[list[Path], list[FileReport]]:
-    """Supported files under the corpus folder (hidden files skipped), and reports for the rest."""
+    """Supported files under the corpus folder, and reports for the rest.
+
+    Hidden files are skipped silently (an upload in progress is a hidden .part file). Symbolic links are
+    skipped with a reason, and so is anything that resolves outside the corpus folder: a link to /etc/passwd
+    dropped into the corpus must not be indexed and quoted."""
     if not corpus.is_dir():
-        raise AssistantError(f"Corpus folder not found: {corpus}")
+        raise AssistantError(f"找不到文件库文件夹：{corpus}")
+    root = corpus.resolve()
     files, skipped = [], []
-    for path in sorted(corpus.rglob("*")):
-        rel = path.relative_to(corpus)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if path.suffix.lower() in SUPPORTED_SUFFIXES:
-            files.append(path)
-        else:
-            skipped.append(FileReport(rel.as_posix(), "failed", f"unsupported file type '{path.suffix}'"))
+    for folder, dirs, names in os.walk(corpus, followlinks=False):
+        base = Path(folder)
+        for name in sorted(dirs):
+            if not name.startswith(".") and (base / name).is_symlink():
+                rel = (base / name).relative_to(corpus).as_posix()
+                skipped.append(FileReport(rel, "failed", "这是指向其他位置的文件夹链接，出于安全考虑已跳过"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (base / d).is_symlink())
+        for name in sorted(names):
+            path = base / name
+            rel = path.relative_to(corpus).as_posix()
+            if name.startswith("."):
+                continue
+            if path.is_symlink() or not path.resolve().is_relative_to(root):
+                skipped.append(FileReport(rel, "failed", "这是指向其他位置的链接（符号链接），出于安全考虑已跳过；"
+                                                         "请把文件本身复制到文件库"))
+            elif not path.is_file():
+                continue
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(path)
+            else:
+                skipped.append(FileReport(rel, "failed", f"不支持的文件类型“{path.suffix or '无扩展名'}”"))
+    files.sort()
     return files, skipped
 
 
@@ -73,7 +94,8 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
     """Bring the index in line with the corpus folder; the previous version stays live until the swap."""
     result = IngestResult()
     clock = time.perf_counter()
-    with ingest_lock(settings):
+    with ingest_lock(settings), FileParser(settings) as parser:
+        remove_leftovers(settings)
         previous = _previous(settings, rebuild, result)
         old_files = {f.path: f for f in previous.files} if previous else {}
         rows_of_file: dict[str, list[int]] = {}
@@ -91,8 +113,17 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         for path in iterator:
             rel = path.relative_to(settings.corpus_dir).as_posix()
             seen.add(rel)
-            digest = sha256_of(path)
+            try:
+                digest = sha256_of(path)
+            except OSError as exc:  # removed or unreadable since the scan
+                result.reports.append(FileReport(rel, "failed", f"无法打开文件（{exc.strerror or exc}）"))
+                continue
             old = old_files.get(rel)
+            if old and old.sha256 == digest and old.status == "failed" and not rebuild:
+                # The same bytes failed last time: do not spend the time limit on them again.
+                records.append(old)
+                result.reports.append(FileReport(rel, "failed", f"{old.reason}（文件未改动；修改后或用 --rebuild 重试）"))
+                continue
             if old and old.sha256 == digest and old.status == "indexed":
                 kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
                 notices += kept_notices
@@ -103,12 +134,9 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
                 continue
             result.changed = True
             try:
-                text = read_document(path, settings.max_file_mb)
-                result.n_chars += len(text)
-                file_notices, file_chunks = chunk_document(text, rel, settings.max_chunk_chars,
-                                                           settings.chunk_overlap_sentences)
-                if not file_chunks:
-                    raise UnreadableFileError(f"{path.name}: no text could be extracted")
+                parsed = parser.parse(path, rel)
+                result.n_chars += parsed.n_chars
+                file_notices, file_chunks = parsed.notices, parsed.chunks
             except UnreadableFileError as exc:
                 if old:  # keep what was indexed before rather than lose it
                     kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
@@ -116,19 +144,20 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
                     chunks += kept_chunks
                     vectors.append(kept_vectors)
                     records.append(FileRecord(rel, old.sha256, old.size, "kept", str(exc)))
-                    result.reports.append(FileReport(rel, "kept", f"{exc} (previous version kept)"))
+                    result.reports.append(FileReport(rel, "kept", f"{exc}（保留了之前入库的版本）"))
                 else:
+                    records.append(FileRecord(rel, digest, _size(path), "failed", str(exc)))
                     result.reports.append(FileReport(rel, "failed", str(exc)))
                 continue
             start = len(chunks)
             notices += file_notices
             chunks += file_chunks
             to_embed += range(start, len(chunks))
-            records.append(FileRecord(rel, digest, path.stat().st_size, "indexed"))
+            records.append(FileRecord(rel, digest, _size(path), "indexed"))
             result.reports.append(FileReport(rel, "indexed", n_notices=len(file_notices), n_chunks=len(file_chunks)))
         for rel in sorted(set(old_files) - seen):
             result.changed = True
-            result.reports.append(FileReport(rel, "removed", "file no longer in the corpus"))
+            result.reports.append(FileReport(rel, "removed", "文件已不在文件库中"))
         if previous is None:
             result.changed = True
         result.n_notices, result.n_chunks = len(notices), len(chunks)
@@ -150,6 +179,13 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         result.location = write_store_data(settings, data, progress=progress)
         result.timings.indexing = time.perf_counter() - clock
     return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _default_embedder(settings: Settings):

@@ -146,3 +146,12 @@ def ingest_lock(settings: Settings):
 
     with folder_lock(Path(settings.index_dir)):
         yield
+
+
+def remove_leftovers(settings: Settings) -> None:
+    """Remove what an interrupted ingest left behind (a local .building-* folder), even when nothing changes.
+    A Milvus build left by a killed ingest is dropped by the next write (milvus_store.write_milvus)."""
+    if settings.store == "local" and Path(settings.index_dir).is_dir():
+        from .index import remove_stale_versions
+
+        remove_stale_versions(Path(settings.index_dir))

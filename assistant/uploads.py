@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnreadableFileError
+from .errors import UnreadableFileError, os_error_reason
 from .readers import SUPPORTED_SUFFIXES, read_document
 
 
@@ -25,8 +26,20 @@ def safe_name(name: str) -> str:
     return base
 
 
-def save_upload(source: Path, name: str, corpus_dir: Path, max_mb: float) -> UploadResult:
-    """Check one uploaded file (type, size, readable text) and copy it into the corpus; never overwrite."""
+def inside_folder(path: Path, folder: Path) -> bool:
+    """True when `path` is a regular file that really lies inside `folder` (no symlink, no ../ escape)."""
+    try:
+        return (not path.is_symlink()) and path.is_file() and path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def save_upload(source: Path, name: str, corpus_dir: Path, max_mb: float,
+                check: Callable[[Path, str], object] | None = None) -> UploadResult:
+    """Check one uploaded file (type, size, readable text) and copy it into the corpus; never overwrite.
+
+    `check(probe_path, name)` reads the file and raises UnreadableFileError when it cannot be indexed (the
+    ingest's sandboxed FileParser.parse, so an upload meets the same limits as a file in the corpus)."""
     result = UploadResult(name)
     clean = safe_name(name)
     if re.search(r"[\\/]", name):
@@ -45,7 +58,7 @@ def save_upload(source: Path, name: str, corpus_dir: Path, max_mb: float) -> Upl
         probe = Path(tmp) / f"probe{suffix}"
         shutil.copyfile(source, probe)
         try:
-            read_document(probe, max_mb)
+            (check or _read_only_check(max_mb))(probe, clean)
         except UnreadableFileError as exc:
             result.reason = "无法读取：" + str(exc).replace(probe.name, clean)
             return result
@@ -54,12 +67,21 @@ def save_upload(source: Path, name: str, corpus_dir: Path, max_mb: float) -> Upl
         result.saved_as = clean
         result.reason = "与已有文件内容相同，未重复保存"
         return result
-    corpus_dir.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.part")  # hidden: an ingest skips it
-    shutil.copyfile(source, partial)
-    partial.replace(target)  # atomic: ingest never sees half a file
+    try:
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, partial)
+        partial.replace(target)  # atomic: ingest never sees half a file
+    except OSError as exc:  # a full disk or a read-only corpus folder: say so, leave nothing behind
+        partial.unlink(missing_ok=True)
+        result.reason = f"无法保存到文件库（{os_error_reason(exc)}），文件未保存；请联系管理员"
+        return result
     result.saved_as = target.relative_to(corpus_dir).as_posix()
     return result
+
+
+def _read_only_check(max_mb: float) -> Callable[[Path, str], object]:
+    return lambda path, name: read_document(path, max_mb)
 
 
 def _free_path(wanted: Path, source: Path) -> Path | None:
@@ -71,3 +93,34 @@ def _free_path(wanted: Path, source: Path) -> Path | None:
         n += 1
         candidate = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
     return candidate
+
+
+def private_folder(prefix: str = "assistant-ui-") -> Path:
+    """A new folder only this user can open (mode 0700), removed when the process exits.
+
+    The UI keeps uploads in progress and generated replies here instead of a shared /tmp/gradio that every
+    other Gradio app on the host can read."""
+    import atexit
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def sweep_old_files(folder: Path, max_age_s: float) -> int:
+    """Delete entries of `folder` older than `max_age_s` seconds (generated files are not kept); returns how many."""
+    import time
+
+    removed = 0
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        return 0
+    cutoff = time.time() - max_age_s
+    for entry in folder.iterdir():
+        try:
+            if entry.lstat().st_mtime < cutoff:
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -131,6 +131,10 @@ def build_app(blocks, auth_users: Users | str | None, *, throttle: LoginThrottle
     # No /docs or /openapi.json on the outer app: everything is Gradio's, behind its login.
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app = gr.mount_gradio_app(app, blocks, path="/", auth=users.gradio_auth() if users else None, **mount_options)
+    # Gradio checks that every file a request names lies in its upload cache (so a client cannot make the
+    # server read /etc/passwd by sending that path) only for Blocks that "have launched"; a mounted Blocks
+    # never launches, and without this the check is silently skipped (tests/test_attacks.py).
+    blocks.has_launched = True
     return LoginGuard(app, throttle)
 
 
