@@ -15,9 +15,17 @@ Checks:
   * comparison / ambiguous questions list at least two gold entries;
   * coverage requirements (totals, per type, per language, per notice).
 
+With --corpus DIR naming another corpus than the sample (/work/main/corpus), the
+sample-specific checks are skipped (its known notice titles, the file holding each
+notice, the id prefix "q", and the coverage requirements), while every per-line check
+is kept; gold files are then any *.txt of DIR, ids may use any lowercase letter prefix
+("n001", "t001"), and an answerable question's notice must be non-empty and occur
+(whitespace removed) in the text of one of its gold files.
+
 Prints a summary and exits non-zero on any error.
-Usage: python3 eval/check_questions.py [path/to/questions.jsonl]
+Usage: python3 eval/check_questions.py [--corpus DIR] [path/to/questions.jsonl]
 """
+import argparse
 import json
 import os
 import re
@@ -80,10 +88,19 @@ def strip_ws(s):
     return WS_RE.sub("", s)
 
 
-def load_corpus():
+def is_sample_corpus(corpus_dir):
+    return os.path.realpath(corpus_dir) == os.path.realpath(CORPUS_DIR)
+
+
+def load_corpus(corpus_dir=CORPUS_DIR):
     raw, stripped = {}, {}
-    for name in CORPUS_FILES:
-        path = os.path.join(CORPUS_DIR, name)
+    if is_sample_corpus(corpus_dir):
+        names = CORPUS_FILES
+    else:
+        names = sorted(n for n in os.listdir(corpus_dir)
+                       if n.endswith(".txt") and os.path.isfile(os.path.join(corpus_dir, n)))
+    for name in names:
+        path = os.path.join(corpus_dir, name)
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
         raw[name] = text
@@ -102,9 +119,11 @@ def lang_ok(question, lang):
     return ascii_letters >= 15 and ascii_letters > cjk
 
 
-def main(path):
+def main(path, corpus_dir=CORPUS_DIR):
     errors = []
-    raw, stripped = load_corpus()
+    sample = is_sample_corpus(corpus_dir)
+    raw, stripped = load_corpus(corpus_dir)
+    id_re = r"q\d{3,}" if sample else r"[a-z]\d{3,}"
 
     def err(qid, msg):
         errors.append("%s: %s" % (qid, msg))
@@ -145,8 +164,8 @@ def main(path):
         if not isinstance(q["id"], str):
             continue
         ids[q["id"]] += 1
-        if not re.fullmatch(r"q\d{3,}", q["id"]):
-            err(qid, "id should look like q001")
+        if not re.fullmatch(id_re, q["id"]):
+            err(qid, "id should look like %s" % ("q001" if sample else "n001"))
         if not q["question"].strip():
             err(qid, "empty question")
         if not q["answer"].strip():
@@ -209,7 +228,13 @@ def main(path):
                 err(qid, "must_contain %r not found in any gold file" % m)
             if ms not in answer_s:
                 err(qid, "must_contain %r not stated in the reference answer" % m)
-        if q["notice"] not in NOTICES:
+        if not sample:
+            notice_s = strip_ws(q["notice"]) if isinstance(q["notice"], str) else ""
+            if not notice_s:
+                err(qid, "answerable question needs a notice (the document's headline)")
+            elif not any(notice_s in stripped[f] for f in set(gold_files)):
+                err(qid, "notice not found in any gold file: %r" % q["notice"])
+        elif q["notice"] not in NOTICES:
             err(qid, "unknown notice title %r" % q["notice"])
         elif NOTICES[q["notice"]] not in gold_files:
             err(qid, "no gold quote from %s, the file holding the cited notice" % NOTICES[q["notice"]])
@@ -228,6 +253,9 @@ def main(path):
     by_type_lang = Counter((q["type"], q["lang"]) for q in qs)
     by_notice = Counter(q["notice"] for q in qs if q["notice"])
     gold_by_file = Counter(g["file"] for q in qs for g in q["gold"] if isinstance(g, dict) and "file" in g)
+
+    if not sample:
+        return summary_other(path, corpus_dir, qs, by_type, by_lang, by_type_lang, gold_by_file, errors)
 
     if len(qs) < MIN_TOTAL:
         err("coverage", "only %d questions (< %d)" % (len(qs), MIN_TOTAL))
@@ -265,5 +293,34 @@ def main(path):
     return 0
 
 
+def summary_other(path, corpus_dir, qs, by_type, by_lang, by_type_lang, gold_by_file, errors):
+    """Summary for a corpus other than the sample (no coverage requirements)."""
+    print("questions: %d (file: %s, corpus: %s)" % (len(qs), path, corpus_dir))
+    print("\nper type (total / zh / en):")
+    for t in TYPES:
+        print("  %-13s %4d  %4d  %4d" % (t, by_type[t], by_type_lang[(t, "zh")], by_type_lang[(t, "en")]))
+    print("\nper language:")
+    for l in LANGS:
+        print("  %-3s %4d" % (l, by_lang[l]))
+    docs = set(gold_by_file)
+    print("\ndistinct gold documents: %d" % len(docs))
+    print("answerable questions: %d, unanswerable: %d"
+          % (len(qs) - by_type["unanswerable"], by_type["unanswerable"]))
+    if errors:
+        print("\nERRORS (%d):" % len(errors))
+        for e in errors:
+            print("  " + e)
+        return 1
+    print("\nOK: 0 errors")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_PATH))
+    ap = argparse.ArgumentParser(description="Validate an eval questions file against a corpus.")
+    ap.add_argument("path", nargs="?", default=DEFAULT_PATH, help="questions .jsonl file")
+    ap.add_argument("--corpus", default=CORPUS_DIR,
+                    help="corpus directory (default: %(default)s, the sample corpus)")
+    args = ap.parse_args()
+    if not os.path.isdir(args.corpus):
+        ap.error("corpus directory not found: %s" % args.corpus)
+    sys.exit(main(args.path, args.corpus))
