@@ -9,11 +9,20 @@ from .models import Chunk, Clause, Notice
 from .notices import read_metadata, split_notices
 from .injection import without_instructions
 
+# Surrogate code points (a lenient decoder's lone halves) cannot be encoded as UTF-8: not converted,
+# stored or embedded. They become U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$", re.S)
+# A sentence (or table row) up to this many times max_chars stays whole; a longer one — a text without
+# stops, a list of names — is cut into pieces of at most max_chars, else one chunk could be megabytes.
+LONG_FACTOR = 2
+# Where to cut such a sentence, best first: a line break, a space, a comma or colon.
+_BREAKS = ("\n", " \t\u3000\u00a0", "，、：:,")
 
 
 def parse_document(text: str, file: str) -> list[tuple[Notice, list[Clause]]]:
     """Notices of one file, each with its clauses."""
+    text = _SURROGATE.sub("\ufffd", text)
     lines = drop_noise(split_lines(text))
     paragraphs = join_broken_lines(lines)
     parsed = []
@@ -30,10 +39,34 @@ def split_sentences(raw: str) -> list[str]:
     return [s for s in _SENTENCE.findall(raw) if s.strip()]
 
 
+def cut_long(sentence: str, max_chars: int) -> list[str]:
+    """A sentence longer than LONG_FACTOR * max_chars (cleaned length) in pieces of at most max_chars
+    characters, cut after a line break, space or comma in the second half of a piece when there is one.
+    Cleaning never lengthens text, so a piece's cleaned length is at most max_chars too."""
+    limit = LONG_FACTOR * max_chars
+    if len(sentence) <= limit or len(clean_text(sentence)) <= limit:
+        return [sentence]
+    size = max(max_chars, 1)
+    pieces, start = [], 0
+    while len(sentence) - start > size:
+        end = start + size
+        for marks in _BREAKS:
+            cut = max(sentence.rfind(mark, start + size // 2, end) for mark in marks)
+            if cut >= 0:
+                end = cut + 1
+                break
+        pieces.append(sentence[start:end])
+        start = end
+    pieces.append(sentence[start:])
+    return pieces
+
+
 def windows(raw: str, max_chars: int, overlap: int) -> list[str]:
     """Pieces of at most about max_chars (cleaned length), cut at sentence ends, sharing `overlap` sentences."""
-    sentences = split_sentences(raw)
-    if len(clean_text(raw)) <= max_chars or len(sentences) <= 1:
+    if len(clean_text(raw)) <= max_chars:
+        return [raw]
+    sentences = [piece for sentence in split_sentences(raw) for piece in cut_long(sentence, max_chars)]
+    if len(sentences) <= 1:
         return [raw]
     pieces: list[str] = []
     start = 0
@@ -63,7 +96,9 @@ def index_text(notice: Notice, path: list[str], text: str) -> str:
 def chunk_notice(notice: Notice, clauses: list[Clause], max_chars: int = 360, overlap: int = 1) -> list[Chunk]:
     chunks: list[Chunk] = []
     for clause in clauses:
-        pieces = [clause.raw] if clause.kind == "table_row" else windows(clause.raw, max_chars, overlap)
+        # A table row is one chunk unless it is very long (a whole document in one cell).
+        whole = clause.kind == "table_row" and len(clause.text) <= LONG_FACTOR * max_chars
+        pieces = [clause.raw] if whole else windows(clause.raw, max_chars, overlap)
         for piece in pieces:
             text = clean_text(piece)
             if not text:

@@ -9,11 +9,13 @@ from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, 
 from .departments import parse_responsibility, parse_unit_cell
 from .models import Clause, Line
 from .patterns import ADDRESSEE, ATTACHMENT, MARKER_RANK, MARKERS, PUBLIC_NOTE, ends_sentence, marker_of
-from .tables import parse_table
+from .tables import is_caption_row, parse_table
 
 HEADER_PATH = "发文信息"  # the path of a notice's own header: title, 文号, cover letter, signature
 _LEAD_SENTENCE = re.compile(r"^([^。；！？，]{4,16})。")
 _MAX_TITLE = 40
+_UNIT_COLUMN = re.compile(r"责任单位|牵头单位|责任部门|承办单位")
+_SUPPORT_COLUMN = re.compile(r"配合单位|协办单位")
 
 
 def _heading_title(text: str, kind: str) -> str:
@@ -101,14 +103,15 @@ class _Builder:
 def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
     """Clauses of one notice, in order; the first is the notice's header (title, 文号, cover letter…)."""
     b = _Builder(title)
+    tabular = _tabular(paragraphs)
     i = 0
     expect_attachment_title = False
     while i < len(paragraphs):
         p = paragraphs[i]
         text = p.clean
-        if p.is_table_row:
+        if tabular[i]:
             j = i
-            while j < len(paragraphs) and paragraphs[j].is_table_row:
+            while j < len(paragraphs) and tabular[j]:
                 j += 1
             b.flush()
             b.clauses += _table_clauses(paragraphs[i:j], b.path())
@@ -182,6 +185,16 @@ def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
     return ([header] if header else []) + b.clauses
 
 
+def _tabular(paragraphs: list[Paragraph]) -> list[bool]:
+    """Which paragraphs are table rows. Tab-separated lines that open a run of them but cannot be its
+    header ('附表1', a title indented with tabs: see is_caption_row) are text."""
+    tabular = [p.is_table_row for p in paragraphs]
+    for i, p in enumerate(paragraphs):
+        if tabular[i] and (i == 0 or not tabular[i - 1]) and is_caption_row(p.lines[0].raw):
+            tabular[i] = False
+    return tabular
+
+
 def _has_body_after(paragraphs: list[Paragraph], i: int) -> bool:
     return any(len(p.clean) >= 40 for p in paragraphs[i + 1 : i + 4])
 
@@ -207,8 +220,13 @@ def _header_clause(paragraphs: list[Paragraph]) -> Clause | None:
 def _table_clauses(paragraphs: list[Paragraph], path: list[str]) -> list[Clause]:
     lines: list[Line] = [line for p in paragraphs for line in p.lines]
     headers, rows = parse_table(lines)
-    unit_columns = [h for h in headers if re.search(r"责任单位|牵头单位|责任部门|承办单位", h)]
-    support_columns = [h for h in headers if re.search(r"配合单位|协办单位", h)]
+    if not rows:  # a header and nothing under it, or rows without numbers: keep the text
+        raw = "\n".join(p.raw for p in paragraphs)
+        text = clean_text(raw)
+        return [Clause(path=list(path), raw=raw, text=text, line_start=paragraphs[0].line_start,
+                       line_end=paragraphs[-1].line_end)] if text else []
+    unit_columns = [h for h in headers if _UNIT_COLUMN.search(h)]
+    support_columns = [h for h in headers if _SUPPORT_COLUMN.search(h)]
     clauses = []
     for row in rows:
         lead, support = [], []

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .models import Line
-from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, TITLE_END, ends_sentence, marker_of)
+from .patterns import (ADDRESSEE, ATTACHMENT, CLOSERS, DATE, DOC_NUMBER, TITLE_END, ends_sentence, marker_of)
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _LEADING_BULLET = re.compile(r"^\s*(?:[-•>]\s+)+")
@@ -19,21 +19,40 @@ _RUNNING_HEADER = re.compile(
     r"(?:[市区县]政府)?(?:办公室)?文件[一二三四五六七八九十]?|（?\(?此页无正文\)?）?)$"
 )
 _MASTHEAD = re.compile(r"^主管(?:主办)?[：:]|^主办[：:]|\d{1,2}月\d{1,2}日(?:编发|出版)$")
-_TOC_PAGE = re.compile(r"(?:\t\s*\(?（?\d{1,3}\)?）?\s*|[（(]\d{1,3}[)）])$")
+# The first match of DATE / DOC_NUMBER, found only when it starts within the first 30 / 4 characters
+# (the lazy prefix tries each start in order, as search() would).
+_DATE_NEAR_START = re.compile(r"(?s).{0,30}?" + DATE.pattern)
+_DOC_NUMBER_NEAR_START = re.compile(r"(?s).{0,4}?" + DOC_NUMBER.pattern)
+# A page number after a tab, or in brackets, ends a table-of-contents entry. The tab is looked for from
+# the start of its run of spaces only, and spaces are never given back: trying every tab of a long run
+# of tabs, each time to the run's end, was quadratic.
+_TOC_PAGE = re.compile(r"(?:(?<!\s)[^\S\t]*+\t\s*+\(?（?\d{1,3}\)?）?\s*|[（(]\d{1,3}[)）])$")
 
 
 def clean_text(raw: str) -> str:
     """Cleaned form of any span of original text: no stray spaces, no line breaks, no markup junk."""
-    lines = [_LEADING_BULLET.sub("", _BOOKMARK.sub("", line)) for line in raw.splitlines()]
-    text = ""
-    for line in lines:
-        line = line.strip()
+    parts: list[str] = []  # joined once at the end: repeated `text += line` is quadratic on many lines
+    for line in raw.splitlines():
+        line = _LEADING_BULLET.sub("", _BOOKMARK.sub("", line)).strip()
         if not line:
             continue
-        if text and text[-1].isascii() and text[-1].isalnum() and line[0].isascii() and line[0].isalnum():
-            text += " "  # a Latin word broken across lines keeps its space
-        text += line
-    return _SPACE.sub("", text).replace("\u3000", "")
+        if parts and _joins_with_space(parts[-1], line):
+            parts.append(" ")  # a Latin word broken across lines keeps its space
+        parts.append(line)
+    return _SPACE.sub("", "".join(parts)).replace("\u3000", "")
+
+
+def _joins_with_space(before: str, after: str) -> bool:
+    a, b = before[-1], after[0]
+    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+
+
+def join_clean(before: str, after: str) -> str:
+    """clean_text(a + "\n" + b) from clean_text(a) and clean_text(b): the cleaning of one line never
+    depends on its neighbours (lines are stripped, so no run of spaces crosses a line break)."""
+    if not before or not after:
+        return before or after
+    return before + (" " if _joins_with_space(before, after) else "") + after
 
 
 def is_garbage(clean: str) -> bool:
@@ -42,7 +61,7 @@ def is_garbage(clean: str) -> bool:
         return True
     if not clean:
         return True
-    wordlike = len(_WORDLIKE.findall(clean))
+    wordlike = len(clean) - len(_WORDLIKE.sub("", clean))  # findall's list held a string per character
     if wordlike / len(clean) < 0.5:
         return True
     return not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", clean)
@@ -55,15 +74,17 @@ def is_page_furniture(clean: str) -> bool:
 
 def is_date_line(clean: str) -> bool:
     """A signing-date line, possibly preceded by the signer: '淄博市人民政府2023年6月13日'."""
-    m = DATE.search(clean)
+    # The first date must start within the signer's 30 characters: looking no further keeps a long
+    # paragraph (checked again for every line joined to it) from being searched to its end each time.
+    m = _DATE_NEAR_START.match(clean)
     if not m or m.end() != len(clean):
         return False
-    signer = clean[: m.start()]
+    signer = clean[: m.start(1)]
     return len(signer) <= 30 and not re.search(r"[：:，,。；]|[于在至到]$", signer)
 
 
 def is_doc_number_line(clean: str) -> bool:
-    m = DOC_NUMBER.search(clean)
+    m = _DOC_NUMBER_NEAR_START.match(clean)  # the first 文号, when it starts within 4 characters
     return bool(m) and len(clean) - len(m.group(1)) <= 4
 
 
@@ -147,6 +168,11 @@ class Paragraph:
     """Consecutive lines that form one logical line (a sentence broken by the PDF rejoined)."""
 
     lines: list[Line] = field(default_factory=list)
+    # The cleaned text of the first _clean_n lines: lines are only ever appended, and recleaning the
+    # whole paragraph for every line joined to it would be quadratic.
+    _clean: str = field(default="", init=False, repr=False, compare=False)
+    _clean_n: int = field(default=0, init=False, repr=False, compare=False)
+    _clean_last: Line | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def raw(self) -> str:
@@ -154,7 +180,18 @@ class Paragraph:
 
     @property
     def clean(self) -> str:
-        return clean_text(self.raw)
+        n = self._clean_n
+        if n > len(self.lines) or (n and self.lines[n - 1] is not self._clean_last):
+            self._clean, n = "", 0  # the lines were replaced, not appended to
+        if n < len(self.lines):
+            parts = [self._clean] if self._clean else []
+            for line in self.lines[n:]:
+                if line.clean:
+                    if parts and _joins_with_space(parts[-1], line.clean):
+                        parts.append(" ")
+                    parts.append(line.clean)
+            self._clean, self._clean_n, self._clean_last = "".join(parts), len(self.lines), self.lines[-1]
+        return self._clean
 
     @property
     def line_start(self) -> int:
@@ -181,7 +218,7 @@ def _closes_block(clean: str) -> bool:
     """Lines after which a new logical line begins."""
     if ends_sentence(clean) or is_date_line(clean) or is_doc_number_line(clean):
         return True
-    if is_title_like(clean) or (ATTACHMENT.match(clean) and len(clean) <= 6):
+    if is_title_like(clean) or (len(clean) <= 6 and ATTACHMENT.match(clean)):
         return True
     # A short heading such as '一、工作要求' (its text follows on the next lines).
     return is_heading_line(clean)
@@ -189,29 +226,71 @@ def _closes_block(clean: str) -> bool:
 
 def is_heading_line(clean: str) -> bool:
     """A numbered line that is only a heading ('一、工作要求'); its text follows on the next lines."""
+    if len(clean) > 40:
+        return False
     marker = marker_of(clean)
     if not marker or marker[0] == "article":  # '第六条 …' always has text, maybe broken over lines
         return False
-    return len(clean) <= 40 and "。" not in clean and not ends_sentence(clean)
+    return "。" not in clean and not ends_sentence(clean)
+
+
+# A cleaned text with more non-space characters than this is no title (90), heading (40), date line
+# (signer 30 + date 11) or 文号 line (4 + 23): of the tests on a paragraph's end, only ends_sentence applies.
+_LONG = 100
+_NON_PAREN_CLOSERS = frozenset(CLOSERS) - frozenset("）)")
+
+
+@dataclass
+class _Open:
+    """What join_broken_lines needs to know of the cleaned text of the paragraph it is extending, kept
+    up to date line by line: rebuilding and re-testing a paragraph of n lines for each line is O(n²)."""
+
+    text: str | None  # the cleaned text while it has at most _LONG non-space characters
+    nonspace: int
+    ends: bool  # ends_sentence(cleaned text)
+
+    @classmethod
+    def of(cls, clean: str) -> "_Open":
+        return cls(clean, _nonspace(clean), ends_sentence(clean))
+
+    def extend(self, clean: str) -> None:
+        if not clean:
+            return
+        self.nonspace += _nonspace(clean)
+        self.text = join_clean(self.text, clean) if self.text is not None and self.nonspace <= _LONG else None
+        if not all(c in _NON_PAREN_CLOSERS for c in clean):
+            self.ends = ends_sentence(clean)  # (a line of only closing quotes leaves the end as it was)
+
+    def closes_block(self) -> bool:
+        return _closes_block(self.text) if self.text is not None else self.ends
+
+
+def _nonspace(text: str) -> int:
+    return len(text) - sum(map(str.isspace, text))
 
 
 def join_broken_lines(lines: list[Line]) -> list[Paragraph]:
     """Rejoin sentences the PDF broke across lines; keep headings, list items and table rows apart."""
     paragraphs: list[Paragraph] = []
+    current: _Open | None = None
     for line in lines:
-        if paragraphs and _continues(paragraphs[-1], line):
+        if paragraphs and current is not None and _continues(paragraphs[-1], current, line):
             paragraphs[-1].lines.append(line)
+            current.extend(line.clean)
         else:
             paragraphs.append(Paragraph([line]))
+            current = _Open.of(line.clean)
     return paragraphs
 
 
-def _continues(previous: Paragraph, line: Line) -> bool:
+def _continues(previous: Paragraph, current: _Open, line: Line) -> bool:
     if previous.is_table_row or is_table_row(line.raw):
         return False
-    before = previous.clean
-    if _closes_block(before) or starts_block(line.clean):
+    if current.closes_block() or starts_block(line.clean):
         return False
+    if current.text is None:
+        return True  # a long paragraph: not short, see below
+    before = current.text
     # PDF line breaks cut long lines. A short line is a heading, a name or an issuer: it continues
     # only into a title ('张店区人民政府办公室' + '关于…的通知').
     if len(before) <= 24:

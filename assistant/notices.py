@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .cleaning import (Paragraph, is_date_line, is_doc_number_line, is_title_like)
+from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, is_title_like)
 from .models import Notice
 from .patterns import ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, PUBLIC_NOTE, normalize_doc_number
 from .places import infer_jurisdiction
@@ -12,10 +12,37 @@ _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|局|厅|委|国务院))"
 )
 _ISSUED = re.compile(r"关于(?:印发|转发|公布|颁布)《?(.+?)》?的(?:通知|决定)$")
+# Longer than any title (is_title_like): the opening paragraph of a document without a title line,
+# such as a whole notice published as one line. Its title is its headline.
+MAX_TITLE = 90
+_HEADLINE_END = re.compile(r"[。！？；;!?]")
+# A word naming an issuer: joint issuers are separated by spaces before the headline's subject.
+_ISSUER_WORD = re.compile(r"^(?!.*关于).{2,30}(?:部|局|厅|委|委员会|政府|办公室|办公厅|院|署|中心|银行|小组|指挥部)$")
+
+
+def _headline(paragraph: Paragraph) -> str:
+    """The headline that opens a long paragraph (a notice published as one line puts a space after its
+    headline): its first space-separated words — more while they name issuers ('财政部 税务总局 关于…')
+    — cut at a stop and to MAX_TITLE characters."""
+    words = paragraph.lines[0].raw[: 4 * MAX_TITLE].split()
+    title = ""
+    for k, word in enumerate(words):
+        title = clean_text(" ".join(words[: k + 1]))
+        if len(title) >= 4 and not _ISSUER_WORD.match(clean_text(word)):
+            break
+    if len(title) > MAX_TITLE:
+        stop = _HEADLINE_END.search(title)
+        if stop and stop.start() >= 4:
+            title = title[: stop.start()]
+    if not title:
+        title = paragraph.clean
+    return title if len(title) <= MAX_TITLE else title[:MAX_TITLE] + "…"
 
 
 def _title_of(paragraph: Paragraph) -> str:
     title = paragraph.clean
+    if len(title) > MAX_TITLE:
+        title = _headline(paragraph)
     # '张店区人民政府办公室张店区人民政府办公室关于…' — an issuer line repeated before the title.
     title = re.sub(r"^(.{4,30}?)\1", r"\1", title)
     return title

@@ -56,11 +56,12 @@ def marker_of(text: str) -> tuple[str, str] | None:
 def ends_sentence(text: str) -> bool:
     """True when text ends a sentence or clause (allowing closing quotes/brackets after the stop)."""
     t = text.rstrip()
-    while t and t[-1] in CLOSERS:
-        if t[-1] in "）)" and not t.rstrip("）)").endswith(tuple(SENTENCE_END)):
-            return True  # a closing bracket ends a task line: （区科技局负责）
-        t = t[:-1]
-    return bool(t) and t[-1] in CLAUSE_END
+    end = len(t)  # walk back by index: slicing a long text once per closing mark would be quadratic
+    while end and t[end - 1] in CLOSERS:
+        if t[end - 1] in "）)":
+            return True  # a closing bracket ends a task line (（区科技局负责）) or follows a stop (…。）)
+        end -= 1
+    return end > 0 and t[end - 1] in CLAUSE_END
 
 
 # Words a sentence puts before a 文号 that the greedy prefix would swallow: 文号为张政办字〔2023〕20号, 依据鲁政办发…
