@@ -7,7 +7,7 @@ from .clauses import parse_clauses
 from .cleaning import clean_text, drop_noise, join_broken_lines, split_lines
 from .models import Chunk, Clause, Notice
 from .notices import read_metadata, split_notices
-from .injection import without_instructions
+from .injection import tainted_spans, without_instructions
 
 # Surrogate code points (a lenient decoder's lone halves) cannot be encoded as UTF-8: not converted,
 # stored or embedded. They become U+FFFD.
@@ -66,6 +66,7 @@ def windows(raw: str, max_chars: int, overlap: int) -> list[str]:
     if len(clean_text(raw)) <= max_chars:
         return [raw]
     sentences = [piece for sentence in split_sentences(raw) for piece in cut_long(sentence, max_chars)]
+    sentences = _keep_tainted_runs_whole(raw, sentences)
     if len(sentences) <= 1:
         return [raw]
     pieces: list[str] = []
@@ -80,6 +81,27 @@ def windows(raw: str, max_chars: int, overlap: int) -> list[str]:
             break
         start = max(end - overlap, start + 1)
     return pieces
+
+
+def _keep_tainted_runs_whole(raw: str, pieces: list[str]) -> list[str]:
+    """Pieces with each run of tainted ones (an instruction to a model and the rest of its paragraph) merged into
+    one, so no window starts after the instruction and passes its payload off as the document's own words."""
+    spans = tainted_spans(raw)
+    if not spans:
+        return pieces
+    merged: list[str] = []
+    position, previous_tainted = 0, False
+    for piece in pieces:
+        start = raw.find(piece, position)
+        start = position if start < 0 else start
+        end = position = start + len(piece)
+        tainted = any(s < end and start < e for s, e in spans)
+        if tainted and previous_tainted:
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+        previous_tainted = tainted
+    return merged
 
 
 def index_text(notice: Notice, path: list[str], text: str) -> str:

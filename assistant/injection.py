@@ -231,6 +231,11 @@ def _tainted(text: str) -> tuple[tuple[int, int, bool], ...]:
     return tuple(tainted)
 
 
+def tainted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in `text` of every tainted sentence: an instruction and the rest of its paragraph."""
+    return [(start, end) for start, end, _ in _tainted(text)]
+
+
 def instruction_sentences(text: str) -> list[str]:
     """The sentences of a text that address a model, with the rest of their paragraph (as written, stripped)."""
     return [text[s:e].strip() for s, e, _ in _tainted(text) if re.search(r"\w", text[s:e])]

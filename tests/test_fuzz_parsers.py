@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.chunking import LONG_FACTOR, chunk_document
+from assistant.injection import tainted_spans
 from assistant.cleaning import clean_text, join_broken_lines, split_lines
 from assistant.notices import MAX_TITLE
 from assistant.tables import parse_table
@@ -42,8 +43,10 @@ def check(text: str, max_chars: int = 360, overlap: int = 1):
         assert c.kind in ("header", "clause", "table_row")
         assert 1 <= c.line_start <= c.line_end
         # A piece is at most max_chars, or one sentence / table row of at most LONG_FACTOR * max_chars
-        # (a few characters more where pieces join inside a Latin word).
-        assert len(clean_text(c.text)) <= LONG_FACTOR * max_chars + 4
+        # (a few characters more where pieces join inside a Latin word). An instruction to a model keeps the rest
+        # of its paragraph in its piece (never searched or quoted), however long.
+        if not tainted_spans(c.text):
+            assert len(clean_text(c.text)) <= LONG_FACTOR * max_chars + 4
     return notices, chunks
 
 
