@@ -5,7 +5,7 @@ Pure logic over a parsed Query and retrieved Hits; nothing here loads a model or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .cleaning import clean_text
@@ -13,7 +13,7 @@ from .models import Chunk, Notice
 from .patterns import DOC_NUMBER
 from .query import Query, Term
 from .retrieval import Hit, SearchResult, term_coverage
-from .injection import untainted
+from .injection import hidden_for_display, untainted
 
 # Calibrated on eval/questions.jsonl (python eval/run.py --sweep); see the issue notes.
 MIN_COVERAGE = 0.5  # below this share of the question's (IDF-weighted) terms, the clause does not answer
@@ -245,6 +245,13 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None)
     return chosen
 
 
+def shown_chunk(chunk: Chunk) -> Chunk:
+    """The chunk as a citation shows it: words addressed to a model are replaced by a note (a copy; the index's
+    chunk is untouched and the notice viewer still shows the document as written)."""
+    text = hidden_for_display(chunk.text)
+    return chunk if text == chunk.text else replace(chunk, text=text)
+
+
 def chinese_date(iso: str) -> str:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso or ""):
         return iso or ""
@@ -302,7 +309,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     citations = []
     for marker, hit in enumerate(ordered, start=1):
         quotes = next((e.sentences for e in sources if e.hit is hit), [])
-        citations.append(Citation(marker, hit.chunk, notices.get(hit.chunk.notice_id), hit.score, quotes))
+        citations.append(Citation(marker, shown_chunk(hit.chunk), notices.get(hit.chunk.notice_id), hit.score, quotes))
     places = {e.hit.chunk.jurisdiction for e in sources}
     with_place = len(places) > 1 or not query.jurisdictions
     lines = [_source_line(query, e, i, notices.get(e.hit.chunk.notice_id), with_place)
@@ -332,5 +339,6 @@ def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: 
         text = "现有文件中没有找到能回答这个问题的条款" + (f"（{reason}）" if reason else "") + "。"
         if closest:
             text += "最接近的文件：" + "、".join(f"《{t}》" for t in closest) + "。"
-    citations = [Citation(i, h.chunk, notices.get(h.chunk.notice_id), h.score) for i, h in enumerate(result.hits[:k], 1)]
+    citations = [Citation(i, shown_chunk(h.chunk), notices.get(h.chunk.notice_id), h.score)
+                 for i, h in enumerate(result.hits[:k], 1)]
     return Answer(query.text, text, True, citations)

@@ -236,6 +236,29 @@ def tainted_spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _ in _tainted(text)]
 
 
+HIDDEN = "〔此处文字疑似面向 AI 或自动工具的指令，不属于政策内容，已隐去〕"
+
+
+def hidden_for_display(text: str) -> str:
+    """The text with each tainted run replaced by a short note: what a source card or a "closest clauses" list
+    shows, so a planted figure or phone number is never put in front of the reader as the document's words.
+
+    >>> hidden_for_display("全年新建口袋公园12处。")
+    '全年新建口袋公园12处。'
+    """
+    spans = _tainted(text)
+    if not spans:
+        return text
+    out, position, previous_end = [], 0, -1
+    for start, end, _ in spans:
+        out.append(text[position:start])
+        if start != previous_end:  # one note per run of tainted sentences
+            out.append(HIDDEN)
+        position = previous_end = end
+    out.append(text[position:])
+    return "".join(out)
+
+
 def instruction_sentences(text: str) -> list[str]:
     """The sentences of a text that address a model, with the rest of their paragraph (as written, stripped)."""
     return [text[s:e].strip() for s, e, _ in _tainted(text) if re.search(r"\w", text[s:e])]
