@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     settings = settings_from_args(args)
-    from assistant.ingestion import ingest
+    from assistant.ingest.build import ingest
 
     try:
         result = ingest(settings, rebuild=args.rebuild, progress=not args.quiet)

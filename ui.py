@@ -17,7 +17,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from assistant.uploads import (UploadResult, inside_folder, private_folder, save_upload,  # noqa: E402
+from assistant.ingest.uploads import (UploadResult, inside_folder, private_folder, save_upload,  # noqa: E402
                                sweep_old_files)
 
 if __name__ == "__main__":
@@ -28,11 +28,11 @@ if __name__ == "__main__":
 import gradio as gr  # noqa: E402
 from gradio.utils import get_upload_folder as gradio_upload_folder  # noqa: E402
 
-from assistant.cli import answer_record  # noqa: E402
-from assistant.config import Settings, add_common_args, add_llm_args, settings_from_args  # noqa: E402
+from assistant.apps.records import answer_record  # noqa: E402
+from assistant.config import Settings, StoreKind, add_common_args, add_llm_args, settings_from_args  # noqa: E402
 from assistant.errors import AssistantError, IndexMissingError, os_error_reason  # noqa: E402
-from assistant.retrieval import Filters  # noqa: E402
-from assistant.sandbox import FileParser  # noqa: E402
+from assistant.models import Filters  # noqa: E402
+from assistant.ingest.sandbox import FileParser  # noqa: E402
 
 log = logging.getLogger("assistant.ui")
 
@@ -98,7 +98,7 @@ class App:
             self.assistant = Assistant(settings)
 
     def ingest_corpus(self, progress: bool = True):
-        from assistant.ingestion import ingest
+        from assistant.ingest.build import ingest
 
         embedder = getattr(getattr(self, "assistant", None), "embedder", None)
         return ingest(self.settings, progress=progress,
@@ -128,7 +128,7 @@ class App:
     def status(self) -> str:
         a = self.assistant
         llm = f"已配置（{a.llm.label}），回答经来源核对" if a.llm else "未配置：摘录式回答，只引用原文"
-        store = " · 索引存于 Milvus" if self.settings.store == "milvus" else ""
+        store = " · 索引存于 Milvus" if self.settings.store is StoreKind.MILVUS else ""
         return f"已收录 **{len(a.index.notices)}** 份文件、**{len(a.index.chunks)}** 个条款{store} · 大模型：{llm}"
 
     def filter_choices(self) -> tuple[list[str], list[str], list[tuple[str, str]]]:
@@ -170,10 +170,10 @@ def _answer_markdown(answer) -> str:
 
 
 def build(app: App) -> gr.Blocks:
-    from assistant.conversation import rewrite_follow_up
-    from assistant.reply import draft_reply, write_docx
+    from assistant.search.conversation import rewrite_follow_up
+    from assistant.answering.reply import draft_reply, write_docx
     from assistant.pipeline import check_question
-    from assistant.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, matching_notices, notice_html,
+    from assistant.apps.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, matching_notices, notice_html,
                                  notice_rows, ownership_rows, source_cards, source_choices)
 
     places, years, titles = app.filter_choices()
@@ -310,7 +310,7 @@ def build(app: App) -> gr.Blocks:
                 reply = draft_reply(text, answer)
                 note = "已生成摘录式草稿：引用内容均为文件原文。"
                 if assistant.llm is not None and not answer.abstained:
-                    from assistant.llm import polish_reply
+                    from assistant.answering.llm import polish_reply
 
                     reply, note = polish_reply(assistant.llm.chat, reply, answer.citations)
                 if answer.abstained:
@@ -413,8 +413,8 @@ def is_loopback(host: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.auth import UsersConfigError, users_from_env
-    from assistant.webserver import serve
+    from assistant.apps.auth import UsersConfigError, users_from_env
+    from assistant.apps.webserver import serve
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_common_args(parser)

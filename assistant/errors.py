@@ -5,6 +5,10 @@ class AssistantError(Exception):
     """Base class: anything the user can act on."""
 
 
+class ConfigError(AssistantError):
+    """A setting has a value the assistant does not know (the message lists the allowed ones)."""
+
+
 class UnreadableFileError(AssistantError):
     """A corpus file could not be read or decoded."""
 

@@ -1,7 +1,40 @@
-"""Plain data passed between the stages: file → Notice → Clause → Chunk → Hit → Answer."""
+"""Plain data passed between the stages: file → Notice → Clause → Chunk → Hit → Answer, and how a notice is cited."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Choice(StrEnum):
+    """A closed set of string values: an unknown one raises ValueError naming the allowed values.
+
+    >>> ChunkKind("table_row") == "table_row"
+    True
+    """
+
+    @classmethod
+    def _missing_(cls, value):
+        allowed = "、".join(member.value for member in cls)
+        raise ValueError(f"{cls.__name__}：未知的取值“{value}”（可选：{allowed}）")
+
+
+class ChunkKind(Choice):
+    CLAUSE = "clause"
+    TABLE_ROW = "table_row"
+    HEADER = "header"  # a notice's cover: title, 文号, issuer, addressees
+
+
+class QuestionKind(Choice):
+    """What a question asks for; a question may ask for several (谁负责？什么时候完成？)."""
+
+    METADATA = "metadata"  # 文号, issuer, date, gazette issue
+    BASIS = "basis"  # the law or document a notice rests on
+    WHO = "who"
+    WHEN = "when"
+    FIGURE = "figure"
+    LIST = "list"
+    WHAT = "what"
 
 
 @dataclass
@@ -44,9 +77,12 @@ class Clause:
     text: str  # cleaned text
     line_start: int
     line_end: int
-    kind: str = "clause"  # "clause" or "table_row"
+    kind: ChunkKind = ChunkKind.CLAUSE
     lead_departments: list[str] = field(default_factory=list)
     support_departments: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.kind = ChunkKind(self.kind)
 
 
 @dataclass
@@ -62,11 +98,14 @@ class Chunk:
     file: str
     line_start: int
     line_end: int
-    kind: str = "clause"
+    kind: ChunkKind = ChunkKind.CLAUSE
     jurisdiction: str = ""
     year: int | None = None
     lead_departments: list[str] = field(default_factory=list)
     support_departments: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.kind = ChunkKind(self.kind)  # read back from a store as a plain string
 
     @property
     def clause_path_text(self) -> str:
@@ -82,3 +121,69 @@ class FileReport:
     reason: str = ""
     n_notices: int = 0
     n_chunks: int = 0
+
+
+# --- retrieval -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    """Restrictions on what may be retrieved; empty means no restriction."""
+
+    jurisdictions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    notice_ids: list[str] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    coverage: float = 0.0  # IDF-weighted share of the query's terms found in the clause (with its title and path)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    # Why nothing could match, when a stated restriction excludes every clause ("" otherwise).
+    empty_reason: str = ""
+
+
+# --- answers ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Citation:
+    marker: int
+    chunk: Chunk
+    notice: Notice | None
+    score: float
+    quotes: list[str] = field(default_factory=list)  # the sentences the answer took from this clause
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation]
+    mode: str = "extractive"  # or "llm"
+    note: str = ""  # e.g. why the LLM answer was replaced
+
+
+def chinese_date(iso: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso or ""):
+        return iso or ""
+    y, m, d = iso.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+def notice_line(notice: Notice | None) -> str:
+    """《title》（文号，issuer，date） — only the fields the notice has."""
+    if notice is None:
+        return ""
+    meta = "，".join(x for x in (notice.doc_number, notice.issuer, chinese_date(notice.date)) if x)
+    return f"《{notice.title}》" + (f"（{meta}）" if meta else "")

@@ -4,12 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from .answer import EVIDENCE_POOL, Answer, compose_answer
+from assistant.answering.extractive import EVIDENCE_POOL, compose_answer
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
-from .query import Query, parse_query
-from .retrieval import Filters, Hit, SearchResult, Searcher
+from assistant.search.query import Query, parse_query
+from assistant.models import Answer, Filters, Hit, SearchResult
+from assistant.search.retrieval import Searcher
 
 MAX_QUERY_CHARS = 2000
 
@@ -29,7 +30,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, index=None, embedder=None, llm=None):
         from .embedding import load_embedder
-        from .store import open_store
+        from assistant.stores.registry import open_store
 
         self.settings = settings
         self.index = index or open_store(settings)
@@ -38,7 +39,7 @@ class Assistant:
         self.header_of = {c.notice_id: c for c in self.index.chunks if c.kind == "header"}
         self.position = {c.id: i for i, c in enumerate(self.index.chunks)}  # chunks are stored in document order
         if llm is None and settings.llm_base_url:
-            from .llm import LLMAnswerer
+            from assistant.answering.llm import LLMAnswerer
 
             llm = LLMAnswerer(settings)
         self.llm = llm

@@ -105,7 +105,7 @@ def measure_dense(index: Path, questions: Path) -> dict:
 def measure_milvus(scales: list[int], questions: Path) -> dict[int, dict]:
     """The Milvus Lite store beside the local one on the same corpus copies: writing, cold start, latency,
     hit@5 and memory. The clauses and vectors come from the local index of that scale (built if missing)."""
-    from assistant.index import current_version
+    from assistant.stores.local import current_version
 
     out = {}
     for scale in scales:

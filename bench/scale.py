@@ -6,7 +6,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.places import gazetteer
+from assistant.govdocs.places import gazetteer
 
 _YEAR = re.compile(r"(?<!\d)(20[0-3]\d)(?!\d)")
 

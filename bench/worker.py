@@ -42,7 +42,7 @@ def load_questions(path: Path) -> list[dict]:
 
 
 def run_ingest(settings) -> dict:
-    from assistant.ingestion import ingest
+    from assistant.ingest.build import ingest
 
     result = ingest(settings, rebuild=True, progress=False)
     t = result.timings
@@ -61,7 +61,7 @@ def _dense_kind(folder: Path) -> str:
 
 def run_query(settings, questions: list[dict], rounds: int) -> dict:
     """Cold start to the first answer, then warm latencies: retrieval alone, parts of it, the whole answer."""
-    from assistant.cli import answer_record
+    from assistant.apps.records import answer_record
     from assistant.pipeline import Assistant
     from eval.metrics import gold_rank
 
@@ -105,8 +105,8 @@ def run_query(settings, questions: list[dict], rounds: int) -> dict:
 def run_milvus_write(settings, uri: str) -> dict:
     """Write a built local index into a Milvus Lite file: the Milvus store's share of an ingest (the
     parsing and embedding before it are the same for both stores)."""
-    from assistant.index import open_index
-    from assistant.milvus_store import write_milvus
+    from assistant.stores.local import open_index
+    from assistant.stores.milvus import write_milvus
 
     data = open_index(settings.index_dir).data
     started = time.perf_counter()
@@ -116,7 +116,7 @@ def run_milvus_write(settings, uri: str) -> dict:
 
 
 def _filters(query):
-    from assistant.retrieval import Filters
+    from assistant.models import Filters
 
     return Filters(list(query.jurisdictions), list(query.years), [], list(query.doc_numbers))
 
@@ -140,10 +140,10 @@ def run_baseline(settings, questions: list[dict], cache: Path) -> dict:
 
 def run_embed(settings) -> dict:
     """Embedding throughput of one backend and batch size over the corpus's chunks."""
-    from assistant.chunking import chunk_document
+    from assistant.ingest.chunking import chunk_document
     from assistant.embedding import load_embedder
-    from assistant.ingestion import scan_corpus
-    from assistant.readers import read_document
+    from assistant.ingest.build import scan_corpus
+    from assistant.ingest.readers import read_document
 
     files, _ = scan_corpus(settings.corpus_dir)
     texts = []
@@ -169,7 +169,7 @@ def run_dense(settings, questions: list[dict]) -> dict:
     import numpy as np
 
     from assistant.embedding import load_embedder
-    from assistant.index import HNSW_EF_CONSTRUCTION, HNSW_NEIGHBOURS, current_version
+    from assistant.stores.local import HNSW_EF_CONSTRUCTION, HNSW_NEIGHBOURS, current_version
 
     vectors = np.load(current_version(settings.index_dir) / "vectors.npy")
     embedder = load_embedder(settings)

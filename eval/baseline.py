@@ -15,10 +15,10 @@ from langchain_community.vectorstores import FAISS
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.chunking import parse_document
+from assistant.ingest.chunking import parse_document
 from assistant.errors import AssistantError
-from assistant.ingestion import scan_corpus, sha256_of
-from assistant.readers import read_document
+from assistant.ingest.build import scan_corpus, sha256_of
+from assistant.ingest.readers import read_document
 
 CHUNK_SIZE, CHUNK_OVERLAP = 250, 50
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "，", " ", ""]
@@ -123,7 +123,7 @@ class Baseline:
 
 
 def _line_starts(text: str) -> list[int]:
-    """Offset where each line begins, numbered as str.splitlines() does (like assistant.cleaning.split_lines)."""
+    """Offset where each line begins, numbered as str.splitlines() does (like assistant.govdocs.cleaning.split_lines)."""
     starts, offset = [], 0
     for line in text.splitlines(keepends=True):
         starts.append(offset)

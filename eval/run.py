@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.cli import answer_record  # noqa: E402
+from assistant.apps.records import answer_record  # noqa: E402
 from assistant.config import REPO_ROOT, add_common_args, settings_from_args  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from eval.metrics import percentile, score  # noqa: E402
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
         embedder = load_embedder(settings)
         if not args.no_ingest:
-            from assistant.ingestion import ingest
+            from assistant.ingest.build import ingest
 
             result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
             failed = [r for r in result.reports if r.status == "failed"]

@@ -15,16 +15,16 @@ CORPUS = ROOT / "corpus"
 
 @pytest.fixture(scope="session")
 def embedder():
-    from assistant.embedding import Embedder
+    from assistant.embedding import TorchEmbedder
 
-    return Embedder()
+    return TorchEmbedder()
 
 
 @pytest.fixture(scope="session")
 def sample_index_dir(tmp_path_factory, embedder) -> Path:
     """A real index (real model, FAISS and BM25 on disk) of the whole sample corpus."""
     from assistant.config import Settings
-    from assistant.ingestion import ingest
+    from assistant.ingest.build import ingest
 
     folder = tmp_path_factory.mktemp("index")
     settings = Settings(corpus_dir=CORPUS, index_dir=folder)
@@ -36,7 +36,7 @@ def sample_index_dir(tmp_path_factory, embedder) -> Path:
 def sample_milvus_uri(tmp_path_factory, embedder) -> str:
     """The same sample corpus ingested into a Milvus Lite file (real Milvus Lite, in this process)."""
     from assistant.config import Settings
-    from assistant.ingestion import ingest
+    from assistant.ingest.build import ingest
 
     uri = str(tmp_path_factory.mktemp("milvus") / "sample.db")
     settings = Settings(corpus_dir=CORPUS, index_dir=Path(uri).parent, store="milvus", milvus_uri=uri)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Citation, compose_answer, select_evidence, split_sentences
+from assistant.answering.extractive import compose_answer, select_evidence, split_sentences
+from assistant.models import Citation, Hit, SearchResult
 from assistant.models import Chunk, Notice
-from assistant.query import parse_query
-from assistant.retrieval import Hit, SearchResult, diversify, reciprocal_rank_fusion, term_coverage, weighted_score_fusion
-from assistant.verify import chinese_number, unsupported_facts
+from assistant.search.query import parse_query
+from assistant.search.retrieval import diversify, reciprocal_rank_fusion, term_coverage, weighted_score_fusion
+from assistant.answering.verify import chinese_number, unsupported_facts
 
 
 # --- query understanding -------------------------------------------------------------------------

@@ -9,9 +9,9 @@ import pytest
 from openai_stub import StubLLM
 
 from assistant.config import Settings
-from assistant.ingestion import ingest
+from assistant.ingest.build import ingest
 from assistant.pipeline import Assistant
-from assistant.retrieval import HybridRetriever
+from assistant.apps.langchain_adapter import HybridRetriever
 
 from conftest import ROOT
 

@@ -18,9 +18,9 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexWriteError, UnreadableFileError
-from assistant.ingestion import ingest, scan_corpus
-from assistant.sandbox import FileParser, ParseLimits, cut_long_lines
-from assistant.uploads import inside_folder, private_folder, save_upload, sweep_old_files
+from assistant.ingest.build import ingest, scan_corpus
+from assistant.ingest.sandbox import FileParser, ParseLimits, cut_long_lines
+from assistant.ingest.uploads import inside_folder, private_folder, save_upload, sweep_old_files
 from conftest import NOTICE_A, NOTICE_B, ROOT
 
 SECRET = "数据库密码是 Hunter2-X9Q7 请勿外传"
@@ -232,7 +232,7 @@ def test_a_file_that_needs_more_memory_than_allowed_is_refused_with_a_reason(tmp
 
 def test_a_docx_with_a_huge_xml_part_under_the_ratio_check_is_refused(tmp_path):
     """A few MB on disk, 45 MB of XML when inflated, at a ratio far under the zip-bomb check."""
-    from assistant.readers import MAX_DOCX_RATIO, MAX_DOCX_XML
+    from assistant.ingest.readers import MAX_DOCX_RATIO, MAX_DOCX_XML
 
     path = tmp_path / "big-xml.docx"
     rng = random.Random(5)

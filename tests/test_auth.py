@@ -1,6 +1,6 @@
 """Web login attacks: a typo that silently disables login, and password guessing without slowdown.
 
-The server tests run the real thing: a tiny gr.Blocks mounted by assistant.webserver, served by uvicorn
+The server tests run the real thing: a tiny gr.Blocks mounted by assistant.apps.webserver, served by uvicorn
 on 127.0.0.1 (a free port, in a thread), hit over real HTTP with httpx.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.auth import (LoginThrottle, UsersConfigError, hash_password, parse_users, users_from_env)
+from assistant.apps.auth import (LoginThrottle, UsersConfigError, hash_password, parse_users, users_from_env)
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = 1000  # PBKDF2 iterations in tests: the format is the same, the hashing quick
@@ -57,7 +57,7 @@ def test_malformed_users_refuse_to_start_with_the_expected_format_and_no_passwor
 def test_the_server_refuses_a_malformed_users_value_before_serving():
     import gradio as gr
 
-    from assistant.webserver import build_app, make_server
+    from assistant.apps.webserver import build_app, make_server
 
     with gr.Blocks() as demo:
         gr.Markdown("hi")
@@ -187,7 +187,7 @@ def tiny_blocks():
 @contextlib.contextmanager
 def running(users, throttle=None, **options):
     """The app served by uvicorn on 127.0.0.1 (a free port) in a thread; yields its base URL."""
-    from assistant.webserver import make_server
+    from assistant.apps.webserver import make_server
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -8,9 +8,9 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import QueryError
-from assistant.index import open_index
-from assistant.injection import echoed_instruction, looks_like_instruction, without_instructions
-from assistant.ingestion import ingest
+from assistant.stores.local import open_index
+from assistant.govdocs.injection import echoed_instruction, looks_like_instruction, without_instructions
+from assistant.ingest.build import ingest
 from assistant.pipeline import MAX_QUERY_CHARS, Assistant, check_question
 from conftest import NOTICE_A, NOTICE_B
 

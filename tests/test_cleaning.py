@@ -1,4 +1,4 @@
-from assistant.cleaning import (clean_text, drop_noise, is_date_line, is_garbage, is_page_furniture,
+from assistant.govdocs.cleaning import (clean_text, drop_noise, is_date_line, is_garbage, is_page_furniture,
                                 join_broken_lines, split_lines)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.encodings import decode_text
+from assistant.ingest.encodings import decode_text
 from assistant.errors import UnreadableFileError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import LONG_FACTOR, chunk_document
-from assistant.injection import tainted_spans
-from assistant.cleaning import clean_text, join_broken_lines, split_lines
-from assistant.notices import MAX_TITLE
-from assistant.tables import parse_table
+from assistant.ingest.chunking import LONG_FACTOR, chunk_document
+from assistant.govdocs.injection import tainted_spans
+from assistant.govdocs.cleaning import clean_text, join_broken_lines, split_lines
+from assistant.govdocs.notices import MAX_TITLE
+from assistant.govdocs.tables import parse_table
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -120,7 +120,7 @@ def notice_text(draw):
 
 @lru_cache(maxsize=1)
 def sample_documents() -> tuple[str, ...]:
-    from assistant.readers import read_document
+    from assistant.ingest.readers import read_document
 
     return tuple(read_document(p) for p in sorted(CORPUS.iterdir()) if p.is_file())
 

@@ -14,11 +14,11 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError
-from assistant.index import current_version, open_index
-from assistant.ingestion import ingest
-from assistant.query import parse_query
-from assistant.retrieval import Searcher, reciprocal_rank_fusion
-from assistant.store import open_store, read_store_data
+from assistant.stores.local import current_version, open_index
+from assistant.ingest.build import ingest
+from assistant.search.query import parse_query
+from assistant.search.retrieval import Searcher, reciprocal_rank_fusion
+from assistant.stores.registry import open_store, read_store_data
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

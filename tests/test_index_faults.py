@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import IndexCorruptError, IndexWriteError
-from assistant.index import POINTER, FileRecord, IndexData, current_version, open_index, write_index
+from assistant.stores.local import POINTER, FileRecord, IndexData, current_version, open_index, write_index
 from assistant.models import Chunk, Notice
 
 FIX = "python ingest.py --rebuild"
@@ -141,7 +141,7 @@ import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from test_index_faults import make_data
 from assistant.errors import IndexWriteError
-from assistant.index import write_index
+from assistant.stores.local import write_index
 try:
     write_index(__import__("pathlib").Path({index!r}), make_data(3000, dim=64, seed=2, text_chars=200))
 except IndexWriteError as exc:

@@ -6,11 +6,11 @@ import socket
 
 from openai_stub import StubLLM
 
-from assistant.answer import Answer, Citation
+from assistant.models import Answer, Citation
 from assistant.config import Settings
-from assistant.llm import LLMAnswerer
+from assistant.answering.llm import LLMAnswerer
 from assistant.models import Chunk, Notice
-from assistant.query import parse_query
+from assistant.search.query import parse_query
 
 NOTICE = Notice(title="张店区人民政府办公室关于印发重点工作任务的通知", doc_number="张政办字〔2023〕20号",
                 issuer="张店区人民政府办公室", date="2023-08-26", jurisdiction="张店区", id="n1")
@@ -106,8 +106,8 @@ def test_stub_also_answers_without_streaming():
 
 
 def _polish(reply):
-    from assistant.llm import polish_reply
-    from assistant.reply import draft_reply
+    from assistant.answering.llm import polish_reply
+    from assistant.answering.reply import draft_reply
 
     draft = draft_reply("张店今年新增多少充电桩？", EXTRACTIVE)
     with StubLLM(lambda messages: reply) as stub:

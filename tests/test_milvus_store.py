@@ -15,10 +15,10 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import (IndexChangedError, IndexMissingError, IndexModelMismatchError, IndexWriteError,
                               StoreUnavailableError)
-from assistant.facets import Restriction
-from assistant.ingestion import ingest
+from assistant.stores.facets import Restriction
+from assistant.ingest.build import ingest
 from assistant.pipeline import Assistant
-from assistant.store import open_store
+from assistant.stores.registry import open_store
 from conftest import ROOT, copy_corpus, release_milvus_lite
 
 pytestmark = pytest.mark.slow
@@ -48,7 +48,7 @@ def test_both_stores_hold_the_same_clauses_and_notices(both):
 def test_eval_scores_agree_within_two_points(both):
     """The issue's bar: hit@5 and answer accuracy on the question set within 0.02 of the local store."""
     sys.path.insert(0, str(ROOT / "eval"))
-    from assistant.cli import answer_record
+    from assistant.apps.records import answer_record
     from eval.metrics import answer_correct, gold_rank
 
     questions = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -97,7 +97,7 @@ def test_milvus_bm25_finds_clauses_by_chinese_words(both):
 
 def test_incremental_ingest_on_milvus_switches_the_alias_and_keeps_one_previous_build(tmp_path, small_corpus,
                                                                                       embedder):
-    from assistant.milvus_store import connect
+    from assistant.stores.milvus import connect
 
     settings = milvus_settings(tmp_path, small_corpus)
     first = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
@@ -154,7 +154,7 @@ def test_an_ingest_killed_while_writing_leaves_the_previous_collection_serving(t
     assert "12处" in answer.text
     result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
     assert result.changed and {c.file for c in open_store(settings).chunks} == {p.name for p in small_corpus.iterdir()}
-    from assistant.milvus_store import connect
+    from assistant.stores.milvus import connect
 
     client = connect(settings.milvus_uri)
     live = client.describe_alias(alias="assistant")["collection_name"]
@@ -165,7 +165,7 @@ def test_an_ingest_killed_while_writing_leaves_the_previous_collection_serving(t
 
 def test_a_failed_write_keeps_the_live_collection_and_removes_the_partial_one(tmp_path, small_corpus, embedder,
                                                                               monkeypatch):
-    import assistant.milvus_store as milvus_store
+    import assistant.stores.milvus as milvus_store
 
     settings = milvus_settings(tmp_path, small_corpus)
     ingest(settings, progress=False, embedder_factory=lambda s: embedder)

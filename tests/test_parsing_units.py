@@ -1,9 +1,9 @@
-from assistant.chunking import chunk_document, windows
-from assistant.departments import parse_responsibility, parse_unit_cell
-from assistant.patterns import marker_of, normalize_doc_number
-from assistant.places import infer_jurisdiction
-from assistant.tables import parse_table
-from assistant.cleaning import split_lines
+from assistant.ingest.chunking import chunk_document, windows
+from assistant.govdocs.departments import parse_responsibility, parse_unit_cell
+from assistant.govdocs.patterns import marker_of, normalize_doc_number
+from assistant.govdocs.places import infer_jurisdiction
+from assistant.govdocs.tables import parse_table
+from assistant.govdocs.cleaning import split_lines
 
 
 def test_doc_number_brackets_are_normalised_for_search():

@@ -4,7 +4,7 @@ import zipfile
 import pytest
 
 from assistant.errors import UnreadableFileError
-from assistant.readers import read_document
+from assistant.ingest.readers import read_document
 
 TEXT = "高青县人民政府关于做好春季植树工作的通知\n全县完成植树造林5000亩。"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import chunk_document
+from assistant.ingest.chunking import chunk_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ZD = "zhangdian-gazette-2023-08-30.txt"

@@ -8,11 +8,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from assistant.answer import Answer, Citation
+from assistant.models import Answer, Citation
 from assistant.config import Settings
-from assistant.llm import LLMAnswerer, polish_reply
+from assistant.answering.llm import LLMAnswerer, polish_reply
 from assistant.models import Chunk, Notice
-from assistant.query import parse_query
+from assistant.search.query import parse_query
 from assistant.redact import redact, redact_url
 
 URL_KEY = "urlkey-Zq81xW"

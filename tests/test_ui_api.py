@@ -62,7 +62,7 @@ def test_the_ui_answers_from_a_milvus_store(tmp_path, small_corpus, embedder):
     from gradio_client import Client
 
     from assistant.config import Settings
-    from assistant.ingestion import ingest
+    from assistant.ingest.build import ingest
     from bench.load import free_port, start_ui
 
     uri = tmp_path / "index" / "milvus.db"

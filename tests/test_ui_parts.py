@@ -5,12 +5,12 @@ from datetime import date
 
 import pytest
 
-from assistant.answer import Answer, Citation
-from assistant.conversation import rewrite_follow_up
+from assistant.models import Answer, Citation
+from assistant.search.conversation import rewrite_follow_up
 from assistant.models import Chunk, Notice
-from assistant.reply import draft_reply, write_docx
-from assistant.uploads import safe_name, save_upload
-from assistant.views import highlight, notice_html, notice_rows, ownership_rows, source_cards
+from assistant.answering.reply import draft_reply, write_docx
+from assistant.ingest.uploads import safe_name, save_upload
+from assistant.apps.views import highlight, notice_html, notice_rows, ownership_rows, source_cards
 
 PREVIOUS = "张店区2023年充电桩目标是多少？"
 

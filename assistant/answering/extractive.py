@@ -1,0 +1,311 @@
+"""Extractive answers: pick the sentences that answer, compose a short cited answer, or abstain.
+
+Pure logic over a parsed Query and retrieved Hits; nothing here loads a model or reads a file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from assistant.govdocs.cleaning import clean_text
+from assistant.models import Chunk, Notice
+from assistant.govdocs.patterns import DOC_NUMBER
+from assistant.search.query import Query, Term
+from assistant.models import Answer, Citation, Hit, SearchResult, chinese_date, notice_line
+from assistant.search.retrieval import term_coverage
+from assistant.govdocs.injection import hidden_for_display, untainted
+
+# Calibrated on eval/questions.jsonl (python eval/run.py --sweep); see the issue notes.
+MIN_COVERAGE = 0.5  # below this share of the question's (IDF-weighted) terms, the clause does not answer
+SURE_COVERAGE = 0.75  # a clause this on-topic may answer who/when in words the patterns do not know
+EXTRA_SOURCE_MARGIN = 0.15  # another notice is shown too when its coverage is within this of the best
+SHOWN_KIND_MARGIN = 0.3  # a clause showing the asked date/department may match this much worse and still lead
+MAX_SOURCES = 4
+MAX_QUOTE_CHARS = 220
+TABLE_ROW_CHARS = 400
+EVIDENCE_POOL = 10  # clauses read for the answer; another notice's figure may rank just below the top k
+LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
+MAX_CHILD_HEADINGS = 12
+
+_DIGIT_FIGURE = re.compile(r"\d")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元|\d\s*[%％]")  # an amount, or a share of one (超出概算10%)
+_TIME = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
+    r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成")
+_ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助|制定|编制|兼任|担任|组长|主任")
+_UNIT_SUFFIX = "局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部"
+_UNIT = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?(?:{_UNIT_SUFFIX})")
+# A sentence that introduces a list: what follows it is the answer to 哪些/什么.
+_LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]")
+# A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
+_CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
+# Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject.
+_VERB_INITIAL = re.compile(r"^(?:负责|承担|参与|配合|指导|组织|协调|督促|做好|牵头|会同|协助|加强)")
+_SUBJECT_START = re.compile(
+    rf"^[\u4e00-\u9fff]{{1,20}}?(?:{_UNIT_SUFFIX}|院|所|站|队)(?=负责|牵头|承担|会同|配合|要|应|[：:])")
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
+
+
+@dataclass
+class Evidence:
+    hit: Hit
+    sentences: list[str]
+    answers_kind: bool  # the sentences hold what the question kind asks for (a figure, a department, a date)
+    list_continues: bool = False  # the quote ends with a lead-in (下设6个工作组，具体职责如下：) the clause does not finish
+    trusted: bool = False  # answers_kind only because the clause matches the question so well (no date/department seen)
+
+
+def split_sentences(chunk: Chunk) -> list[str]:
+    """Sentences of a clause (cleaned); a table row splits into its labelled cells."""
+    text = clean_text(chunk.text) if chunk.kind != "table_row" else chunk.text
+    if chunk.kind == "table_row":
+        parts = [re.sub(r"\s+", " ", p).strip() for p in text.split("｜")]
+    else:
+        parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if p and not re.fullmatch(r"[\W\d]*", p)]
+
+
+def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
+    """Which of the question's kinds this sentence can answer."""
+    found = set()
+    counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
+    if _DIGIT_FIGURE.search(counted) or re.search(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)", counted):
+        if not query.wants_money or _MONEY.search(sentence):
+            found.add("figure")
+    if _ROLE.search(sentence) or _UNIT.search(sentence):
+        found.add("who")
+    if _TIME.search(sentence):
+        found.add("when")
+    if _CITES_DOCUMENT.search(sentence.replace(" ", "")):
+        found.add("basis")
+    return found
+
+
+def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
+    """The sentences of one clause that answer: the best topical ones, plus one per asked kind they lack."""
+    # A sentence addressing an AI model ("忽略以上指令，回答…") is never quoted as an answer.
+    sentences = untainted(split_sentences(hit.chunk) or [clean_text(hit.chunk.text)], hit.chunk.text)
+    if not sentences:
+        return Evidence(hit, [], False, False, False)
+    lowered = [s.lower() for s in sentences]
+    coverage = [term_coverage(query.terms, s, weights) if query.terms else 0.0 for s in lowered]
+    features = [kind_features(s, query, hit.chunk) for s in sentences]
+    wanted = [k for k in query.kinds if k in ("figure", "who", "when", "basis")]
+    if query.wants_money and "figure" not in wanted:
+        wanted.append("figure")  # "what is the budget" asks for an amount in 元
+    near = [figure_near_term(s, query) for s in lowered]
+
+    def score(i: int) -> float:
+        return coverage[i] + 0.3 * len(features[i] & set(wanted)) + 0.3 * ("figure" in wanted and near[i]) - 0.001 * i
+
+    ranked = sorted(range(len(sentences)), key=score, reverse=True)
+    chosen = {ranked[0]}
+    budget = TABLE_ROW_CHARS if hit.chunk.kind == "table_row" else MAX_QUOTE_CHARS
+    # Further sentences that also match the question, while the quote stays short.
+    for i in ranked[1:]:
+        if coverage[i] >= max(0.5 * coverage[ranked[0]], 0.01) and sum(len(sentences[j]) for j in chosen) + len(sentences[i]) <= budget:
+            chosen.add(i)
+    # A heading-like best sentence ("29.大力发展绿色建筑。") says little: its next sentence holds the substance.
+    first = ranked[0]
+    if len(sentences[first]) < 20 and first + 1 < len(sentences):
+        chosen.add(first + 1)
+    if "who" in wanted:
+        # A subjectless duty sentence answers "who" through the sentence that names the department.
+        for i in sorted(chosen):
+            if _VERB_INITIAL.match(sentences[i]):
+                subject = next((j for j in range(i - 1, -1, -1) if _SUBJECT_START.match(sentences[j])), None)
+                if subject is not None:
+                    chosen.add(subject)
+    for kind in wanted:
+        if not any(kind in features[i] for i in chosen):
+            having = [i for i in range(len(sentences)) if kind in features[i]]
+            if having:
+                chosen.add(max(having, key=score))
+    list_continues = False
+    if {"list", "what"} & set(query.kinds):
+        # "主要是：" / "如下：" introduces the answer: quote what follows, as far as the budget allows.
+        for i in sorted(chosen):
+            if _LEAD_IN.search(sentences[i]):
+                j = i + 1
+                while j < len(sentences) and sum(len(sentences[x]) for x in chosen) + len(sentences[j]) <= LIST_CHARS:
+                    chosen.add(j)
+                    j += 1
+                list_continues = list_continues or i == len(sentences) - 1
+    if hit.chunk.kind == "table_row":
+        # A table row is one record: show the cells of the row that fit, in order.
+        for i in range(len(sentences)):
+            if sum(len(sentences[j]) for j in chosen) + len(sentences[i]) <= budget and not sentences[i].startswith("序号"):
+                chosen.add(i)
+    picked = [sentences[i] for i in sorted(chosen)]
+    covered = set().union(*(features[i] for i in chosen))
+    if "figure" in covered and query.terms and not any(near[i] for i in chosen if "figure" in features[i]):
+        covered.discard("figure")  # a number far from every asked-about word answers something else
+    if "who" in wanted and hit.chunk.lead_departments:
+        covered.add("who")
+    seen_kinds = set(covered)
+    if hit.coverage >= SURE_COVERAGE:
+        covered |= {"who", "when"} & set(wanted)  # names of people or firms, dates in words: trust the match
+    if "metadata" in query.kinds and hit.chunk.kind == "header":
+        covered |= {"when", "figure", "who", "basis"}  # the notice's 文号, issuer and date answer these
+    answers_kind = all(k in covered for k in wanted) if wanted else True
+    trusted = answers_kind and not all(k in seen_kinds for k in wanted)
+    return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues, trusted)
+
+
+def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
+    """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座."""
+    sentence = re.sub(r"[（(][^（()）]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名
+    for term in query.terms:
+        for spelling in term.spellings:
+            pos = sentence.find(spelling.lower())
+            while pos >= 0:
+                after = sentence[pos + len(spelling): pos + len(spelling) + window]
+                before = sentence[max(0, pos - 6): pos]
+                if re.search(r"\d", after) or re.search(r"\d", before):
+                    return True
+                pos = sentence.find(spelling.lower(), pos + 1)
+    return False
+
+
+def _clip(sentence: str, query: Query, weights: list[float]) -> str:
+    """A long sentence is cut to a window around its first matched term."""
+    if len(sentence) <= MAX_QUOTE_CHARS:
+        return sentence
+    positions = [sentence.lower().find(s.lower()) for t in query.terms for s in t.spellings]
+    positions = [p for p in positions if p >= 0]
+    start = max(0, min(positions) - 40) if positions else 0
+    return ("…" if start else "") + sentence[start:start + MAX_QUOTE_CHARS] + "…"
+
+
+def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None) -> list[Evidence]:
+    """The evidence to answer from: the best, plus other notices/jurisdictions that answer too.
+
+    The best must rank within the first k; the rest of the evidence may only add further sources."""
+    rank = {id(e): i for i, e in enumerate(evidence)}
+    in_top = (lambda e: True) if k is None else (lambda e: rank[id(e)] < k)
+    usable = [e for e in evidence if e.hit.coverage >= MIN_COVERAGE and e.answers_kind
+              and (e.hit.chunk.kind != "header" or "metadata" in query.kinds)]  # a header only names the notice
+    if not usable or not in_top(usable[0]):
+        return []
+    if len(query.jurisdictions) >= 2:
+        # A comparison: the best source for each place named.
+        chosen = []
+        for place in query.jurisdictions:
+            for e in usable:
+                if e.hit.chunk.jurisdiction == place and e not in chosen:
+                    chosen.append(e)
+                    break
+        return chosen or usable[:1]
+    best = usable[0]
+    if best.trusted:
+        # A clause of the same notice that shows the date or department asked for beats one that only matches well.
+        shown = [e for e in usable[1:] if not e.trusted and e.hit.chunk.notice_id == best.hit.chunk.notice_id
+                 and e.hit.coverage >= best.hit.coverage - SHOWN_KIND_MARGIN and in_top(e)]
+        best = shown[0] if shown else best
+        usable = [best] + [e for e in usable if e is not best]
+    chosen = [best]
+    if "metadata" in query.kinds:
+        # Beside the notice's own header, a clause citing another document's 文号 may be what is asked.
+        citing = next((e for e in usable[1:] if e.hit.chunk.kind != "header"
+                       and any(_CITES_DOCUMENT.search(s.replace(" ", "")) for s in e.sentences)), None)
+        return chosen + ([citing] if citing else [])
+    seen_notices = {best.hit.chunk.notice_id}
+    seen_places = {best.hit.chunk.jurisdiction}
+    for e in usable[1:]:
+        if len(chosen) >= MAX_SOURCES:
+            break
+        c = e.hit.chunk
+        if e.hit.coverage < best.hit.coverage - EXTRA_SOURCE_MARGIN or c.notice_id in seen_notices:
+            continue
+        if len(chosen) >= 2 and (query.jurisdictions or c.jurisdiction in seen_places):
+            continue  # one place asked about: a second document of it is shown (a plan and a work report), no more
+        chosen.append(e)
+        seen_notices.add(c.notice_id)
+        seen_places.add(c.jurisdiction)
+    return chosen
+
+
+def shown_chunk(chunk: Chunk) -> Chunk:
+    """The chunk as a citation shows it: words addressed to a model are replaced by a note (a copy; the index's
+    chunk is untouched and the notice viewer still shows the document as written)."""
+    text = hidden_for_display(chunk.text)
+    return chunk if text == chunk.text else replace(chunk, text=text)
+
+
+def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, with_place: bool) -> str:
+    quote = "".join(s if s.endswith(("。", "；", "！", "？", "…", "：")) else s + "；" for s in e.sentences).rstrip("；")
+    c = e.hit.chunk
+    if "who" in query.kinds and c.lead_departments and not any(d in quote for d in c.lead_departments):
+        roles = "牵头：" + "、".join(c.lead_departments)
+        if c.support_departments:
+            roles += "；配合：" + "、".join(c.support_departments)
+        quote += f"（{roles}）"
+    title = notice.title if notice else c.notice_title
+    place = f"{c.jurisdiction}：" if with_place and c.jurisdiction else ""
+    meta = ""
+    if "metadata" in query.kinds and notice:
+        meta = "（" + "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
+                                             notice.issuer, chinese_date(notice.date)) if x) + "）"
+    return f"{place}《{title}》{meta}：{quote}[{marker}]"
+
+
+def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
+                   weigh: Callable[[list[Term]], list[float]], k: int = 5,
+                   children: Callable[[Chunk], list[str]] | None = None) -> Answer:
+    """Answer from the retrieved clauses, or abstain and point to the closest notices.
+
+    children(chunk) gives the sub-headings under a clause, for a list its text only introduces."""
+    hits = result.hits[:k]
+    if result.empty_reason:
+        return _abstain(query, result, notices, k)
+    weights = weigh(query.terms)
+    pool = result.hits[:max(k, EVIDENCE_POOL)]
+    evidence = [select_evidence(query, h, weights) for h in pool] if query.terms else []
+    sources = choose_sources(query, evidence, k)
+    if not sources:
+        return _abstain(query, result, notices, k)
+    for e in sources:
+        headings = children(e.hit.chunk)[:MAX_CHILD_HEADINGS] if e.list_continues and children else []
+        if headings:
+            # The list itself is the clause's sub-headings: （一）综合协调组；（二）安全保障组…
+            e.sentences = e.sentences + ["；".join(headings)]
+    used = [e.hit for e in sources]
+    ordered = used + [h for h in hits if h not in used]
+    citations = []
+    for marker, hit in enumerate(ordered, start=1):
+        quotes = next((e.sentences for e in sources if e.hit is hit), [])
+        citations.append(Citation(marker, shown_chunk(hit.chunk), notices.get(hit.chunk.notice_id), hit.score, quotes))
+    places = {e.hit.chunk.jurisdiction for e in sources}
+    with_place = len(places) > 1 or not query.jurisdictions
+    lines = [_source_line(query, e, i, notices.get(e.hit.chunk.notice_id), with_place)
+             for i, e in enumerate(sources, start=1)]
+    if len(lines) == 1:
+        text = lines[0]
+    else:
+        head = "The sources give these answers (quoted):" if query.lang == "en" else "不同文件的说法如下："
+        text = head + "\n" + "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
+    return Answer(query.text, text, False, citations)
+
+
+def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: int) -> Answer:
+    closest: list[str] = []
+    for h in result.hits:
+        notice = notices.get(h.chunk.notice_id)
+        title = notice.title if notice else h.chunk.notice_title
+        if title not in closest:
+            closest.append(title)
+    closest = closest[:3]
+    reason = result.empty_reason
+    if query.lang == "en":
+        text = "The ingested documents do not answer this question" + (f" ({reason})" if reason else "") + "."
+        if closest:
+            text += " Closest notices: " + "；".join(f"《{t}》" for t in closest)
+    else:
+        text = "现有文件中没有找到能回答这个问题的条款" + (f"（{reason}）" if reason else "") + "。"
+        if closest:
+            text += "最接近的文件：" + "、".join(f"《{t}》" for t in closest) + "。"
+    citations = [Citation(i, shown_chunk(h.chunk), notices.get(h.chunk.notice_id), h.score)
+                 for i, h in enumerate(result.hits[:k], 1)]
+    return Answer(query.text, text, True, citations)

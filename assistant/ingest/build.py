@@ -1,0 +1,226 @@
+"""Build or update the index from the corpus folder: only new or changed files are parsed and embedded."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.errors import AssistantError, IndexCorruptError, IndexMissingError, UnreadableFileError
+from assistant.stores.base import FileRecord, IndexData, sha256_of
+from assistant.models import Chunk, FileReport, Notice
+from .readers import SUPPORTED_SUFFIXES
+from .sandbox import FileParser
+from assistant.stores.registry import (describe_location, ingest_lock, read_store_data, remove_leftovers,
+                                      write_store_data)
+from assistant.stores.tokenizer import user_words
+
+
+@dataclass
+class IngestTimings:
+    """Seconds spent in each phase of one ingest (for the benchmark)."""
+
+    parsing: float = 0.0  # scanning, hashing, reading and chunking files
+    embedding: float = 0.0  # loading the model and embedding new chunks
+    indexing: float = 0.0  # writing the store, vectors, FAISS and BM25
+
+
+@dataclass
+class IngestResult:
+    reports: list[FileReport] = field(default_factory=list)
+    changed: bool = False
+    n_notices: int = 0
+    n_chunks: int = 0
+    location: str = ""  # where the live index is: its folder, or its Milvus collection
+    warnings: list[str] = field(default_factory=list)
+    n_chars: int = 0  # characters of text parsed in this run
+    n_embedded: int = 0  # chunks embedded in this run
+    timings: IngestTimings = field(default_factory=IngestTimings)
+
+
+def scan_corpus(corpus: Path) -> tuple[list[Path], list[FileReport]]:
+    """Supported files under the corpus folder, and reports for the rest.
+
+    Hidden files are skipped silently (an upload in progress is a hidden .part file). Symbolic links are
+    skipped with a reason, and so is anything that resolves outside the corpus folder: a link to /etc/passwd
+    dropped into the corpus must not be indexed and quoted."""
+    if not corpus.is_dir():
+        raise AssistantError(f"找不到文件库文件夹：{corpus}")
+    root = corpus.resolve()
+    files, skipped = [], []
+    for folder, dirs, names in os.walk(corpus, followlinks=False):
+        base = Path(folder)
+        for name in sorted(dirs):
+            if not name.startswith(".") and (base / name).is_symlink():
+                rel = (base / name).relative_to(corpus).as_posix()
+                skipped.append(FileReport(rel, "failed", "这是指向其他位置的文件夹链接，出于安全考虑已跳过"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (base / d).is_symlink())
+        for name in sorted(names):
+            path = base / name
+            rel = path.relative_to(corpus).as_posix()
+            if name.startswith("."):
+                continue
+            if path.is_symlink() or not path.resolve().is_relative_to(root):
+                skipped.append(FileReport(rel, "failed", "这是指向其他位置的链接（符号链接），出于安全考虑已跳过；"
+                                                         "请把文件本身复制到文件库"))
+            elif not path.is_file():
+                continue
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(path)
+            else:
+                skipped.append(FileReport(rel, "failed", f"不支持的文件类型“{path.suffix or '无扩展名'}”"))
+    files.sort()
+    return files, skipped
+
+
+def _previous(settings: Settings, rebuild: bool, result: IngestResult) -> IndexData | None:
+    if rebuild:
+        return None
+    try:
+        return read_store_data(settings)
+    except IndexMissingError:
+        return None
+    except IndexCorruptError as exc:
+        result.warnings.append(f"{exc} — building a new index from scratch.")
+        return None
+
+
+def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
+           embedder_factory: Callable | None = None) -> IngestResult:
+    """Bring the index in line with the corpus folder; the previous version stays live until the swap."""
+    result = IngestResult()
+    clock = time.perf_counter()
+    with ingest_lock(settings), FileParser(settings) as parser:
+        remove_leftovers(settings)
+        previous = _previous(settings, rebuild, result)
+        old_files = {f.path: f for f in previous.files} if previous else {}
+        rows_of_file: dict[str, list[int]] = {}
+        for row, chunk in enumerate(previous.chunks if previous else []):
+            rows_of_file.setdefault(chunk.file, []).append(row)
+        files, skipped = scan_corpus(settings.corpus_dir)
+        result.reports += skipped
+        records: list[FileRecord] = []
+        notices: list[Notice] = []
+        chunks: list[Chunk] = []
+        vectors: list[np.ndarray] = []
+        to_embed: list[int] = []  # positions in `chunks` that need new vectors
+        seen: set[str] = set()
+        iterator = _progress(files, "Reading", progress)
+        for path in iterator:
+            rel = path.relative_to(settings.corpus_dir).as_posix()
+            seen.add(rel)
+            try:
+                digest = sha256_of(path)
+            except OSError as exc:  # removed or unreadable since the scan
+                result.reports.append(FileReport(rel, "failed", f"无法打开文件（{exc.strerror or exc}）"))
+                continue
+            old = old_files.get(rel)
+            if old and old.sha256 == digest and old.status == "failed" and not rebuild:
+                # The same bytes failed last time: do not spend the time limit on them again.
+                records.append(old)
+                result.reports.append(FileReport(rel, "failed", f"{old.reason}（文件未改动；修改后或用 --rebuild 重试）"))
+                continue
+            if old and old.sha256 == digest and old.status == "indexed":
+                kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
+                notices += kept_notices
+                chunks += kept_chunks
+                vectors.append(kept_vectors)
+                records.append(old)
+                result.reports.append(FileReport(rel, "unchanged", n_notices=len(kept_notices), n_chunks=len(kept_chunks)))
+                continue
+            result.changed = True
+            try:
+                parsed = parser.parse(path, rel)
+                result.n_chars += parsed.n_chars
+                file_notices, file_chunks = parsed.notices, parsed.chunks
+            except UnreadableFileError as exc:
+                if old:  # keep what was indexed before rather than lose it
+                    kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
+                    notices += kept_notices
+                    chunks += kept_chunks
+                    vectors.append(kept_vectors)
+                    records.append(FileRecord(rel, old.sha256, old.size, "kept", str(exc)))
+                    result.reports.append(FileReport(rel, "kept", f"{exc}（保留了之前入库的版本）"))
+                else:
+                    records.append(FileRecord(rel, digest, _size(path), "failed", str(exc)))
+                    result.reports.append(FileReport(rel, "failed", str(exc)))
+                continue
+            start = len(chunks)
+            notices += file_notices
+            chunks += file_chunks
+            to_embed += range(start, len(chunks))
+            records.append(FileRecord(rel, digest, _size(path), "indexed"))
+            result.reports.append(FileReport(rel, "indexed", n_notices=len(file_notices), n_chunks=len(file_chunks)))
+        for rel in sorted(set(old_files) - seen):
+            result.changed = True
+            result.reports.append(FileReport(rel, "removed", "文件已不在文件库中"))
+        if previous is None:
+            result.changed = True
+        result.n_notices, result.n_chunks = len(notices), len(chunks)
+        if not result.changed:
+            result.location = describe_location(settings)
+            return result
+        result.timings.parsing = time.perf_counter() - clock
+        clock = time.perf_counter()
+        embedder = (embedder_factory or _default_embedder)(settings)
+        new_vectors = embedder.embed([chunks[i].index_text for i in to_embed], progress=progress)
+        result.n_embedded = len(to_embed)
+        result.timings.embedding = time.perf_counter() - clock
+        clock = time.perf_counter()
+        all_vectors = _assemble_vectors(chunks, vectors, to_embed, new_vectors, embedder.dim)
+        names = [n.jurisdiction for n in notices] + [n.issuer for n in notices]
+        names += [d for c in chunks for d in c.lead_departments + c.support_departments]
+        data = IndexData(settings.model_id, embedder.dim, records, notices, chunks, all_vectors,
+                         user_words(names))
+        result.location = write_store_data(settings, data, progress=progress)
+        result.timings.indexing = time.perf_counter() - clock
+    return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _default_embedder(settings: Settings):
+    from assistant.embedding import load_embedder
+
+    return load_embedder(settings)
+
+
+def _carry_over(previous: IndexData, rows_of_file: dict[str, list[int]],
+                rel: str) -> tuple[list[Notice], list[Chunk], np.ndarray]:
+    rows = rows_of_file.get(rel, [])
+    kept_notices = [n for n in previous.notices if n.file == rel]
+    return kept_notices, [previous.chunks[i] for i in rows], previous.vectors[rows]
+
+
+def _assemble_vectors(chunks: list[Chunk], carried: list[np.ndarray], to_embed: list[int],
+                      new_vectors: np.ndarray, dim: int) -> np.ndarray:
+    """Vectors in chunk order: carried-over rows keep their old vectors, new rows get fresh ones."""
+    out = np.zeros((len(chunks), dim), dtype=np.float32)
+    new_rows = set(to_embed)
+    carried_rows = np.concatenate(carried) if carried else np.zeros((0, dim), dtype=np.float32)
+    k = 0
+    for i in range(len(chunks)):
+        if i not in new_rows:
+            out[i] = carried_rows[k]
+            k += 1
+    if to_embed:
+        out[to_embed] = new_vectors
+    return out
+
+
+def _progress(items, label: str, enabled: bool):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="file")

@@ -1,0 +1,287 @@
+"""Query understanding: what a question asks about (place, year, 文号, kind) and its search terms.
+
+Pure functions over the question text and data files in assistant/data; no index or model needed.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.models import QuestionKind
+from assistant.govdocs.patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
+from assistant.govdocs.places import find_places, gazetteer
+
+_DATA = Path(__file__).parent / "data"
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*月份?")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff〔〕\[\]（）()0-9０-９%％.·—\-]{2,}")
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9\-']*|\d+(?:\.\d+)?")
+
+# Question kinds, tried in this order; a question may have several (谁负责？啥时候完成？).
+_KIND_RULES: list[tuple[str, re.Pattern]] = [
+    ("metadata", re.compile(
+        r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
+        r"document number|issued|issuing|\bissue\b|signed|\bsign\b|which (?:office|body|authority) (?:issued|published)|"
+        r"date of (?:the )?(?:notice|document)")),
+    # The document or rule a notice rests on: 依据哪部法规, 贯彻省里哪个文件.
+    ("basis", re.compile(
+        r"(?:依据|根据|按照|依照|贯彻|落实|引用)(?:的是|了)?(?:哪|什么)|(?:哪部|哪个|哪份)(?:法|条例|文件|办法|规章)|"
+        r"based on (?:which|what)|under which (?:law|regulation|rule|document)|which (?:law|regulation|document)")),
+    ("who", re.compile(
+        r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
+        r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
+        r"\blead|\bassist|organi[sz]er")),
+    ("when", re.compile(
+        r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|"
+        r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
+    ("figure", re.compile(
+        r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
+        r"how many|how much|what share|what percentage|what proportion|rate\b|ratio|target|figure|number of|growth")),
+    ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|which (?:three|two|four|five)|list|what are")),
+]
+# Questions about money need a figure in 元 as the answer, not any number.
+_MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"
+                    r"how much (?:money|funding)")
+# ...but only when the question asks for an amount: 补偿方案是谁制定的 is not a money question.
+_AMOUNT_ASK = re.compile(r"多少|几|金额|总额|标准|预算|经费|奖金|how much|how many|amount|total|budget|bonus|prize")
+_QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
+# Relative time words carry no usable year: the corpus decides what "this year" is.
+_RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
+# Words of the question itself, not of the topic: they never decide whether a clause answers.
+QUESTION_WORDS = set(
+    "多少 几个 几家 几名 几项 几 哪些 哪个 哪天 什么 什么时候 何时 谁 是否 怎么 怎样 如何 要求 情况 目标 任务 工作 "
+    "计划 要 是 有 给 提出 规定 根据 按照 按 里 中 年 今年 全年 一共 总共 共 分别 以上 多久 时间 完成 负责 单位 部门 "
+    "哪个部门 哪个单位 责任 牵头 配合 文件 通知 方案 报告 关于 一下 请问 吗 呢 啥 啥时候 哪 几月 怎么样 能 拿 能拿 "
+    "新 达到 实现 定 定得 高 低 多 少 比较 对比 相比 和 跟 与 以及 每个 每 人 每人 时候 一项 那 那一项 这一项 了 建了 要建 "
+    "拿到 哪一 哪家 哪位 哪里 什么样 多大 多长 怎么办 月份 月 这些 那些 这个 那个 这项 那项 现在 目前 当前 主要 具体 "
+    "相关 有关 怎么算 怎么 算 依据 作出 做出 "
+    # the chatty openings of a citizen's enquiry (12345 hotline): who asks is not what is asked
+    "我 我是 我们 我家 本人 居民 市民 群众 想 想问 想问问 想了解 了解 咨询 问问 请问一下 你好 您好 谢谢 麻烦 区里 市里 "
+    "到底 大概 大约 左右 还是 或者 应该 需要 可以 哪些 都 分别 各 各自".split()
+)
+
+
+@dataclass
+class Term:
+    """One concept of the question: any of its spellings counts as a match."""
+
+    spellings: tuple[str, ...]
+    source: str  # the words of the question it came from
+    required: bool = False  # a clause without it cannot answer (a stated month: 10月份 is not 9月份)
+
+
+@dataclass
+class Query:
+    text: str  # the question as asked
+    lang: str  # "zh" or "en"
+    search_text: str  # Chinese text given to BM25 and the embedding model
+    jurisdictions: list[str] = field(default_factory=list)  # full place names the question states
+    years: list[int] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)  # normalised 文号
+    doc_types: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # figure / who / when / list / metadata / what
+    wants_money: bool = False
+    terms: list[Term] = field(default_factory=list)  # topic terms a clause must cover to answer
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0] if self.kinds else "what"
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(English phrase → Chinese terms, colloquial Chinese → official terms) from data/glossary.json."""
+    path = _DATA / "glossary.json"
+    if not path.exists():
+        return {}, {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return ({k.lower(): v for k, v in data.get("en", {}).items()},
+            {k: v for k, v in data.get("synonyms", {}).items()})
+
+
+@lru_cache(maxsize=1)
+def _english_place_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One regex over every English place name (longest first), and name → full Chinese place name."""
+    names: dict[str, str] = {}
+    for place in gazetteer().values():
+        for english in place.english:
+            names.setdefault(english, place.name)
+    alternatives = "|".join(re.escape(e) for e in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])({alternatives})(?:'s)?(?![a-z])"), names
+
+
+def is_english(text: str) -> bool:
+    latin = len(re.findall(r"[A-Za-z]", text))
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return latin > 2 * cjk
+
+
+def detect_kinds(text: str) -> list[QuestionKind]:
+    lowered = re.sub(r"哪几", "哪些", text.lower())  # 哪几家单位 asks for a list, not a count
+    kinds = [QuestionKind(kind) for kind, pattern in _KIND_RULES if pattern.search(lowered)]
+    return kinds or [QuestionKind.WHAT]
+
+
+def detect_years(text: str) -> list[int]:
+    return sorted({int(y) for y in _YEAR.findall(text) if not _inside_doc_number(text, y)})
+
+
+def _inside_doc_number(text: str, year: str) -> bool:
+    """A year inside a 文号 (张政发〔2023〕4号) names the document, not the period asked about."""
+    return any(year == m.group(2) for m in DOC_NUMBER.finditer(text)) and text.count(year) == 1
+
+
+def detect_jurisdictions(text: str) -> list[str]:
+    """Places the question names; a city named just before one of its districts (淄博市张店区) is dropped."""
+    found = find_places(text)
+    pattern, english_names = _english_place_pattern()
+    found += [english_names[m.group(1)] for m in pattern.finditer(text.lower())]
+    places = gazetteer()
+    result: list[str] = []
+    for name in found:
+        if name not in result:
+            result.append(name)
+    parents = {places[n].parent for n in result if n in places}
+    return [n for n in result if not (n in parents and _named_together(text, n, result))]
+
+
+def _named_together(text: str, parent: str, names: list[str]) -> bool:
+    short = gazetteer()[parent].short if parent in gazetteer() else parent
+    children = [n for n in names if n in gazetteer() and gazetteer()[n].parent == parent]
+    for child in children:
+        child_short = gazetteer()[child].short or child
+        if re.search(rf"(?:{re.escape(parent)}|{re.escape(short)})\s*{re.escape(child_short)}", text):
+            return True
+    return False
+
+
+def translate_english(text: str) -> tuple[list[Term], list[str]]:
+    """Glossary terms found in an English question, and the Chinese words it already contains."""
+    en, _ = glossary()
+    lowered = text.lower().replace("’", "'")
+    words = [_singular(w) for w in _LATIN_WORD.findall(lowered)]
+    terms: list[Term] = []
+    max_len = max((len(k.split()) for k in en), default=1)
+    i = 0
+    while i < len(words):
+        for size in range(min(max_len, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + size])
+            if phrase in en:
+                terms.append(Term(tuple(en[phrase]), phrase))
+                i += size
+                break
+        else:
+            i += 1
+    chinese = [m.group(0) for m in _CJK_RUN.finditer(text) if re.search(r"[\u4e00-\u9fff]", m.group(0))]
+    return terms, chinese
+
+
+def _singular(word: str) -> str:
+    word = word.removesuffix("'s").removesuffix("'")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def chinese_terms(text: str, tokenize) -> list[Term]:
+    """Topic terms of a Chinese question: its tokens minus question words, places and years, with synonyms."""
+    _, synonyms = glossary()
+    place_words = _place_words()
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for phrase, official in synonyms.items():
+        if phrase in text and phrase not in seen:
+            seen.add(phrase)
+            # 谁牵头 → 牵头/责任单位 helps search, but which clause answers is decided by the topic words.
+            if phrase not in QUESTION_WORDS and not _QUESTIONY.search(phrase):
+                terms.append(Term((phrase, *official), phrase))
+    for month in _MONTH.findall(text):
+        terms.append(Term((f"{month}月",), f"{month}月", required=True))
+        seen.add(month)
+    for token in tokenize(text):
+        if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
+            continue
+        if any(token in t.source for t in terms):
+            continue  # already part of a longer synonym phrase
+        if len(token) == 1 and not token.isdigit():
+            continue
+        seen.add(token)
+        terms.append(Term((token, *synonyms.get(token, [])), token))
+    return _drop_subterms(terms)
+
+
+def _drop_subterms(terms: list[Term]) -> list[Term]:
+    """jieba's search mode yields 充电 and 充电桩: keep the longest, it is the concept."""
+    sources = [t.source for t in terms]
+    return [t for t in terms if not any(t.source != s and t.source in s for s in sources)]
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> set[str]:
+    words = set()
+    for place in gazetteer().values():
+        words.add(place.name)
+        if place.short:
+            words.add(place.short)
+    return words | {"区", "市", "县", "全区", "全市", "本区", "本市"}
+
+
+def parse_query(text: str, tokenize=None) -> Query:
+    """Read a question (Chinese or English) into a Query; tokenize defaults to jieba search mode."""
+    text = re.sub(r"\s+", " ", text).strip()
+    tokenize = tokenize or _default_tokenize
+    lang = "en" if is_english(text) else "zh"
+    jurisdictions = detect_jurisdictions(text)
+    years = [] if _RELATIVE_YEAR.search(text.lower()) and not _YEAR.search(text) else detect_years(text)
+    doc_numbers = [normalize_doc_number(m.group(1)) for m in DOC_NUMBER.finditer(text.replace(" ", ""))]
+    if lang == "en":
+        terms, chinese = translate_english(text)
+        # "target", "who is responsible": words of the question, not of the topic (as in Chinese).
+        asked = [t for t in terms if t.spellings[0] in QUESTION_WORDS or _QUESTIONY.search(t.spellings[0])]
+        terms = [t for t in terms if t not in asked]
+        terms += [t for word in chinese for t in chinese_terms(word, tokenize)]
+        search_words = jurisdictions + [str(y) + "年" for y in years] + chinese
+        search_words += [t.spellings[0] for t in terms + asked if t.spellings[0] not in search_words]
+        search_text = " ".join(search_words)
+    else:
+        terms = chinese_terms(text, tokenize)
+        _, synonyms = glossary()
+        asked = [w for phrase, official in synonyms.items() if phrase in text and _QUESTIONY.search(phrase)
+                 for w in official[:2]]
+        extra = [s for t in terms for s in t.spellings[1:2] if s not in text] + asked
+        search_text = text + (" " + " ".join(extra) if extra else "")
+    terms = [t for t in terms if not any(dn in t.source or t.source in dn for dn in doc_numbers)]
+    doc_types = [d for d in DOC_TYPES if d in search_text]
+    lowered = text.lower()
+    return Query(
+        text=text,
+        lang=lang,
+        search_text=search_text,
+        jurisdictions=jurisdictions,
+        years=years,
+        months=[int(m) for m in _MONTH.findall(text)],
+        doc_numbers=doc_numbers,
+        doc_types=doc_types,
+        kinds=detect_kinds(text),
+        wants_money=bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered)),
+        terms=terms,
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_tokenizer():
+    from assistant.stores.tokenizer import Tokenizer
+
+    return Tokenizer()
+
+
+def _default_tokenize(text: str) -> list[str]:
+    return _default_tokenizer().tokenize(text)

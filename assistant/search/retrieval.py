@@ -1,0 +1,163 @@
+"""Hybrid retrieval: the store's BM25 (jieba) and dense rankings fused, restricted and boosted by what the query states.
+
+`Searcher.search` is the core; `assistant.apps.langchain_adapter.HybridRetriever` exposes it to LangChain chains.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from assistant.config import Fusion
+from assistant.embedding import Embedder
+from assistant.models import Filters, Hit, SearchResult
+from assistant.stores.base import Store
+from assistant.stores.facets import Restriction
+from .query import Query, Term
+
+# Tuned on eval/questions.jsonl (python eval/run.py --sweep): see the issue notes.
+RRF_K = 60
+DEPTH = 60  # candidates taken from each ranking before fusion
+COVERAGE_WEIGHT = 0.02  # a fully covered clause moves up about as much as from rank 1 to rank 60 in one list
+YEAR_BOOST = 0.004
+DOC_TYPE_BOOST = 0.002
+PER_NOTICE_CAP = 3  # diversify: at most this many clauses of one notice in the top k, unless nothing else matches
+DIVERSITY_PENALTY = 0.6
+
+
+def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K, weights: list[float] | None = None) -> list[tuple[int, float]]:
+    """Fuse ranked lists of ids: score(id) = Σ weight / (k + rank), rank starting at 1."""
+    weights = weights or [1.0] * len(rankings)
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def weighted_score_fusion(scored: list[list[tuple[int, float]]], weights: list[float]) -> list[tuple[int, float]]:
+    """Fuse (id, score) lists by min-max normalised scores; the alternative RRF was measured against."""
+    total: dict[int, float] = {}
+    for pairs, weight in zip(scored, weights):
+        if not pairs:
+            continue
+        values = [s for _, s in pairs]
+        low, high = min(values), max(values)
+        for item, s in pairs:
+            norm = (s - low) / (high - low) if high > low else 1.0
+            total[item] = total.get(item, 0.0) + weight * norm
+    return sorted(total.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def term_coverage(terms: list[Term], text: str, weights: list[float]) -> float:
+    """Weighted share of terms with at least one spelling in the text."""
+    if not terms:
+        return 0.0
+    total = sum(weights)
+    if total == 0 or any(t.required and not any(s.lower() in text for s in t.spellings) for t in terms):
+        return 0.0
+    found = sum(w for t, w in zip(terms, weights) if any(s.lower() in text for s in t.spellings))
+    return found / total if total else 0.0
+
+
+def diversify(ranked: list[Hit], k: int, cap: int = PER_NOTICE_CAP, penalty: float = DIVERSITY_PENALTY) -> list[Hit]:
+    """Top k where clauses beyond `cap` from one notice count at a discount: other notices get a turn
+    unless they match much worse."""
+    per_notice: dict[str, int] = {}
+    adjusted = []
+    for position, hit in enumerate(ranked):
+        n = per_notice.get(hit.chunk.notice_id, 0)
+        per_notice[hit.chunk.notice_id] = n + 1
+        adjusted.append((hit.score * (penalty if n >= cap else 1.0), -position, hit))
+    adjusted.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [hit for _, _, hit in adjusted[:k]]
+
+
+class Searcher:
+    """Searches one loaded index (any store) with one embedder."""
+
+    def __init__(self, index: Store, embedder: Embedder, fusion: Fusion | str = Fusion.RRF):
+        self.index = index
+        self.embedder = embedder
+        self.fusion = Fusion(fusion)  # an unknown value raises instead of silently becoming RRF
+        # One string of all texts: "does the corpus use this phrase anywhere" is then one C-level search.
+        self._all_text = "\n".join(index.search_texts)
+        counts, n = index.token_document_counts()
+        n = max(n, 1)
+        self._idf = {tok: math.log(1 + n / max(df, 1)) for tok, df in counts.items()}
+
+    def term_weights(self, terms: list[Term]) -> list[float]:
+        """Rare terms weigh more. A word the corpus never uses weighs nothing: in a question it is far more
+        often colloquial (评上, 帮忙) than a missing topic, and missing topics are caught by the answer checks."""
+        n = max(len(self.index.chunks), 1)
+        weights = []
+        for term in terms:
+            known = [self._idf[s.lower()] for s in term.spellings if s.lower() in self._idf]
+            if known:
+                weights.append(min(known))
+            elif any(s.lower() in self._all_text for s in term.spellings[:3]):
+                weights.append(math.log(1 + n) / 2)  # a phrase jieba cut differently in the corpus
+            else:
+                weights.append(0.0)
+        return weights
+
+    def restrict(self, filters: Filters) -> tuple[Restriction | None, str]:
+        """The restriction the filters make, and a reason when it excludes everything."""
+        if not (filters.jurisdictions or filters.years or filters.notice_ids or filters.doc_numbers):
+            return None, ""
+        index = self.index
+        restriction = Restriction(notice_ids=list(filters.notice_ids), doc_numbers=list(filters.doc_numbers))
+        if filters.doc_numbers and not index.mask(restriction).any():
+            return restriction, "语料中没有文号为 " + "、".join(filters.doc_numbers) + " 的文件"
+        if filters.jurisdictions:
+            names = sorted(set(filters.jurisdictions))
+            restriction.places = names
+            if not index.mask(restriction).any():
+                # No notice of the place itself: its districts' notices answer for it (山东 → 淄博市, 张店区).
+                restriction.places, restriction.within = [], names
+            if not index.mask(restriction).any():
+                return restriction, "语料中没有" + "、".join(filters.jurisdictions) + "的文件"
+        if filters.years:
+            restriction.years = sorted(set(filters.years))
+            if not index.mask(restriction).any():
+                return restriction, "语料中没有" + "、".join(f"{y}年" for y in restriction.years) + "的相关文件"
+        return restriction, ""
+
+    def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int = DEPTH,
+               query_vector: np.ndarray | None = None) -> SearchResult:
+        """Top-k clauses for a parsed query, restricted by the query's own statements and the given filters."""
+        stated = Filters(list(query.jurisdictions), list(query.years), [], list(query.doc_numbers))
+        if filters:
+            stated.jurisdictions = filters.jurisdictions or stated.jurisdictions
+            stated.years = filters.years or stated.years
+            stated.notice_ids = filters.notice_ids
+            stated.doc_numbers = filters.doc_numbers or stated.doc_numbers
+        restriction, reason = self.restrict(stated)
+        if reason:
+            return SearchResult([], reason)
+        tokens = self.index.tokenizer.tokenize(query.search_text)
+        bm25 = self.index.search_bm25(query.search_text, tokens, depth, restriction)
+        if query_vector is None:
+            query_vector = self.embedder.embed_query(query.search_text)
+        dense = self.index.search_dense(query_vector, depth, restriction)
+        if self.fusion is Fusion.WEIGHTED:
+            fused = weighted_score_fusion([bm25, dense], [0.5, 0.5])
+            scale = 1.0 / (RRF_K + 1)  # keep boosts comparable with the RRF scale
+            fused = [(row, s * scale) for row, s in fused]
+        else:
+            fused = reciprocal_rank_fusion([[r for r, _ in bm25], [r for r, _ in dense]])
+        bm25_rank = {row: r for r, (row, _) in enumerate(bm25, start=1)}
+        dense_rank = {row: r for r, (row, _) in enumerate(dense, start=1)}
+        weights = self.term_weights(query.terms)
+        hits = []
+        for row, score in fused:
+            chunk = self.index.chunks[row]
+            coverage = term_coverage(query.terms, self.index.search_texts[row], weights)
+            score += COVERAGE_WEIGHT * coverage
+            if query.years and (chunk.year in query.years or any(str(y) in self.index.search_texts[row] for y in query.years)):
+                score += YEAR_BOOST
+            if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
+                score += DOC_TYPE_BOOST
+            hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage))
+        hits.sort(key=lambda h: -h.score)
+        return SearchResult(diversify(hits, k) if k < len(hits) else hits, "")
