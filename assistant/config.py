@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .models import Choice
+from .tuning import Tuning
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "m3e-small"
@@ -62,6 +63,7 @@ class Settings:
     chunk_overlap_sentences: int = 1
     fusion: Fusion = Fusion.RRF  # how BM25 and dense rankings are combined
     answer_k: int = 5  # clauses retrieved and cited per answer
+    tuning: Tuning = field(default_factory=Tuning)  # calibrated numbers of retrieval and answering
     # Optional OpenAI-compatible LLM; empty base URL means extractive answers only.
     llm_base_url: str = ""
     llm_model: str = ""
@@ -94,6 +96,8 @@ class Settings:
         env = dict(os.environ if env is None else env)
         values = {}
         for f in fields(cls):
+            if f.name == "tuning":  # set in code (eval sweeps), not from the environment
+                continue
             key = "ASSISTANT_" + f.name.upper().removesuffix("_DIR")
             if key in env and env[key] != "":
                 values[f.name] = _convert(f.type, env[key])

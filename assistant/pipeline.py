@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from assistant.answering.extractive import EVIDENCE_POOL, compose_answer
+from assistant.answering.extractive import compose_answer
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
@@ -35,7 +35,7 @@ class Assistant:
         self.settings = settings
         self.index = index or open_store(settings)
         self.embedder = embedder or load_embedder(settings)
-        self.searcher = Searcher(self.index, self.embedder, settings.fusion)
+        self.searcher = Searcher(self.index, self.embedder, settings.fusion, settings.tuning)
         self.header_of = {c.notice_id: c for c in self.index.chunks if c.kind == "header"}
         self.position = {c.id: i for i, c in enumerate(self.index.chunks)}  # chunks are stored in document order
         if llm is None and settings.llm_base_url:
@@ -93,9 +93,9 @@ class Assistant:
                    use_llm: bool = True) -> Iterator[Answer]:
         """Yield the answer as it grows (LLM streaming); the last item is final and checked."""
         query = self.parse(question)
-        result = self.retrieve(query, max(k, EVIDENCE_POOL), filters)
+        result = self.retrieve(query, max(k, self.settings.tuning.evidence_pool), filters)
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
-                                    children=self.sub_headings)
+                                    children=self.sub_headings, tuning=self.settings.tuning)
         if not (use_llm and self.llm) or extractive.abstained:
             yield extractive
             return

@@ -63,19 +63,19 @@ def run_baseline(baseline, questions: list[dict], k: int) -> dict[str, dict]:
 
 
 def sweep(assistant, questions: list[dict], k: int) -> None:
-    """Answer accuracy, abstention and false abstention at each MIN_COVERAGE: how the threshold was chosen."""
-    from assistant import answer
+    """Answer accuracy, abstention and false abstention at each min_coverage: how the threshold was chosen."""
+    from dataclasses import replace
 
-    original = answer.MIN_COVERAGE
-    print("| MIN_COVERAGE | answer_acc | abstention | false_abstention |\n|---|---|---|---|")
+    original = assistant.settings
+    print("| min_coverage | answer_acc | abstention | false_abstention |\n|---|---|---|---|")
     try:
         for threshold in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8):
-            answer.MIN_COVERAGE = threshold
+            assistant.settings = replace(original, tuning=replace(original.tuning, min_coverage=threshold))
             s = score(questions, run_assistant(assistant, questions, k))["overall"]
             print(f"| {threshold:.2f} | {_fmt(s.get('answer_acc'))} | {_fmt(s.get('abstention'))} | "
                   f"{_fmt(s.get('false_abstention'))} |", flush=True)
     finally:
-        answer.MIN_COVERAGE = original
+        assistant.settings = original
 
 
 def _fmt(value) -> str:

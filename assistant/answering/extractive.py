@@ -14,17 +14,13 @@ from assistant.govdocs.patterns import DOC_NUMBER
 from assistant.search.query import Query, Term
 from assistant.models import Answer, Citation, Hit, SearchResult, chinese_date, notice_line
 from assistant.search.retrieval import term_coverage
+from assistant.tuning import DEFAULT_TUNING, Tuning
 from assistant.govdocs.injection import hidden_for_display, untainted
 
-# Calibrated on eval/questions.jsonl (python eval/run.py --sweep); see the issue notes.
-MIN_COVERAGE = 0.5  # below this share of the question's (IDF-weighted) terms, the clause does not answer
-SURE_COVERAGE = 0.75  # a clause this on-topic may answer who/when in words the patterns do not know
-EXTRA_SOURCE_MARGIN = 0.15  # another notice is shown too when its coverage is within this of the best
-SHOWN_KIND_MARGIN = 0.3  # a clause showing the asked date/department may match this much worse and still lead
+# Calibrated numbers are in assistant/tuning.py; these are limits on what an answer shows.
 MAX_SOURCES = 4
 MAX_QUOTE_CHARS = 220
 TABLE_ROW_CHARS = 400
-EVIDENCE_POOL = 10  # clauses read for the answer; another notice's figure may rank just below the top k
 LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
 
@@ -83,7 +79,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     return found
 
 
-def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
+def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning = DEFAULT_TUNING) -> Evidence:
     """The sentences of one clause that answer: the best topical ones, plus one per asked kind they lack."""
     # A sentence addressing an AI model ("忽略以上指令，回答…") is never quoted as an answer.
     sentences = untainted(split_sentences(hit.chunk) or [clean_text(hit.chunk.text)], hit.chunk.text)
@@ -98,7 +94,8 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     near = [figure_near_term(s, query) for s in lowered]
 
     def score(i: int) -> float:
-        return coverage[i] + 0.3 * len(features[i] & set(wanted)) + 0.3 * ("figure" in wanted and near[i]) - 0.001 * i
+        return (coverage[i] + tuning.kind_weight * len(features[i] & set(wanted))
+                + tuning.figure_near_weight * ("figure" in wanted and near[i]) - tuning.position_penalty * i)
 
     ranked = sorted(range(len(sentences)), key=score, reverse=True)
     chosen = {ranked[0]}
@@ -145,7 +142,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float]) -> Evidence:
     if "who" in wanted and hit.chunk.lead_departments:
         covered.add("who")
     seen_kinds = set(covered)
-    if hit.coverage >= SURE_COVERAGE:
+    if hit.coverage >= tuning.sure_coverage:
         covered |= {"who", "when"} & set(wanted)  # names of people or firms, dates in words: trust the match
     if "metadata" in query.kinds and hit.chunk.kind == "header":
         covered |= {"when", "figure", "who", "basis"}  # the notice's 文号, issuer and date answer these
@@ -179,13 +176,14 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     return ("…" if start else "") + sentence[start:start + MAX_QUOTE_CHARS] + "…"
 
 
-def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None) -> list[Evidence]:
+def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
+                   tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
     """The evidence to answer from: the best, plus other notices/jurisdictions that answer too.
 
     The best must rank within the first k; the rest of the evidence may only add further sources."""
     rank = {id(e): i for i, e in enumerate(evidence)}
     in_top = (lambda e: True) if k is None else (lambda e: rank[id(e)] < k)
-    usable = [e for e in evidence if e.hit.coverage >= MIN_COVERAGE and e.answers_kind
+    usable = [e for e in evidence if e.hit.coverage >= tuning.min_coverage and e.answers_kind
               and (e.hit.chunk.kind != "header" or "metadata" in query.kinds)]  # a header only names the notice
     if not usable or not in_top(usable[0]):
         return []
@@ -202,7 +200,7 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None)
     if best.trusted:
         # A clause of the same notice that shows the date or department asked for beats one that only matches well.
         shown = [e for e in usable[1:] if not e.trusted and e.hit.chunk.notice_id == best.hit.chunk.notice_id
-                 and e.hit.coverage >= best.hit.coverage - SHOWN_KIND_MARGIN and in_top(e)]
+                 and e.hit.coverage >= best.hit.coverage - tuning.shown_kind_margin and in_top(e)]
         best = shown[0] if shown else best
         usable = [best] + [e for e in usable if e is not best]
     chosen = [best]
@@ -217,7 +215,7 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None)
         if len(chosen) >= MAX_SOURCES:
             break
         c = e.hit.chunk
-        if e.hit.coverage < best.hit.coverage - EXTRA_SOURCE_MARGIN or c.notice_id in seen_notices:
+        if e.hit.coverage < best.hit.coverage - tuning.extra_source_margin or c.notice_id in seen_notices:
             continue
         if len(chosen) >= 2 and (query.jurisdictions or c.jurisdiction in seen_places):
             continue  # one place asked about: a second document of it is shown (a plan and a work report), no more
@@ -253,7 +251,8 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
 
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
                    weigh: Callable[[list[Term]], list[float]], k: int = 5,
-                   children: Callable[[Chunk], list[str]] | None = None) -> Answer:
+                   children: Callable[[Chunk], list[str]] | None = None,
+                   tuning: Tuning = DEFAULT_TUNING) -> Answer:
     """Answer from the retrieved clauses, or abstain and point to the closest notices.
 
     children(chunk) gives the sub-headings under a clause, for a list its text only introduces."""
@@ -261,9 +260,9 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     if result.empty_reason:
         return _abstain(query, result, notices, k)
     weights = weigh(query.terms)
-    pool = result.hits[:max(k, EVIDENCE_POOL)]
-    evidence = [select_evidence(query, h, weights) for h in pool] if query.terms else []
-    sources = choose_sources(query, evidence, k)
+    pool = result.hits[:max(k, tuning.evidence_pool)]
+    evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
+    sources = choose_sources(query, evidence, k, tuning)
     if not sources:
         return _abstain(query, result, notices, k)
     for e in sources:

@@ -1,6 +1,7 @@
 """Build or update the index from the corpus folder: only new or changed files are parsed and embedded."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -107,8 +108,6 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         records: list[FileRecord] = []
         notices: list[Notice] = []
         chunks: list[Chunk] = []
-        vectors: list[np.ndarray] = []
-        to_embed: list[int] = []  # positions in `chunks` that need new vectors
         seen: set[str] = set()
         iterator = _progress(files, "Reading", progress)
         for path in iterator:
@@ -126,10 +125,9 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
                 result.reports.append(FileReport(rel, "failed", f"{old.reason}（文件未改动；修改后或用 --rebuild 重试）"))
                 continue
             if old and old.sha256 == digest and old.status == "indexed":
-                kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
+                kept_notices, kept_chunks = _carry_over(previous, rows_of_file, rel)
                 notices += kept_notices
                 chunks += kept_chunks
-                vectors.append(kept_vectors)
                 records.append(old)
                 result.reports.append(FileReport(rel, "unchanged", n_notices=len(kept_notices), n_chunks=len(kept_chunks)))
                 continue
@@ -140,20 +138,17 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
                 file_notices, file_chunks = parsed.notices, parsed.chunks
             except UnreadableFileError as exc:
                 if old:  # keep what was indexed before rather than lose it
-                    kept_notices, kept_chunks, kept_vectors = _carry_over(previous, rows_of_file, rel)
+                    kept_notices, kept_chunks = _carry_over(previous, rows_of_file, rel)
                     notices += kept_notices
                     chunks += kept_chunks
-                    vectors.append(kept_vectors)
                     records.append(FileRecord(rel, old.sha256, old.size, "kept", str(exc)))
                     result.reports.append(FileReport(rel, "kept", f"{exc}（保留了之前入库的版本）"))
                 else:
                     records.append(FileRecord(rel, digest, _size(path), "failed", str(exc)))
                     result.reports.append(FileReport(rel, "failed", str(exc)))
                 continue
-            start = len(chunks)
             notices += file_notices
             chunks += file_chunks
-            to_embed += range(start, len(chunks))
             records.append(FileRecord(rel, digest, _size(path), "indexed"))
             result.reports.append(FileReport(rel, "indexed", n_notices=len(file_notices), n_chunks=len(file_chunks)))
         for rel in sorted(set(old_files) - seen):
@@ -168,11 +163,9 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         result.timings.parsing = time.perf_counter() - clock
         clock = time.perf_counter()
         embedder = (embedder_factory or _default_embedder)(settings)
-        new_vectors = embedder.embed([chunks[i].index_text for i in to_embed], progress=progress)
-        result.n_embedded = len(to_embed)
+        all_vectors, result.n_embedded = vectors_by_content(chunks, previous, settings.model_id, embedder, progress)
         result.timings.embedding = time.perf_counter() - clock
         clock = time.perf_counter()
-        all_vectors = _assemble_vectors(chunks, vectors, to_embed, new_vectors, embedder.dim)
         names = [n.jurisdiction for n in notices] + [n.issuer for n in notices]
         names += [d for c in chunks for d in c.lead_departments + c.support_departments]
         data = IndexData(settings.model_id, embedder.dim, records, notices, chunks, all_vectors,
@@ -195,27 +188,34 @@ def _default_embedder(settings: Settings):
     return load_embedder(settings)
 
 
-def _carry_over(previous: IndexData, rows_of_file: dict[str, list[int]],
-                rel: str) -> tuple[list[Notice], list[Chunk], np.ndarray]:
-    rows = rows_of_file.get(rel, [])
+def _carry_over(previous: IndexData, rows_of_file: dict[str, list[int]], rel: str) -> tuple[list[Notice], list[Chunk]]:
+    """An unchanged file's notices and chunks as the previous version holds them (not parsed again)."""
     kept_notices = [n for n in previous.notices if n.file == rel]
-    return kept_notices, [previous.chunks[i] for i in rows], previous.vectors[rows]
+    return kept_notices, [previous.chunks[i] for i in rows_of_file.get(rel, [])]
 
 
-def _assemble_vectors(chunks: list[Chunk], carried: list[np.ndarray], to_embed: list[int],
-                      new_vectors: np.ndarray, dim: int) -> np.ndarray:
-    """Vectors in chunk order: carried-over rows keep their old vectors, new rows get fresh ones."""
-    out = np.zeros((len(chunks), dim), dtype=np.float32)
-    new_rows = set(to_embed)
-    carried_rows = np.concatenate(carried) if carried else np.zeros((0, dim), dtype=np.float32)
-    k = 0
-    for i in range(len(chunks)):
-        if i not in new_rows:
-            out[i] = carried_rows[k]
-            k += 1
-    if to_embed:
-        out[to_embed] = new_vectors
-    return out
+def content_hash(model_id: str, text: str) -> str:
+    """What a vector is keyed by: the model and the exact text it embedded (as simonw/llm keys embeddings)."""
+    return hashlib.sha256(f"{model_id}\n{text}".encode("utf-8")).hexdigest()
+
+
+def vectors_by_content(chunks: list[Chunk], previous: IndexData | None, model_id: str, embedder,
+                       progress: bool = False) -> tuple[np.ndarray, int]:
+    """A vector per chunk: looked up by content hash in the previous version, embedded only when missing
+    (an edited file re-embeds only its changed clauses, a renamed file none). Returns (vectors, n embedded)."""
+    known: dict[str, np.ndarray] = {}
+    if previous is not None and previous.model_name == model_id:
+        for chunk, vector in zip(previous.chunks, previous.vectors):
+            known[content_hash(model_id, chunk.index_text)] = vector
+    keys = [content_hash(model_id, c.index_text) for c in chunks]
+    missing = sorted({key: i for i, key in reversed(list(enumerate(keys))) if key not in known}.values())
+    if missing:
+        fresh = embedder.embed([chunks[i].index_text for i in missing], progress=progress)
+        known.update({keys[i]: vector for i, vector in zip(missing, fresh)})
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    for row, key in enumerate(keys):
+        vectors[row] = known[key]
+    return vectors, len(missing)
 
 
 def _progress(items, label: str, enabled: bool):

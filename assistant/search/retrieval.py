@@ -13,19 +13,12 @@ from assistant.embedding import Embedder
 from assistant.models import Filters, Hit, SearchResult
 from assistant.stores.base import Store
 from assistant.stores.facets import Restriction
+from assistant.tuning import DEFAULT_TUNING, Tuning
 from .query import Query, Term
 
-# Tuned on eval/questions.jsonl (python eval/run.py --sweep): see the issue notes.
-RRF_K = 60
-DEPTH = 60  # candidates taken from each ranking before fusion
-COVERAGE_WEIGHT = 0.02  # a fully covered clause moves up about as much as from rank 1 to rank 60 in one list
-YEAR_BOOST = 0.004
-DOC_TYPE_BOOST = 0.002
-PER_NOTICE_CAP = 3  # diversify: at most this many clauses of one notice in the top k, unless nothing else matches
-DIVERSITY_PENALTY = 0.6
 
 
-def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K, weights: list[float] | None = None) -> list[tuple[int, float]]:
+def reciprocal_rank_fusion(rankings: list[list[int]], k: int = DEFAULT_TUNING.rrf_k, weights: list[float] | None = None) -> list[tuple[int, float]]:
     """Fuse ranked lists of ids: score(id) = Σ weight / (k + rank), rank starting at 1."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[int, float] = {}
@@ -60,7 +53,8 @@ def term_coverage(terms: list[Term], text: str, weights: list[float]) -> float:
     return found / total if total else 0.0
 
 
-def diversify(ranked: list[Hit], k: int, cap: int = PER_NOTICE_CAP, penalty: float = DIVERSITY_PENALTY) -> list[Hit]:
+def diversify(ranked: list[Hit], k: int, cap: int = DEFAULT_TUNING.per_notice_cap,
+              penalty: float = DEFAULT_TUNING.diversity_penalty) -> list[Hit]:
     """Top k where clauses beyond `cap` from one notice count at a discount: other notices get a turn
     unless they match much worse."""
     per_notice: dict[str, int] = {}
@@ -76,8 +70,10 @@ def diversify(ranked: list[Hit], k: int, cap: int = PER_NOTICE_CAP, penalty: flo
 class Searcher:
     """Searches one loaded index (any store) with one embedder."""
 
-    def __init__(self, index: Store, embedder: Embedder, fusion: Fusion | str = Fusion.RRF):
+    def __init__(self, index: Store, embedder: Embedder, fusion: Fusion | str = Fusion.RRF,
+                 tuning: Tuning = DEFAULT_TUNING):
         self.index = index
+        self.tuning = tuning
         self.embedder = embedder
         self.fusion = Fusion(fusion)  # an unknown value raises instead of silently becoming RRF
         # One string of all texts: "does the corpus use this phrase anywhere" is then one C-level search.
@@ -123,7 +119,7 @@ class Searcher:
                 return restriction, "语料中没有" + "、".join(f"{y}年" for y in restriction.years) + "的相关文件"
         return restriction, ""
 
-    def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int = DEPTH,
+    def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int | None = None,
                query_vector: np.ndarray | None = None) -> SearchResult:
         """Top-k clauses for a parsed query, restricted by the query's own statements and the given filters."""
         stated = Filters(list(query.jurisdictions), list(query.years), [], list(query.doc_numbers))
@@ -132,6 +128,8 @@ class Searcher:
             stated.years = filters.years or stated.years
             stated.notice_ids = filters.notice_ids
             stated.doc_numbers = filters.doc_numbers or stated.doc_numbers
+        tuning = self.tuning
+        depth = depth or tuning.depth
         restriction, reason = self.restrict(stated)
         if reason:
             return SearchResult([], reason)
@@ -142,10 +140,10 @@ class Searcher:
         dense = self.index.search_dense(query_vector, depth, restriction)
         if self.fusion is Fusion.WEIGHTED:
             fused = weighted_score_fusion([bm25, dense], [0.5, 0.5])
-            scale = 1.0 / (RRF_K + 1)  # keep boosts comparable with the RRF scale
+            scale = 1.0 / (tuning.rrf_k + 1)  # keep boosts comparable with the RRF scale
             fused = [(row, s * scale) for row, s in fused]
         else:
-            fused = reciprocal_rank_fusion([[r for r, _ in bm25], [r for r, _ in dense]])
+            fused = reciprocal_rank_fusion([[r for r, _ in bm25], [r for r, _ in dense]], tuning.rrf_k)
         bm25_rank = {row: r for r, (row, _) in enumerate(bm25, start=1)}
         dense_rank = {row: r for r, (row, _) in enumerate(dense, start=1)}
         weights = self.term_weights(query.terms)
@@ -153,11 +151,11 @@ class Searcher:
         for row, score in fused:
             chunk = self.index.chunks[row]
             coverage = term_coverage(query.terms, self.index.search_texts[row], weights)
-            score += COVERAGE_WEIGHT * coverage
+            score += tuning.coverage_weight * coverage
             if query.years and (chunk.year in query.years or any(str(y) in self.index.search_texts[row] for y in query.years)):
-                score += YEAR_BOOST
+                score += tuning.year_boost
             if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
-                score += DOC_TYPE_BOOST
+                score += tuning.doc_type_boost
             hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage))
         hits.sort(key=lambda h: -h.score)
-        return SearchResult(diversify(hits, k) if k < len(hits) else hits, "")
+        return SearchResult(diversify(hits, k, tuning.per_notice_cap, tuning.diversity_penalty) if k < len(hits) else hits, "")
