@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -169,235 +170,299 @@ def _answer_markdown(answer) -> str:
     return text.replace("\n", "  \n")
 
 
-def build(app: App) -> gr.Blocks:
-    from assistant.search.conversation import rewrite_follow_up
-    from assistant.answering.reply import draft_reply, write_docx
-    from assistant.pipeline import check_question
-    from assistant.apps.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, matching_notices, notice_html,
-                                 notice_rows, ownership_rows, source_cards, source_choices)
+@dataclass
+class ChatTab:
+    """问答: the conversation, its sources and the filters beside it."""
 
-    places, years, titles = app.filter_choices()
+    chatbot: gr.Chatbot
+    rewritten: gr.Markdown  # how a follow-up was understood
+    question: gr.Textbox
+    cards: gr.HTML  # one card per source
+    source_pick: gr.Radio  # which source to open in the viewer
+    viewer: gr.HTML  # the whole notice, scrolled to the clause
+    places: gr.Dropdown
+    years: gr.Dropdown
+    notices: gr.Dropdown
+    asked: gr.State  # the standalone questions asked so far, for follow-ups
+    last_answer: gr.State
+
+
+@dataclass
+class BrowseTab:
+    """文件浏览: every notice, its clause tree, and who owns which task."""
+
+    table: gr.Dataframe
+    notice_ids: gr.State  # the ids of the table's rows, in order
+    departments: gr.Dropdown
+
+
+def build(app: App) -> gr.Blocks:
     with gr.Blocks(title="政策文件问答助手", analytics_enabled=False, delete_cache=(600, FILE_TTL_S)) as demo:
         gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
         status = gr.Markdown(app.status(), elem_id="status")
-        last_answer = gr.State(None)
-
-        with gr.Tab("问答", id="chat"):
-            asked = gr.State([])  # the standalone questions asked so far, for follow-ups
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="对话", height=420, elem_id="chatbot", buttons=["copy"])
-                    rewritten = gr.Markdown(elem_id="rewritten")
-                    with gr.Row():
-                        question = gr.Textbox(placeholder="输入问题，例如：张店区2023年充电桩目标是多少？（追问如：那淄川区呢？）",
-                                              show_label=False, scale=5, elem_id="question", max_lines=4)
-                        send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
-                    gr.Examples(EXAMPLES, inputs=question, label="示例问题")
-                    cards = gr.HTML(elem_id="source-cards")
-                    source_pick = gr.Radio(label="查看来源原文（点击上方来源卡片或在此选择，打开整份文件并定位到该条款）",
-                                           choices=[], elem_id="source-pick")
-                    viewer = gr.HTML(elem_id="notice-viewer")
-                with gr.Column(scale=1, min_width=260):
-                    gr.Markdown("#### 检索范围")
-                    place_filter = gr.Dropdown(places, multiselect=True, label="地区", elem_id="filter-place")
-                    year_filter = gr.Dropdown(years, multiselect=True, label="年份", elem_id="filter-year")
-                    notice_filter = gr.Dropdown(titles, multiselect=True, label="文件", elem_id="filter-notice")
-                    k_slider = gr.Slider(1, 10, value=app.settings.answer_k, step=1, label="来源条数")
-                    clear = gr.Button("清空对话")
-
-        def ask(message, history, asked_so_far, places_, years_, notices_, k):
-            history = list(history or [])
-            message = (message or "").strip()
-            try:
-                message = check_question(message)
-                assistant = app.current()
-                standalone = rewrite_follow_up(message, asked_so_far[-1] if asked_so_far else None,
-                                               assistant.index.tokenizer.tokenize)
-                note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
-                history += [{"role": "user", "content": message}, {"role": "assistant", "content": "检索中……"}]
-                yield history, note, "", gr.update(choices=[], value=None), "", asked_so_far, None, ""
-                answer = None
-                for answer in assistant.ask_stream(standalone, int(k), _filters(places_, years_, notices_)):
-                    history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
-                    yield history, note, source_cards(answer), gr.update(), "", asked_so_far, answer, ""
-                yield (history, note, source_cards(answer), gr.update(choices=source_choices(answer), value=None), "",
-                       asked_so_far + [standalone], answer, "")
-            except AssistantError as exc:
-                log.info("question not answered: %s", exc)
-                yield _with_error(history, message, str(exc)), "", "", gr.update(), "", asked_so_far, None, message
-            except Exception:
-                log.exception("chat failed")
-                yield _with_error(history, message, UNEXPECTED), "", "", gr.update(), "", asked_so_far, None, message
-
-        chat_inputs = [question, chatbot, asked, place_filter, year_filter, notice_filter, k_slider]
-        chat_outputs = [chatbot, rewritten, cards, source_pick, viewer, asked, last_answer, question]
-        send.click(ask, chat_inputs, chat_outputs, api_name="ask")
-        question.submit(ask, chat_inputs, chat_outputs, api_visibility="undocumented")
-
-        def answer_api(question: str, k: int = 5) -> dict:
-            """One answer as JSON for other systems (the CLI's `ask --json` shape); errors as a message."""
-            try:
-                return answer_record(app.current().ask(question, k=max(1, min(int(k), 10))))
-            except AssistantError as exc:
-                raise user_error(str(exc)) from None
-
-        gr.api(answer_api, api_name="answer")
-        clear.click(lambda: ([], "", "", gr.update(choices=[], value=None), "", [], None),
-                    None, [chatbot, rewritten, cards, source_pick, viewer, asked, last_answer])
-
-        def open_source(chunk_id, answer):
-            if not chunk_id or answer is None:
-                return ""
-            citation = next((c for c in answer.citations if c.chunk.id == chunk_id), None)
-            if citation is None or citation.notice is None:
-                return ""
-            return notice_html(citation.notice, app.chunks_of(citation.notice.id), focus=chunk_id,
-                               quotes=citation.quotes)
-
-        source_pick.change(open_source, [source_pick, last_answer], viewer).then(None, js=SCROLL_TO_FOCUS)
-
-        with gr.Tab("文件浏览", id="browse"):
-            with gr.Row():
-                search = gr.Textbox(label="搜索文件（标题、文号、发文机关、地区）", scale=4, elem_id="notice-search")
-            notice_ids = gr.State([n.id for n in app.assistant.index.notices])
-            table = gr.Dataframe(notice_rows(app.assistant.index.notices, app.assistant.index.chunks),
-                                 headers=NOTICE_COLUMNS, interactive=False, wrap=True, elem_id="notice-table",
-                                 column_widths=["38%", "14%", "16%", "9%", "8%", "6%", "9%"])
-            gr.Markdown("点击一行，查看该文件的条款结构。")
-            notice_view = gr.HTML(elem_id="notice-tree")
-            gr.Markdown("### 谁负责什么\n按部门列出其牵头或配合的任务（取自文件中的“牵头/配合/责任单位”）。")
-            with gr.Row():
-                dept = gr.Dropdown([ALL_DEPARTMENTS] + departments(app.assistant.index.chunks), value=ALL_DEPARTMENTS,
-                                   label="部门（可输入关键字）", allow_custom_value=True, filterable=True,
-                                   elem_id="dept-filter", scale=3)
-            owners = gr.Dataframe(ownership_rows(app.assistant.index.chunks, app.assistant.index.notice_by_id),
-                                  headers=OWNERSHIP_COLUMNS, interactive=False, wrap=True, max_height=420,
-                                  elem_id="ownership-table")
-
-        def filter_notices(text):
-            # Rows and ids from the same list: titles repeat across places (政府工作报告).
-            index = app.assistant.index
-            shown = matching_notices(index.notices, text or "")
-            return notice_rows(shown, index.chunks), [n.id for n in shown]
-
-        def show_notice(ids, evt: gr.SelectData):
-            row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-            if row is None or row >= len(ids):
-                return ""
-            notice = app.assistant.index.notice_by_id.get(ids[row])
-            return notice_html(notice, app.chunks_of(notice.id)) if notice else ""
-
-        search.change(filter_notices, search, [table, notice_ids])
-        table.select(show_notice, notice_ids, notice_view)
-        dept.change(lambda d: ownership_rows(app.assistant.index.chunks, app.assistant.index.notice_by_id,
-                                             "" if d in (None, ALL_DEPARTMENTS) else d), dept, owners)
-
-        with gr.Tab("答复起草", id="reply"):
-            gr.Markdown("粘贴群众诉求（如12345热线工单），生成引用政策原文的答复草稿；可修改后导出 Word 文件。")
-            enquiry = gr.Textbox(label="群众诉求", lines=4, elem_id="enquiry",
-                                 placeholder="例如：我是张店区居民，想问今年区里新建多少充电桩？")
-            draft_btn = gr.Button("生成答复草稿", variant="primary", elem_id="draft-btn")
-            reply_note = gr.Markdown(elem_id="reply-note")
-            draft = gr.Textbox(label="答复草稿（可编辑）", lines=14, interactive=True, elem_id="draft")
-            export = gr.Button("导出 .docx", elem_id="export-btn")
-            docx_file = gr.File(label="下载答复", interactive=False, elem_id="docx-file")
-            reply_sources = gr.HTML()
-
-        def make_draft(text):
-            try:
-                assistant = app.current()
-                answer = assistant.ask(check_question(text), app.settings.answer_k, use_llm=False)
-                reply = draft_reply(text, answer)
-                note = "已生成摘录式草稿：引用内容均为文件原文。"
-                if assistant.llm is not None and not answer.abstained:
-                    from assistant.answering.llm import polish_reply
-
-                    reply, note = polish_reply(assistant.llm.chat, reply, answer.citations)
-                if answer.abstained:
-                    note = "未找到直接对应的政策条款，草稿采用转办口径，请核实后再发出。"
-                return reply, note, source_cards(answer)
-            except AssistantError as exc:
-                raise user_error(str(exc)) from None
-            except Exception:
-                log.exception("draft failed")
-                raise user_error(UNEXPECTED, logged=True) from None
-
-        def export_docx(text):
-            if not (text or "").strip():
-                raise user_error("答复草稿为空：请先生成或填写答复。")
-            # Written inside this process's private folder (mode 0700, see private_folder); Gradio serves its
-            # own copy from the same folder, and both are swept after FILE_TTL_S.
-            sweep_old_files(app.files_dir / "replies", FILE_TTL_S)
-            folder = Path(tempfile.mkdtemp(prefix="reply-", dir=app.files_dir / "replies"))
-            return str(write_docx(text, folder / f"答复-{datetime.now():%Y%m%d-%H%M%S}.docx"))
-
-        draft_btn.click(make_draft, enquiry, [draft, reply_note, reply_sources])
-        export.click(export_docx, draft, docx_file)
-
-        with gr.Tab("上传文件", id="upload"):
-            gr.Markdown(f"上传 .txt/.md/.pdf/.docx/.html 文件（单个不超过 {app.settings.max_file_mb:g} MB），"
-                        "保存到文件库并立即入库，入库后即可提问。GBK 等编码会自动识别。")
-            files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx", ".html", ".htm"],
-                            type="filepath", label="选择文件", elem_id="upload-files")
-            upload_btn = gr.Button("上传并入库", variant="primary", elem_id="upload-btn")
-            upload_result = gr.Markdown(elem_id="upload-result")
-
-        def upload(paths, progress=gr.Progress(track_tqdm=True)):
-            if not app.uploads_allowed:
-                raise user_error("本服务对网络开放但未设置登录账号，已关闭上传；请管理员设置 ASSISTANT_USERS 后重启。")
-            if not paths:
-                raise user_error("请先选择要上传的文件。")
-            lines = []
-            saved = []
-            cache = Path(gradio_upload_folder())
-            with FileParser(app.settings) as parser:
-                results = []
-                for path in paths:
-                    path = Path(path)
-                    # Only bytes a client sent reach us: Gradio stores each upload in its cache folder. Anything
-                    # else (a server path smuggled into the request) is refused before it is opened.
-                    if not inside_folder(path, cache):
-                        log.warning("upload refused: a path outside the upload cache was sent")
-                        results.append(UploadResult(path.name, reason="只接受从本机上传的文件内容，已拒绝"))
-                        continue
-                    try:
-                        results.append(save_upload(path, path.name, app.settings.corpus_dir,
-                                                   app.settings.max_file_mb, check=parser.parse))
-                    except OSError as exc:
-                        results.append(UploadResult(path.name, reason=f"无法处理（{os_error_reason(exc)}）"))
-            for result in results:
-                if result.reason and not result.saved_as:
-                    lines.append(f"- ❌ **{result.name}**：{result.reason}")
-                elif result.reason:
-                    lines.append(f"- ⏭️ **{result.name}**：{result.reason}")
-                else:
-                    saved.append(result.saved_as)
-            if saved:
-                progress(0, desc="入库中")
-                with app.ingest_lock:
-                    try:
-                        report = app.ingest_corpus(progress=True)
-                    except AssistantError as exc:
-                        raise user_error(f"入库失败，原有索引未受影响：{exc}") from None
-                    app.reload()
-                by_file = {r.file: r for r in report.reports}
-                for rel in saved:
-                    r = by_file.get(rel)
-                    if r and r.status == "indexed":
-                        lines.append(f"- ✅ **{rel}**：已入库（{r.n_notices} 份文件，{r.n_chunks} 个条款），现在可以提问")
-                    else:
-                        lines.append(f"- ❌ **{rel}**：{r.reason if r else '未入库'}")
-            index = app.assistant.index
-            places_, years_, titles_ = app.filter_choices()
-            return ("\n".join(lines), app.status(), notice_rows(index.notices, index.chunks),
-                    [n.id for n in index.notices], gr.update(choices=places_), gr.update(choices=years_),
-                    gr.update(choices=titles_), gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks)))
-
-        # Not an API endpoint: a client library would upload any file its caller names (even one of this
-        # server's, when the client runs here). Other systems add documents through the corpus folder.
-        upload_btn.click(upload, files, [upload_result, status, table, notice_ids, place_filter, year_filter,
-                                         notice_filter, dept], concurrency_limit=1, api_visibility="private")
+        chat = chat_tab(app)
+        browse = browse_tab(app)
+        reply_tab(app)
+        upload_tab(app, status, chat, browse)
     return demo
+
+
+def chat_tab(app: App) -> ChatTab:
+    from assistant.apps.views import notice_html, source_cards, source_choices
+    from assistant.pipeline import check_question
+    from assistant.search.conversation import rewrite_follow_up
+
+    places, years, titles = app.filter_choices()
+    with gr.Tab("问答", id="chat"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="对话", height=420, elem_id="chatbot", buttons=["copy"])
+                rewritten = gr.Markdown(elem_id="rewritten")
+                with gr.Row():
+                    question = gr.Textbox(placeholder="输入问题，例如：张店区2023年充电桩目标是多少？（追问如：那淄川区呢？）",
+                                          show_label=False, scale=5, elem_id="question", max_lines=4)
+                    send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+                gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+                cards = gr.HTML(elem_id="source-cards")
+                source_pick = gr.Radio(label="查看来源原文（点击上方来源卡片或在此选择，打开整份文件并定位到该条款）",
+                                       choices=[], elem_id="source-pick")
+                viewer = gr.HTML(elem_id="notice-viewer")
+            with gr.Column(scale=1, min_width=260):
+                gr.Markdown("#### 检索范围")
+                place_filter = gr.Dropdown(places, multiselect=True, label="地区", elem_id="filter-place")
+                year_filter = gr.Dropdown(years, multiselect=True, label="年份", elem_id="filter-year")
+                notice_filter = gr.Dropdown(titles, multiselect=True, label="文件", elem_id="filter-notice")
+                k_slider = gr.Slider(1, 10, value=app.settings.answer_k, step=1, label="来源条数")
+                clear = gr.Button("清空对话")
+    tab = ChatTab(chatbot, rewritten, question, cards, source_pick, viewer, place_filter, year_filter, notice_filter,
+                  gr.State([]), gr.State(None))
+
+    def ask(message, history, asked_so_far, places_, years_, notices_, k):
+        history = list(history or [])
+        message = (message or "").strip()
+        try:
+            message = check_question(message)
+            assistant = app.current()
+            standalone = rewrite_follow_up(message, asked_so_far[-1] if asked_so_far else None,
+                                           assistant.index.tokenizer.tokenize)
+            note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
+            history += [{"role": "user", "content": message}, {"role": "assistant", "content": "检索中……"}]
+            yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
+                   tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None}
+            answer = None
+            for answer in assistant.ask_stream(standalone, int(k), _filters(places_, years_, notices_)):
+                history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
+                yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer}
+            yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer,
+                   tab.source_pick: gr.update(choices=source_choices(answer), value=None),
+                   tab.asked: asked_so_far + [standalone]}
+        except AssistantError as exc:
+            log.info("question not answered: %s", exc)
+            yield {tab.chatbot: _with_error(history, message, str(exc)), tab.rewritten: "", tab.cards: "",
+                   tab.viewer: "", tab.last_answer: None, tab.question: message}
+        except Exception:
+            log.exception("chat failed")
+            yield {tab.chatbot: _with_error(history, message, UNEXPECTED), tab.rewritten: "", tab.cards: "",
+                   tab.viewer: "", tab.last_answer: None, tab.question: message}
+
+    inputs = [question, chatbot, tab.asked, place_filter, year_filter, notice_filter, k_slider]
+    outputs = [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer, question]
+    send.click(ask, inputs, outputs, api_name="ask")
+    question.submit(ask, inputs, outputs, api_visibility="undocumented")
+
+    def answer_api(question: str, k: int = 5) -> dict:
+        """One answer as JSON for other systems (the CLI's `ask --json` shape); errors as a message."""
+        try:
+            return answer_record(app.current().ask(question, k=max(1, min(int(k), 10))))
+        except AssistantError as exc:
+            raise user_error(str(exc)) from None
+
+    gr.api(answer_api, api_name="answer")
+
+    def clear_conversation():
+        return {chatbot: [], rewritten: "", cards: "", source_pick: gr.update(choices=[], value=None), viewer: "",
+                tab.asked: [], tab.last_answer: None}
+
+    clear.click(clear_conversation, None, [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer])
+
+    def open_source(chunk_id, answer):
+        if not chunk_id or answer is None:
+            return ""
+        citation = next((c for c in answer.citations if c.chunk.id == chunk_id), None)
+        if citation is None or citation.notice is None:
+            return ""
+        return notice_html(citation.notice, app.chunks_of(citation.notice.id), focus=chunk_id, quotes=citation.quotes)
+
+    source_pick.change(open_source, [source_pick, tab.last_answer], viewer).then(None, js=SCROLL_TO_FOCUS)
+    return tab
+
+
+def browse_tab(app: App) -> BrowseTab:
+    from assistant.apps.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, matching_notices, notice_html,
+                                      notice_rows, ownership_rows)
+
+    index = app.assistant.index
+    with gr.Tab("文件浏览", id="browse"):
+        with gr.Row():
+            search = gr.Textbox(label="搜索文件（标题、文号、发文机关、地区）", scale=4, elem_id="notice-search")
+        notice_ids = gr.State([n.id for n in index.notices])
+        table = gr.Dataframe(notice_rows(index.notices, index.chunks), headers=NOTICE_COLUMNS, interactive=False,
+                             wrap=True, elem_id="notice-table",
+                             column_widths=["38%", "14%", "16%", "9%", "8%", "6%", "9%"])
+        gr.Markdown("点击一行，查看该文件的条款结构。")
+        notice_view = gr.HTML(elem_id="notice-tree")
+        gr.Markdown("### 谁负责什么\n按部门列出其牵头或配合的任务（取自文件中的“牵头/配合/责任单位”）。")
+        with gr.Row():
+            dept = gr.Dropdown([ALL_DEPARTMENTS] + departments(index.chunks), value=ALL_DEPARTMENTS,
+                               label="部门（可输入关键字）", allow_custom_value=True, filterable=True,
+                               elem_id="dept-filter", scale=3)
+        owners = gr.Dataframe(ownership_rows(index.chunks, index.notice_by_id), headers=OWNERSHIP_COLUMNS,
+                              interactive=False, wrap=True, max_height=420, elem_id="ownership-table")
+
+    def filter_notices(text):
+        # Rows and ids from the same list: titles repeat across places (政府工作报告).
+        live = app.assistant.index
+        shown = matching_notices(live.notices, text or "")
+        return notice_rows(shown, live.chunks), [n.id for n in shown]
+
+    def show_notice(ids, evt: gr.SelectData):
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        if row is None or row >= len(ids):
+            return ""
+        notice = app.assistant.index.notice_by_id.get(ids[row])
+        return notice_html(notice, app.chunks_of(notice.id)) if notice else ""
+
+    def owned_by(department):
+        live = app.assistant.index
+        return ownership_rows(live.chunks, live.notice_by_id, "" if department in (None, ALL_DEPARTMENTS) else department)
+
+    search.change(filter_notices, search, [table, notice_ids])
+    table.select(show_notice, notice_ids, notice_view)
+    dept.change(owned_by, dept, owners)
+    return BrowseTab(table, notice_ids, dept)
+
+
+def reply_tab(app: App) -> None:
+    from assistant.answering.reply import draft_reply, write_docx
+    from assistant.apps.views import source_cards
+    from assistant.pipeline import check_question
+
+    with gr.Tab("答复起草", id="reply"):
+        gr.Markdown("粘贴群众诉求（如12345热线工单），生成引用政策原文的答复草稿；可修改后导出 Word 文件。")
+        enquiry = gr.Textbox(label="群众诉求", lines=4, elem_id="enquiry",
+                             placeholder="例如：我是张店区居民，想问今年区里新建多少充电桩？")
+        draft_btn = gr.Button("生成答复草稿", variant="primary", elem_id="draft-btn")
+        reply_note = gr.Markdown(elem_id="reply-note")
+        draft = gr.Textbox(label="答复草稿（可编辑）", lines=14, interactive=True, elem_id="draft")
+        export = gr.Button("导出 .docx", elem_id="export-btn")
+        docx_file = gr.File(label="下载答复", interactive=False, elem_id="docx-file")
+        reply_sources = gr.HTML()
+
+    def make_draft(text):
+        try:
+            assistant = app.current()
+            answer = assistant.ask(check_question(text), app.settings.answer_k, use_llm=False)
+            reply = draft_reply(text, answer)
+            note = "已生成摘录式草稿：引用内容均为文件原文。"
+            if assistant.llm is not None and not answer.abstained:
+                from assistant.answering.llm import polish_reply
+
+                reply, note = polish_reply(assistant.llm.chat, reply, answer.citations)
+            if answer.abstained:
+                note = "未找到直接对应的政策条款，草稿采用转办口径，请核实后再发出。"
+            return {draft: reply, reply_note: note, reply_sources: source_cards(answer)}
+        except AssistantError as exc:
+            raise user_error(str(exc)) from None
+        except Exception:
+            log.exception("draft failed")
+            raise user_error(UNEXPECTED, logged=True) from None
+
+    def export_docx(text):
+        if not (text or "").strip():
+            raise user_error("答复草稿为空：请先生成或填写答复。")
+        # Written inside this process's private folder (mode 0700, see private_folder); Gradio serves its
+        # own copy from the same folder, and both are swept after FILE_TTL_S.
+        sweep_old_files(app.files_dir / "replies", FILE_TTL_S)
+        folder = Path(tempfile.mkdtemp(prefix="reply-", dir=app.files_dir / "replies"))
+        return str(write_docx(text, folder / f"答复-{datetime.now():%Y%m%d-%H%M%S}.docx"))
+
+    draft_btn.click(make_draft, enquiry, [draft, reply_note, reply_sources])
+    export.click(export_docx, draft, docx_file)
+
+
+def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) -> None:
+    """上传文件: saved into the corpus and ingested at once; the header, filters and notice list follow."""
+    from assistant.apps.views import departments, notice_rows
+
+    with gr.Tab("上传文件", id="upload"):
+        gr.Markdown(f"上传 .txt/.md/.pdf/.docx/.html 文件（单个不超过 {app.settings.max_file_mb:g} MB），"
+                    "保存到文件库并立即入库，入库后即可提问。GBK 等编码会自动识别。")
+        files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx", ".html", ".htm"],
+                        type="filepath", label="选择文件", elem_id="upload-files")
+        upload_btn = gr.Button("上传并入库", variant="primary", elem_id="upload-btn")
+        upload_result = gr.Markdown(elem_id="upload-result")
+
+    def upload(paths, progress=gr.Progress(track_tqdm=True)):
+        if not app.uploads_allowed:
+            raise user_error("本服务对网络开放但未设置登录账号，已关闭上传；请管理员设置 ASSISTANT_USERS 后重启。")
+        if not paths:
+            raise user_error("请先选择要上传的文件。")
+        results = save_uploads(app, [Path(p) for p in paths])
+        lines = [_refusal_line(r) for r in results if r.reason]
+        saved = [r.saved_as for r in results if not r.reason]
+        if saved:
+            progress(0, desc="入库中")
+            with app.ingest_lock:
+                try:
+                    report = app.ingest_corpus(progress=True)
+                except AssistantError as exc:
+                    raise user_error(f"入库失败，原有索引未受影响：{exc}") from None
+                app.reload()
+            by_file = {r.file: r for r in report.reports}
+            for rel in saved:
+                r = by_file.get(rel)
+                if r and r.status == "indexed":
+                    lines.append(f"- ✅ **{rel}**：已入库（{r.n_notices} 份文件，{r.n_chunks} 个条款），现在可以提问")
+                else:
+                    lines.append(f"- ❌ **{rel}**：{r.reason if r else '未入库'}")
+        index = app.assistant.index
+        places_, years_, titles_ = app.filter_choices()
+        return {upload_result: "\n".join(lines), status: app.status(),
+                browse.table: notice_rows(index.notices, index.chunks), browse.notice_ids: [n.id for n in index.notices],
+                chat.places: gr.update(choices=places_), chat.years: gr.update(choices=years_),
+                chat.notices: gr.update(choices=titles_),
+                browse.departments: gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks))}
+
+    # Not an API endpoint: a client library would upload any file its caller names (even one of this
+    # server's, when the client runs here). Other systems add documents through the corpus folder.
+    upload_btn.click(upload, files, [upload_result, status, browse.table, browse.notice_ids, chat.places, chat.years,
+                                     chat.notices, browse.departments], concurrency_limit=1, api_visibility="private")
+
+
+def save_uploads(app: App, paths: list[Path]) -> list[UploadResult]:
+    """Each uploaded file checked (with the ingest's limits) and saved into the corpus, or refused with a reason."""
+    cache = Path(gradio_upload_folder())
+    results = []
+    with FileParser(app.settings) as parser:
+        for path in paths:
+            # Only bytes a client sent reach us: Gradio stores each upload in its cache folder. Anything
+            # else (a server path smuggled into the request) is refused before it is opened.
+            if not inside_folder(path, cache):
+                log.warning("upload refused: a path outside the upload cache was sent")
+                results.append(UploadResult(path.name, reason="只接受从本机上传的文件内容，已拒绝"))
+                continue
+            try:
+                results.append(save_upload(path, path.name, app.settings.corpus_dir, app.settings.max_file_mb,
+                                           check=parser.parse))
+            except OSError as exc:
+                results.append(UploadResult(path.name, reason=f"无法处理（{os_error_reason(exc)}）"))
+    return results
+
+
+def _refusal_line(result: UploadResult) -> str:
+    """A refused upload (❌) or one already in the corpus (⏭️), as a Markdown list line."""
+    mark = "⏭️" if result.saved_as else "❌"
+    return f"- {mark} **{result.name}**：{result.reason}"
 
 
 def is_loopback(host: str) -> bool:
