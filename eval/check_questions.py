@@ -270,12 +270,7 @@ def main(path, corpus_dir=CORPUS_DIR):
 
     # ---- summary ---------------------------------------------------------
     print("questions: %d (file: %s)" % (len(qs), os.path.relpath(path, ROOT)))
-    print("\nper type (total / zh / en):")
-    for t in TYPES:
-        print("  %-13s %4d  %4d  %4d" % (t, by_type[t], by_type_lang[(t, "zh")], by_type_lang[(t, "en")]))
-    print("\nper language:")
-    for l in LANGS:
-        print("  %-3s %4d" % (l, by_lang[l]))
+    print_counts(by_type, by_lang, by_type_lang)
     print("\nper notice:")
     for title in NOTICES:
         print("  %4d  %s" % (by_notice[title], title))
@@ -284,6 +279,20 @@ def main(path, corpus_dir=CORPUS_DIR):
     for f in CORPUS_FILES:
         print("  %4d  %s" % (gold_by_file[f], f))
 
+    return report_errors(errors)
+
+
+def print_counts(by_type, by_lang, by_type_lang):
+    print("\nper type (total / zh / en):")
+    for t in TYPES:
+        print("  %-13s %4d  %4d  %4d" % (t, by_type[t], by_type_lang[(t, "zh")], by_type_lang[(t, "en")]))
+    print("\nper language:")
+    for l in LANGS:
+        print("  %-3s %4d" % (l, by_lang[l]))
+
+
+def report_errors(errors):
+    """Print the errors (if any); the exit status."""
     if errors:
         print("\nERRORS (%d):" % len(errors))
         for e in errors:
@@ -296,23 +305,12 @@ def main(path, corpus_dir=CORPUS_DIR):
 def summary_other(path, corpus_dir, qs, by_type, by_lang, by_type_lang, gold_by_file, errors):
     """Summary for a corpus other than the sample (no coverage requirements)."""
     print("questions: %d (file: %s, corpus: %s)" % (len(qs), path, corpus_dir))
-    print("\nper type (total / zh / en):")
-    for t in TYPES:
-        print("  %-13s %4d  %4d  %4d" % (t, by_type[t], by_type_lang[(t, "zh")], by_type_lang[(t, "en")]))
-    print("\nper language:")
-    for l in LANGS:
-        print("  %-3s %4d" % (l, by_lang[l]))
+    print_counts(by_type, by_lang, by_type_lang)
     docs = set(gold_by_file)
     print("\ndistinct gold documents: %d" % len(docs))
     print("answerable questions: %d, unanswerable: %d"
           % (len(qs) - by_type["unanswerable"], by_type["unanswerable"]))
-    if errors:
-        print("\nERRORS (%d):" % len(errors))
-        for e in errors:
-            print("  " + e)
-        return 1
-    print("\nOK: 0 errors")
-    return 0
+    return report_errors(errors)
 
 
 if __name__ == "__main__":
