@@ -13,7 +13,7 @@ PACKAGE = ROOT / "assistant"
 # Lowest first. A module may import from a lower layer, or from its own package (the first name after
 # "assistant."); never upwards, and never sideways into another package of its layer (ingest ↔ search).
 LAYERS = [
-    {"models", "errors", "redact", "tuning"},  # plain data, typed errors, calibrated numbers
+    {"models", "errors", "redact", "tuning", "wordlists"},  # plain data, typed errors, tuned numbers, word lists
     {"config"},  # settings (enums of its own choices)
     {"govdocs", "embedding"},  # what a Chinese government document is; the model
     {"stores"},  # the index: base types, local and Milvus stores, their registry

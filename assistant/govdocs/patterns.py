@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from assistant.wordlists import read_words
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 CJK = "\u4e00-\u9fff"
@@ -32,11 +35,7 @@ MARKER_RANK = {name: rank for rank, (name, _) in enumerate(MARKERS, start=1)}
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[：:]?")
 ADDRESSEE = re.compile(rf"^各[{CJK}、，,（）()\s]{{2,120}}[：:]$")
 # Words a document title ends with; the last matching word is the document type.
-DOC_TYPES = (
-    "通报表", "分解表", "任务表", "一览表", "通知", "决定", "方案", "办法", "意见", "报告", "通报",
-    "规定", "细则", "规划", "公告", "通告", "批复", "函", "纪要", "职责", "名单", "任务", "要点",
-    "计划", "清单", "条例", "规则", "指南", "命令", "议案", "请示", "公报",
-)
+DOC_TYPES = tuple(read_words(Path(__file__).parent / "data" / "doc_types.txt"))
 TITLE_END = re.compile(r"(?:" + "|".join(DOC_TYPES) + r")(?:[（(](?:试行|暂行|修订|征求意见稿)[）)])?$")
 SENTENCE_END = "。！？；;!?"
 CLAUSE_END = SENTENCE_END + "：:"

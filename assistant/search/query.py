@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.models import QuestionKind
+from assistant.wordlists import read_words
 from assistant.govdocs.patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
 from assistant.govdocs.places import find_places, gazetteer
 
@@ -51,17 +52,7 @@ _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
 # Words of the question itself, not of the topic: they never decide whether a clause answers.
-QUESTION_WORDS = set(
-    "多少 几个 几家 几名 几项 几 哪些 哪个 哪天 什么 什么时候 何时 谁 是否 怎么 怎样 如何 要求 情况 目标 任务 工作 "
-    "计划 要 是 有 给 提出 规定 根据 按照 按 里 中 年 今年 全年 一共 总共 共 分别 以上 多久 时间 完成 负责 单位 部门 "
-    "哪个部门 哪个单位 责任 牵头 配合 文件 通知 方案 报告 关于 一下 请问 吗 呢 啥 啥时候 哪 几月 怎么样 能 拿 能拿 "
-    "新 达到 实现 定 定得 高 低 多 少 比较 对比 相比 和 跟 与 以及 每个 每 人 每人 时候 一项 那 那一项 这一项 了 建了 要建 "
-    "拿到 哪一 哪家 哪位 哪里 什么样 多大 多长 怎么办 月份 月 这些 那些 这个 那个 这项 那项 现在 目前 当前 主要 具体 "
-    "相关 有关 怎么算 怎么 算 依据 作出 做出 "
-    # the chatty openings of a citizen's enquiry (12345 hotline): who asks is not what is asked
-    "我 我是 我们 我家 本人 居民 市民 群众 想 想问 想问问 想了解 了解 咨询 问问 请问一下 你好 您好 谢谢 麻烦 区里 市里 "
-    "到底 大概 大约 左右 还是 或者 应该 需要 可以 哪些 都 分别 各 各自".split()
-)
+QUESTION_WORDS = set(read_words(_DATA / "question_words.txt"))
 
 
 @dataclass

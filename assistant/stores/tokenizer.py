@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import jieba
+
+from assistant.wordlists import read_words
 
 jieba.setLogLevel(logging.WARNING)
 
 _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Function words that carry no meaning for matching.
-STOPWORDS = set("的 了 和 与 及 等 是 在 对 为 将 把 被 并 或 以 于 之 其 中 上 下 个 要 有 也 都 由 向 从 按 即 各 该 本 此 这 那 我 我们 你 您 吗 呢 啊 吧 什么 多少 哪些 哪个 怎么 如何 是否".split())
+STOPWORDS = set(read_words(Path(__file__).parent / "data" / "stopwords.txt"))
 
 
 class Tokenizer:
