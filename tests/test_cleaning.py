@@ -52,3 +52,14 @@ def test_broken_sentences_rejoin_but_headings_and_lists_stay_apart():
         "淄川区深化新旧动能转换推动绿色低碳高质量发展2023年重点工作任务",
         "张店区人民政府办公室关于成立领导小组的通知",
     ]
+
+
+def test_a_one_line_document_ending_in_its_print_date_is_not_taken_for_a_footer():
+    from assistant.ingest.chunking import chunk_document
+
+    body = ("市商务局关于做好外资企业复工复产服务工作的通知 各区商务主管部门： 为做好稳外资工作，现就有关事项通知如下："
+            " 一、建立重点外资企业联系制度。 二、落实减免房租政策。 天津市商务局办公室 2020年2月14日印发")
+    notices, chunks = chunk_document(body, "one-line.txt")
+    assert chunks and "减免房租" in "".join(c.text for c in chunks)
+    footer = "正文第一段。\n天津市商务局办公室 2020年2月14日印发\n"
+    assert "印发" not in "".join(c.text for c in chunk_document(footer, "f.txt")[1])

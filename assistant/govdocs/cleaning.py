@@ -142,6 +142,10 @@ def _is_toc_entry(lines: list[Line], i: int) -> bool:
     return False
 
 
+# A footer line names an office and a date: "淄博市人民政府办公室 2023年6月13日印发" is 25 characters.
+FOOTER_LINE_CHARS = 60
+
+
 def _drop_distribution_footer(lines: list[Line]) -> list[Line]:
     kept: list[Line] = []
     skip_until = -1
@@ -157,8 +161,8 @@ def _drop_distribution_footer(lines: list[Line]) -> list[Line]:
                     break
             skip_until = end
             continue
-        if re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$", line.clean):
-            continue
+        if len(line.clean) <= FOOTER_LINE_CHARS and re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$", line.clean):
+            continue  # "XX办公室 2023年6月13日印发" — not a one-line document that happens to end so
         kept.append(line)
     return kept
 
