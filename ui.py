@@ -21,10 +21,12 @@ from pathlib import Path
 from assistant.ingest.uploads import (UploadResult, inside_folder, private_folder, save_upload,  # noqa: E402
                                sweep_old_files)
 
+PRIVATE_DIR: Path | None = None  # this process's private folder when run as a program
 if __name__ == "__main__":
     # Before Gradio is imported (some of its modules read this once): uploads and generated files live in a
     # folder of this process that no other user or Gradio app on the host can read.
-    os.environ["GRADIO_TEMP_DIR"] = str(private_folder() / "gradio")
+    PRIVATE_DIR = private_folder()
+    os.environ["GRADIO_TEMP_DIR"] = str(PRIVATE_DIR / "gradio")
 
 import gradio as gr  # noqa: E402
 from gradio.utils import get_upload_folder as gradio_upload_folder  # noqa: E402
@@ -86,10 +88,8 @@ class App:
 
         self.settings = settings
         self.uploads_allowed = uploads_allowed
-        gradio_cache = Path(gradio_upload_folder())
-        # Our generated files live beside Gradio's cache when that is our private folder (see __main__ above).
-        self.files_dir = gradio_cache.parent if gradio_cache.name == "gradio" and os.environ.get(
-            "GRADIO_TEMP_DIR") else private_folder()
+        # Generated files live beside Gradio's cache in the private folder (see __main__ above).
+        self.files_dir = PRIVATE_DIR or private_folder()
         self.ingest_lock = threading.Lock()
         self._checked = time.monotonic()
         try:

@@ -52,7 +52,7 @@ class Settings:
     embed_batch_size: int = 8  # fastest of 8/16/32/64 on 2 cores (bench/results.md)
     embed_max_tokens: int = 256
     max_file_mb: float = 50.0
-    # Limits on one file while it is read and parsed (in a child process, assistant/sandbox.py). The largest
+    # Limits on one file while it is read and parsed (in a child process, assistant/ingest/sandbox.py). The largest
     # real document seen is under 0.2 M characters (a yearly gazette); 2 M leaves ten times that. 100 k per
     # line is six times the longest one-line notice of corpus-ncp (16,868 characters).
     max_file_chars: int = 2_000_000

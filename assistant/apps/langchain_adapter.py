@@ -1,7 +1,7 @@
 """The assistant's retrieval as a LangChain retriever, for use in chains (eval/baseline.py compares with one).
 
     retriever = HybridRetriever(searcher=Assistant(settings).searcher, k=3)
-    documents = retriever.invoke("张店区2023年充电桩目标是多少？")   # clause text + citation metadata
+    documents = retriever.invoke(question)   # clause text + citation metadata
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Notices, clauses and answers as JSON records: one shape for the CLI's --json, the UI's API and other systems.
 
-    answer_record(assistant.ask("张店区2023年充电桩目标是多少？"))  # {"answer", "abstained", "citations": [...]}
+    answer_record(assistant.ask(question))  # {"answer", "abstained", "citations": [...]}
 """
 from __future__ import annotations
 

@@ -142,7 +142,7 @@ def _is_toc_entry(lines: list[Line], i: int) -> bool:
     return False
 
 
-# A footer line names an office and a date: "淄博市人民政府办公室 2023年6月13日印发" is 25 characters.
+# A footer line names an office and a date ("<office> <date>印发"): about 25 characters; 60 leaves room.
 FOOTER_LINE_CHARS = 60
 
 

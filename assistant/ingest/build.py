@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, IndexCorruptError, IndexMissingError, UnreadableFileError
+from assistant.errors import AssistantError, IndexCorruptError, IndexMissingError, UnreadableFileError, os_error_reason
 from assistant.stores.base import FileRecord, IndexData, sha256_of
 from assistant.models import Chunk, FileReport, Notice
 from .readers import SUPPORTED_SUFFIXES
@@ -116,7 +116,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
             try:
                 digest = sha256_of(path)
             except OSError as exc:  # removed or unreadable since the scan
-                result.reports.append(FileReport(rel, "failed", f"无法打开文件（{exc.strerror or exc}）"))
+                result.reports.append(FileReport(rel, "failed", f"无法打开文件（{os_error_reason(exc)}）"))
                 continue
             old = old_files.get(rel)
             if old and old.sha256 == digest and old.status == "failed" and not rebuild:
@@ -208,7 +208,11 @@ def vectors_by_content(chunks: list[Chunk], previous: IndexData | None, model_id
         for chunk, vector in zip(previous.chunks, previous.vectors):
             known[content_hash(model_id, chunk.index_text)] = vector
     keys = [content_hash(model_id, c.index_text) for c in chunks]
-    missing = sorted({key: i for i, key in reversed(list(enumerate(keys))) if key not in known}.values())
+    first_row: dict[str, int] = {}  # each text embedded once, however many chunks share it
+    for row, key in enumerate(keys):
+        if key not in known:
+            first_row.setdefault(key, row)
+    missing = list(first_row.values())
     if missing:
         fresh = embedder.embed([chunks[i].index_text for i in missing], progress=progress)
         known.update({keys[i]: vector for i, vector in zip(missing, fresh)})

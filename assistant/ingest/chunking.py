@@ -46,18 +46,27 @@ def cut_long(sentence: str, max_chars: int) -> list[str]:
     limit = LONG_FACTOR * max_chars
     if len(sentence) <= limit or len(clean_text(sentence)) <= limit:
         return [sentence]
-    size = max(max_chars, 1)
+    return split_at_breaks(sentence, max(max_chars, 1))
+
+
+def split_at_breaks(text: str, size: int, breaks: tuple[str, ...] = _BREAKS) -> list[str]:
+    """`text` in pieces of at most `size` characters. Each piece ends after the last mark of the first tier of
+    `breaks` that occurs in its second half, or at `size` when none does.
+
+    >>> split_at_breaks("甲乙，丙丁戊", 4)
+    ['甲乙，', '丙丁戊']
+    """
     pieces, start = [], 0
-    while len(sentence) - start > size:
+    while len(text) - start > size:
         end = start + size
-        for marks in _BREAKS:
-            cut = max(sentence.rfind(mark, start + size // 2, end) for mark in marks)
+        for marks in breaks:
+            cut = max(text.rfind(mark, start + size // 2, end) for mark in marks)
             if cut >= 0:
                 end = cut + 1
                 break
-        pieces.append(sentence[start:end])
+        pieces.append(text[start:end])
         start = end
-    pieces.append(sentence[start:])
+    pieces.append(text[start:])
     return pieces
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from pathlib import Path
 from assistant.config import REPO_ROOT, Settings
 from assistant.errors import UnreadableFileError
 from assistant.models import Chunk, Notice
+from .chunking import chunk_document, split_at_breaks
+from .readers import read_document
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ class _Crash:
     traceback: str
 
 
-_BREAK_AT = re.compile(r"[。！？；!?;]|\s")
+# Where a long line is cut: after a sentence end or any space, whichever comes last in the second half.
+LINE_BREAKS = ("。！？；!?; \t\r\f\v\u3000\u00a0",)
 
 
 def cut_long_lines(text: str, max_line_chars: int) -> str:
@@ -71,22 +73,12 @@ def cut_long_lines(text: str, max_line_chars: int) -> str:
     """
     if max_line_chars <= 0 or all(len(line) <= max_line_chars for line in text.split("\n")):
         return text
-    out: list[str] = []
-    for line in text.split("\n"):
-        while len(line) > max_line_chars:
-            window = line[:max_line_chars]
-            cut = max((m.end() for m in _BREAK_AT.finditer(window, max_line_chars // 2)), default=max_line_chars)
-            out.append(line[:cut])
-            line = line[cut:]
-        out.append(line)
-    return "\n".join(out)
+    return "\n".join(piece for line in text.split("\n")
+                     for piece in split_at_breaks(line, max_line_chars, LINE_BREAKS))
 
 
 def parse_file(path: Path, rel: str, limits: ParseLimits) -> ParsedFile:
     """Read and parse one file in this process (the child calls this); UnreadableFileError on a bad file."""
-    from .chunking import chunk_document
-    from .readers import read_document
-
     text = read_document(path, limits.max_file_mb)
     if len(text) > limits.max_chars:
         raise UnreadableFileError(
