@@ -44,6 +44,9 @@ class Line:
     number: int  # 1-based line number in the file
     raw: str
     clean: str
+    # True for a piece of a long line that followed a space or an inline heading: a document published
+    # as one line separates its paragraphs so (cleaning.split_long_line).
+    after_break: bool = False
 
 
 @dataclass
@@ -55,6 +58,9 @@ class Notice:
     doc_number_norm: str = ""  # brackets normalised for search: 淄政办字〔2023〕33号
     issuer: str = ""
     date: str = ""  # YYYY-MM-DD, "" when the document gives none
+    # True when the date is only one the text mentions (no signature, label, dateline or time stamp):
+    # shown as "据正文推断".
+    date_inferred: bool = False
     public: bool = False  # the document says 此件公开发布
     jurisdiction: str = ""
     doc_type: str = ""
@@ -181,9 +187,16 @@ def chinese_date(iso: str) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
+def notice_date(notice: Notice | None) -> str:
+    """The notice's date in Chinese, marked when it was only inferred from the text."""
+    if notice is None or not notice.date:
+        return ""
+    return chinese_date(notice.date) + ("（据正文推断）" if notice.date_inferred else "")
+
+
 def notice_line(notice: Notice | None) -> str:
     """《title》（文号，issuer，date） — only the fields the notice has."""
     if notice is None:
         return ""
-    meta = "，".join(x for x in (notice.doc_number, notice.issuer, chinese_date(notice.date)) if x)
+    meta = "，".join(x for x in (notice.doc_number, notice.issuer, notice_date(notice)) if x)
     return f"《{notice.title}》" + (f"（{meta}）" if meta else "")

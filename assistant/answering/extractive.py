@@ -12,7 +12,7 @@ from assistant.govdocs.cleaning import clean_text
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER
 from assistant.search.query import Query, Term
-from assistant.models import Answer, Citation, Hit, SearchResult, chinese_date, notice_line
+from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from assistant.tuning import DEFAULT_TUNING, Tuning
 from assistant.govdocs.injection import hidden_for_display, untainted
@@ -245,7 +245,7 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
     meta = ""
     if "metadata" in query.kinds and notice:
         meta = "（" + "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
-                                             notice.issuer, chinese_date(notice.date)) if x) + "）"
+                                             notice.issuer, notice_date(notice)) if x) + "）"
     return f"{place}《{title}》{meta}：{quote}[{marker}]"
 
 

@@ -6,7 +6,7 @@ import html
 import re
 from collections import Counter
 
-from assistant.models import Answer, Citation, chinese_date
+from assistant.models import Answer, Citation, notice_date
 from assistant.govdocs.cleaning import clean_text
 from assistant.models import Chunk, Notice
 
@@ -47,7 +47,7 @@ def source_card(c: Citation) -> str:
     n = c.notice
     title = n.title if n else c.chunk.notice_title
     facts = [("文号", n.doc_number if n else ""), ("发文机关", n.issuer if n else ""),
-             ("日期", chinese_date(n.date) if n else ""), ("地区", c.chunk.jurisdiction)]
+             ("日期", notice_date(n)), ("地区", c.chunk.jurisdiction)]
     meta = "".join(f'<span class="fact"><b>{k}</b> {html.escape(v)}</span>' for k, v in facts if v)
     path = html.escape(c.chunk.clause_path_text or "正文")
     used = " used" if c.quotes else ""
@@ -80,7 +80,7 @@ def source_choices(answer: Answer | None) -> list[tuple[str, str]]:
 
 
 def notice_header(notice: Notice) -> str:
-    facts = [("文号", notice.doc_number), ("发文机关", notice.issuer), ("日期", chinese_date(notice.date)),
+    facts = [("文号", notice.doc_number), ("发文机关", notice.issuer), ("日期", notice_date(notice)),
              ("地区", notice.jurisdiction), ("类型", notice.doc_type), ("文件", notice.file)]
     meta = "".join(f'<span class="fact"><b>{k}</b> {html.escape(v)}</span>' for k, v in facts if v)
     return f'<h3 class="notice-title">{html.escape(notice.title)}</h3><div class="card-meta">{meta}</div>'

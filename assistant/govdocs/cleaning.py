@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import opencc
 
 from assistant.models import Line
-from .patterns import (ADDRESSEE, ATTACHMENT, CLOSERS, DATE, DOC_NUMBER, TITLE_END, ends_sentence, marker_of)
+from .patterns import (ADDRESSEE, ATTACHMENT, CLOSERS, CN_NUM, DATE, DOC_NUMBER, ISSUER_END, TITLE_END,
+                       ends_sentence, marker_of)
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _LEADING_BULLET = re.compile(r"^\s*(?:[-•>]\s+)+")
 # Whitespace survives only between two Latin letters/digits ("Robotex 2023", "10 G").
-_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?![A-Za-z0-9])")
+# Any Unicode space counts (web pages use U+2002 and U+00A0 for layout); zero-width marks are dropped.
+_SPACE = re.compile(r"(?<![A-Za-z0-9])[^\S\n]+|[^\S\n]+(?![A-Za-z0-9])")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _KANA = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff]")  # Japanese kana never occur in these documents
 _WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9，。、；：！？“”‘’（）《》〔〕【】,.;:!?()%％\-—·]")
 _PAGE_NUMBER = re.compile(r"^[-—–－─\s]*\d{1,3}[-—–－─\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
@@ -22,11 +28,28 @@ _MASTHEAD = re.compile(r"^主管(?:主办)?[：:]|^主办[：:]|\d{1,2}月\d{1,2
 # The first match of DATE / DOC_NUMBER, found only when it starts within the first 30 / 4 characters
 # (the lazy prefix tries each start in order, as search() would).
 _DATE_NEAR_START = re.compile(r"(?s).{0,30}?" + DATE.pattern)
+# A web page's buttons printed after the signing date: '2020年2月5日【打印本页】【关闭窗口】'.
+_PAGE_BUTTONS = re.compile(r"(?:【[^】]{1,8}】|\[[^\]]{1,8}\])*")
 _DOC_NUMBER_NEAR_START = re.compile(r"(?s).{0,4}?" + DOC_NUMBER.pattern)
 # A page number after a tab, or in brackets, ends a table-of-contents entry. The tab is looked for from
 # the start of its run of spaces only, and spaces are never given back: trying every tab of a long run
 # of tabs, each time to the run's end, was quadratic.
 _TOC_PAGE = re.compile(r"(?:(?<!\s)[^\S\t]*+\t\s*+\(?（?\d{1,3}\)?）?\s*|[（(]\d{1,3}[)）])$")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """The simplified-character form a text is matched in (a notice may write 後 for 后); the original
+    is what is shown.
+
+    >>> to_simplified("疫情結束後")
+    '疫情结束后'
+    """
+    return _t2s().convert(text) if text else text
 
 
 def clean_text(raw: str) -> str:
@@ -39,7 +62,7 @@ def clean_text(raw: str) -> str:
         if parts and _joins_with_space(parts[-1], line):
             parts.append(" ")  # a Latin word broken across lines keeps its space
         parts.append(line)
-    return _SPACE.sub("", "".join(parts)).replace("\u3000", "")
+    return _ZERO_WIDTH.sub("", _SPACE.sub("", "".join(parts)))
 
 
 def _joins_with_space(before: str, after: str) -> bool:
@@ -77,7 +100,7 @@ def is_date_line(clean: str) -> bool:
     # The first date must start within the signer's 30 characters: looking no further keeps a long
     # paragraph (checked again for every line joined to it) from being searched to its end each time.
     m = _DATE_NEAR_START.match(clean)
-    if not m or m.end() != len(clean):
+    if not m or not _PAGE_BUTTONS.fullmatch(clean, m.end()):
         return False
     signer = clean[: m.start(1)]
     return len(signer) <= 30 and not re.search(r"[：:，,。；]|[于在至到]$", signer)
@@ -98,14 +121,82 @@ def is_table_row(raw: str) -> bool:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Non-empty lines with their 1-based line numbers and cleaned forms."""
+    """Non-empty lines with their 1-based line numbers and cleaned forms; a long line that holds a whole
+    document is cut into its paragraphs (split_long_line), each piece keeping the line's number."""
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
         raw = raw.rstrip(" \r\n\u3000")  # trailing tabs are kept: they are empty table cells
         if not raw.strip():
             continue
-        lines.append(Line(number=number, raw=raw, clean=clean_text(raw)))
+        clean = clean_text(raw)
+        pieces = split_long_line(raw) if len(clean) > LONG_LINE and not is_table_row(raw) else []
+        if not _spaces_end_paragraphs(pieces, opening=not lines):
+            lines.append(Line(number=number, raw=raw, clean=clean))
+            continue
+        for k, piece in enumerate(pieces):
+            lines.append(Line(number=number, raw=piece, clean=clean_text(piece), after_break=k > 0))
     return lines
+
+
+# Longer than any title (90 characters, is_title_like) or signature line: a line this long is a
+# paragraph, or a whole document published on one line, whose spaces separate its paragraphs.
+LONG_LINE = 120
+# The share of a long line's text in pieces that end a sentence, heading or title above which its spaces
+# end paragraphs. Measured (char-weighted, /tmp/share.py in the issue-16 note): PDF lines with spaces for
+# line breaks 0–0.16 (one of 51 at 0.79, of 3 pieces); one-line documents of corpus-ncp median 0.94.
+ONE_LINE_SHARE = 0.5
+_WHITESPACE_RUN = re.compile(r"[^\S\t\n]+")  # spaces of any width, not tabs (table cells)
+# A numbered heading written inline right after a stop: '…如下：一、总体要求' / '…。（二）…' / '…。3.…'
+_INLINE_HEADING = re.compile(
+    rf"(?<=[。；;：:！？!?])(?=第[{CN_NUM}\d]{{1,4}}[章节条]|[{CN_NUM}]{{1,3}}、|[（(][{CN_NUM}\d]{{1,3}}[）)]"
+    rf"|\d{{1,3}}[\.．、](?![\d%％]))"
+)
+
+
+def split_long_line(raw: str) -> list[str]:
+    """The paragraphs of a long line: cut at runs of spaces — except between two Latin words or digits
+    ('Robotex 2023'), after a bare heading marker ('1. 总体要求') and around a single character
+    (letter-spaced '各 区 县') — and before a numbered
+    heading that follows a stop. The join step (join_broken_lines) puts a headline cut by a space back.
+
+    >>> split_long_line("关于做好复工工作的通知 各区县：为做好复工工作，现通知如下：一、总体要求 坚持分类指导。")
+    ['关于做好复工工作的通知', '各区县：为做好复工工作，现通知如下：', '一、总体要求', '坚持分类指导。']
+    """
+    tokens = _WHITESPACE_RUN.split(raw.strip())
+    pieces: list[str] = []
+    for token in tokens:
+        if not token:
+            continue
+        if pieces and _keeps_space(pieces[-1], token):
+            pieces[-1] += " " + token
+        else:
+            pieces.append(token)
+    return [part for piece in pieces for part in _INLINE_HEADING.split(piece) if part]
+
+
+def _spaces_end_paragraphs(pieces: list[str], opening: bool) -> bool:
+    """Whether the spaces of a long line end paragraphs (a document published on one line) rather than
+    wrapped lines (a PDF extraction that put spaces for line breaks): most of the text between the
+    first and the last space is in pieces that end a sentence, a heading or a title. The first piece of
+    a file's opening line is its headline and does not count."""
+    inner = pieces[1 if opening else 0 : -1]
+    if not inner:
+        return opening and len(pieces) == 2  # a headline and its one paragraph
+    if not opening and len(pieces) < 3:
+        return False  # too little to tell
+    closed = sum(len(piece) for piece in inner if _closes_block(clean_text(piece)))
+    return closed >= ONE_LINE_SHARE * sum(len(piece) for piece in inner)
+
+
+def _keeps_space(before: str, after: str) -> bool:
+    a, b = before[-1], after[0]
+    latin = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+    last = before.rsplit(" ", 1)[-1]
+    marker = marker_of(last)
+    bare_marker = marker is not None and len(marker[1]) >= len(last.strip())  # '(二) 继续深化…'
+    # A letter-spaced run ('财 政 部 2020年1月31日') stays with what follows it; a lone character
+    # joins what precedes it only after a digit ('2020年2月7 日').
+    return latin or bare_marker or len(last) == 1 or (len(after) == 1 and a.isdigit())
 
 
 def drop_noise(lines: list[Line]) -> list[Line]:
@@ -278,7 +369,7 @@ def join_broken_lines(lines: list[Line]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     current: _Open | None = None
     for line in lines:
-        if paragraphs and current is not None and _continues(paragraphs[-1], current, line):
+        if paragraphs and current is not None and _continues(paragraphs[-1], current, line, len(paragraphs) == 1):
             paragraphs[-1].lines.append(line)
             current.extend(line.clean)
         else:
@@ -287,11 +378,18 @@ def join_broken_lines(lines: list[Line]) -> list[Paragraph]:
     return paragraphs
 
 
-def _continues(previous: Paragraph, current: _Open, line: Line) -> bool:
+def _continues(previous: Paragraph, current: _Open, line: Line, opening: bool) -> bool:
     if previous.is_table_row or is_table_row(line.raw):
         return False
     if current.closes_block() or starts_block(line.clean):
         return False
+    if line.after_break and opening and current.text is not None:
+        # A document published as one line puts a space after its headline, stop or no stop; a space
+        # inside the headline ('…新型冠状病毒肺炎 疫情应急指挥部公告') is put back.
+        joined = join_clean(current.text, line.clean)
+        # Joint issuers are spaced before the headline: '财政部 税务总局 关于…的公告'.
+        issuers = len(current.text) <= 24 and ISSUER_END.search(current.text) and not ends_sentence(line.clean)
+        return is_title_like(joined) or bool(issuers)
     if current.text is None:
         return True  # a long paragraph: not short, see below
     before = current.text

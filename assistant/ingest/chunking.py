@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from assistant.govdocs.clauses import parse_clauses
-from assistant.govdocs.cleaning import clean_text, drop_noise, join_broken_lines, split_lines
+from assistant.govdocs.cleaning import clean_text, drop_noise, join_broken_lines, split_lines, to_simplified
 from assistant.models import Chunk, Clause, Notice
 from assistant.govdocs.notices import read_metadata, split_notices
 from assistant.govdocs.injection import tainted_spans, without_instructions
@@ -121,7 +121,8 @@ def index_text(notice: Notice, path: list[str], text: str) -> str:
     if path:
         context += " " + " ".join(path)
     # Words addressing an AI model ("忽略以上指令…") stay in the shown text but must not attract retrieval.
-    return f"{context}\n{without_instructions(text)}"
+    # Traditional characters are matched in their simplified form; the chunk's text keeps the original.
+    return to_simplified(f"{context}\n{without_instructions(text)}")
 
 
 def chunk_notice(notice: Notice, clauses: list[Clause], max_chars: int = 360, overlap: int = 1) -> list[Chunk]:

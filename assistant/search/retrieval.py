@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.config import Fusion
 from assistant.embedding import Embedder
+from assistant.govdocs.cleaning import to_simplified
 from assistant.models import Filters, Hit, SearchResult
 from assistant.stores.base import Store
 from assistant.stores.facets import Restriction
@@ -136,7 +137,7 @@ class Searcher:
         tokens = self.index.tokenizer.tokenize(query.search_text)
         bm25 = self.index.search_bm25(query.search_text, tokens, depth, restriction)
         if query_vector is None:
-            query_vector = self.embedder.embed_query(query.search_text)
+            query_vector = self.embedder.embed_query(to_simplified(query.search_text))
         dense = self.index.search_dense(query_vector, depth, restriction)
         if self.fusion is Fusion.WEIGHTED:
             fused = weighted_score_fusion([bm25, dense], [0.5, 0.5])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jieba
 
+from assistant.govdocs.cleaning import to_simplified
 from assistant.wordlists import read_words
 
 jieba.setLogLevel(logging.WARNING)
@@ -27,7 +28,7 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         tokens = []
-        for token in self._jieba.cut_for_search(text):
+        for token in self._jieba.cut_for_search(to_simplified(text)):  # 後 and 后 are one word
             token = token.strip().lower()
             if token and _KEEP.search(token) and token not in STOPWORDS:
                 tokens.append(token)
