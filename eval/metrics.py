@@ -55,7 +55,7 @@ def score(questions: list[dict], records: dict[str, dict]) -> dict[str, Scores]:
         record = records.get(q["id"])
         if record is None:
             continue
-        for group in ("overall", q["type"], "lang:" + q.get("lang", "zh")):
+        for group in ("overall", q["type"], "lang:" + q.get("lang", "zh"), *q.get("groups", [])):
             s = groups.setdefault(group, Scores())
             s.n += 1
             if q["type"] == "unanswerable" or not q.get("gold"):

@@ -3,6 +3,7 @@
 
     python eval/run.py --questions eval/questions.jsonl --out eval/results.jsonl [--index DIR] [--no-baseline]
     python eval/run.py --store milvus --milvus-uri /tmp/eval.db [--corpus DIR]
+    python eval/run.py --both        # the sample set and the corpus-ncp sets (dev + frozen test) in one run
 
 The index is first brought up to date with the corpus (an incremental ingest: nothing is redone for unchanged
 files), so the scores are always those of the corpus named; --no-ingest evaluates the index as it is.
@@ -13,6 +14,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -64,7 +66,6 @@ def run_baseline(baseline, questions: list[dict], k: int) -> dict[str, dict]:
 
 def sweep(assistant, questions: list[dict], k: int) -> None:
     """Answer accuracy, abstention and false abstention at each min_coverage: how the threshold was chosen."""
-    from dataclasses import replace
 
     original = assistant.settings
     print("| min_coverage | answer_acc | abstention | false_abstention |\n|---|---|---|---|")
@@ -108,9 +109,18 @@ def print_report(questions: list[dict], ours: dict, base: dict | None) -> None:
               "top-5, answer = top chunk, never abstains)")
 
 
+SHARED = REPO_ROOT.parent / "shared"
+# --both: the sample set and the held-out corpus-ncp sets (dev, and the frozen test split) in one run.
+BOTH = [("sample", REPO_ROOT / "corpus", [REPO_ROOT / "eval" / "questions.jsonl"]),
+        ("ncp", SHARED / "corpus-ncp", [REPO_ROOT / "eval" / "ncp_dev.jsonl", REPO_ROOT / "eval" / "ncp_test.jsonl"])]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=Path, default=REPO_ROOT / "eval" / "questions.jsonl")
+    parser.add_argument("--both", action="store_true",
+                        help="score the sample set (corpus/) and the corpus-ncp sets (../shared/corpus-ncp, "
+                             "eval/ncp_dev.jsonl + eval/ncp_test.jsonl) in one run; the ncp index is <index>-ncp")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "eval" / "results.jsonl",
                         help="one JSON line per question: id, answer, abstained, citations, latency_ms")
     parser.add_argument("--k", type=int, default=5)
@@ -123,43 +133,65 @@ def main(argv: list[str] | None = None) -> int:
     add_common_args(parser)
     args = parser.parse_args(argv)
     settings = settings_from_args(args)
-    questions = load_questions(args.questions)
+    if args.both:
+        sets = [(name, replace(settings, corpus_dir=corpus,
+                               index_dir=settings.index_dir if name == "sample"
+                               else settings.index_dir.with_name(settings.index_dir.name + "-" + name)), files)
+                for name, corpus, files in BOTH]
+    else:
+        sets = [("", settings, [args.questions])]
     try:
         from assistant.embedding import load_embedder
-        from assistant.pipeline import Assistant
 
         embedder = load_embedder(settings)
-        if not args.no_ingest:
-            from assistant.ingest.build import ingest
-
-            result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
-            failed = [r for r in result.reports if r.status == "failed"]
-            print(f"index {'updated' if result.changed else 'up to date'}: {result.n_notices} notices, "
-                  f"{result.n_chunks} chunks in {result.location}"
-                  + (f"; {len(failed)} file(s) could not be read" if failed else ""), file=sys.stderr)
-        assistant = Assistant(settings, embedder=embedder)
-        if args.sweep:
-            sweep(assistant, questions, args.k)
-            return 0
-        ours = run_assistant(assistant, questions, args.k)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.out, "w", encoding="utf-8") as out:
-            for q in questions:
-                out.write(json.dumps(ours[q["id"]], ensure_ascii=False) + "\n")
-        base = None
-        if not args.no_baseline:
-            from eval.baseline import Baseline
-
-            baseline = Baseline(settings.corpus_dir, assistant.embedder, REPO_ROOT / "eval" / ".cache")
-            base = run_baseline(baseline, questions, args.k)
-            with open(args.out.with_suffix(".baseline.jsonl"), "w", encoding="utf-8") as out:
-                for q in questions:
-                    out.write(json.dumps(base[q["id"]], ensure_ascii=False) + "\n")
+        for name, set_settings, files in sets:
+            if name:
+                print(f"\n## {name}: {set_settings.corpus_dir} — " + ", ".join(f.name for f in files), flush=True)
+            questions = [dict(q, type=q["type"], split=f.stem) for f in files for q in load_questions(f)]
+            out = args.out.with_name(f"{args.out.stem}-{name}{args.out.suffix}") if name else args.out
+            code = evaluate(set_settings, embedder, questions, args, out, split_groups=len(files) > 1)
+            if code:
+                return code
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def evaluate(settings, embedder, questions: list[dict], args, out_path: Path, split_groups: bool) -> int:
+    """Bring the index up to date with the corpus, answer every question, print the scores."""
+    from assistant.pipeline import Assistant
+
+    if not args.no_ingest:
+        from assistant.ingest.build import ingest
+
+        result = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+        failed = [r for r in result.reports if r.status == "failed"]
+        print(f"index {'updated' if result.changed else 'up to date'}: {result.n_notices} notices, "
+              f"{result.n_chunks} chunks in {result.location}"
+              + (f"; {len(failed)} file(s) could not be read" if failed else ""), file=sys.stderr)
+    assistant = Assistant(settings, embedder=embedder)
+    if args.sweep:
+        sweep(assistant, questions, args.k)
+        return 0
+    ours = run_assistant(assistant, questions, args.k)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_path, "w", encoding="utf-8") as out:
+        for q in questions:
+            out.write(json.dumps(ours[q["id"]], ensure_ascii=False) + "\n")
+    base = None
+    if not args.no_baseline:
+        from eval.baseline import Baseline
+
+        baseline = Baseline(settings.corpus_dir, assistant.embedder, REPO_ROOT / "eval" / ".cache")
+        base = run_baseline(baseline, questions, args.k)
+        with open(out_path.with_suffix(".baseline.jsonl"), "w", encoding="utf-8") as out:
+            for q in questions:
+                out.write(json.dumps(base[q["id"]], ensure_ascii=False) + "\n")
+    if split_groups:  # each question file (dev / frozen test) is also a group of its own
+        questions = [dict(q, type=q["type"], groups=["split:" + q["split"]]) for q in questions]
     print_report(questions, ours, base)
-    print(f"\nanswers written to {args.out}")
+    print(f"\nanswers written to {out_path}")
     return 0
 
 

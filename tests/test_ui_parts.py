@@ -80,7 +80,7 @@ def test_notice_table_and_ownership_rows():
     assert rows == [[NOTICE.title, "张政办字〔2023〕20号", "张店区人民政府办公室", "2023-08-26", "张店区", "通知", 2]]
     assert notice_rows([NOTICE], [PILE], "黄河") == []
     owners = ownership_rows([PILE, ROADS], {"n1": NOTICE}, "住建")
-    assert owners == [["区住建局", "配合", "22. 发展绿色交通", NOTICE.title]]
+    assert owners == [["张店区住建局", "配合", "22. 发展绿色交通", NOTICE.title]]
 
 
 def test_reply_draft_quotes_the_clause_with_its_notice_and_number():

@@ -8,6 +8,7 @@ from collections import Counter
 
 from assistant.models import Answer, Citation, notice_date
 from assistant.govdocs.cleaning import clean_text
+from assistant.govdocs.departments import group_departments, is_department, scoped_name
 from assistant.models import Chunk, Notice
 
 NOTICE_COLUMNS = ["标题", "文号", "发文机关", "日期", "地区", "类型", "条款数"]
@@ -132,23 +133,34 @@ def notice_rows(notices: list[Notice], chunks: list[Chunk], search: str = "") ->
 
 
 def ownership_rows(chunks: list[Chunk], notices: dict[str, Notice], department: str = "") -> list[list]:
-    """Who owns what: one row per (department, role, task) from the 牵头/配合/责任单位 fields."""
+    """Who owns what: one row per (department, role, task) from the 牵头/配合/责任单位 fields. A department
+    is named with its place (区教体局 of a 临淄区 notice → 临淄区教体局) and under one name for all its
+    spellings (区发改局 / 区发展和改革局); fragments such as '2023年12月底前完成' are left out."""
+    shown = _department_labels(chunks)
     rows = []
     for c in chunks:
         task = _task_label(c)
         title = notices[c.notice_id].title if c.notice_id in notices else c.notice_title
         for role, names in (("牵头", c.lead_departments), ("配合", c.support_departments)):
             for name in names:
-                if not department or department in name:
-                    rows.append([name, role, task, title])
+                label = shown.get(scoped_name(name, c.jurisdiction))
+                if label and (not department or department in label):
+                    rows.append([label, role, task, title])
     rows.sort(key=lambda r: (r[0], r[1] != "牵头"))
     return rows
 
 
 def departments(chunks: list[Chunk]) -> list[str]:
-    """Every department named as lead or support, most tasks first."""
-    counts = Counter(d for c in chunks for d in c.lead_departments + c.support_departments)
+    """Every department named as lead or support (with its place, one name per department), most tasks first."""
+    shown = _department_labels(chunks)
+    counts = Counter(shown[scoped_name(d, c.jurisdiction)] for c in chunks
+                     for d in c.lead_departments + c.support_departments if scoped_name(d, c.jurisdiction) in shown)
     return [name for name, _ in counts.most_common()]
+
+
+def _department_labels(chunks: list[Chunk]) -> dict[str, str]:
+    names = {scoped_name(d, c.jurisdiction) for c in chunks for d in c.lead_departments + c.support_departments}
+    return group_departments([n for n in names if is_department(n)])
 
 
 def _task_label(chunk: Chunk) -> str:

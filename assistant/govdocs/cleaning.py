@@ -140,7 +140,7 @@ def split_lines(text: str) -> list[Line]:
 
 # Longer than any title (90 characters, is_title_like) or signature line: a line this long is a
 # paragraph, or a whole document published on one line, whose spaces separate its paragraphs.
-LONG_LINE = 120
+LONG_LINE = 90
 # The share of a long line's text in pieces that end a sentence, heading or title above which its spaces
 # end paragraphs. Measured (char-weighted, /tmp/share.py in the issue-16 note): PDF lines with spaces for
 # line breaks 0–0.16 (one of 51 at 0.79, of 3 pieces); one-line documents of corpus-ncp median 0.94.
@@ -184,8 +184,14 @@ def _spaces_end_paragraphs(pieces: list[str], opening: bool) -> bool:
         return opening and len(pieces) == 2  # a headline and its one paragraph
     if not opening and len(pieces) < 3:
         return False  # too little to tell
-    closed = sum(len(piece) for piece in inner if _closes_block(clean_text(piece)))
+    closed = sum(len(piece) for piece in inner if _ends_paragraph(clean_text(piece)))
     return closed >= ONE_LINE_SHARE * sum(len(piece) for piece in inner)
+
+
+def _ends_paragraph(clean: str) -> bool:
+    """A piece that ends a sentence, or is a title, date or 文号 line. Not a short numbered heading: the
+    first wrapped line of a numbered paragraph ('(七)组织、督促、指导高青县所属县') looks like one."""
+    return ends_sentence(clean) or is_title_like(clean) or is_date_line(clean) or is_doc_number_line(clean)
 
 
 def _keeps_space(before: str, after: str) -> bool:

@@ -5,13 +5,13 @@ import re
 
 from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, is_title_like)
 from assistant.models import Notice
-from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, ISSUER_END, PUBLIC_NOTE, marker_of,
-                       normalize_doc_number)
+from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, ISSUER_END, PUBLIC_NOTE, ends_sentence,
+                       marker_of, normalize_doc_number)
 from .places import infer_jurisdiction
 
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|"
-    r"指挥部|管委会|局|厅|委|办|部|署|国务院))"
+    r"指挥部|管委会|局|厅|委|办|部|署|国务院))(?!门|分)"  # not 人社部门, 委员 …
 )
 # A news release names its source: '记者从省扶贫办获悉', '商务部办公厅印发…', '市人社局日前出台…'
 _REPORTED_BY = re.compile(r"记者从([\u4e00-\u9fff]{2,30}?)(?:了解到|获悉)")
@@ -121,7 +121,8 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
     title_index = next((k for k, p in enumerate(head) if is_title_like(p.clean) and not is_doc_number_line(p.clean)), 0)
     title = _title_of(paragraphs[title_index])
     doc_number = ""
-    for p in paragraphs[: title_index + 4]:
+    # Under the title as a rule; a ministry's notice may print it after the signature instead.
+    for p in paragraphs[: title_index + 4] + paragraphs[title_index + 4 :]:
         m = DOC_NUMBER.search(p.clean)
         if m and is_doc_number_line(p.clean):
             doc_number = m.group(1)
@@ -219,10 +220,12 @@ def _issuer(title: str, signer: str, head: list[Paragraph]) -> str:
         return _ORG.search(signer).group(1)
     for p in head:  # a report's speaker line: '张店区人民政府区长 苏振华'
         m = _ORG.search(p.clean)
-        if m and len(p.clean) <= 40 and not is_title_like(p.clean) and not _addresses(p.clean):
+        if (m and len(p.clean) <= 40 and not is_title_like(p.clean) and not _addresses(p.clean)
+                and not ends_sentence(p.clean)):
             return m.group(1)
     m = _ORG.match(title)
-    if m and not title.startswith(m.group(1) + "关于") and len(m.group(1)) < len(title) and ISSUER_END.search(m.group(1)):
+    if (m and not title.startswith("关于") and not title.startswith(m.group(1) + "关于")
+            and len(m.group(1)) < len(title) and ISSUER_END.search(m.group(1))):
         return m.group(1)
     opening = "".join(p.clean for p in head)[:300]
     for pattern in (_REPORTED_BY, _ANNOUNCED_BY):

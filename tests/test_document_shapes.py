@@ -1,0 +1,131 @@
+"""Notices of every shape an office loads, written here (none is copied from a corpus): one line with spaces
+between paragraphs, a news release, a ministry notice with its 文号 at the end, a county notice from
+another province, traditional characters, and a PDF extraction whose spaces are wrapped lines."""
+from assistant.govdocs.cleaning import split_lines, split_long_line, to_simplified
+from assistant.govdocs.departments import group_departments, is_department, same_department, scoped_name
+from assistant.govdocs.places import ancestors, find_places, gazetteer, infer_jurisdiction
+from assistant.ingest.chunking import chunk_document
+
+ONE_LINE_NOTICE = (
+    "临湘市人民政府办公室关于做好春季农业生产服务工作的通知 各乡镇人民政府，市直有关单位： "
+    "为做好今年春季农业生产服务工作，保障农资供应，经市人民政府同意，现将有关事项通知如下： "
+    "一、保障农资供应 （一）畅通运输渠道。各乡镇要为种子、化肥运输车辆开辟绿色通道，不得设卡拦截。 "
+    "（二）稳定农资价格。市市场监管局要加强价格巡查，严厉打击哄抬价格行为。 "
+    "二、加强技术指导 市农业农村局要组织农技人员通过电话、网络开展春耕技术指导，每个乡镇不少于2名联络员。 "
+    "临湘市人民政府办公室 2021年3月2日 （此件公开发布）"
+)
+
+
+def parse(text: str, name: str = "t.txt"):
+    notices, chunks = chunk_document(text, name)
+    return notices, chunks
+
+
+def test_one_line_notice_becomes_paragraphs_with_metadata_and_clause_paths():
+    notices, chunks = parse(ONE_LINE_NOTICE)
+    assert len(notices) == 1
+    n = notices[0]
+    assert n.title == "临湘市人民政府办公室关于做好春季农业生产服务工作的通知"
+    assert n.issuer == "临湘市人民政府办公室"
+    assert n.date == "2021-03-02" and not n.date_inferred
+    assert n.jurisdiction == "临湘市" and n.public
+    paths = [c.clause_path for c in chunks]
+    assert ["一、保障农资供应", "（一）畅通运输渠道"] in paths
+    assert ["二、加强技术指导"] in paths
+    price = next(c for c in chunks if "哄抬价格" in c.text)
+    assert "哄抬价格" in price.index_text and n.title in price.index_text and "（二）稳定农资价格" in price.index_text
+    assert "畅通运输渠道" not in price.text  # one clause per chunk, not the whole line
+
+
+def test_news_release_headline_reporter_source_and_dateline_year():
+    text = ("甘南州开通复工企业用工对接热线 3月5日，记者从州人社局获悉，为帮助企业解决用工难题，"
+            "甘南州开通了企业用工对接热线，2021年全州计划组织线上招聘会12场。 "
+            "企业可拨打热线登记岗位需求，人社部门将在3个工作日内回复。 （记者 张某）")
+    n = parse(text)[0][0]
+    assert n.title == "甘南州开通复工企业用工对接热线"
+    assert n.issuer == "州人社局"
+    assert n.date == "2021-03-05"
+    assert n.jurisdiction == "甘南藏族自治州"
+
+
+def test_ministry_notice_with_doc_number_at_the_end_is_national():
+    text = ("民政部 财政部 关于进一步做好困难群众临时救助工作的通知 各省、自治区、直辖市民政厅（局）、财政厅（局）： "
+            "为切实保障困难群众基本生活，现就有关事项通知如下： 一、及时给予临时救助 对因突发事件陷入困境的家庭，"
+            "由乡镇人民政府直接实施临时救助。 二、加强资金保障 各地财政部门要统筹安排救助资金。 "
+            "民政部 财政部 2021年4月8日 民发〔2021〕15号")
+    n = parse(text)[0][0]
+    assert n.title == "民政部财政部关于进一步做好困难群众临时救助工作的通知"
+    assert n.issuer.startswith("民政部") and n.jurisdiction == "全国"
+    assert n.doc_number == "民发〔2021〕15号" and n.date == "2021-04-08"
+
+
+def test_county_notice_of_another_province_gets_its_county_and_ancestors():
+    text = ("宾川县人民政府关于开展冬春森林防火工作的通告\n为切实做好冬春森林防火工作，现通告如下：\n"
+            "一、防火期为每年12月1日至次年5月31日。\n二、防火期内严禁野外用火。\n宾川县人民政府\n2021年11月20日\n")
+    n = parse(text)[0][0]
+    assert n.issuer == "宾川县人民政府" and n.jurisdiction == "宾川县" and n.date == "2021-11-20"
+    assert ancestors("宾川县")[:2] == ["大理白族自治州", "云南省"]
+    assert gazetteer()["宾川县"].level == "county"
+
+
+def test_traditional_characters_are_matched_simplified_and_shown_as_written():
+    text = "關於延長復工補貼申請期限的通知 各企業： 疫情結束後，補貼申請期限延長至六月底。 市人力資源局 2021年2月1日"
+    notices, chunks = parse(text)
+    assert notices[0].title.startswith("關於延長")  # shown as written
+    body = next(c for c in chunks if "結束後" in c.text)
+    assert "结束后" in body.index_text and "結束後" not in body.index_text
+    assert to_simplified("補貼") == "补贴"
+
+
+def test_pdf_line_with_spaces_for_wrapped_lines_stays_one_paragraph():
+    # A two-column gazette extracted with a space where each printed line ended: no piece ends a sentence.
+    line = ("3. 推进垃圾分类和资源化 利用。严格落实城市垃圾分类实施 方案,完善垃圾分类标识体系,健全 分类奖励制度。"
+            "加快建立覆盖全社会 的收运处置体系,完善分类投放、分类 收集、分类运输、分类处理的处理系 统。推进焚烧处理等设施建设和改造")
+    lines = split_lines("关于推进垃圾分类工作的通知\n" + line)
+    assert len(lines) == 2 and lines[1].raw == line
+
+
+def test_one_line_split_keeps_latin_words_markers_and_letter_spacing_together():
+    pieces = split_long_line("关于举办Robotex 2023大赛的通知 各单位： 1. 报名时间 报名自即日起开始。 财 政 局 2023年5月7 日")
+    assert pieces == ["关于举办Robotex 2023大赛的通知", "各单位：", "1. 报名时间", "报名自即日起开始。", "财 政 局 2023年5月7 日"]
+
+
+def test_web_page_buttons_after_the_date_do_not_hide_it():
+    text = ("某某县交通运输局通告 为做好疫情期间道路运输保障，现将有关事项通告如下： 一、客运班线暂停运营。 "
+            "二、货运车辆凭证通行。 某某县交通运输局 2020年2月5日 【打印本页】【关闭窗口】")
+    n = parse(text)[0][0]
+    assert n.date == "2020-02-05" and n.issuer == "某某县交通运输局"
+
+
+def test_a_date_only_mentioned_is_marked_inferred():
+    text = "本市延长医保报销受理期 记者了解到，对于有效期在2020年6月30日前到期的，一律顺延。受理工作于2020年2月10日起恢复。"
+    n = parse(text)[0][0]
+    assert n.date and n.date_inferred
+
+
+def test_headline_repeated_as_the_document_title_is_one_notice():
+    text = ("市商务局关于做好外贸企业复工服务的通知 发布时间：2020-02-12 10:30 "
+            "市商务局关于做好外贸企业复工服务的通知 各区商务部门： 为支持外贸企业复工，现通知如下： "
+            "一、开通网上办理 二、加强政策宣传 市商务局 2020年2月11日")
+    notices, _ = parse(text)
+    assert len(notices) == 1 and notices[0].date == "2020-02-11"
+
+
+def test_places_are_national_and_short_names_count_only_as_words():
+    assert find_places("加强行政和司法衔接") == []  # 政和 is 政和县's short name, not a word here
+    assert find_places("淄博市张店区和云南大理") == ["淄博市", "张店区", "云南省", "大理白族自治州"]
+    assert infer_jurisdiction("国家税务总局", "", "北京市 上海市") == "全国"
+    assert infer_jurisdiction("市场监管总局", "", "武汉市武汉市") == "全国"
+    assert infer_jurisdiction("市商务局", "", "三明市企业 三明市 福建省") == "三明市"
+    assert infer_jurisdiction("", "", "各相关区人民政府") == ""
+
+
+def test_departments_are_one_under_several_names_and_belong_to_their_place():
+    assert same_department("区发改局", "区发展改革局") and same_department("区发展和改革局", "区发改局")
+    assert same_department("市市场监管局", "市市场监督管理局")
+    assert not same_department("市政局", "市财政局") and not same_department("区教育局", "区教育和体育局")
+    assert [n for n in ("2023年12月底前完成", "政府", "公室", "区教体局") if is_department(n)] == ["区教体局"]
+    assert scoped_name("区教体局", "临淄区") == "临淄区教体局" != scoped_name("区教体局", "张店区")
+    assert scoped_name("市教育局", "临淄区") == "淄博市教育局"
+    shown = group_departments(["区发改局", "区发展改革局", "区发展和改革局", "区财政局"])
+    assert len(set(shown.values())) == 2 and shown["区发改局"] == "区发展和改革局"
