@@ -63,6 +63,7 @@ class Notice:
     date_inferred: bool = False
     public: bool = False  # the document says 此件公开发布
     jurisdiction: str = ""
+    level: str = ""  # the jurisdiction's level: country / province / city / county ("" when unknown)
     doc_type: str = ""
     file: str = ""  # path relative to the corpus folder
     line_start: int = 0

@@ -28,7 +28,7 @@ def test_one_line_notice_becomes_paragraphs_with_metadata_and_clause_paths():
     assert n.title == "临湘市人民政府办公室关于做好春季农业生产服务工作的通知"
     assert n.issuer == "临湘市人民政府办公室"
     assert n.date == "2021-03-02" and not n.date_inferred
-    assert n.jurisdiction == "临湘市" and n.public
+    assert n.jurisdiction == "临湘市" and n.level == "county" and n.public  # a county-level city
     paths = [c.clause_path for c in chunks]
     assert ["一、保障农资供应", "（一）畅通运输渠道"] in paths
     assert ["二、加强技术指导"] in paths
@@ -55,7 +55,7 @@ def test_ministry_notice_with_doc_number_at_the_end_is_national():
             "民政部 财政部 2021年4月8日 民发〔2021〕15号")
     n = parse(text)[0][0]
     assert n.title == "民政部财政部关于进一步做好困难群众临时救助工作的通知"
-    assert n.issuer.startswith("民政部") and n.jurisdiction == "全国"
+    assert n.issuer.startswith("民政部") and n.jurisdiction == "全国" and n.level == "country"
     assert n.doc_number == "民发〔2021〕15号" and n.date == "2021-04-08"
 
 

@@ -15,6 +15,7 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError
 from assistant.stores.local import current_version, open_index
+from assistant.ingest import build
 from assistant.ingest.build import ingest
 from assistant.search.query import parse_query
 from assistant.search.retrieval import Searcher, reciprocal_rank_fusion
@@ -114,6 +115,21 @@ def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_p
     row = index.chunks.index(gbk[-1])
     vectors = read_store_data(settings).vectors
     assert np.allclose(vectors[row], embedder.embed([gbk[-1].index_text])[0], atol=1e-4)
+
+
+def test_a_new_parser_parses_every_file_again_and_keeps_unchanged_vectors(tmp_path, small_corpus, embedder,
+                                                                          monkeypatch):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+    counter = CountingEmbedder(embedder)
+    first = ingest(settings, progress=False, embedder_factory=lambda s: counter)
+    total = counter.embedded
+    assert not ingest(settings, progress=False, embedder_factory=lambda s: counter).changed
+    # An upgrade that changes how files are read (a new parser_fingerprint) re-reads unchanged files...
+    monkeypatch.setattr(build, "parser_fingerprint", lambda: "another-parser")
+    again = ingest(settings, progress=False, embedder_factory=lambda s: counter)
+    assert again.changed and {r.status for r in again.reports} == {"indexed"}
+    # ...and chunks whose indexed text is the same keep their vectors: nothing is embedded again.
+    assert again.n_chunks == first.n_chunks and counter.embedded == total
 
 
 @pytest.mark.parametrize("store", ["local", "milvus"])

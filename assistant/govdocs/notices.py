@@ -7,7 +7,7 @@ from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, 
 from assistant.models import Notice
 from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, ISSUER_END, PUBLIC_NOTE, ends_sentence,
                        marker_of, normalize_doc_number)
-from .places import infer_jurisdiction
+from .places import infer_jurisdiction, level_name
 
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|"
@@ -130,6 +130,7 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
     date, signer, date_inferred = _signing_date(paragraphs)
     issuer = _issuer(title, signer, paragraphs[: title_index + 4])
     body = "\n".join(p.clean for p in paragraphs)
+    jurisdiction = infer_jurisdiction(issuer, title, body)
     return Notice(
         title=title,
         doc_number=doc_number,
@@ -138,7 +139,8 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
         date=date,
         date_inferred=date_inferred,
         public=any(PUBLIC_NOTE.search(p.clean) for p in paragraphs),
-        jurisdiction=infer_jurisdiction(issuer, title, body),
+        jurisdiction=jurisdiction,
+        level=level_name(jurisdiction),
         doc_type=_doc_type(title),
         file=file,
         line_start=paragraphs[0].line_start,

@@ -236,6 +236,13 @@ def level_of(name: str) -> int:
     return LEVEL_RANK["county"] if name.endswith(("区", "县", "旗")) else LEVEL_RANK["city"]
 
 
+def level_name(name: str) -> str:
+    """'country', 'province', 'city' or 'county' for a jurisdiction; '' for none."""
+    if not name:
+        return ""
+    return next(level for level, rank in LEVEL_RANK.items() if rank == level_of(name))
+
+
 def _most_specific(names: list[str]) -> str:
     if not names:
         return ""

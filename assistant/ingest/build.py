@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,26 @@ def scan_corpus(corpus: Path) -> tuple[list[Path], list[FileReport]]:
     return files, skipped
 
 
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """A hash of the code and word lists that turn a file into notices and chunks: when they change (an
+    upgrade), every file is parsed again on the next ingest; its unchanged chunks keep their vectors."""
+    package = Path(__file__).resolve().parent.parent
+    parts = sorted([*(package / "govdocs").rglob("*.py"), *(package / "govdocs" / "data").glob("*"),
+                    package / "ingest" / "chunking.py", package / "ingest" / "readers.py",
+                    package / "ingest" / "encodings.py", package / "models.py"])
+    digest = hashlib.sha256()
+    for part in parts:
+        if part.is_file():
+            digest.update(part.relative_to(package).as_posix().encode() + b"\0" + part.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    """The file's SHA-256 under this parser: the same bytes read by other code are another digest."""
+    return hashlib.sha256(f"{sha256_of(path)}:{parser_fingerprint()}".encode()).hexdigest()
+
+
 def _previous(settings: Settings, rebuild: bool, result: IngestResult) -> IndexData | None:
     if rebuild:
         return None
@@ -114,7 +135,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
             rel = path.relative_to(settings.corpus_dir).as_posix()
             seen.add(rel)
             try:
-                digest = sha256_of(path)
+                digest = file_digest(path)
             except OSError as exc:  # removed or unreadable since the scan
                 result.reports.append(FileReport(rel, "failed", f"无法打开文件（{os_error_reason(exc)}）"))
                 continue
