@@ -113,6 +113,8 @@ def test_headline_repeated_as_the_document_title_is_one_notice():
 
 def test_places_are_national_and_short_names_count_only_as_words():
     assert find_places("加强行政和司法衔接") == []  # 政和 is 政和县's short name, not a word here
+    assert find_places("今年新建充电桩") == []  # 新建区's short name is an everyday word
+    assert find_places("小西湖片区") == [] and gazetteer()["西湖区"].parent == ""  # two 西湖区: no short name
     assert find_places("淄博市张店区和云南大理") == ["淄博市", "张店区", "云南省", "大理白族自治州"]
     assert infer_jurisdiction("国家税务总局", "", "北京市 上海市") == "全国"
     assert infer_jurisdiction("市场监管总局", "", "武汉市武汉市") == "全国"

@@ -26,11 +26,13 @@ _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治�
 _GOV_PLACE = re.compile(r"(?<![各本全该有相当所])([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|旗))(?:人民)?政府")
 # '各相关区政府', '本市政府', '当地县政府' name no place.
 _NOT_A_PLACE = re.compile(r"^(?:各|本|全|该|有关|相关|当地|所在|所属|辖区)")
-# A county's short name that is also a common word (资源县 → 资源, 公安县 → 公安, 光明区 → 光明) would
-# find places in every policy text: it is used alone only when jieba's dictionary, a general-language
-# frequency list, counts it fewer times than this or tags it a place name (ns). 300 drops the everyday
-# words of the list (资源 17453, 合作 13478, 南部 5612, 公安 2800, 光明 1219, 平安 1438 …) and keeps
-# district names such as 张店, 临淄 and 淄川, which it does not list.
+# A county's short name that is also a common word (资源县 → 资源, 公安县 → 公安, 新建区 → 新建, 平原县 →
+# 平原) would find places in every policy text and turn questions into comparisons: it is used alone only
+# when jieba's dictionary, a general-language frequency list, counts it fewer times than this. Its
+# part-of-speech tags are not trusted (新建 is tagged a place). 300 drops the everyday words (资源 17453,
+# 合作 13478, 平原 7457, 公安 2800, 新建 1000 …) and keeps district names such as 张店, 临淄 and 淄川,
+# which it does not list; a few district names that are also words (武昌, 天河) are then found only in
+# full (武昌区). A missed short name costs a filter; a false one answers the wrong place.
 COMMON_WORD_FREQ = 300
 
 
@@ -80,7 +82,7 @@ def gazetteer() -> dict[str, Place]:
         parent = parents.pop() if len(parents) == 1 else ""
         places[name] = Place(name, level, parent, "", ())
         short = _short_form(name, nations)
-        if short and short != name:
+        if short and short != name and len([o for o in options if o[0] == level]) == 1:  # not 西湖区 ×2
             shorts.setdefault(short, []).append((LEVEL_RANK[level], name))
     common = _common_words(set(shorts))
     for short, owners in shorts.items():
@@ -127,15 +129,15 @@ def _short_form(name: str, nations: tuple[str, ...] = ()) -> str:
 
 
 def _common_words(candidates: set[str]) -> set[str]:
-    """The candidates that jieba's dictionary lists as everyday words (see COMMON_WORD_FREQ)."""
+    """The candidates that jieba's dictionary counts as everyday words (see COMMON_WORD_FREQ)."""
     import jieba  # its dictionary is data here; nothing is tokenised
 
     words = set()
     with open(Path(os.path.dirname(jieba.__file__)) / "dict.txt", encoding="utf-8") as f:
         for line in f:
             if line[: line.find(" ")] in candidates:
-                word, freq, tag = line.split()
-                if tag != "ns" and int(freq) >= COMMON_WORD_FREQ:
+                word, freq, _ = line.split()
+                if int(freq) >= COMMON_WORD_FREQ:
                     words.add(word)
     return words
 
