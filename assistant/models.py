@@ -150,6 +150,7 @@ class Hit:
     bm25_rank: int | None = None
     dense_rank: int | None = None
     coverage: float = 0.0  # IDF-weighted share of the query's terms found in the clause (with its title and path)
+    dense_score: float = 0.0  # cosine similarity of the question and the clause (0 when dense search missed it)
 
 
 @dataclass
@@ -179,6 +180,7 @@ class Answer:
     citations: list[Citation]
     mode: str = "extractive"  # or "llm"
     note: str = ""  # e.g. why the LLM answer was replaced
+    confidence: float | None = None  # the decline model's probability that the clauses answer (answering/decline.py)
 
 
 def chinese_date(iso: str) -> str:

@@ -3,7 +3,7 @@
 
     python eval/run.py --questions eval/questions.jsonl --out eval/results.jsonl [--index DIR] [--no-baseline]
     python eval/run.py --store milvus --milvus-uri /tmp/eval.db [--corpus DIR]
-    python eval/run.py --both        # the sample set and the corpus-ncp sets (dev + frozen test) in one run
+    python eval/run.py --both        # the sample and corpus-ncp sets (dev + frozen test of each) in one run
 
 The index is first brought up to date with the corpus (an incremental ingest: nothing is redone for unchanged
 files), so the scores are always those of the corpus named; --no-ingest evaluates the index as it is.
@@ -110,8 +110,8 @@ def print_report(questions: list[dict], ours: dict, base: dict | None) -> None:
 
 
 SHARED = REPO_ROOT.parent / "shared"
-# --both: the sample set and the held-out corpus-ncp sets (dev, and the frozen test split) in one run.
-BOTH = [("sample", REPO_ROOT / "corpus", [REPO_ROOT / "eval" / "questions.jsonl"]),
+# --both: the sample sets and the held-out corpus-ncp sets, each a dev file and a frozen test file, in one run.
+BOTH = [("sample", REPO_ROOT / "corpus", [REPO_ROOT / "eval" / "questions.jsonl", REPO_ROOT / "eval" / "sample_test.jsonl"]),
         ("ncp", SHARED / "corpus-ncp", [REPO_ROOT / "eval" / "ncp_dev.jsonl", REPO_ROOT / "eval" / "ncp_test.jsonl"])]
 
 

@@ -124,10 +124,16 @@ def _equal_weights(terms):
     return [1.0] * len(terms)
 
 
-def _answer(question, chunks, coverage=None):
+def _answer(question, chunks, coverage=None, similarity=0.88):
+    """Hits as a good retrieval gives them: ranked first by both retrievers, close to the question."""
     q = parse_query(question)
-    hits = [Hit(c, 1.0 - i / 10, coverage=1.0 if coverage is None else coverage) for i, c in enumerate(chunks)]
+    hits = [Hit(c, 1.0 - i / 10, i + 1, i + 1, coverage=1.0 if coverage is None else coverage,
+                dense_score=similarity - i / 100) for i, c in enumerate(chunks)]
     return compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+
+
+def _good(chunk, score=1.0, coverage=1.0):
+    return Hit(chunk, score, 1, 1, coverage=coverage, dense_score=0.88)
 
 
 def test_figure_answer_quotes_the_sentence_with_the_figure_and_cites_it():
@@ -157,7 +163,7 @@ def test_who_answer_names_lead_and_supporting_departments():
 
 
 def test_weak_evidence_abstains_and_points_to_the_closest_notices():
-    answer = _answer("张店区充电桩目标是多少？", [PILE_A], coverage=0.1)
+    answer = _answer("张店区充电桩目标是多少？", [PILE_A], coverage=0.1, similarity=0.72)
     assert answer.abstained and "没有" in answer.text and "张店区重点工作任务的通知" in answer.text
 
 
@@ -183,7 +189,7 @@ def test_a_list_in_sub_headings_is_given_from_the_clause_tree():
     lead = _chunk(6, "n1", "大赛办公室下设3个工作组，具体职责如下：")
     headings = {"c6": ["（一）综合协调组", "（二）安全保障组", "（三）宣传报道组"]}
     q = parse_query("大赛办公室下设哪些工作组？")
-    answer = compose_answer(q, SearchResult([Hit(lead, 1.0, coverage=1.0)]), NOTICES, _equal_weights,
+    answer = compose_answer(q, SearchResult([_good(lead)]), NOTICES, _equal_weights,
                             children=lambda c: headings.get(c.id, []))
     assert "综合协调组" in answer.text and "宣传报道组" in answer.text
     assert "综合协调组" in " ".join(answer.citations[0].quotes)
@@ -222,7 +228,7 @@ def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
     duties = _chunk(12, "n1", "区服务业发展中心：做好机器人大赛的综合协调工作。")
     when = _chunk(13, "n1", "时间：2023年8月26日")
     q = parse_query("机器人大赛哪天比？")
-    hits = [Hit(duties, 1.0, coverage=1.0), Hit(when, 0.9, coverage=0.75)]
+    hits = [_good(duties), _good(when, 0.9, 0.75)]
     answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
     assert "2023年8月26日" in answer.text and answer.citations[0].chunk is when
 

@@ -14,6 +14,7 @@ from assistant.govdocs.patterns import DOC_NUMBER
 from assistant.search.query import Query, Term
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
+from .decline import answer_probability, signals_of
 from assistant.tuning import DEFAULT_TUNING, Tuning
 from assistant.govdocs.injection import hidden_for_display, untainted
 
@@ -176,15 +177,27 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     return ("…" if start else "") + sentence[start:start + MAX_QUOTE_CHARS] + "…"
 
 
+def asks_figure(query: Query) -> bool:
+    """The question wants a number: 多少/几 (figure kind) or an amount of money."""
+    return "figure" in query.kinds or query.wants_money
+
+
 def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
-                   tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
+                   tuning: Tuning = DEFAULT_TUNING, floor: float | None = None) -> list[Evidence]:
     """The evidence to answer from: the best, plus other notices/jurisdictions that answer too.
 
-    The best must rank within the first k; the rest of the evidence may only add further sources."""
+    The best must rank within the first k; the rest of the evidence may only add further sources. A clause
+    answers when it covers `floor` of the question's terms (default tuning.min_coverage) and shows what the
+    question kind asks; when the decline model has already judged that the clauses answer (floor 0), the
+    best-ranked clause is used if none shows the kind."""
+    floor = tuning.min_coverage if floor is None else floor
     rank = {id(e): i for i, e in enumerate(evidence)}
     in_top = (lambda e: True) if k is None else (lambda e: rank[id(e)] < k)
-    usable = [e for e in evidence if e.hit.coverage >= tuning.min_coverage and e.answers_kind
-              and (e.hit.chunk.kind != "header" or "metadata" in query.kinds)]  # a header only names the notice
+    readable = [e for e in evidence if e.hit.coverage >= floor and e.sentences
+                and (e.hit.chunk.kind != "header" or "metadata" in query.kinds)]  # a header only names the notice
+    usable = [e for e in readable if e.answers_kind]
+    if (not usable or not in_top(usable[0])) and floor < tuning.min_coverage:
+        usable = [e for e in readable if in_top(e)][:1]
     if not usable or not in_top(usable[0]):
         return []
     if len(query.jurisdictions) >= 2:
@@ -262,9 +275,15 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     weights = weigh(query.terms)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
-    sources = choose_sources(query, evidence, k, tuning)
+    confidence = answer_probability(signals_of(hits, evidence[:k]), tuning)
+    if confidence < tuning.answer_threshold:
+        return _abstain(query, result, notices, k, confidence)
+    if query.wants_money and not any(e.answers_kind for e in evidence[:k]):
+        # An amount of money is asked and no clause states one: a quoted answer could not give it.
+        return _abstain(query, result, notices, k, confidence)
+    sources = choose_sources(query, evidence, k, tuning, floor=0.0)
     if not sources:
-        return _abstain(query, result, notices, k)
+        return _abstain(query, result, notices, k, confidence)
     for e in sources:
         headings = children(e.hit.chunk)[:MAX_CHILD_HEADINGS] if e.list_continues and children else []
         if headings:
@@ -285,10 +304,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     else:
         head = "The sources give these answers (quoted):" if query.lang == "en" else "不同文件的说法如下："
         text = head + "\n" + "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
-    return Answer(query.text, text, False, citations)
+    return Answer(query.text, text, False, citations, confidence=confidence)
 
 
-def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: int) -> Answer:
+def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: int,
+             confidence: float | None = None) -> Answer:
     closest: list[str] = []
     for h in result.hits:
         notice = notices.get(h.chunk.notice_id)
@@ -307,4 +327,4 @@ def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: 
             text += "最接近的文件：" + "、".join(f"《{t}》" for t in closest) + "。"
     citations = [Citation(i, shown_chunk(h.chunk), notices.get(h.chunk.notice_id), h.score)
                  for i, h in enumerate(result.hits[:k], 1)]
-    return Answer(query.text, text, True, citations)
+    return Answer(query.text, text, True, citations, confidence=confidence)

@@ -70,4 +70,5 @@ def answer_record(answer: Answer) -> dict:
         "citations": [citation_record(c) for c in answer.citations],
         "mode": answer.mode,
         "note": answer.note,
+        "confidence": None if answer.confidence is None else round(answer.confidence, 3),
     }

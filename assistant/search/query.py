@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.models import QuestionKind
 from assistant.wordlists import read_words
+from assistant.govdocs.cleaning import to_simplified
 from assistant.govdocs.patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
 from assistant.govdocs.places import find_places, gazetteer
 
@@ -227,7 +228,8 @@ def _place_words() -> set[str]:
 
 def parse_query(text: str, tokenize=None) -> Query:
     """Read a question (Chinese or English) into a Query; tokenize defaults to jieba search mode."""
-    text = re.sub(r"\s+", " ", text).strip()
+    asked_as = re.sub(r"\s+", " ", text).strip()
+    text = to_simplified(asked_as)  # 補貼 is matched as 补贴; the question is shown as asked
     tokenize = tokenize or _default_tokenize
     lang = "en" if is_english(text) else "zh"
     jurisdictions = detect_jurisdictions(text)
@@ -253,7 +255,7 @@ def parse_query(text: str, tokenize=None) -> Query:
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     return Query(
-        text=text,
+        text=asked_as,
         lang=lang,
         search_text=search_text,
         jurisdictions=jurisdictions,

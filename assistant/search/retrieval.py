@@ -147,6 +147,7 @@ class Searcher:
             fused = reciprocal_rank_fusion([[r for r, _ in bm25], [r for r, _ in dense]], tuning.rrf_k)
         bm25_rank = {row: r for r, (row, _) in enumerate(bm25, start=1)}
         dense_rank = {row: r for r, (row, _) in enumerate(dense, start=1)}
+        dense_score = dict(dense)
         weights = self.term_weights(query.terms)
         hits = []
         for row, score in fused:
@@ -157,6 +158,7 @@ class Searcher:
                 score += tuning.year_boost
             if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
                 score += tuning.doc_type_boost
-            hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage))
+            hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage,
+                            float(dense_score.get(row, 0.0))))
         hits.sort(key=lambda h: -h.score)
         return SearchResult(diversify(hits, k, tuning.per_notice_cap, tuning.diversity_penalty) if k < len(hits) else hits, "")

@@ -1,0 +1,33 @@
+"""The decline model: more evidence never lowers the probability of answering; signals come from the hits."""
+from assistant.answering.decline import Signals, answer_probability, signals_of
+from assistant.answering.extractive import Evidence
+from assistant.models import Chunk, Hit
+from assistant.tuning import DEFAULT_TUNING
+
+
+def chunk(text: str) -> Chunk:
+    return Chunk(id="c", notice_id="n", notice_title="t", clause_path=[], text=text, index_text=text, file="f",
+                 line_start=1, line_end=1)
+
+
+def test_every_signal_raises_the_probability_of_answering():
+    base = Signals(coverage=0.4, similarity=0.8, agreement=0.0, shows_kind=0.0)
+    p = answer_probability(base)
+    for stronger in (Signals(0.8, 0.8, 0.0, 0.0), Signals(0.4, 0.9, 0.0, 0.0), Signals(0.4, 0.8, 1.0, 0.0),
+                     Signals(0.4, 0.8, 0.0, 1.0)):
+        assert answer_probability(stronger) > p
+
+
+def test_an_on_topic_clause_answers_and_an_unrelated_one_does_not():
+    strong = Signals(coverage=0.9, similarity=0.88, agreement=1.0, shows_kind=1.0)
+    weak = Signals(coverage=0.05, similarity=0.70, agreement=0.0, shows_kind=0.0)
+    assert answer_probability(strong) >= DEFAULT_TUNING.answer_threshold > answer_probability(weak)
+
+
+def test_signals_read_off_hits_and_evidence():
+    top = Hit(chunk("新增充电桩1775个。"), 0.05, bm25_rank=1, dense_rank=3, coverage=0.6, dense_score=0.83)
+    other = Hit(chunk("加强农村公路养护。"), 0.04, bm25_rank=9, dense_rank=1, coverage=0.2, dense_score=0.86)
+    evidence = [Evidence(top, ["新增充电桩1775个。"], answers_kind=True), Evidence(other, ["加强农村公路养护。"], False)]
+    s = signals_of([top, other], evidence)
+    assert s == Signals(coverage=0.6, similarity=0.86, agreement=1.0, shows_kind=1.0)
+    assert signals_of([], []) == Signals(0.0, 0.0, 0.0, 0.0)
