@@ -34,6 +34,7 @@ class QuestionKind(Choice):
     WHEN = "when"
     FIGURE = "figure"
     LIST = "list"
+    CONTENTS = "contents"  # which documents a gazette issue or file holds
     WHAT = "what"
 
 
@@ -158,6 +159,9 @@ class SearchResult:
     hits: list[Hit]
     # Why nothing could match, when a stated restriction excludes every clause ("" otherwise).
     empty_reason: str = ""
+    # What the corpus lacks then: "year" or "place" (the hits are then the closest clauses without that
+    # restriction, which an answer may offer), or "doc_number".
+    missing: str = ""
 
 
 # --- answers ---------------------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from assistant.answering.extractive import compose_answer
+from assistant.answering.extractive import compose_answer, list_file_contents
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
 from assistant.search.query import Query, parse_query
-from assistant.models import Answer, Filters, Hit, SearchResult
+from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher
 
 MAX_QUERY_CHARS = 2000
@@ -51,9 +51,11 @@ class Assistant:
         vector = self.embedder.embed_query(query.search_text)
         result = self.searcher.search(query, k, filters, query_vector=vector)
         if result.empty_reason:
-            # Nothing matches what the question states: show the closest notices anyway.
-            unrestricted = replace(query, jurisdictions=[], years=[], doc_numbers=[])
-            result.hits = self.searcher.search(unrestricted, k, None, query_vector=vector).hits
+            # Nothing matches what the question states: the closest clauses without the missing part
+            # (the same place's other years; the same question elsewhere), which the answer may offer.
+            dropped = {"year": {"years": []}, "place": {"jurisdictions": []}}.get(
+                result.missing, {"jurisdictions": [], "years": [], "doc_numbers": []})
+            result.hits = self.searcher.search(replace(query, **dropped), k, filters, query_vector=vector).hits
         elif "metadata" in query.kinds and result.hits:
             self._lead_with_header(result)
         return result
@@ -94,6 +96,11 @@ class Assistant:
         """Yield the answer as it grows (LLM streaming); the last item is final and checked."""
         query = self.parse(question)
         result = self.retrieve(query, max(k, self.settings.tuning.evidence_pool), filters)
+        if QuestionKind.CONTENTS in query.kinds and not result.empty_reason:
+            listing = list_file_contents(query, result.hits[:k], list(self.index.notice_by_id.values()), self.header_of.get)
+            if listing is not None:
+                yield listing
+                return
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
                                     children=self.sub_headings, tuning=self.settings.tuning)
         if not (use_llm and self.llm) or extractive.abstained:

@@ -83,7 +83,7 @@ def run_query(settings, questions: list[dict], rounds: int) -> dict:
             retrieval.append((time.perf_counter() - started) * 1000)  # parse + embed + hybrid search
             embed.append((after_embed - before_embed) * 1000)
             tokens = assistant.index.tokenizer.tokenize(query.search_text)
-            restriction, _ = assistant.searcher.restrict(_filters(query))
+            restriction, _, _ = assistant.searcher.restrict(_filters(query))
             t0 = time.perf_counter()
             assistant.index.search_bm25(query.search_text, tokens, 60, restriction)
             t1 = time.perf_counter()

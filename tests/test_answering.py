@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.extractive import compose_answer, select_evidence, split_sentences
+from assistant.answering.extractive import compose_answer, list_file_contents, select_evidence, split_sentences
 from assistant.models import Citation, Hit, SearchResult
 from assistant.models import Chunk, Notice
 from assistant.search.query import parse_query
@@ -179,6 +179,18 @@ def test_empty_restriction_abstains_with_the_reason():
     assert answer.abstained and "周村区" in answer.text
 
 
+def test_a_year_the_corpus_lacks_is_said_and_the_year_it_has_is_offered():
+    q = parse_query("张店区2022年充电桩目标是多少？")
+    result = SearchResult([_good(PILE_A)], "语料中没有2022年的相关文件", "year")
+    answer = compose_answer(q, result, NOTICES, _equal_weights)
+    assert answer.abstained  # 2022 is not answered…
+    assert answer.text.startswith("语料中没有2022年的相关文件") and "1775个" in answer.text  # …2023 is offered
+    assert answer.citations[0].chunk is PILE_A
+    unrelated = compose_answer(q, SearchResult([_good(OTHER, coverage=0.0)], "语料中没有2022年的相关文件", "year"),
+                               NOTICES, _equal_weights)
+    assert unrelated.abstained and "35个" not in unrelated.text  # nothing offered that does not answer
+
+
 def test_a_list_introduced_by_a_lead_in_is_quoted_on():
     text = "在总结成绩的同时，我们也认识到，还面临一系列困难，主要是：中心城区辐射带动力不够强；产业结构有待优化；公共服务供给仍有差距。"
     answer = _answer("张店面临哪些主要困难？", [_chunk(5, "n2", text)])
@@ -270,3 +282,22 @@ def test_chinese_numbers():
     assert chinese_number("一千七百七十五") == 1775
     assert chinese_number("三万") == 30000
     assert chinese_number("十二") == 12
+
+
+def test_which_documents_a_gazette_holds_lists_the_notices_of_its_file():
+    first = Notice(title="关于甲的通知", doc_number="淄政字〔2023〕1号", date="2023-06-13", file="gazette.txt", id="g#1")
+    second = Notice(title="关于乙的办法", file="gazette.txt", id="g#2")
+    alone = Notice(title="单独的通知", file="single.txt", id="s#1")
+    headers = {n.id: Chunk(id=n.id + ".1", notice_id=n.id, notice_title=n.title, clause_path=["发文信息"], text=n.title,
+                           index_text=n.title, file=n.file, line_start=1, line_end=1, kind="header")
+               for n in (first, second, alone)}
+    q = parse_query("2023年第7期公报里发布了哪些文件？")
+    assert "contents" in q.kinds
+    hit = _good(Chunk(id="x", notice_id="g#2", notice_title="关于乙的办法", clause_path=[], text="乙。", index_text="乙。",
+                      file="gazette.txt", line_start=5, line_end=5))
+    answer = list_file_contents(q, [hit], [first, second, alone], headers.get)
+    assert "2 份文件" in answer.text and "《关于甲的通知》（淄政字〔2023〕1号" in answer.text and "[2]" in answer.text
+    assert [c.notice.id for c in answer.citations] == ["g#1", "g#2"] and not answer.abstained
+    lone = _good(Chunk(id="y", notice_id="s#1", notice_title="单独的通知", clause_path=[], text="丙。", index_text="丙。",
+                       file="single.txt", line_start=1, line_end=1))
+    assert list_file_contents(q, [lone], [first, second, alone], headers.get) is None

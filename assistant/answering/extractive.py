@@ -271,7 +271,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     children(chunk) gives the sub-headings under a clause, for a list its text only introduces."""
     hits = result.hits[:k]
     if result.empty_reason:
-        return _abstain(query, result, notices, k)
+        return _offer_instead(query, result, notices, weigh, k, children, tuning)
     weights = weigh(query.terms)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
@@ -305,6 +305,55 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         head = "The sources give these answers (quoted):" if query.lang == "en" else "不同文件的说法如下："
         text = head + "\n" + "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
     return Answer(query.text, text, False, citations, confidence=confidence)
+
+
+def list_file_contents(query: Query, hits: list[Hit], notices: list[Notice],
+                       header_of: Callable[[str], Chunk | None]) -> Answer | None:
+    """"这期公报发布了哪些文件": the notices of the file the best-matching clauses come from, in order, each
+    cited by its header. None when the clauses come from files of one notice each (nothing to list).
+
+    notices: every notice of the index in file order; header_of(notice_id) gives its header clause."""
+    by_file: dict[str, list[Notice]] = {}
+    for notice in notices:
+        by_file.setdefault(notice.file, []).append(notice)
+    file = next((h.chunk.file for h in hits if len(by_file.get(h.chunk.file, [])) > 1), None)
+    if file is None:
+        return None
+    listed = by_file[file]
+    citations, lines = [], []
+    for marker, notice in enumerate(listed, start=1):
+        header = header_of(notice.id)
+        if header is None:
+            continue
+        meta = "，".join(x for x in (notice.doc_number, notice.issuer, notice_date(notice)) if x)
+        lines.append(f"{len(lines) + 1}. 《{notice.title}》" + (f"（{meta}）" if meta else "") + f"[{len(citations) + 1}]")
+        citations.append(Citation(len(citations) + 1, shown_chunk(header), notice, 1.0, [notice.title]))
+    if not lines:
+        return None
+    if query.lang == "en":
+        head = f"The file {file} holds {len(lines)} documents:"
+    else:
+        head = f"文件 {file} 收录 {len(lines)} 份文件："
+    return Answer(query.text, head + "\n" + "\n".join(lines), False, citations, confidence=1.0)
+
+
+def _offer_instead(query: Query, result: SearchResult, notices: dict[str, Notice], weigh, k: int, children,
+                   tuning: Tuning) -> Answer:
+    """The corpus has no document of the year or place asked: say so, and give what it has for another
+    year or place when that answers the rest of the question ("语料中没有2022年的相关文件；现有文件：…").
+    The answer still counts as declined: it does not answer what was asked."""
+    declined = _abstain(query, result, notices, k)
+    if result.missing not in ("year", "place") or not result.hits:
+        return declined
+    dropped = {"year": {"years": []}, "place": {"jurisdictions": []}}[result.missing]
+    offered = compose_answer(replace(query, **dropped), SearchResult(result.hits), notices, weigh, k, children, tuning)
+    if offered.abstained:
+        return declined
+    if query.lang == "en":
+        text = f"The ingested documents do not cover what was asked ({result.empty_reason}). What they do say:\n"
+    else:
+        text = f"{result.empty_reason}，无法回答所问的内容。现有文件中的相关内容如下，仅供参考：\n"
+    return Answer(query.text, text + offered.text, True, offered.citations, confidence=offered.confidence)
 
 
 def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: int,

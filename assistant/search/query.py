@@ -43,6 +43,12 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
         r"how many|how much|what share|what percentage|what proportion|rate\b|ratio|target|figure|number of|growth")),
     ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|which (?:three|two|four|five)|list|what are")),
+    # Which documents a gazette issue or file holds: 这期公报发布了哪些文件 / 第7期收录了几份通知.
+    ("contents", re.compile(
+        r"(?:公报|本期|这期|该期|一期|第\s*\d+\s*期|期里|期中|文件汇编|汇编)[^？?。]{0,20}?"
+        r"(?:哪些|哪几|什么|几份|几个|多少)(?:份|个|篇)?(?:文件|通知|决定|公文|规范性文件)|"
+        r"(?:收录|刊登|刊发|刊载)了?(?:哪些|哪几|几份|多少)|"
+        r"which (?:documents|notices|papers) (?:are|were|does|did)[^?]{0,40}(?:gazette|issue|bulletin)")),
 ]
 # Questions about money need a figure in 元 as the answer, not any number.
 _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"

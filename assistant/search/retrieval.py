@@ -98,14 +98,14 @@ class Searcher:
                 weights.append(0.0)
         return weights
 
-    def restrict(self, filters: Filters) -> tuple[Restriction | None, str]:
-        """The restriction the filters make, and a reason when it excludes everything."""
+    def restrict(self, filters: Filters) -> tuple[Restriction | None, str, str]:
+        """The restriction the filters make, and — when it excludes everything — why and what is missing."""
         if not (filters.jurisdictions or filters.years or filters.notice_ids or filters.doc_numbers):
-            return None, ""
+            return None, "", ""
         index = self.index
         restriction = Restriction(notice_ids=list(filters.notice_ids), doc_numbers=list(filters.doc_numbers))
         if filters.doc_numbers and not index.mask(restriction).any():
-            return restriction, "语料中没有文号为 " + "、".join(filters.doc_numbers) + " 的文件"
+            return restriction, "语料中没有文号为 " + "、".join(filters.doc_numbers) + " 的文件", "doc_number"
         if filters.jurisdictions:
             names = sorted(set(filters.jurisdictions))
             restriction.places = names
@@ -113,12 +113,13 @@ class Searcher:
                 # No notice of the place itself: its districts' notices answer for it (山东 → 淄博市, 张店区).
                 restriction.places, restriction.within = [], names
             if not index.mask(restriction).any():
-                return restriction, "语料中没有" + "、".join(filters.jurisdictions) + "的文件"
+                return restriction, "语料中没有" + "、".join(filters.jurisdictions) + "的文件", "place"
         if filters.years:
             restriction.years = sorted(set(filters.years))
             if not index.mask(restriction).any():
-                return restriction, "语料中没有" + "、".join(f"{y}年" for y in restriction.years) + "的相关文件"
-        return restriction, ""
+                years = "、".join(f"{y}年" for y in restriction.years)
+                return restriction, f"语料中没有{years}的相关文件", "year"
+        return restriction, "", ""
 
     def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int | None = None,
                query_vector: np.ndarray | None = None) -> SearchResult:
@@ -131,9 +132,9 @@ class Searcher:
             stated.doc_numbers = filters.doc_numbers or stated.doc_numbers
         tuning = self.tuning
         depth = depth or tuning.depth
-        restriction, reason = self.restrict(stated)
+        restriction, reason, missing = self.restrict(stated)
         if reason:
-            return SearchResult([], reason)
+            return SearchResult([], reason, missing)
         tokens = self.index.tokenizer.tokenize(query.search_text)
         bm25 = self.index.search_bm25(query.search_text, tokens, depth, restriction)
         if query_vector is None:
