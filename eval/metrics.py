@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
 
@@ -26,6 +27,21 @@ def gold_rank(question: dict, record: dict, k: int = 5) -> int | None:
 def answer_correct(question: dict, record: dict) -> bool:
     answer = squash(record.get("answer", ""))
     return not record.get("abstained") and all(squash(m) in answer for m in question.get("must_contain", []))
+
+
+def char_recall(question: dict, record: dict) -> float:
+    """Share of the reference answer's characters (letters, digits, CJK; as a multiset) that the answer
+    holds — how much of the gold answer a reader finds in ours, whatever its wording. 0 when declined."""
+    if record.get("abstained"):
+        return 0.0
+    reference = Counter(_WORD_CHARS.findall(question.get("answer", "")))
+    if not reference:
+        return 0.0
+    ours = Counter(_WORD_CHARS.findall(record.get("answer", "")))
+    return sum(min(n, ours[ch]) for ch, n in reference.items()) / sum(reference.values())
+
+
+_WORD_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 def citation_correct(question: dict, record: dict) -> bool:
@@ -66,6 +82,7 @@ def score(questions: list[dict], records: dict[str, dict]) -> dict[str, Scores]:
                 s.add("hit@5", rank is not None)
                 s.add("MRR", 1.0 / rank if rank else 0.0)
                 s.add("answer_acc", answer_correct(q, record))
+                s.add("char_recall", char_recall(q, record))
                 s.add("citation_acc", citation_correct(q, record))
                 s.add("false_abstention", record.get("abstained", False))
             s.add("latency_ms", record.get("latency_ms", 0.0))

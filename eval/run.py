@@ -24,7 +24,7 @@ from assistant.config import REPO_ROOT, add_common_args, settings_from_args  # n
 from assistant.errors import AssistantError  # noqa: E402
 from eval.metrics import percentile, score  # noqa: E402
 
-METRICS = ["hit@1", "hit@5", "MRR", "answer_acc", "citation_acc", "abstention", "false_abstention"]
+METRICS = ["hit@1", "hit@5", "MRR", "answer_acc", "char_recall", "citation_acc", "abstention", "false_abstention"]
 
 
 def load_questions(path: Path) -> list[dict]:

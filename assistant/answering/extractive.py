@@ -222,6 +222,13 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
         citing = next((e for e in usable[1:] if e.hit.chunk.kind != "header"
                        and any(_CITES_DOCUMENT.search(s.replace(" ", "")) for s in e.sentences)), None)
         return chosen + ([citing] if citing else [])
+    # Another clause of the same notice that answers about as well (a notice published as one line is cut
+    # into many short clauses; the figure asked for is often in the next one).
+    sibling = next((e for e in usable[1:] if e.hit.chunk.notice_id == best.hit.chunk.notice_id and in_top(e)
+                    and e.hit.chunk.kind != "header"
+                    and e.hit.coverage >= best.hit.coverage - tuning.extra_source_margin), None)
+    if sibling is not None:
+        chosen.append(sibling)
     seen_notices = {best.hit.chunk.notice_id}
     seen_places = {best.hit.chunk.jurisdiction}
     for e in usable[1:]:
@@ -245,7 +252,8 @@ def shown_chunk(chunk: Chunk) -> Chunk:
     return chunk if text == chunk.text else replace(chunk, text=text)
 
 
-def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, with_place: bool) -> str:
+def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, with_place: bool) -> tuple[str, str]:
+    """('张店区：《title》（meta）', 'quote[n]'): who says it, and what."""
     quote = "".join(s if s.endswith(("。", "；", "！", "？", "…", "：")) else s + "；" for s in e.sentences).rstrip("；")
     c = e.hit.chunk
     if "who" in query.kinds and c.lead_departments and not any(d in quote for d in c.lead_departments):
@@ -259,7 +267,7 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
     if "metadata" in query.kinds and notice:
         meta = "（" + "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
                                              notice.issuer, notice_date(notice)) if x) + "）"
-    return f"{place}《{title}》{meta}：{quote}[{marker}]"
+    return f"{place}《{title}》{meta}", f"{quote}[{marker}]"
 
 
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
@@ -297,8 +305,15 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         citations.append(Citation(marker, shown_chunk(hit.chunk), notices.get(hit.chunk.notice_id), hit.score, quotes))
     places = {e.hit.chunk.jurisdiction for e in sources}
     with_place = len(places) > 1 or not query.jurisdictions
-    lines = [_source_line(query, e, i, notices.get(e.hit.chunk.notice_id), with_place)
-             for i, e in enumerate(sources, start=1)]
+    lines: list[str] = []
+    line_notice: list[str] = []
+    for i, e in enumerate(sources, start=1):
+        head, said = _source_line(query, e, i, notices.get(e.hit.chunk.notice_id), with_place)
+        if line_notice and line_notice[-1] == e.hit.chunk.notice_id:
+            lines[-1] += "……" + said  # two clauses of one notice: one line, a marker for each
+        else:
+            lines.append(f"{head}：{said}")
+            line_notice.append(e.hit.chunk.notice_id)
     if len(lines) == 1:
         text = lines[0]
     else:
