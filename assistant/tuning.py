@@ -32,15 +32,15 @@ class Tuning:
     figure_near_weight: float = 0.3
     position_penalty: float = 0.001
     # --- declining (answering/decline.py) ---
-    # Logistic model over (coverage, similarity, agreement, shows_kind), fitted by `python eval/fit_decline.py`
-    # on the dev questions (eval/questions.jsonl + eval/ncp_dev.jsonl; both classes weighted alike) and
-    # reported on the frozen test files (eval/sample_test.jsonl, eval/ncp_test.jsonl). Questions naming a
-    # place, year or 文号 the corpus lacks are declined before the model.
-    decline_weights: tuple[float, ...] = (5.410, 23.875, 0.622, 5.150)
-    decline_bias: float = -27.049
+    # Logistic model over (coverage, ask_coverage, similarity, agreement, shows_kind), fitted by
+    # `python eval/fit_decline.py` on the dev questions (eval/questions.jsonl + eval/ncp_dev.jsonl; both
+    # classes weighted alike) and reported on the frozen test files (eval/sample_test.jsonl,
+    # eval/ncp_test.jsonl). Questions naming a place, year or 文号 the corpus lacks are declined first.
+    decline_weights: tuple[float, ...] = (3.864, 1.715, 24.606, 0.571, 5.222)
+    decline_bias: float = -27.762
     # Answer when the model's probability reaches this. The script's sweep on the dev questions: 0.25
-    # declines 85 % of the unanswerable questions the filters let through and 2.3 % of the answerable ones;
-    # 0.35 would decline 90 % and 3.8 %. Declining what the corpus answers costs staff more than a cited
+    # declines 85 % of the unanswerable questions the filters let through and 1.9 % of the answerable ones;
+    # 0.35 would decline 90 % and 3.0 %. Declining what the corpus answers costs staff more than a cited
     # answer to an out-of-scope question, which shows its source.
     answer_threshold: float = 0.25
 

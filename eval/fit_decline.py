@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.answering.decline import SIGNAL_NAMES, signals_of  # noqa: E402
-from assistant.answering.extractive import select_evidence  # noqa: E402
+from assistant.answering.extractive import ask_coverage, select_evidence  # noqa: E402
 from assistant.config import REPO_ROOT, add_common_args, settings_from_args  # noqa: E402
 from eval.run import SHARED, load_questions  # noqa: E402
 
@@ -42,7 +42,7 @@ def collect(assistant, questions: list[dict], k: int) -> tuple[np.ndarray, np.nd
             continue
         weights = assistant.searcher.term_weights(query.terms)
         evidence = [select_evidence(query, h, weights, tuning) for h in result.hits[:k]]
-        rows.append(signals_of(result.hits[:k], evidence).vector())
+        rows.append(signals_of(result.hits[:k], evidence, ask_coverage(query, result.hits[:k], weights)).vector())
         labels.append(1.0 if q.get("gold") else 0.0)
     return np.array(rows), np.array(labels)
 

@@ -11,16 +11,17 @@ def chunk(text: str) -> Chunk:
 
 
 def test_every_signal_raises_the_probability_of_answering():
-    base = Signals(coverage=0.4, similarity=0.8, agreement=0.0, shows_kind=0.0)
+    base = Signals(coverage=0.4, ask_coverage=0.4, similarity=0.8, agreement=0.0, shows_kind=0.0)
     p = answer_probability(base)
-    for stronger in (Signals(0.8, 0.8, 0.0, 0.0), Signals(0.4, 0.9, 0.0, 0.0), Signals(0.4, 0.8, 1.0, 0.0),
-                     Signals(0.4, 0.8, 0.0, 1.0)):
-        assert answer_probability(stronger) > p
+    for stronger in (Signals(0.8, 0.4, 0.8, 0.0, 0.0), Signals(0.4, 0.8, 0.8, 0.0, 0.0), Signals(0.4, 0.4, 0.9, 0.0, 0.0),
+                     Signals(0.4, 0.4, 0.8, 1.0, 0.0), Signals(0.4, 0.4, 0.8, 0.0, 1.0)):
+        assert answer_probability(stronger) >= p
+    assert answer_probability(Signals(0.9, 0.9, 0.9, 1.0, 1.0)) > p
 
 
 def test_an_on_topic_clause_answers_and_an_unrelated_one_does_not():
-    strong = Signals(coverage=0.9, similarity=0.88, agreement=1.0, shows_kind=1.0)
-    weak = Signals(coverage=0.05, similarity=0.70, agreement=0.0, shows_kind=0.0)
+    strong = Signals(coverage=0.9, ask_coverage=0.9, similarity=0.88, agreement=1.0, shows_kind=1.0)
+    weak = Signals(coverage=0.05, ask_coverage=0.05, similarity=0.70, agreement=0.0, shows_kind=0.0)
     assert answer_probability(strong) >= DEFAULT_TUNING.answer_threshold > answer_probability(weak)
 
 
@@ -29,5 +30,6 @@ def test_signals_read_off_hits_and_evidence():
     other = Hit(chunk("加强农村公路养护。"), 0.04, bm25_rank=9, dense_rank=1, coverage=0.2, dense_score=0.86)
     evidence = [Evidence(top, ["新增充电桩1775个。"], answers_kind=True), Evidence(other, ["加强农村公路养护。"], False)]
     s = signals_of([top, other], evidence)
-    assert s == Signals(coverage=0.6, similarity=0.86, agreement=1.0, shows_kind=1.0)
-    assert signals_of([], []) == Signals(0.0, 0.0, 0.0, 0.0)
+    assert s == Signals(coverage=0.6, ask_coverage=0.6, similarity=0.86, agreement=1.0, shows_kind=1.0)
+    assert signals_of([top], evidence[:1], ask_coverage=1.0).ask_coverage == 1.0
+    assert signals_of([], []) == Signals(0.0, 0.0, 0.0, 0.0, 0.0)

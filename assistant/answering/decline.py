@@ -1,7 +1,7 @@
 """Whether the retrieved clauses answer the question at all: a small logistic model over signals any
 corpus gives (no word list), fitted on the dev questions by `eval/fit_decline.py`.
 
-    p = answer_probability(Signals(coverage=0.8, similarity=0.82, agreement=1, shows_kind=1))
+    p = answer_probability(Signals(coverage=0.8, ask_coverage=0.9, similarity=0.82, agreement=1, shows_kind=1))
     p >= DEFAULT_TUNING.answer_threshold   # answer; below it, say the corpus does not answer
 
 Pure logic: the signals are read off the retrieved hits and the chosen evidence.
@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from assistant.tuning import DEFAULT_TUNING, Tuning
 
-SIGNAL_NAMES = ("coverage", "similarity", "agreement", "shows_kind")
+SIGNAL_NAMES = ("coverage", "ask_coverage", "similarity", "agreement", "shows_kind")
 
 
 @dataclass(frozen=True)
 class Signals:
     coverage: float  # IDF-weighted share of the question's topic words in the top clause (0–1)
+    ask_coverage: float  # the same for the words of the clauses that ask (a resident's story left out)
     similarity: float  # cosine similarity of the question and the closest clause (the embedding model)
     agreement: float  # 1 when the top clause is in the first 5 of both the BM25 and the dense ranking, else 0
     shows_kind: float  # 1 when the top clause shows what the question kind asks (a figure, a department, a date)
@@ -27,18 +28,19 @@ class Signals:
         return [float(getattr(self, name)) for name in SIGNAL_NAMES]
 
 
-def signals_of(hits, evidence) -> Signals:
+def signals_of(hits, evidence, ask_coverage: float | None = None) -> Signals:
     """Signals of the top-k hits and the evidence read from them (Evidence objects of extractive.py, in
     the order of the hits). Measured on the dev questions (area under the ROC curve, answerable vs not):
     coverage separates best on the sample corpus (0.95), similarity on corpus-ncp (0.93), where
     out-of-scope questions share few words with any notice; the top clause's kind beats any clause's
     (0.87 against 0.71)."""
     if not hits:
-        return Signals(0.0, 0.0, 0.0, 0.0)
+        return Signals(0.0, 0.0, 0.0, 0.0, 0.0)
     top = hits[0]
     agree = (top.bm25_rank or 99) <= 5 and (top.dense_rank or 99) <= 5
     return Signals(
         coverage=top.coverage,
+        ask_coverage=top.coverage if ask_coverage is None else ask_coverage,
         similarity=max(h.dense_score for h in hits),
         agreement=1.0 if agree else 0.0,
         shows_kind=1.0 if evidence and evidence[0].answers_kind else 0.0,

@@ -177,9 +177,13 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     return ("…" if start else "") + sentence[start:start + MAX_QUOTE_CHARS] + "…"
 
 
-def asks_figure(query: Query) -> bool:
-    """The question wants a number: 多少/几 (figure kind) or an amount of money."""
-    return "figure" in query.kinds or query.wants_money
+def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float | None:
+    """Coverage of the top clause by the terms of the question's asking clauses (None: all terms ask)."""
+    pairs = [(t, w) for t, w in zip(query.terms, weights) if t.source in query.asked]
+    if not hits or not pairs or len(pairs) == len(query.terms):
+        return None
+    text = hits[0].chunk.index_text.lower()
+    return term_coverage([t for t, _ in pairs], text, [w for _, w in pairs])
 
 
 def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
@@ -283,7 +287,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     weights = weigh(query.terms)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
-    confidence = answer_probability(signals_of(hits, evidence[:k]), tuning)
+    confidence = answer_probability(signals_of(hits, evidence[:k], ask_coverage(query, hits, weights)), tuning)
     if confidence < tuning.answer_threshold:
         return _abstain(query, result, notices, k, confidence)
     if query.wants_money and not any(e.answers_kind for e in evidence[:k]):

@@ -84,6 +84,9 @@ class Query:
     kinds: list[str] = field(default_factory=list)  # figure / who / when / list / metadata / what
     wants_money: bool = False
     terms: list[Term] = field(default_factory=list)  # topic terms a clause must cover to answer
+    # The clauses that ask ('房租能减免吗？能减多少？'), without a resident's account of themselves
+    # ('我在南宁租了国企的门面开店，生意受疫情影响很大'); the whole question when no clause asks.
+    asked: str = ""
 
     @property
     def kind(self) -> str:
@@ -232,6 +235,23 @@ def _place_words() -> set[str]:
     return words | {"区", "市", "县", "全区", "全市", "本区", "本市"}
 
 
+# A clause asks when it holds a question word or mark; the others tell the asker's story.
+_ASKING = re.compile(r"[?？]|吗|么|多少|几[个家名项天月年号点时成]?|哪|谁|何|怎|是否|能否|可否|有没有|是不是|"
+                     r"\b(?:what|which|who|when|how|whether|is|are|does|do|can)\b", re.I)
+_CLAUSE = re.compile(r"[^，,。！？?!；;]+[，,。！？?!；;]*")
+
+
+def asking_clauses(text: str) -> str:
+    """The clauses of a question that ask something.
+
+    >>> asking_clauses("我在南宁租了国企的门面开店，生意受疫情影响很大，房租能减免吗？能减多少？")
+    '房租能减免吗？能减多少？'
+    """
+    clauses = _CLAUSE.findall(text)
+    asking = [c for c in clauses if _ASKING.search(c)]
+    return "".join(asking) if asking else text
+
+
 def parse_query(text: str, tokenize=None) -> Query:
     """Read a question (Chinese or English) into a Query; tokenize defaults to jieba search mode."""
     asked_as = re.sub(r"\s+", " ", text).strip()
@@ -272,6 +292,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         kinds=detect_kinds(text),
         wants_money=bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered)),
         terms=terms,
+        asked=asking_clauses(text),
     )
 
 
