@@ -94,6 +94,8 @@ def test_reply_draft_quotes_the_clause_with_its_notice_and_number():
 def test_reply_when_nothing_answers_says_so_without_figures():
     text = draft_reply("周村区的补贴标准是多少？", Answer("q", "没有", True, [Citation(1, PILE, NOTICE, 0.1)]))
     assert "暂未找到" in text and "1775" not in text
+    assert "转交" not in text.replace("请填写后续办理情况，如转办", "") and "已将" not in text  # no action nobody took
+    assert "【请填写后续办理情况" in text
 
 
 def test_reply_docx_holds_the_text(tmp_path):

@@ -10,6 +10,7 @@ from assistant.models import Answer, Citation, chinese_date
 SALUTATION = "尊敬的市民朋友"
 CONTACT_PLACEHOLDER = "联系人：【请填写】；联系电话：【请填写】"
 SIGNATURE_PLACEHOLDER = "【答复单位】"
+FOLLOW_UP_PLACEHOLDER = "【请填写后续办理情况，如转办单位和办理时限】"
 _ORDINALS = "一二三四五六七八九十"
 
 
@@ -20,8 +21,8 @@ def draft_reply(enquiry: str, answer: Answer, today: date | None = None) -> str:
     lines = [f"{SALUTATION}：", f"　　您好！您反映的“{summary}”的诉求已收悉，现答复如下："]
     used = [c for c in answer.citations if c.quotes]
     if answer.abstained or not used:
-        lines.append("　　经查询现行政策文件，暂未找到与您所提问题直接对应的规定。我们已将您的诉求转交相关职能部门核实，"
-                     "有关部门将在规定时限内与您联系。")
+        # No action is claimed that nobody took: whether and where the enquiry was passed on is the staff's to write.
+        lines.append("　　经查询现行政策文件，暂未找到与您所提问题直接对应的规定。" + FOLLOW_UP_PLACEHOLDER)
     else:
         for i, c in enumerate(used):
             lead = f"{_ORDINALS[i]}是" if len(used) > 1 and i < len(_ORDINALS) else ""
