@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.answering.extractive import compose_answer, list_file_contents
+from assistant.answering.status import row_status, status_answer, wanted_statuses
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
@@ -69,6 +70,16 @@ class Assistant:
         rest = [h for h in result.hits if h.chunk is not header]
         result.hits = [Hit(header, top.score, coverage=top.coverage)] + rest[: max(len(result.hits) - 1, 1)]
 
+    def _status_rows(self, query: Query, result: SearchResult, statuses: frozenset[str]) -> Answer | None:
+        """The rows of the progress table the best-matching status row belongs to, filtered by status."""
+        top = next((h.chunk for h in result.hits[:max(5, self.settings.tuning.evidence_pool)]
+                    if h.chunk.kind == "table_row" and row_status(h.chunk.text)), None)
+        if top is None:
+            return None
+        rows = [c for c in self.index.chunks if c.notice_id == top.notice_id]
+        return status_answer(query.text, statuses, rows, self.index.notice_by_id.get(top.notice_id),
+                             english=query.lang == "en")
+
     def sub_headings(self, chunk: Chunk) -> list[str]:
         """The headings one level under a clause, in document order (a list its text only introduces)."""
         parent = chunk.clause_path
@@ -96,6 +107,12 @@ class Assistant:
         """Yield the answer as it grows (LLM streaming); the last item is final and checked."""
         query = self.parse(question)
         result = self.retrieve(query, max(k, self.settings.tuning.evidence_pool), filters)
+        statuses = wanted_statuses(query.text)
+        if statuses and not result.empty_reason:
+            listing = self._status_rows(query, result, statuses)
+            if listing is not None:
+                yield listing
+                return
         if QuestionKind.CONTENTS in query.kinds and not result.empty_reason:
             listing = list_file_contents(query, result.hits[:k], list(self.index.notice_by_id.values()), self.header_of.get)
             if listing is not None:

@@ -191,6 +191,13 @@ def test_a_year_the_corpus_lacks_is_said_and_the_year_it_has_is_offered():
     assert unrelated.abstained and "35个" not in unrelated.text  # nothing offered that does not answer
 
 
+def test_a_year_no_quoted_clause_speaks_of_is_said_and_the_other_year_offered():
+    q = parse_query("张店区2022年充电桩目标是多少？")  # the corpus has 2022 documents, but not this target
+    answer = compose_answer(q, SearchResult([_good(PILE_A)]), NOTICES, _equal_weights)
+    assert answer.abstained and answer.text.startswith("文件中没有找到2022年的相关内容") and "1775个" in answer.text
+    assert not _answer("张店区2023年充电桩目标是多少？", [PILE_A]).abstained
+
+
 def test_a_list_introduced_by_a_lead_in_is_quoted_on():
     text = "在总结成绩的同时，我们也认识到，还面临一系列困难，主要是：中心城区辐射带动力不够强；产业结构有待优化；公共服务供给仍有差距。"
     answer = _answer("张店面临哪些主要困难？", [_chunk(5, "n2", text)])

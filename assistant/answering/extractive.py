@@ -323,7 +323,26 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     else:
         head = "The sources give these answers (quoted):" if query.lang == "en" else "不同文件的说法如下："
         text = head + "\n" + "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
+    missing_years = [y for y in query.years if not any(_speaks_of_year(e, notices, y) for e in sources)]
+    if missing_years:
+        # The clauses answer the topic for another year (a 2023 target asked as 2022): say so, offer them.
+        years = "、".join(f"{y}年" for y in missing_years)
+        if query.lang == "en":
+            head = f"The documents do not give this for {years.replace('年', '')}. What they say for other years:\n"
+        else:
+            head = f"文件中没有找到{years}的相关内容，无法回答所问的年份。其他年份的相关内容如下，仅供参考：\n"
+        return Answer(query.text, head + text, True, citations, confidence=confidence)
     return Answer(query.text, text, False, citations, confidence=confidence)
+
+
+def _speaks_of_year(e: Evidence, notices: dict[str, Notice], year: int) -> bool:
+    """The quoted clause is about the asked year: it names it, or its notice is of that year and the quote
+    names no other."""
+    quoted = "".join(e.sentences) + "".join(e.hit.chunk.clause_path)
+    if str(year) in quoted:
+        return True
+    notice = notices.get(e.hit.chunk.notice_id)
+    return notice is not None and notice.year == year and not re.search(r"(?:19|20)\d{2}\s*年", quoted)
 
 
 def list_file_contents(query: Query, hits: list[Hit], notices: list[Notice],

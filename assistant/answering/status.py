@@ -1,0 +1,92 @@
+"""Status questions over progress tables: "哪些任务未完成/进度滞后？", "完成了多少项？".
+
+A progress table (进度通报表, 任务分解表) has a status column — 完成情况, 进展情况, 办理情况, 落实情况, 状态 —
+whose cells begin with a short status: 完成, 部分完成, 未完成, 滞后, 推进中 …. The question's own words pick
+the statuses wanted; every row of the table with one of them is listed, each with its citation.
+
+    wanted_statuses("临淄区9月份哪些任务进度滞后？")   # {'未完成', '部分完成', '滞后', …}
+    row_status("序号 3｜完成情况：部分完成。北部污水处理厂…")   # '部分完成'
+
+Pure logic: rows come in as chunks.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.models import Answer, Chunk, Citation, Notice
+
+MAX_ROWS = 30
+# A labelled status cell: '｜完成情况：部分完成。…' (table rows are stored as 'label：value' cells).
+_STATUS_CELL = re.compile(r"(?:^|｜)\s*(?:[^｜：]{0,6}(?:完成情况|进展情况|进度情况|办理情况|落实情况|推进情况|状态|进度))\s*[：:]\s*"
+                          r"(已完成|基本完成|部分完成|未完成|尚未完成|完成|滞后|进度滞后|推进中|正在推进|进行中|未启动|已启动)")
+_CANONICAL = {"已完成": "完成", "基本完成": "完成", "尚未完成": "未完成", "进度滞后": "滞后",
+              "正在推进": "推进中", "进行中": "推进中"}
+NOT_DONE = frozenset({"未完成", "部分完成", "滞后", "推进中", "未启动", "已启动"})
+# What the question asks for, most specific first.
+_INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
+    (re.compile(r"部分完成|完成了一部分|partially"), frozenset({"部分完成"})),
+    (re.compile(r"未完成|没完成|没有完成|尚未完成|不能完成|not (?:yet )?(?:completed|finished|done)|unfinished|incomplete"),
+     frozenset({"未完成"})),
+    (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|未达到进度|behind|lagging|delayed|overdue"), NOT_DONE),
+    (re.compile(r"已完成|完成了哪些|完成的|已经完成|(?:^|[^未没])完成了?(?:多少|几)|completed|finished|done"),
+     frozenset({"完成"})),
+]
+
+
+def wanted_statuses(question: str) -> frozenset[str]:
+    """The statuses a question asks rows for; empty when it asks no status question."""
+    lowered = question.lower()
+    if not re.search(r"任务|项目|工作|事项|指标|tasks?|projects?|items?", lowered):
+        return frozenset()
+    for pattern, statuses in _INTENTS:
+        if pattern.search(lowered):
+            return statuses
+    return frozenset()
+
+
+def row_status(text: str) -> str:
+    """The status a table row's status cell begins with ('' when the row has none)."""
+    m = _STATUS_CELL.search(text)
+    return _CANONICAL.get(m.group(1), m.group(1)) if m else ""
+
+
+def status_answer(question: str, statuses: frozenset[str], rows: list[Chunk], notice: Notice | None,
+                  english: bool = False) -> Answer | None:
+    """Every row of one table whose status is wanted, in table order, each cited; None when the table has
+    no status column (another kind of answer is needed)."""
+    with_status = [(c, row_status(c.text)) for c in rows if c.kind == "table_row"]
+    with_status = [(c, s) for c, s in with_status if s]
+    if not with_status:
+        return None
+    matching = [(c, s) for c, s in with_status if s in statuses]
+    title = notice.title if notice else rows[0].notice_title
+    wanted = "、".join(sorted(statuses))
+    if not matching:
+        text = (f"《{title}》的{len(with_status)}项任务中，没有完成情况为“{wanted}”的任务。" if not english else
+                f"None of the {len(with_status)} tasks in 《{title}》 has the status {wanted}.")
+        return Answer(question, text, False, [Citation(1, with_status[0][0], notice, 1.0)], confidence=1.0)
+    shown = matching[:MAX_ROWS]
+    counts = {}
+    for _, s in matching:
+        counts[s] = counts.get(s, 0) + 1
+    summary = "，".join(f"{s}{n}项" for s, n in counts.items())
+    head = (f"《{title}》共{len(with_status)}项任务，其中{summary}：" if not english else
+            f"《{title}》 lists {len(with_status)} tasks; {len(matching)} have the status asked ({summary}):")
+    lines, citations = [], []
+    for marker, (chunk, status) in enumerate(shown, start=1):
+        label = chunk.clause_path[-1] if chunk.clause_path else ""
+        task = _task_of(chunk.text)
+        lines.append(f"{marker}. {label}（{status}）{task}[{marker}]")
+        citations.append(Citation(marker, chunk, notice, 1.0, [task]))
+    more = "" if len(matching) <= MAX_ROWS else f"\n……另有{len(matching) - MAX_ROWS}项，见原表。"
+    return Answer(question, head + "\n" + "\n".join(lines) + more, False, citations, confidence=1.0)
+
+
+def _task_of(text: str) -> str:
+    """The task's own words: the first cell after the row number that is not a status or a name list."""
+    cells = [c.strip() for c in text.split("｜") if c.strip()]
+    for cell in cells[1:] or cells:
+        label, _, value = cell.partition("：")
+        if value and not _STATUS_CELL.search("｜" + cell) and not re.search(r"单位|领导|责任", label):
+            return value[:80] + ("…" if len(value) > 80 else "")
+    return cells[0][:80] if cells else ""

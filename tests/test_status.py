@@ -1,0 +1,44 @@
+"""Status questions over a progress table written here: the question picks the statuses, every matching row is listed."""
+from assistant.answering.status import row_status, status_answer, wanted_statuses
+from assistant.models import Chunk, Notice
+
+NOTICE = Notice(title="某区重点工作第三季度进展情况通报", id="n#1", file="p.txt")
+
+
+def row(number: int, task: str, status: str) -> Chunk:
+    text = f"序号 {number}｜工作任务：{task}｜进展情况：{status}。相关工作持续推进。｜责任单位：区发改局"
+    return Chunk(id=f"n#1.{number}", notice_id="n#1", notice_title=NOTICE.title, clause_path=[f"序号 {number}"],
+                 text=text, index_text=text, file="p.txt", line_start=number, line_end=number, kind="table_row")
+
+
+ROWS = [row(1, "新建公园3处", "已完成"), row(2, "改造老旧小区12个", "部分完成"), row(3, "建成污水处理厂", "未完成"),
+        row(4, "新增停车位500个", "完成")]
+
+
+def test_the_question_words_pick_the_statuses():
+    assert wanted_statuses("哪些工作任务还没完成？") == {"未完成"}
+    assert {"未完成", "部分完成"} <= wanted_statuses("第三季度哪些任务进度滞后？")
+    assert wanted_statuses("已经完成了几项任务？") == {"完成"}
+    assert wanted_statuses("Which tasks are behind schedule?") >= {"未完成", "部分完成"}
+    assert wanted_statuses("新建公园的目标是多少？") == frozenset()
+
+
+def test_row_status_reads_the_status_cell_only():
+    assert [row_status(r.text) for r in ROWS] == ["完成", "部分完成", "未完成", "完成"]
+    assert row_status("序号 5｜工作任务：完成公园建设｜责任单位：区住建局") == ""
+
+
+def test_lagging_tasks_are_every_row_not_done_each_cited():
+    answer = status_answer("哪些任务进度滞后？", wanted_statuses("哪些任务进度滞后？"), ROWS, NOTICE)
+    assert "共4项任务" in answer.text and "部分完成1项" in answer.text and "未完成1项" in answer.text
+    assert "改造老旧小区12个" in answer.text and "建成污水处理厂" in answer.text and "新建公园" not in answer.text
+    assert [c.chunk.id for c in answer.citations] == ["n#1.2", "n#1.3"] and not answer.abstained
+
+
+def test_no_matching_row_is_said_and_a_table_without_status_gives_no_status_answer():
+    done = [row(1, "新建公园3处", "完成")]
+    answer = status_answer("哪些任务未完成？", frozenset({"未完成"}), done, NOTICE)
+    assert "没有完成情况为“未完成”的任务" in answer.text
+    plain = Chunk(id="x", notice_id="n#1", notice_title="t", clause_path=[], text="序号 1｜任务：甲｜单位：乙",
+                  index_text="", file="p.txt", line_start=1, line_end=1, kind="table_row")
+    assert status_answer("哪些任务未完成？", frozenset({"未完成"}), [plain], NOTICE) is None
