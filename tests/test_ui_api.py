@@ -2,10 +2,22 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import pytest
 
 pytestmark = pytest.mark.slow
+
+
+def stop(process) -> None:
+    """SIGTERM, and SIGKILL if the server is still shutting down after 30 s (a loaded machine; shutdown
+    time is not what these tests check)."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +29,7 @@ def ui_url(sample_index_dir, tmp_path_factory):
     port = free_port()
     process = start_ui(index, port, index.parent / "ui.log")
     yield f"http://127.0.0.1:{port}/"
-    process.terminate()
-    process.wait(timeout=30)
+    stop(process)
 
 
 def test_twenty_concurrent_users_get_answers_without_errors(ui_url):
@@ -79,8 +90,7 @@ def test_the_ui_answers_from_a_milvus_store(tmp_path, small_corpus, embedder):
 
         load = run_load(url, ["桓台县新建多少处口袋公园？", "高青县植树造林多少亩？"], users=8, seconds=4)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
     assert not record["abstained"] and "12处" in record["answer"]
     assert "城市绿化工作方案" in record["citations"][0]["notice_title"]
     assert load.errors == [] and len(load.latencies_ms) >= 8  # concurrent users share one Milvus client
