@@ -31,6 +31,13 @@ class Tuning:
     kind_weight: float = 0.3
     figure_near_weight: float = 0.3
     position_penalty: float = 0.001
+    # How much of a clause an answer quotes: the sentences on each side of the best one, within a budget of
+    # characters per source. Measured on the dev questions (/tmp/quote_exp.py in the issue-17 note; answer
+    # accuracy / character recall): 220 chars, 0 neighbours → sample 0.886 / 0.804, corpus-ncp 0.567 / 0.707;
+    # 320, 2 → 0.903 / 0.820 and 0.644 / 0.764; 420, 2 → 0.903 / 0.821 and 0.656 / 0.773 (longer answers
+    # for little more).
+    quote_neighbours: int = 2
+    quote_chars: int = 320
     # --- declining (answering/decline.py) ---
     # Logistic model over (coverage, ask_coverage, similarity, agreement, shows_kind), fitted by
     # `python eval/fit_decline.py` on the dev questions (eval/questions.jsonl + eval/ncp_dev.jsonl; both

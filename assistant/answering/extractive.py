@@ -20,7 +20,7 @@ from assistant.govdocs.injection import hidden_for_display, untainted
 
 # Calibrated numbers are in assistant/tuning.py; these are limits on what an answer shows.
 MAX_SOURCES = 4
-MAX_QUOTE_CHARS = 220
+MAX_SENTENCE_CHARS = 320  # one sentence longer than this is clipped around the asked words (= tuning.quote_chars)
 TABLE_ROW_CHARS = 400
 LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
@@ -100,7 +100,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
 
     ranked = sorted(range(len(sentences)), key=score, reverse=True)
     chosen = {ranked[0]}
-    budget = TABLE_ROW_CHARS if hit.chunk.kind == "table_row" else MAX_QUOTE_CHARS
+    budget = TABLE_ROW_CHARS if hit.chunk.kind == "table_row" else tuning.quote_chars
     # Further sentences that also match the question, while the quote stays short.
     for i in ranked[1:]:
         if coverage[i] >= max(0.5 * coverage[ranked[0]], 0.01) and sum(len(sentences[j]) for j in chosen) + len(sentences[i]) <= budget:
@@ -109,6 +109,13 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     first = ranked[0]
     if len(sentences[first]) < 20 and first + 1 < len(sentences):
         chosen.add(first + 1)
+    # The sentences right around the best one, while the quote stays short: a resident's question in other
+    # words than the clause's is often answered by the next sentence (条件, 标准, 期限). Not for "who": a
+    # neighbouring sentence names other departments with other duties.
+    for step in range(1, 0 if "who" in wanted else tuning.quote_neighbours + 1):
+        for i in (first + step, first - step):
+            if 0 <= i < len(sentences) and sum(len(sentences[j]) for j in chosen) + len(sentences[i]) <= budget:
+                chosen.add(i)
     if "who" in wanted:
         # A subjectless duty sentence answers "who" through the sentence that names the department.
         for i in sorted(chosen):
@@ -169,12 +176,12 @@ def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
 
 def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     """A long sentence is cut to a window around its first matched term."""
-    if len(sentence) <= MAX_QUOTE_CHARS:
+    if len(sentence) <= MAX_SENTENCE_CHARS:
         return sentence
     positions = [sentence.lower().find(s.lower()) for t in query.terms for s in t.spellings]
     positions = [p for p in positions if p >= 0]
     start = max(0, min(positions) - 40) if positions else 0
-    return ("…" if start else "") + sentence[start:start + MAX_QUOTE_CHARS] + "…"
+    return ("…" if start else "") + sentence[start:start + MAX_SENTENCE_CHARS] + "…"
 
 
 def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float | None:
