@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import cached_property
 
 from assistant.answering.extractive import compose_answer, list_file_contents
 from assistant.answering.status import row_status, status_answer, wanted_statuses
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
+from assistant.govdocs.places import ancestors
 from assistant.search.query import Query, parse_query
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher
@@ -70,6 +72,32 @@ class Assistant:
         rest = [h for h in result.hits if h.chunk is not header]
         result.hits = [Hit(header, top.score, coverage=top.coverage)] + rest[: max(len(result.hits) - 1, 1)]
 
+    def _from_higher_level(self, query: Query, k: int) -> Answer | None:
+        """A county's question its own documents do not answer may be answered by its city's, province's or
+        the State's ("我在高青县教书…乡村教师有什么住宿政策" → 淄博市's plan): said as such."""
+        place = query.jurisdictions[0]
+        higher = [p for p in ancestors(place) if p in self._places_with_notices]
+        if not higher:
+            return None
+        wider = replace(query, jurisdictions=[])
+        result = self.searcher.search(wider, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=higher))
+        if result.empty_reason or not result.hits:
+            return None
+        answer = compose_answer(wider, result, self.index.notice_by_id, self.searcher.term_weights, k,
+                                children=self.sub_headings, tuning=self.settings.tuning)
+        if answer.abstained:
+            return None
+        levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
+        if query.lang == "en":
+            head = f"The documents of {place} do not address this; those of {levels}, which apply there, say:\n"
+        else:
+            head = f"{place}的文件中没有直接规定；适用于{place}的上级（{levels}）文件规定如下：\n"
+        return replace(answer, text=head + answer.text)
+
+    @cached_property
+    def _places_with_notices(self) -> set[str]:
+        return {n.jurisdiction for n in self.index.notice_by_id.values() if n.jurisdiction}
+
     def _status_rows(self, query: Query, result: SearchResult, statuses: frozenset[str]) -> Answer | None:
         """The rows of the progress table the best-matching status row belongs to, filtered by status."""
         top = next((h.chunk for h in result.hits[:max(5, self.settings.tuning.evidence_pool)]
@@ -120,6 +148,8 @@ class Assistant:
                 return
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
                                     children=self.sub_headings, tuning=self.settings.tuning)
+        if extractive.abstained and len(query.jurisdictions) == 1 and not result.empty_reason and not filters:
+            extractive = self._from_higher_level(query, k) or extractive
         if not (use_llm and self.llm) or extractive.abstained:
             yield extractive
             return

@@ -49,6 +49,18 @@ def test_a_district_named_keeps_other_districts_out(assistant):
     assert answer.citations[0].chunk.jurisdiction == "淄川区"
 
 
+def test_a_county_question_its_own_documents_miss_is_answered_by_the_city_document_and_said_so(assistant):
+    answer = assistant.ask("我在高青县的村小教书，市里推进乡村教育振兴，对乡村老师的周转宿舍有什么安排？")
+    assert not answer.abstained and answer.text.startswith("高青县的文件中没有直接规定")
+    assert "周转宿舍" in answer.text and answer.citations[0].chunk.jurisdiction == "淄博市"
+
+
+def test_status_question_lists_every_row_of_that_status(assistant):
+    answer = assistant.ask("临淄区9月份有哪些任务未完成？")
+    assert "未完成7项" in answer.text and len([c for c in answer.citations if c.quotes]) == 7
+    assert all("完成情况：未完成" in c.chunk.text for c in answer.citations)
+
+
 def test_who_question_names_the_lead_department(assistant):
     answer = assistant.ask("张店新增充电桩那条任务由哪个部门牵头？")
     assert "区发展改革局" in answer.text

@@ -95,13 +95,26 @@ class Query:
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(English phrase → Chinese terms, colloquial Chinese → official terms) from data/glossary.json."""
+    """(English phrase → Chinese terms, colloquial Chinese → official terms) from data/glossary.json.
+
+    English phrases are keyed by english_key, so any spelling of a phrase finds its entry.
+    """
     path = _DATA / "glossary.json"
     if not path.exists():
         return {}, {}
     data = json.loads(path.read_text(encoding="utf-8"))
-    return ({k.lower(): v for k, v in data.get("en", {}).items()},
-            {k: v for k, v in data.get("synonyms", {}).items()})
+    # Keys are read as questions are (english_key): "13th five-year plans" is stored as "13 th five year plan".
+    # Spellings that read the same share one entry, their Chinese terms merged in file order.
+    en: dict[str, list[str]] = {}
+    for phrase, chinese in data.get("en", {}).items():
+        key = english_key(phrase)
+        if not key:
+            continue
+        merged = en.setdefault(key, [])
+        for term in chinese:
+            if term not in merged:
+                merged.append(term)
+    return en, {k: v for k, v in data.get("synonyms", {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -163,10 +176,9 @@ def _named_together(text: str, parent: str, names: list[str]) -> bool:
 def translate_english(text: str) -> tuple[list[Term], list[str]]:
     """Glossary terms found in an English question, and the Chinese words it already contains."""
     en, _ = glossary()
-    lowered = text.lower().replace("’", "'")
-    words = [_singular(w) for w in _LATIN_WORD.findall(lowered)]
+    words = english_words(text)
     terms: list[Term] = []
-    max_len = max((len(k.split()) for k in en), default=1)
+    max_len = max((k.count(" ") + 1 for k in en), default=1)
     i = 0
     while i < len(words):
         for size in range(min(max_len, len(words) - i), 0, -1):
@@ -179,6 +191,30 @@ def translate_english(text: str) -> tuple[list[Term], list[str]]:
             i += 1
     chinese = [m.group(0) for m in _CJK_RUN.finditer(text) if re.search(r"[\u4e00-\u9fff]", m.group(0))]
     return terms, chinese
+
+
+# How English is read, the same for glossary keys and questions (english_words).
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'", "“": '"', "”": '"'})
+_POSSESSIVE = re.compile(r"(?<=[a-z])'(?:s\b)?")  # people's → people, farmers' → farmers
+_SEPARATORS = re.compile(r"[-‐‑‒–—―/\\_]+")  # five-year, rain/sewage
+_ENGLISH_WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")  # letters and digits apart: 13th → 13 th, 5g → 5 g
+
+
+def english_words(text: str) -> list[str]:
+    """The words of English text as the glossary reads them: lowercase, singular, without possessive 's;
+    hyphens and slashes part words, and digits part from letters.
+
+    >>> english_words("The 13th Five-Year Plans' charging/swapping stations")
+    ['the', '13', 'th', 'five', 'year', 'plan', 'charging', 'swapping', 'station']
+    """
+    text = _POSSESSIVE.sub("", text.lower().translate(_QUOTES))
+    return [_singular(w) for w in _ENGLISH_WORD.findall(_SEPARATORS.sub(" ", text))]
+
+
+def english_key(text: str) -> str:
+    """The glossary key of an English phrase: every spelling of it ("13th five-year plans",
+    "13 th five year plan") gives the same key."""
+    return " ".join(english_words(text))
 
 
 def _singular(word: str) -> str:
