@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from assistant.answering.extractive import compose_answer, list_file_contents
+from assistant.answering.llm import translate_question
 from assistant.answering.status import row_status, status_answer, wanted_statuses
 from .config import Settings
 from .errors import QueryError
@@ -46,9 +47,28 @@ class Assistant:
 
             llm = LLMAnswerer(settings)
         self.llm = llm
+        self._translations: dict[str, str] = {}  # English question → its Chinese translation ("" if none)
 
     def parse(self, question: str) -> Query:
-        return parse_query(check_question(question), self.index.tokenizer.tokenize)
+        query = parse_query(check_question(question), self.index.tokenizer.tokenize)
+        if query.lang == "en" and self.llm is not None:
+            query = self._translated(query)
+        return query
+
+    def _translated(self, query: Query) -> Query:
+        """An English question read through its Chinese translation by the configured LLM (once per
+        question); places, years and 文号 the English already states are kept. The answer stays English."""
+        chinese = self._translations.get(query.text)
+        if chinese is None:
+            chinese = translate_question(self.llm.chat, query.text)
+            self._translations[query.text] = chinese
+        if not chinese:
+            return query
+        read = parse_query(chinese, self.index.tokenizer.tokenize)
+        return replace(read, text=query.text, lang="en", jurisdictions=query.jurisdictions or read.jurisdictions,
+                       years=query.years or read.years, doc_numbers=query.doc_numbers or read.doc_numbers,
+                       kinds=list(dict.fromkeys(query.kinds + read.kinds)),
+                       wants_money=query.wants_money or read.wants_money)
 
     def retrieve(self, query: Query, k: int, filters: Filters | None = None) -> SearchResult:
         vector = self.embedder.embed_query(query.search_text)

@@ -61,6 +61,32 @@ def test_status_question_lists_every_row_of_that_status(assistant):
     assert all("完成情况：未完成" in c.chunk.text for c in answer.citations)
 
 
+def test_an_english_question_the_glossary_cannot_read_is_translated_once_by_the_configured_llm(sample_settings, embedder):
+    from dataclasses import replace
+
+    from openai_stub import StubLLM
+
+    from assistant.answering.llm import TRANSLATE_PROMPT
+    from assistant.pipeline import Assistant
+
+    def reply(messages):
+        if messages and TRANSLATE_PROMPT in messages[0]["content"]:
+            return "张店区2023年要新增多少个电动汽车充电桩？"
+        return "没有找到答案"  # the answer itself stays extractive
+
+    question = "How many e-car power posts will Zhangdian put up in 2023?"
+    with StubLLM(reply) as stub:
+        settings = replace(sample_settings, llm_base_url=stub.base_url, llm_model="stub")
+        assistant = Assistant(settings, embedder=embedder)
+        first = assistant.ask(question)
+        assistant.ask(question)
+        translations = [r for r in stub.requests if TRANSLATE_PROMPT in r["body"]["messages"][0]["content"]]
+    assert len(translations) == 1  # translated once, not per ask
+    assert not first.abstained and "1775" in first.text
+    without = Assistant(sample_settings, embedder=embedder).parse(question)
+    assert "充电桩" not in without.search_text  # the glossary alone does not know these words
+
+
 def test_who_question_names_the_lead_department(assistant):
     answer = assistant.ask("张店新增充电桩那条任务由哪个部门牵头？")
     assert "区发展改革局" in answer.text
