@@ -24,12 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant.answering.decline import SIGNAL_NAMES, signals_of  # noqa: E402
 from assistant.answering.extractive import ask_coverage, select_evidence  # noqa: E402
 from assistant.config import REPO_ROOT, add_common_args, settings_from_args  # noqa: E402
-from eval.run import SHARED, load_questions  # noqa: E402
+from eval.run import QUESTION_SETS, load_questions  # noqa: E402
 
-SETS = [  # (name, corpus, dev files, frozen test files)
-    ("sample", REPO_ROOT / "corpus", ["questions.jsonl"], ["sample_test.jsonl"]),
-    ("ncp", SHARED / "corpus-ncp", ["ncp_dev.jsonl"], ["ncp_test.jsonl"]),
-]
+SETS = QUESTION_SETS
 
 
 def collect(assistant, questions: list[dict], k: int) -> tuple[np.ndarray, np.ndarray]:

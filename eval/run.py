@@ -110,9 +110,15 @@ def print_report(questions: list[dict], ours: dict, base: dict | None) -> None:
 
 
 SHARED = REPO_ROOT.parent / "shared"
-# --both: the sample sets and the held-out corpus-ncp sets, each a dev file and a frozen test file, in one run.
-BOTH = [("sample", REPO_ROOT / "corpus", [REPO_ROOT / "eval" / "questions.jsonl", REPO_ROOT / "eval" / "sample_test.jsonl"]),
-        ("ncp", SHARED / "corpus-ncp", [REPO_ROOT / "eval" / "ncp_dev.jsonl", REPO_ROOT / "eval" / "ncp_test.jsonl"])]
+# The question sets: per corpus, the dev files (rules and numbers are calibrated on these) and the frozen test
+# files (reported, never tuned on). --both scores every file of both corpora in one run; eval/fit_decline.py
+# fits the decline model on the dev files.
+QUESTION_SETS = [  # (name, corpus, dev files, frozen test files), files in eval/
+    ("sample", REPO_ROOT / "corpus", ["questions.jsonl", "sample_dev2.jsonl"], ["sample_test.jsonl"]),
+    ("ncp", SHARED / "corpus-ncp", ["ncp_dev.jsonl", "ncp_dev2.jsonl"], ["ncp_test.jsonl"]),
+]
+BOTH = [(name, corpus, [REPO_ROOT / "eval" / f for f in dev + test if (REPO_ROOT / "eval" / f).exists()])
+        for name, corpus, dev, test in QUESTION_SETS]
 
 
 def main(argv: list[str] | None = None) -> int:

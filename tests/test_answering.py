@@ -198,6 +198,17 @@ def test_a_year_no_quoted_clause_speaks_of_is_said_and_the_other_year_offered():
     assert not _answer("张店区2023年充电桩目标是多少？", [PILE_A]).abstained
 
 
+def test_an_undated_table_is_of_the_year_its_title_names():
+    table = Notice(title="2022年重点工作完成情况通报表", jurisdiction="张店区", id="t1")
+    row = _chunk(12, "t1", "年度目标任务：新建充电桩500个。完成情况：完成。", kind="table_row")
+    q = parse_query("2022年重点工作通报表里充电桩的目标是多少？")
+    answer = compose_answer(q, SearchResult([_good(row)]), dict(NOTICES, t1=table), _equal_weights)
+    assert not answer.abstained and "500个" in answer.text
+    q = parse_query("2021年重点工作通报表里充电桩的目标是多少？")
+    answer = compose_answer(q, SearchResult([_good(row)]), dict(NOTICES, t1=table), _equal_weights)
+    assert answer.abstained and answer.text.startswith("文件中没有找到2021年")
+
+
 def test_a_list_introduced_by_a_lead_in_is_quoted_on():
     text = "在总结成绩的同时，我们也认识到，还面临一系列困难，主要是：中心城区辐射带动力不够强；产业结构有待优化；公共服务供给仍有差距。"
     answer = _answer("张店面临哪些主要困难？", [_chunk(5, "n2", text)])

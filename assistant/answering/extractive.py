@@ -349,7 +349,10 @@ def _speaks_of_year(e: Evidence, notices: dict[str, Notice], year: int) -> bool:
     if str(year) in quoted:
         return True
     notice = notices.get(e.hit.chunk.notice_id)
-    return notice is not None and notice.year == year and not re.search(r"(?:19|20)\d{2}\s*年", quoted)
+    if notice is None or re.search(r"(?:19|20)\d{2}\s*年", quoted):
+        return False
+    # An undated table is of the year its title names: 2023年《政府工作报告》重点工作9月份完成情况通报表.
+    return notice.year == year or str(year) in (notice.title or e.hit.chunk.notice_title)
 
 
 def list_file_contents(query: Query, hits: list[Hit], notices: list[Notice],
