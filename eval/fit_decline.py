@@ -53,6 +53,23 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 50) -> np.n
     return np.concatenate([[beta[0] - (weights * mean).sum()], weights])
 
 
+def fit_monotone(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """fit(), with every weight ≥ 0: more evidence never lowers the probability of answering. A signal the
+    fit weighs negatively (it only corrects a correlated one) is left out and the rest refitted."""
+    kept = list(range(x.shape[1]))
+    while True:
+        beta = fit(x[:, kept], y)
+        negative = [kept[i] for i, w in enumerate(beta[1:]) if w < 0]
+        if not negative:
+            break
+        kept = [j for j in kept if j not in negative]
+    full = np.zeros(x.shape[1] + 1)
+    full[0] = beta[0]
+    for i, j in enumerate(kept):
+        full[j + 1] = beta[i + 1]
+    return full
+
+
 def _fit(x: np.ndarray, y: np.ndarray, l2: float, steps: int) -> np.ndarray:
     X = np.hstack([np.ones((len(x), 1)), x])
     sample_weight = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
@@ -101,7 +118,7 @@ def main() -> int:
             data[(name, split)] = collect(assistant, questions, args.k)
     x = np.vstack([data[(n, "dev")][0] for n, *_ in SETS])
     y = np.concatenate([data[(n, "dev")][1] for n, *_ in SETS])
-    beta = fit(x, y)
+    beta = fit_monotone(x, y)
     print("decline_weights = (" + ", ".join(f"{w:.3f}" for w in beta[1:]) + f")  # {', '.join(SIGNAL_NAMES)}")
     print(f"decline_bias = {beta[0]:.3f}\n")
     print("threshold sweep on the dev questions (both corpora):")

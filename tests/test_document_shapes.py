@@ -131,3 +131,12 @@ def test_departments_are_one_under_several_names_and_belong_to_their_place():
     assert scoped_name("市教育局", "临淄区") == "淄博市教育局"
     shown = group_departments(["区发改局", "区发展改革局", "区发展和改革局", "区财政局"])
     assert len(set(shown.values())) == 2 and shown["区发改局"] == "区发展和改革局"
+
+
+def test_a_table_cell_ending_in_a_place_name_does_not_join_the_next_cell_into_a_place():
+    rows = "\n".join(f"{i}\t任务{i}：新建口袋公园{i}处\t{name}\t区住建局（牵头）\t完成"
+                     for i, name in enumerate(["王海南", "李海南", "赵海南", "钱海南"], start=1))
+    text = ("重点工作完成情况通报表\n序号\t年度目标任务\t分管领导\t责任单位\t完成情况\n" + rows +
+            "\n备注：淄川区各部门于月底前报送。淄川区政府督查室汇总。\n")
+    notices, _ = chunk_document(text, "table.txt")
+    assert notices[0].jurisdiction == "淄川区"  # not 海南区 (王海南 | 区住建局)

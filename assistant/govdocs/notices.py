@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, is_title_like)
+from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, is_table_row, is_title_like)
 from assistant.models import Notice
 from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, ISSUER_END, PUBLIC_NOTE, ends_sentence,
                        marker_of, normalize_doc_number)
@@ -115,6 +115,18 @@ def split_notices(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(len(starts))]
 
 
+def _place_text(paragraphs: list[Paragraph]) -> str:
+    """The text places are counted in: a table's cells stay apart, so a leader's name in one cell and the
+    department in the next (于海南 | 区发改局) do not read as a place (海南区)."""
+    parts = []
+    for p in paragraphs:
+        if any(is_table_row(line.raw) for line in p.lines):
+            parts += [clean_text(cell) for line in p.lines for cell in line.raw.split("\t")]
+        else:
+            parts.append(p.clean)
+    return "\n".join(x for x in parts if x)
+
+
 def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
     """Metadata of one notice from its paragraphs."""
     head = paragraphs[:8]
@@ -129,8 +141,7 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
             break
     date, signer, date_inferred = _signing_date(paragraphs)
     issuer = _issuer(title, signer, paragraphs[: title_index + 4])
-    body = "\n".join(p.clean for p in paragraphs)
-    jurisdiction = infer_jurisdiction(issuer, title, body)
+    jurisdiction = infer_jurisdiction(issuer, title, _place_text(paragraphs))
     return Notice(
         title=title,
         doc_number=doc_number,
@@ -220,7 +231,9 @@ def _issuer(title: str, signer: str, head: list[Paragraph]) -> str:
     m = _ORG.search(signer) if signer else None
     if m and not signer.endswith("文件"):
         return _ORG.search(signer).group(1)
-    for p in head:  # a report's speaker line: '张店区人民政府区长 苏振华'
+    for p in head:  # a report's speaker line: '张店区人民政府区长 苏振华'; never a table row's cells run together
+        if any(is_table_row(line.raw) for line in p.lines):
+            continue
         m = _ORG.search(p.clean)
         if (m and len(p.clean) <= 40 and not is_title_like(p.clean) and not _addresses(p.clean)
                 and not ends_sentence(p.clean)):
