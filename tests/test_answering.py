@@ -209,6 +209,23 @@ def test_an_undated_table_is_of_the_year_its_title_names():
     assert answer.abstained and answer.text.startswith("文件中没有找到2021年")
 
 
+def test_who_holds_a_post_is_answered_only_by_a_clause_naming_someone():
+    assert parse_query("碳达峰领导小组的组长是谁？").asks_person
+    assert parse_query("Who is the director of the hotline centre?").asks_person
+    assert not parse_query("新增充电桩谁牵头？").asks_person  # a body is asked for
+    body_only = _chunk(13, "n1", "由碳达峰领导小组统筹推进，研究重大问题，组长单位负责日常工作。")
+    answer = _answer("碳达峰领导小组的组长是谁？", [body_only])
+    assert answer.abstained and "没有写明" in answer.text
+    named = _chunk(14, "n1", "成立碳达峰领导小组，组长：王京文，区委副书记、区长。")
+    assert "王京文" in _answer("碳达峰领导小组的组长是谁？", [named]).text
+
+
+def test_two_years_asked_one_answered_is_answered_with_the_other_said():
+    q = parse_query("张店区2023年工作任务里，2022年的充电桩目标是多少？")  # PILE_A's notice is of 2023
+    answer = compose_answer(q, SearchResult([_good(PILE_A)]), NOTICES, _equal_weights)
+    assert not answer.abstained and "1775个" in answer.text and "未写明2022年" in answer.text
+
+
 def test_a_list_introduced_by_a_lead_in_is_quoted_on():
     text = "在总结成绩的同时，我们也认识到，还面临一系列困难，主要是：中心城区辐射带动力不够强；产业结构有待优化；公共服务供给仍有差距。"
     answer = _answer("张店面临哪些主要困难？", [_chunk(5, "n2", text)])

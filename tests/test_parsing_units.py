@@ -68,3 +68,21 @@ def test_lost_heading_number_still_becomes_a_heading():
     paths = {c.clause_path_text for c in chunks}
     assert "扎实推进共同富裕 › 48. 促进居民就业和增收" in paths
     assert "九、繁荣发展文化 › 47. 推进工业遗产保护利用" in paths
+
+
+def test_a_person_is_named_by_tongzhi_a_post_label_or_a_full_name_not_by_tagger_noise():
+    from assistant.govdocs.people import names_a_person
+
+    assert names_a_person("工作专班下设办公室，邹倩同志兼任办公室主任。")
+    assert names_a_person("组长：王京文，区委副书记。")
+    assert names_a_person("经评审，确定咸日明等8名入选。")
+    assert not names_a_person("由市碳达峰碳中和工作领导小组进行整体部署。")  # 达峰 is tagged a name
+    assert not names_a_person("市应急局负责统一发布灾情。")
+
+
+def test_a_post_is_held_by_a_person_or_by_whoever_holds_an_office():
+    from assistant.govdocs.people import names_a_holder
+
+    assert names_a_holder("以镇为单位设立学区，镇驻地初中或中心小学校长兼任学区主任。")
+    assert names_a_holder("领导小组组长由分管副区长担任。")
+    assert not names_a_holder("由领导小组统筹推进，研究解决重大问题。")

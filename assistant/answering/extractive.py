@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from assistant.govdocs.cleaning import clean_text
+from assistant.govdocs.people import names_a_holder
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER
 from assistant.search.query import Query, Term
@@ -303,6 +304,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
     if not sources:
         return _abstain(query, result, notices, k, confidence)
+    if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
+        # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
+        reason = ("the documents name no one for this post" if query.lang == "en"
+                  else "文件没有写明担任该职务或分管该工作的人员")
+        return _abstain(query, replace(result, empty_reason=reason), notices, k, confidence)
     for e in sources:
         headings = children(e.hit.chunk)[:MAX_CHILD_HEADINGS] if e.list_continues and children else []
         if headings:
@@ -331,6 +337,12 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         head = "The sources give these answers (quoted):" if query.lang == "en" else "不同文件的说法如下："
         text = head + "\n" + "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
     missing_years = [y for y in query.years if not any(_speaks_of_year(e, notices, y) for e in sources)]
+    if missing_years and len(missing_years) < len(query.years):
+        # "2023年的报告里2022年完成了多少": one asked year is answered — answer, and say which is not quoted.
+        years = "、".join(f"{y}年" for y in missing_years)
+        note = (f"(The quoted clauses do not name {years.replace('年', '')}.)" if query.lang == "en"
+                else f"（引用的条款未写明{years}。）")
+        return Answer(query.text, text + "\n" + note, False, citations, confidence=confidence)
     if missing_years:
         # The clauses answer the topic for another year (a 2023 target asked as 2022): say so, offer them.
         years = "、".join(f"{y}年" for y in missing_years)

@@ -87,6 +87,7 @@ class Query:
     # The clauses that ask ('房租能减免吗？能减多少？'), without a resident's account of themselves
     # ('我在南宁租了国企的门面开店，生意受疫情影响很大'); the whole question when no clause asks.
     asked: str = ""
+    asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
 
     @property
     def kind(self) -> str:
@@ -132,6 +133,24 @@ def is_english(text: str) -> bool:
     latin = len(re.findall(r"[A-Za-z]", text))
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
     return latin > 2 * cjk
+
+
+# A question for the holder of a post, not for the body in charge: 组长是谁, 谁兼任办公室主任, 谁分管教育工作,
+# "who is the director of". (谁牵头 / 哪个部门负责 ask for a body and are not matched.)
+_PERSON_ASK = re.compile(
+    r"(?:主任|组长|局长|区长|市长|县长|省长|书记|主席|站长|校长|院长|队长|指挥长|召集人|联系人)(?:是谁|由谁|叫什么|是哪位)|"
+    r"谁(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|哪位(?:领导|同志)|"
+    r"\bwho (?:is|was|serves as)\b.{0,40}\b(?:director|head|leader|chair(?:man|person)?|chief|mayor|secretary)\b|"
+    r"\bwho (?:heads|chairs)\b", re.I)
+
+
+def asks_for_person(text: str) -> bool:
+    """Whether a question asks who holds a post.
+
+    >>> asks_for_person("领导小组组长是谁？"), asks_for_person("充电桩建设谁牵头？")
+    (True, False)
+    """
+    return bool(_PERSON_ASK.search(text))
 
 
 def detect_kinds(text: str) -> list[QuestionKind]:
@@ -329,6 +348,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         wants_money=bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered)),
         terms=terms,
         asked=asking_clauses(text),
+        asks_person=asks_for_person(text),
     )
 
 

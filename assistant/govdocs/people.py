@@ -1,0 +1,49 @@
+"""Whether a text names a person: 孟凡伟同志任办公室主任, 组长：王京文, 确定咸日明等8名入选.
+
+A question asking who holds a post (组长是谁, 谁分管教育) is answered only by a clause that names someone;
+a clause that names the body alone (由领导小组统筹推进) says the post exists, not who holds it.
+"""
+from __future__ import annotations
+
+import re
+
+# '同志' follows a name in every official text; a post label followed by a name: '组长：王京文'.
+_NAMED_HOLDER = re.compile(r"[\u4e00-\u9fff]{2,4}同志|(?:组长|主任|主席|召集人|总指挥|指挥长|负责人|联系人)[：:]\s*[\u4e00-\u9fff]{2,4}")
+
+
+def names_a_person(text: str) -> bool:
+    """True when the text names a person (by 同志, a post label, or jieba's person-name tag).
+
+    >>> names_a_person("孟凡伟同志任办公室主任。"), names_a_person("由市碳达峰碳中和工作领导小组进行整体部署。")
+    (True, False)
+    """
+    if _NAMED_HOLDER.search(text):
+        return True
+    import jieba.posseg  # part-of-speech tagging: 'nr' marks a person's name
+
+    tagged = list(jieba.posseg.cut(text))
+    for k, (word, flag) in enumerate(tagged):
+        if flag != "nr":
+            continue
+        after = tagged[k + 1].word if k + 1 < len(tagged) else ""
+        # A three-character name (孟凡伟) stands alone; the tagger also marks two-character words as names
+        # (达峰 of 碳达峰), so those count only where a name is listed or given a post (邹倩、 邹倩任).
+        if len(word) == 3 or (len(word) in (2, 4) and after in _AFTER_NAME):
+            return True
+    return False
+
+
+# A post given to whoever holds an office: 中心小学校长兼任学区主任, 由分管副区长担任组长.
+_HELD_BY_OFFICE = re.compile(r"[\u4e00-\u9fff]{2,}(?:兼任|担任)|由[^，。；]{2,30}(?:兼任|担任|任)")
+
+
+def names_a_holder(text: str) -> bool:
+    """True when the text says who holds a post: a named person, or the office whose holder takes it.
+
+    >>> names_a_holder("镇驻地初中或中心小学校长兼任学区主任。")
+    True
+    """
+    return bool(_HELD_BY_OFFICE.search(text)) or names_a_person(text)
+
+
+_AFTER_NAME = {"、", "，", ",", "同志", "任", "兼任", "担任", "为", "等", "（", "("}
