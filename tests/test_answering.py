@@ -226,6 +226,13 @@ def test_two_years_asked_one_answered_is_answered_with_the_other_said():
     assert not answer.abstained and "1775个" in answer.text and "未写明2022年" in answer.text
 
 
+def test_a_month_no_retrieved_clause_speaks_of_is_declined():
+    row = _chunk(15, "n1", "9月份目标任务：新建5G基站200处。完成情况：完成。", kind="table_row")
+    answer = _answer("10月份5G基站建了多少处？", [row])
+    assert answer.abstained and "10月" in answer.text
+    assert not _answer("9月份5G基站建了多少处？", [row]).abstained
+
+
 def test_a_list_introduced_by_a_lead_in_is_quoted_on():
     text = "在总结成绩的同时，我们也认识到，还面临一系列困难，主要是：中心城区辐射带动力不够强；产业结构有待优化；公共服务供给仍有差距。"
     answer = _answer("张店面临哪些主要困难？", [_chunk(5, "n2", text)])

@@ -292,6 +292,13 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
+    unmatched = [t for t in query.terms if t.required
+                 and not any(s.lower() in h.chunk.index_text.lower() for h in hits for s in t.spellings)]
+    if unmatched:
+        # A stated month no retrieved clause speaks of (10月份 asked, a 9月份 table found) is not answered.
+        words = "、".join(t.source for t in unmatched)
+        reason = f"no document found for {words}" if query.lang == "en" else f"文件中没有找到{words}的相关内容"
+        return _abstain(query, replace(result, empty_reason=reason), notices, k)
     weights = weigh(query.terms)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
