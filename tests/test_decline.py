@@ -33,3 +33,12 @@ def test_signals_read_off_hits_and_evidence():
     assert s == Signals(coverage=0.6, ask_coverage=0.6, similarity=0.86, agreement=1.0, shows_kind=1.0)
     assert signals_of([top], evidence[:1], ask_coverage=1.0).ask_coverage == 1.0
     assert signals_of([], []) == Signals(0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_long_question_needs_less_similarity_to_be_answered():
+    short = Signals(coverage=0.5, ask_coverage=0.5, similarity=0.80, agreement=1.0, shows_kind=0.0, length=0.1)
+    story = Signals(coverage=0.5, ask_coverage=0.5, similarity=0.80, agreement=1.0, shows_kind=0.0, length=1.0)
+    assert answer_probability(story) > answer_probability(short)
+    top = Hit(chunk("新增充电桩1775个。"), 0.05, bm25_rank=1, dense_rank=1, coverage=0.6, dense_score=0.83)
+    assert signals_of([top], [], n_terms=15).length == 1.0  # a resident's whole story
+    assert signals_of([top], [], n_terms=1).length < 0.1

@@ -1,7 +1,7 @@
 """Whether the retrieved clauses answer the question at all: a small logistic model over signals any
 corpus gives (no word list), fitted on the dev questions by `eval/fit_decline.py`.
 
-    p = answer_probability(Signals(coverage=0.8, ask_coverage=0.9, similarity=0.82, agreement=1, shows_kind=1))
+    p = answer_probability(Signals(coverage=0.8, ask_coverage=0.9, similarity=0.82, agreement=1, shows_kind=1, length=0.2))
     p >= DEFAULT_TUNING.answer_threshold   # answer; below it, say the corpus does not answer
 
 Pure logic: the signals are read off the retrieved hits and the chosen evidence.
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from assistant.tuning import DEFAULT_TUNING, Tuning
 
-SIGNAL_NAMES = ("coverage", "ask_coverage", "similarity", "agreement", "shows_kind")
+SIGNAL_NAMES = ("coverage", "ask_coverage", "similarity", "agreement", "shows_kind", "length")
+LONG_QUESTION_TERMS = 12  # the length signal is 1 from this many topic words on (a resident's whole story)
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,16 @@ class Signals:
     similarity: float  # cosine similarity of the question and the closest clause (the embedding model)
     agreement: float  # 1 when the top clause is in the first 5 of both the BM25 and the dense ranking, else 0
     shows_kind: float  # 1 when the top clause shows what the question kind asks (a figure, a department, a date)
+    # The question's length in topic words (0–1; words, not characters, so English and Chinese compare): a
+    # long question holds words no clause has (a resident's account of themselves), so its similarity to
+    # the answering clause is lower; the model lowers the bar for it.
+    length: float = 0.0
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in SIGNAL_NAMES]
 
 
-def signals_of(hits, evidence, ask_coverage: float | None = None) -> Signals:
+def signals_of(hits, evidence, ask_coverage: float | None = None, n_terms: int = 0) -> Signals:
     """Signals of the top-k hits and the evidence read from them (Evidence objects of extractive.py, in
     the order of the hits). Measured on the dev questions (area under the ROC curve, answerable vs not):
     coverage separates best on the sample corpus (0.95), similarity on corpus-ncp (0.93), where
@@ -44,6 +49,7 @@ def signals_of(hits, evidence, ask_coverage: float | None = None) -> Signals:
         similarity=max(h.dense_score for h in hits),
         agreement=1.0 if agree else 0.0,
         shows_kind=1.0 if evidence and evidence[0].answers_kind else 0.0,
+        length=min(n_terms, LONG_QUESTION_TERMS) / LONG_QUESTION_TERMS,
     )
 
 

@@ -302,7 +302,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     weights = weigh(query.terms)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
-    confidence = answer_probability(signals_of(hits, evidence[:k], ask_coverage(query, hits, weights)), tuning)
+    confidence = answer_probability(signals_of(hits, evidence[:k], ask_coverage(query, hits, weights), len(query.terms)),
+                                    tuning)
     if confidence < tuning.answer_threshold:
         return _abstain(query, result, notices, k, confidence)
     if query.wants_money and not any(e.answers_kind for e in evidence[:k]):
