@@ -11,7 +11,7 @@ from assistant.answering.status import row_status, status_answer, wanted_statuse
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
-from assistant.govdocs.places import ancestors
+from assistant.govdocs.places import ancestors, level_name
 from assistant.search.query import Query, parse_query
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher
@@ -92,11 +92,15 @@ class Assistant:
         rest = [h for h in result.hits if h.chunk is not header]
         result.hits = [Hit(header, top.score, coverage=top.coverage)] + rest[: max(len(result.hits) - 1, 1)]
 
-    def _from_higher_level(self, query: Query, k: int) -> Answer | None:
+    def _from_higher_level(self, query: Query, k: int, national: bool = True) -> Answer | None:
         """A county's question its own documents do not answer may be answered by its city's, province's or
-        the State's ("我在高青县教书…乡村教师有什么住宿政策" → 淄博市's plan): said as such."""
+        the State's ("我在高青县教书…乡村教师有什么住宿政策" → 淄博市's plan): said as such.
+
+        national=False for a place with no documents at all (我住武汉江岸区… → 武汉市's notices): its city's
+        or province's rules apply there, but the State's alone would answer any place's local question."""
         place = query.jurisdictions[0]
-        higher = [p for p in ancestors(place) if p in self._places_with_notices]
+        higher = [p for p in ancestors(place) if p in self._places_with_notices
+                  and (national or level_name(p) != "country")]
         if not higher:
             return None
         wider = replace(query, jurisdictions=[])
@@ -105,7 +109,7 @@ class Assistant:
             return None
         answer = compose_answer(wider, result, self.index.notice_by_id, self.searcher.term_weights, k,
                                 children=self.sub_headings, tuning=self.settings.tuning)
-        if answer.abstained:
+        if answer.abstained or (not national and (answer.confidence or 0.0) < self.settings.tuning.no_documents_threshold):
             return None
         levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
         if query.lang == "en":
@@ -168,8 +172,11 @@ class Assistant:
                 return
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
                                     children=self.sub_headings, tuning=self.settings.tuning)
-        if extractive.abstained and len(query.jurisdictions) == 1 and not result.empty_reason and not filters:
-            extractive = self._from_higher_level(query, k) or extractive
+        if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
+            if not result.empty_reason:
+                extractive = self._from_higher_level(query, k) or extractive
+            elif result.missing == "place":
+                extractive = self._from_higher_level(query, k, national=False) or extractive
         if not (use_llm and self.llm) or extractive.abstained:
             yield extractive
             return

@@ -54,6 +54,9 @@ class Tuning:
     # 0.15 would decline 63 % and 2.0 %, 0.35 79 % and 5.7 %. Declining what the corpus answers costs staff
     # more than a cited answer to an out-of-scope question, which shows its source.
     answer_threshold: float = 0.25
+    # A place with no documents of its own (我住武汉江岸区…) is answered from its city's or province's only when
+    # the model is at least this sure: the place-specific part of the question is certainly missing there.
+    no_documents_threshold: float = 0.5
 
 
 DEFAULT_TUNING = Tuning()

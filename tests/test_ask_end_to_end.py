@@ -49,6 +49,14 @@ def test_a_district_named_keeps_other_districts_out(assistant):
     assert answer.citations[0].chunk.jurisdiction == "淄川区"
 
 
+def test_a_county_no_document_names_is_answered_by_its_city_only_when_the_city_answers_well(assistant):
+    # 桓台县 occurs in no document of the sample corpus; 淄博市's plan applies there.
+    answer = assistant.ask("我在桓台县的村小教书，市里推进乡村教育振兴，对乡村老师的周转宿舍有什么安排？")
+    assert not answer.abstained and answer.text.startswith("桓台县的文件中没有直接规定")
+    assert answer.citations[0].chunk.jurisdiction == "淄博市"
+    assert assistant.ask("桓台县地铁什么时候开通？").abstained
+
+
 def test_a_county_question_its_own_documents_miss_is_answered_by_the_city_document_and_said_so(assistant):
     answer = assistant.ask("我在高青县的村小教书，市里推进乡村教育振兴，对乡村老师的周转宿舍有什么安排？")
     assert not answer.abstained and answer.text.startswith("高青县的文件中没有直接规定")
