@@ -302,6 +302,12 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     weights = weigh(query.terms)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
+    if any(not e.sentences for e in evidence):
+        # A clause with nothing quotable (every sentence addresses an AI model) neither answers nor decides
+        # whether the others do: the signals are read from the clauses that can be quoted.
+        evidence = [e for e in evidence if e.sentences]
+        pool = [e.hit for e in evidence]
+        hits = pool[:k]
     confidence = answer_probability(signals_of(hits, evidence[:k], ask_coverage(query, hits, weights), len(query.terms)),
                                     tuning)
     if confidence < tuning.answer_threshold:
