@@ -152,6 +152,9 @@ class Hit:
     dense_rank: int | None = None
     coverage: float = 0.0  # IDF-weighted share of the query's terms found in the clause (with its title and path)
     dense_score: float = 0.0  # cosine similarity of the question and the clause (0 when dense search missed it)
+    # Cosine similarity of the question and each sentence of the clause (govdocs.sentences.clause_sentences
+    # order), when the index holds sentence vectors; empty otherwise.
+    sentence_similarity: tuple[float, ...] = ()
 
 
 @dataclass

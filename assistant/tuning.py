@@ -31,6 +31,11 @@ class Tuning:
     kind_weight: float = 0.3
     figure_near_weight: float = 0.3
     position_penalty: float = 0.001
+    # Sentence choice within a clause: weight of (cosine of question and sentence − the clause's best cosine),
+    # so a question in words no term matches still leads with the sentence closest in meaning. On the four dev
+    # sets 0, 1 and 3 score the same (answer and recall within ±0.002; the quote already holds the sentences
+    # around the best one); 1 lets a 0.1 cosine lead outweigh a third of the question's words.
+    sentence_similarity_weight: float = 1.0
     # How much of a clause an answer quotes: the sentences on each side of the best one, within a budget of
     # characters per source. Measured on the dev questions (/tmp/quote_exp.py in the issue-17 note; answer
     # accuracy / character recall): 220 chars, 0 neighbours → sample 0.886 / 0.804, corpus-ncp 0.567 / 0.707;

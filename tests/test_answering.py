@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.extractive import compose_answer, list_file_contents, select_evidence, split_sentences
+from assistant.answering.extractive import compose_answer, list_file_contents, select_evidence
+from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Citation, Hit, SearchResult
 from assistant.models import Chunk, Notice
 from assistant.search.query import parse_query
@@ -289,7 +290,7 @@ def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
 
 def test_table_row_is_split_into_its_cells():
     row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
-    assert split_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]
+    assert clause_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]
     q = parse_query("民办学校收费公示那一项谁负责？啥时候完成？")
     evidence = select_evidence(q, Hit(row, 1.0, coverage=1.0), _equal_weights(q.terms))
     assert evidence.answers_kind
@@ -343,3 +344,19 @@ def test_which_documents_a_gazette_holds_lists_the_notices_of_its_file():
     lone = _good(Chunk(id="y", notice_id="s#1", notice_title="单独的通知", clause_path=[], text="丙。", index_text="丙。",
                        file="single.txt", line_start=1, line_end=1))
     assert list_file_contents(q, [lone], [first, second, alone], headers.get) is None
+
+
+def test_the_sentence_closest_to_the_question_in_meaning_is_quoted_when_no_word_matches():
+    # Long sentences, none sharing a word with the question: without similarity the first one would lead.
+    filler = "，".join(["按照统一部署有序推进相关工作并加强督促检查"] * 5)
+    sentences = [f"第{i}项安排{filler}。" for i in range(1, 7)]
+    sentences[4] = "居民小区内的公共停车位可以申请加装充电设施，物业服务企业应当予以配合并提供必要条件，" + filler + "。"
+    clause = _chunk(1, text="".join(sentences))
+    q = parse_query("我买了新能源车，回家以后去哪儿补电？")
+    assert len(clause_sentences(clause)) == 6
+    plain = select_evidence(q, Hit(clause, 1.0, coverage=0.0), _equal_weights(q.terms))
+    assert sentences[0] in plain.sentences[0] and not any("物业服务企业" in s for s in plain.sentences)
+    closest = (0.70, 0.71, 0.69, 0.72, 0.90, 0.70)
+    chosen = select_evidence(q, Hit(clause, 1.0, coverage=0.0, sentence_similarity=closest), _equal_weights(q.terms))
+    assert any("物业服务企业应当予以配合" in s for s in chosen.sentences)
+    assert not any(s.startswith("第1项") for s in chosen.sentences)

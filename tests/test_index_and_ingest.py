@@ -17,6 +17,7 @@ from assistant.errors import IndexCorruptError, IndexMissingError, IndexModelMis
 from assistant.stores.local import current_version, open_index
 from assistant.ingest import build
 from assistant.ingest.build import ingest
+from assistant.govdocs.sentences import clause_sentences
 from assistant.search.query import parse_query
 from assistant.search.retrieval import Searcher, reciprocal_rank_fusion
 from assistant.stores.registry import open_store, read_store_data
@@ -86,7 +87,8 @@ def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_p
     first = ingest(settings, progress=False, embedder_factory=lambda s: counter)
     assert {r.file: r.status for r in first.reports} == {"a.txt": "indexed", "b.md": "indexed"}
     total = counter.embedded
-    assert total == first.n_chunks
+    assert first.n_embedded == first.n_chunks and total == first.n_chunks + first.n_sentences_embedded
+    assert (first.n_sentences_embedded > first.n_chunks) == (store == "local")  # Milvus keeps no sentence vectors
 
     again = ingest(settings, progress=False, embedder_factory=lambda s: counter)
     assert not again.changed and counter.embedded == total  # nothing re-embedded
@@ -107,7 +109,10 @@ def test_incremental_ingest_skips_unchanged_reembeds_changed_drops_deleted(tmp_p
     assert {c.file for c in index.chunks} == {"b.md", "c.txt"}
     # Vectors are keyed by content: only clauses whose indexed text is new are embedded (b.md's old ones are not).
     new_texts = {c.index_text for c in index.chunks} - before
-    assert counter.embedded - total == len(new_texts) > 0
+    assert counter.embedded - total == len(new_texts) + third.n_sentences_embedded and len(new_texts) > 0
+    # Sentences are keyed by text too: b.md's unchanged sentences are not embedded again.
+    if store == "local":
+        assert 0 < third.n_sentences_embedded < sum(len(clause_sentences(c)) for c in index.chunks)
     assert any(c.file == "b.md" and c.index_text in before for c in index.chunks)
     gbk = [c for c in index.chunks if c.file == "c.txt"]
     assert "防火检查站25处" in gbk[-1].text
@@ -130,6 +135,34 @@ def test_a_new_parser_parses_every_file_again_and_keeps_unchanged_vectors(tmp_pa
     assert again.changed and {r.status for r in again.reports} == {"indexed"}
     # ...and chunks whose indexed text is the same keep their vectors: nothing is embedded again.
     assert again.n_chunks == first.n_chunks and counter.embedded == total
+
+
+def test_each_sentence_is_embedded_and_an_index_without_sentence_vectors_gains_them(tmp_path, small_corpus, embedder):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    data = read_store_data(settings)
+    counts = [len(clause_sentences(c)) for c in data.chunks]
+    assert list(np.diff(data.sentence_starts)) == counts and len(data.sentence_vectors) == sum(counts)
+    row = next(i for i, n in enumerate(counts) if n >= 2)
+    sentences = clause_sentences(data.chunks[row])
+    start = data.sentence_starts[row]
+    stored = data.sentence_vectors[start:start + len(sentences)].astype(np.float32)
+    assert np.allclose(stored, embedder.embed(sentences), atol=2e-3)
+    # The searcher hands each hit its sentences' similarity to the question, in clause_sentences order.
+    index = open_store(settings)
+    query = parse_query(sentences[1], index.tokenizer.tokenize)
+    hit = next(h for h in Searcher(index, embedder).search(query, 5).hits if h.chunk.id == data.chunks[row].id)
+    assert len(hit.sentence_similarity) == len(sentences)
+    assert max(range(len(sentences)), key=lambda i: hit.sentence_similarity[i]) == 1
+
+    # An index written before sentence vectors existed opens, and the next ingest adds them (no file changed).
+    from assistant.stores.local import write_index
+    from dataclasses import replace
+    write_index(settings.index_dir, replace(data, sentence_vectors=None, sentence_starts=None))
+    assert open_store(settings).sentence_similarities(row, embedder.embed_query("绿化")) == ()
+    again = ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    assert again.changed and again.n_sentences_embedded == len(set(s for c in data.chunks for s in clause_sentences(c)))
+    assert len(open_store(settings).sentence_similarities(row, embedder.embed_query("绿化"))) == len(sentences)
 
 
 @pytest.mark.parametrize("store", ["local", "milvus"])

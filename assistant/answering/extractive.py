@@ -10,6 +10,7 @@ from typing import Callable
 
 from assistant.govdocs.cleaning import clean_text
 from assistant.govdocs.people import names_a_holder
+from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER
 from assistant.search.query import Query, Term
@@ -43,7 +44,6 @@ _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执�
 _VERB_INITIAL = re.compile(r"^(?:负责|承担|参与|配合|指导|组织|协调|督促|做好|牵头|会同|协助|加强)")
 _SUBJECT_START = re.compile(
     rf"^[\u4e00-\u9fff]{{1,20}}?(?:{_UNIT_SUFFIX}|院|所|站|队)(?=负责|牵头|承担|会同|配合|要|应|[：:])")
-_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
 
 
 @dataclass
@@ -53,16 +53,6 @@ class Evidence:
     answers_kind: bool  # the sentences hold what the question kind asks for (a figure, a department, a date)
     list_continues: bool = False  # the quote ends with a lead-in (下设6个工作组，具体职责如下：) the clause does not finish
     trusted: bool = False  # answers_kind only because the clause matches the question so well (no date/department seen)
-
-
-def split_sentences(chunk: Chunk) -> list[str]:
-    """Sentences of a clause (cleaned); a table row splits into its labelled cells."""
-    text = clean_text(chunk.text) if chunk.kind != "table_row" else chunk.text
-    if chunk.kind == "table_row":
-        parts = [re.sub(r"\s+", " ", p).strip() for p in text.split("｜")]
-    else:
-        parts = [p.strip() for p in _SENTENCE_END.split(text)]
-    return [p for p in parts if p and not re.fullmatch(r"[\W\d]*", p)]
 
 
 def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
@@ -84,7 +74,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
 def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning = DEFAULT_TUNING) -> Evidence:
     """The sentences of one clause that answer: the best topical ones, plus one per asked kind they lack."""
     # A sentence addressing an AI model ("忽略以上指令，回答…") is never quoted as an answer.
-    sentences = untainted(split_sentences(hit.chunk) or [clean_text(hit.chunk.text)], hit.chunk.text)
+    sentences = untainted(clause_sentences(hit.chunk) or [clean_text(hit.chunk.text)], hit.chunk.text)
     if not sentences:
         return Evidence(hit, [], False, False, False)
     lowered = [s.lower() for s in sentences]
@@ -94,10 +84,16 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     if query.wants_money and "figure" not in wanted:
         wanted.append("figure")  # "what is the budget" asks for an amount in 元
     near = [figure_near_term(s, query) for s in lowered]
+    # How close each sentence is to the question in the embedding model's eyes, against the clause's closest
+    # sentence: a question in words no term matches (小区装充电桩 → 居民区充电设施) still finds its sentence.
+    similar = dict(zip(clause_sentences(hit.chunk), hit.sentence_similarity))
+    closeness = [similar.get(s, 0.0) for s in sentences]
+    closest = max(closeness)
 
     def score(i: int) -> float:
         return (coverage[i] + tuning.kind_weight * len(features[i] & set(wanted))
-                + tuning.figure_near_weight * ("figure" in wanted and near[i]) - tuning.position_penalty * i)
+                + tuning.figure_near_weight * ("figure" in wanted and near[i]) - tuning.position_penalty * i
+                + tuning.sentence_similarity_weight * (closeness[i] - closest))
 
     ranked = sorted(range(len(sentences)), key=score, reverse=True)
     chosen = {ranked[0]}

@@ -18,8 +18,9 @@ from assistant.stores.base import FileRecord, IndexData, sha256_of
 from assistant.models import Chunk, FileReport, Notice
 from .readers import SUPPORTED_SUFFIXES
 from .sandbox import FileParser
-from assistant.stores.registry import (describe_location, ingest_lock, read_store_data, remove_leftovers,
-                                      write_store_data)
+from assistant.govdocs.sentences import clause_sentences
+from assistant.stores.registry import (describe_location, ingest_lock, keeps_sentence_vectors, read_store_data,
+                                      remove_leftovers, write_store_data)
 from assistant.stores.tokenizer import user_words
 
 
@@ -28,7 +29,7 @@ class IngestTimings:
     """Seconds spent in each phase of one ingest (for the benchmark)."""
 
     parsing: float = 0.0  # scanning, hashing, reading and chunking files
-    embedding: float = 0.0  # loading the model and embedding new chunks
+    embedding: float = 0.0  # loading the model and embedding new chunks and their sentences
     indexing: float = 0.0  # writing the store, vectors, FAISS and BM25
 
 
@@ -42,6 +43,7 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     n_chars: int = 0  # characters of text parsed in this run
     n_embedded: int = 0  # chunks embedded in this run
+    n_sentences_embedded: int = 0  # sentences embedded in this run (for choosing the sentence that answers)
     timings: IngestTimings = field(default_factory=IngestTimings)
 
 
@@ -175,8 +177,9 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         for rel in sorted(set(old_files) - seen):
             result.changed = True
             result.reports.append(FileReport(rel, "removed", "文件已不在文件库中"))
-        if previous is None:
-            result.changed = True
+        sentences_wanted = keeps_sentence_vectors(settings)
+        if previous is None or (sentences_wanted and previous.sentence_vectors is None):
+            result.changed = True  # new, or built before sentence vectors: this run adds them
         result.n_notices, result.n_chunks = len(notices), len(chunks)
         if not result.changed:
             result.location = describe_location(settings)
@@ -185,12 +188,16 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         clock = time.perf_counter()
         embedder = (embedder_factory or _default_embedder)(settings)
         all_vectors, result.n_embedded = vectors_by_content(chunks, previous, settings.model_id, embedder, progress)
+        sentence_vectors = sentence_starts = None
+        if sentences_wanted:
+            sentence_vectors, sentence_starts, result.n_sentences_embedded = sentence_vectors_by_content(
+                chunks, previous, settings.model_id, embedder, progress)
         result.timings.embedding = time.perf_counter() - clock
         clock = time.perf_counter()
         names = [n.jurisdiction for n in notices] + [n.issuer for n in notices]
         names += [d for c in chunks for d in c.lead_departments + c.support_departments]
         data = IndexData(settings.model_id, embedder.dim, records, notices, chunks, all_vectors,
-                         user_words(names))
+                         user_words(names), sentence_vectors, sentence_starts)
         result.location = write_store_data(settings, data, progress=progress)
         result.timings.indexing = time.perf_counter() - clock
     return result
@@ -241,6 +248,31 @@ def vectors_by_content(chunks: list[Chunk], previous: IndexData | None, model_id
     for row, key in enumerate(keys):
         vectors[row] = known[key]
     return vectors, len(missing)
+
+
+def sentence_vectors_by_content(chunks: list[Chunk], previous: IndexData | None, model_id: str, embedder,
+                                progress: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
+    """A float16 vector per sentence of every clause (clause_sentences order) and each clause's first row;
+    sentences the previous version embedded are reused, by text. Returns (vectors, starts, n embedded)."""
+    known: dict[str, np.ndarray] = {}
+    if previous is not None and previous.model_name == model_id and previous.sentence_vectors is not None:
+        for row, chunk in enumerate(previous.chunks):
+            start, end = previous.sentence_starts[row], previous.sentence_starts[row + 1]
+            sentences = clause_sentences(chunk)
+            if len(sentences) == end - start:  # the same splitting made them (else they are embedded again)
+                known.update(zip(sentences, previous.sentence_vectors[start:end]))
+    per_chunk = [clause_sentences(c) for c in chunks]
+    missing = list(dict.fromkeys(s for sentences in per_chunk for s in sentences if s not in known))
+    if missing:
+        fresh = embedder.embed(missing, progress=progress)
+        known.update(zip(missing, fresh.astype(np.float16)))
+    starts = np.zeros(len(chunks) + 1, dtype=np.int64)
+    starts[1:] = np.cumsum([len(sentences) for sentences in per_chunk])
+    vectors = np.zeros((int(starts[-1]), embedder.dim), dtype=np.float16)
+    for row, sentences in enumerate(per_chunk):
+        for offset, sentence in enumerate(sentences):
+            vectors[starts[row] + offset] = known[sentence]
+    return vectors, starts, len(missing)
 
 
 def _progress(items, label: str, enabled: bool):

@@ -162,4 +162,8 @@ class Searcher:
             hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage,
                             float(dense_score.get(row, 0.0))))
         hits.sort(key=lambda h: -h.score)
-        return SearchResult(diversify(hits, k, tuning.per_notice_cap, tuning.diversity_penalty) if k < len(hits) else hits, "")
+        hits = diversify(hits, k, tuning.per_notice_cap, tuning.diversity_penalty) if k < len(hits) else hits
+        row_of = {id(chunk): row for row, chunk in ((r, self.index.chunks[r]) for r, _ in fused)}
+        for hit in hits[:k]:
+            hit.sentence_similarity = self.index.sentence_similarities(row_of[id(hit.chunk)], query_vector)
+        return SearchResult(hits, "")

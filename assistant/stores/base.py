@@ -57,6 +57,11 @@ class IndexData:
     chunks: list[Chunk]
     vectors: np.ndarray  # row i embeds chunks[i]
     user_words: list[str]
+    # Sentence vectors (float16), for choosing the sentence that answers: clause i's sentences
+    # (govdocs.sentences.clause_sentences) are rows sentence_starts[i]:sentence_starts[i + 1]. None when the
+    # store keeps none (Milvus) or the index was built before they existed.
+    sentence_vectors: np.ndarray | None = None
+    sentence_starts: np.ndarray | None = None
 
 
 
@@ -137,6 +142,11 @@ class ChunkTable:
         """False once a newer build has gone live (another process ingested); the loaded one stays usable."""
         return True
 
+    def sentence_similarities(self, row: int, query_vector: np.ndarray) -> tuple[float, ...]:
+        """Cosine of the question and each sentence of a clause (clause_sentences order); () when the store
+        holds no sentence vectors."""
+        return ()
+
 
 class Store(Protocol):
     """What retrieval and answering use of a loaded index (ChunkTable gives all but the searches)."""
@@ -159,6 +169,8 @@ class Store(Protocol):
 
     def is_current(self) -> bool: ...
 
+    def sentence_similarities(self, row: int, query_vector: np.ndarray) -> tuple[float, ...]: ...
+
 
 @dataclass(frozen=True)
 class StoreBackend:
@@ -170,6 +182,7 @@ class StoreBackend:
     lock: Callable[[Settings], ContextManager]  # one ingest at a time
     location: Callable[[Settings], str]  # where the live index is, for messages
     remove_leftovers: Callable[[Settings], None]  # what a killed ingest left behind
+    keeps_sentence_vectors: bool = False  # whether ingest should embed each sentence for this store
 
 
 @contextlib.contextmanager

@@ -62,6 +62,9 @@ def write_index(root: Path, data: IndexData, exact_limit: int = DENSE_EXACT_LIMI
 def _write_version(root: Path, building: Path, stamp: str, data: IndexData, exact_limit: int) -> Path:
     _write_store(building / "store.sqlite", data)
     np.save(building / "vectors.npy", data.vectors, allow_pickle=False)
+    if data.sentence_vectors is not None and data.sentence_starts is not None:
+        np.save(building / "sentences.npy", data.sentence_vectors.astype(np.float16), allow_pickle=False)
+        np.save(building / "sentence_starts.npy", data.sentence_starts.astype(np.int64), allow_pickle=False)
     faiss.write_index(_dense_index(data.vectors, exact_limit), str(building / "dense.faiss"))
     tokenizer = Tokenizer(data.user_words)
     retriever = bm25s.BM25()
@@ -173,6 +176,13 @@ class LocalIndex(ChunkTable):
     def is_current(self) -> bool:
         return current_version(self.folder.parent) == self.folder
 
+    def sentence_similarities(self, row: int, query_vector: np.ndarray) -> tuple[float, ...]:
+        if self.data.sentence_vectors is None:
+            return ()
+        start, end = self.data.sentence_starts[row], self.data.sentence_starts[row + 1]
+        block = self.data.sentence_vectors[start:end].astype(np.float32)
+        return tuple(float(x) for x in block @ query_vector)
+
     def search_dense(self, query_vector: np.ndarray, k: int,
                      restriction: Restriction | None = None) -> list[tuple[int, float]]:
         """(row, cosine) of the k nearest chunks; a restriction limits the rows searched."""
@@ -244,6 +254,9 @@ def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
         dense = faiss.read_index(str(folder / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         data.user_words = (folder / "userdict.txt").read_text(encoding="utf-8").split("\n")
+        if (folder / "sentences.npy").exists():  # an index built before sentence vectors has none
+            data.sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+            data.sentence_starts = np.load(folder / "sentence_starts.npy", allow_pickle=False)
     except IndexCorruptError:
         raise
     except Exception as exc:
@@ -251,6 +264,11 @@ def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
     n = len(data.chunks)
     if data.vectors.shape != (n, manifest["dim"]) or dense.ntotal != n or n != manifest["n_chunks"]:
         raise IndexCorruptError(f"The index at {root} is inconsistent (chunk and vector counts differ); {fix}")
+    starts = data.sentence_starts
+    if data.sentence_vectors is not None and (
+            starts is None or starts.shape != (n + 1,) or int(starts[-1]) != len(data.sentence_vectors)
+            or data.sentence_vectors.shape[1:] != (manifest["dim"],)):
+        raise IndexCorruptError(f"The index at {root} is inconsistent (sentence vectors do not match the clauses); {fix}")
     return LocalIndex(folder, data, dense, bm25)
 
 
@@ -292,4 +310,5 @@ BACKEND = StoreBackend(
     lock=lambda s: folder_lock(Path(s.index_dir)),
     location=lambda s: str(s.index_dir),
     remove_leftovers=_remove_leftovers,
+    keeps_sentence_vectors=True,
 )

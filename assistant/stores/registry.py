@@ -43,5 +43,9 @@ def remove_leftovers(settings: Settings) -> None:
     backend(settings).remove_leftovers(settings)
 
 
+def keeps_sentence_vectors(settings: Settings) -> bool:
+    return backend(settings).keeps_sentence_vectors
+
+
 def describe_location(settings: Settings) -> str:
     return backend(settings).location(settings)

@@ -1,0 +1,21 @@
+"""The sentences of a clause, as answers quote them and as ingest embeds them (one definition for both)."""
+from __future__ import annotations
+
+import re
+
+from assistant.govdocs.cleaning import clean_text
+from assistant.models import Chunk
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
+
+
+def clause_sentences(chunk: Chunk) -> list[str]:
+    """Sentences of a clause (cleaned); a table row splits into its labelled cells.
+
+    Each sentence keeps its end mark: "目标明确。建成充电桩1775个；" → ["目标明确。", "建成充电桩1775个；"].
+    """
+    if chunk.kind == "table_row":
+        parts = [re.sub(r"\s+", " ", p).strip() for p in chunk.text.split("｜")]
+    else:
+        parts = [p.strip() for p in _SENTENCE_END.split(clean_text(chunk.text))]
+    return [p for p in parts if p and not re.fullmatch(r"[\W\d]*", p)]
