@@ -393,11 +393,12 @@ def reply_tab(app: App) -> None:
 def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) -> None:
     """上传文件: saved into the corpus and ingested at once; the header, filters and notice list follow."""
     from assistant.apps.views import departments, notice_rows
+    from assistant.ingest.readers import SUPPORTED_SUFFIXES
 
     with gr.Tab("上传文件", id="upload"):
-        gr.Markdown(f"上传 .txt/.md/.pdf/.docx/.html 文件（单个不超过 {app.settings.max_file_mb:g} MB），"
+        gr.Markdown(f"上传 .txt/.md/.pdf/.docx/.html 文件或 .xlsx/.xls 表格（单个不超过 {app.settings.max_file_mb:g} MB），"
                     "保存到文件库并立即入库，入库后即可提问。GBK 等编码会自动识别。")
-        files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx", ".html", ".htm"],
+        files = gr.File(file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES),
                         type="filepath", label="选择文件", elem_id="upload-files")
         upload_btn = gr.Button("上传并入库", variant="primary", elem_id="upload-btn")
         upload_result = gr.Markdown(elem_id="upload-result")

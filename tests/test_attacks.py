@@ -232,7 +232,7 @@ def test_a_file_that_needs_more_memory_than_allowed_is_refused_with_a_reason(tmp
 
 def test_a_docx_with_a_huge_xml_part_under_the_ratio_check_is_refused(tmp_path):
     """A few MB on disk, 45 MB of XML when inflated, at a ratio far under the zip-bomb check."""
-    from assistant.ingest.readers import MAX_DOCX_RATIO, MAX_DOCX_XML
+    from assistant.ingest.readers import MAX_ZIP_RATIO, MAX_ZIP_XML
 
     path = tmp_path / "big-xml.docx"
     rng = random.Random(5)
@@ -241,14 +241,14 @@ def test_a_docx_with_a_huge_xml_part_under_the_ratio_check_is_refused(tmp_path):
         with archive.open("word/document.xml", "w", force_zip64=True) as part:
             part.write(b"<w:document><w:body>")
             written = 0
-            while written <= MAX_DOCX_XML:
+            while written <= MAX_ZIP_XML:
                 block = "".join(f"<w:p><w:r><w:t>{rng.randrange(10**9)}第{rng.randrange(999)}条</w:t></w:r></w:p>"
                                 for _ in range(5000)).encode()
                 part.write(block)
                 written += len(block)
             part.write(b"</w:body></w:document>")
     infos = zipfile.ZipFile(path).infolist()
-    assert sum(i.file_size for i in infos) / sum(i.compress_size for i in infos) < MAX_DOCX_RATIO
+    assert sum(i.file_size for i in infos) / sum(i.compress_size for i in infos) < MAX_ZIP_RATIO
     started = time.monotonic()
     with FileParser(Settings()) as parser:
         with pytest.raises(UnreadableFileError, match="压缩炸弹"):

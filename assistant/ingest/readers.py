@@ -1,4 +1,4 @@
-"""Read a corpus file into text: .txt/.md (any encoding), .pdf (text layer), .docx, .html."""
+"""Read a corpus file into text: .txt/.md (any encoding), .pdf (text layer), .docx, .html, spreadsheets."""
 from __future__ import annotations
 
 import re
@@ -6,15 +6,16 @@ import zipfile
 from pathlib import Path
 
 from .encodings import decode_text
+from .spreadsheets import SPREADSHEET_SUFFIXES, read_spreadsheet
 from assistant.errors import UnreadableFileError, os_error_reason
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"} | SPREADSHEET_SUFFIXES
 # A .docx is a zip: refuse archives that would inflate far beyond any real document. Pictures are stored
 # compressed already, so a real .docx inflates little; its text lives in XML parts, and a 500-page notice has
 # under 20 MB of XML. A part of 152 MB packed 90:1 (under the ratio check) took 36 s and 3 GB to read.
-MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_DOCX_RATIO = 200
-MAX_DOCX_XML = 40 * 1024 * 1024  # all .xml/.rels parts together, uncompressed
+MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+MAX_ZIP_XML = 40 * 1024 * 1024  # all .xml/.rels parts together, uncompressed
 
 
 def read_document(path: Path, max_mb: float = 50.0) -> str:
@@ -40,6 +41,10 @@ def read_document(path: Path, max_mb: float = 50.0) -> str:
             text = _read_pdf(path)
         elif suffix == ".docx":
             text = _read_docx(path)
+        elif suffix in SPREADSHEET_SUFFIXES:
+            if suffix != ".xls":  # .xlsx/.xlsm are zips: refuse a zip bomb before the reader inflates it
+                _check_zip(path)
+            text = read_spreadsheet(path)
         elif suffix in (".html", ".htm"):
             text = _read_html(path.read_bytes())
         else:
@@ -73,11 +78,11 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise UnreadableFileError(f"{path.name}：不是有效的 .docx 文件（压缩包已损坏）") from exc
+        raise UnreadableFileError(f"{path.name}：不是有效的 {path.suffix.lower()} 文件（压缩包已损坏）") from exc
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     xml = sum(info.file_size for info in infos if info.filename.lower().endswith((".xml", ".rels")))
-    if total > MAX_DOCX_UNCOMPRESSED or total / packed > MAX_DOCX_RATIO or xml > MAX_DOCX_XML:
+    if total > MAX_ZIP_UNCOMPRESSED or total / packed > MAX_ZIP_RATIO or xml > MAX_ZIP_XML:
         raise UnreadableFileError(
             f"{path.name}：已拒绝——解压后约 {max(total, xml) / 1024 / 1024:.0f} MB，文字部分远超正常公文"
             "（疑似压缩炸弹或文件损坏，zip bomb）"
