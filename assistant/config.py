@@ -59,6 +59,9 @@ class Settings:
     max_line_chars: int = 100_000
     parse_timeout_s: float = 120.0
     parse_memory_mb: int = 1536
+    # A page read by OCR (a scan, a photo) has its own clock: one A4 page takes about 7 s here (bench/ocr_bench.py).
+    ocr_page_timeout_s: float = 60.0
+    ocr_memory_mb: int = 3072  # address-space ceiling while OCR runs: onnxruntime and OpenCV reserve ~2.5 GB
     max_chunk_chars: int = 360  # a longer clause is split at sentence ends
     chunk_overlap_sentences: int = 1
     fusion: Fusion = Fusion.RRF  # how BM25 and dense rankings are combined

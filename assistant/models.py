@@ -70,6 +70,7 @@ class Notice:
     line_start: int = 0
     line_end: int = 0
     id: str = ""
+    ocr: bool = False  # read by OCR from a scan or photo: characters may be misread ("识别文字，请核对原件")
 
     @property
     def year(self) -> int | None:
@@ -209,4 +210,6 @@ def notice_line(notice: Notice | None) -> str:
     if notice is None:
         return ""
     meta = "，".join(x for x in (notice.doc_number, notice.issuer, notice_date(notice)) if x)
+    if notice.ocr:
+        meta += ("；" if meta else "") + "识别文字，请核对原件"
     return f"《{notice.title}》" + (f"（{meta}）" if meta else "")

@@ -20,6 +20,7 @@ def notice_record(notice: Notice, n_chunks: int) -> dict:
         "level": notice.level,
         "doc_type": notice.doc_type,
         "public": notice.public,
+        "ocr": notice.ocr,
         "file": notice.file,
         "line_start": notice.line_start,
         "line_end": notice.line_end,
@@ -53,6 +54,7 @@ def citation_record(citation: Citation) -> dict:
         "doc_number": notice.doc_number if notice else "",
         "issuer": notice.issuer if notice else "",
         "date": notice.date if notice else "",
+        "ocr": notice.ocr if notice else False,  # the text was read by OCR: check the original
         "jurisdiction": citation.chunk.jurisdiction,
         "clause_path": citation.chunk.clause_path_text,
         "text": citation.chunk.text,

@@ -48,7 +48,8 @@ def source_card(c: Citation) -> str:
     n = c.notice
     title = n.title if n else c.chunk.notice_title
     facts = [("文号", n.doc_number if n else ""), ("发文机关", n.issuer if n else ""),
-             ("日期", notice_date(n)), ("地区", c.chunk.jurisdiction)]
+             ("日期", notice_date(n)), ("地区", c.chunk.jurisdiction),
+             ("注意", "识别文字，请核对原件" if n and n.ocr else "")]
     meta = "".join(f'<span class="fact"><b>{k}</b> {html.escape(v)}</span>' for k, v in facts if v)
     path = html.escape(c.chunk.clause_path_text or "正文")
     used = " used" if c.quotes else ""

@@ -89,7 +89,8 @@ def parser_fingerprint() -> str:
     package = Path(__file__).resolve().parent.parent
     parts = sorted([*(package / "govdocs").rglob("*.py"), *(package / "govdocs" / "data").glob("*"),
                     package / "ingest" / "chunking.py", package / "ingest" / "readers.py",
-                    package / "ingest" / "encodings.py", package / "models.py"])
+                    package / "ingest" / "encodings.py", package / "ingest" / "spreadsheets.py",
+                    package / "ingest" / "ocr.py", package / "models.py"])
     digest = hashlib.sha256()
     for part in parts:
         if part.is_file():
@@ -156,7 +157,8 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
                 continue
             result.changed = True
             try:
-                parsed = parser.parse(path, rel)
+                with _PageBar(rel, progress) as bar:
+                    parsed = parser.parse(path, rel, on_page=bar.page)
                 result.n_chars += parsed.n_chars
                 file_notices, file_chunks = parsed.notices, parsed.chunks
             except UnreadableFileError as exc:
@@ -273,6 +275,31 @@ def sentence_vectors_by_content(chunks: list[Chunk], previous: IndexData | None,
         for offset, sentence in enumerate(sentences):
             vectors[starts[row] + offset] = known[sentence]
     return vectors, starts, len(missing)
+
+
+class _PageBar:
+    """A progress bar for a scan read page by page by OCR (shown only once a page is read so)."""
+
+    def __init__(self, rel: str, enabled: bool):
+        self.rel, self.enabled, self.bar = rel, enabled, None
+
+    def page(self, page: int, pages: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=pages, desc=f"OCR {self.rel}", unit="page", leave=False)
+        self.bar.n = page - 1
+        self.bar.refresh()
+
+    def __enter__(self) -> "_PageBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.n = self.bar.total
+            self.bar.close()
 
 
 def _progress(items, label: str, enabled: bool):

@@ -1,15 +1,19 @@
-"""Read a corpus file into text: .txt/.md (any encoding), .pdf (text layer), .docx, .html, spreadsheets."""
+"""Read a corpus file into text: .txt/.md (any encoding), .pdf (text layer; scanned pages by OCR), .docx, .html,
+spreadsheets, scans and photos (OCR)."""
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .encodings import decode_text
+from .ocr import IMAGE_SUFFIXES, MIN_TEXT_LAYER_CHARS, ocr_picture, open_picture, read_image
 from .spreadsheets import SPREADSHEET_SUFFIXES, read_spreadsheet
 from assistant.errors import UnreadableFileError, os_error_reason
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"} | SPREADSHEET_SUFFIXES
+SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"} | SPREADSHEET_SUFFIXES | IMAGE_SUFFIXES
 # A .docx is a zip: refuse archives that would inflate far beyond any real document. Pictures are stored
 # compressed already, so a real .docx inflates little; its text lives in XML parts, and a 500-page notice has
 # under 20 MB of XML. A part of 152 MB packed 90:1 (under the ratio check) took 36 s and 3 GB to read.
@@ -18,8 +22,24 @@ MAX_ZIP_RATIO = 200
 MAX_ZIP_XML = 40 * 1024 * 1024  # all .xml/.rels parts together, uncompressed
 
 
+@dataclass
+class DocumentText:
+    text: str
+    ocr: bool = False  # some of the text was read by OCR from a picture of the page
+
+
+# Told before each page is read by OCR: (page number from 1, pages to read). The ingest shows it as a progress
+# bar and gives each page its own time limit.
+PageReport = Callable[[int, int], None]
+
+
 def read_document(path: Path, max_mb: float = 50.0) -> str:
     """Text of a supported file, or UnreadableFileError with a reason the user can act on."""
+    return read_document_text(path, max_mb).text
+
+
+def read_document_text(path: Path, max_mb: float = 50.0, on_page: PageReport | None = None) -> DocumentText:
+    """read_document, saying whether OCR read some of it."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableFileError(
@@ -36,9 +56,14 @@ def read_document(path: Path, max_mb: float = 50.0) -> str:
             f"{path.name}：{size / 1024 / 1024:.0f} MB，超过 {max_mb:g} MB 的上限（limit）；"
             "请拆分文件，或调大 ASSISTANT_MAX_FILE_MB"
         )
+    ocr = False
     try:
         if suffix == ".pdf":
-            text = _read_pdf(path)
+            text, ocr = _read_pdf(path, on_page)
+        elif suffix in IMAGE_SUFFIXES:
+            if on_page:
+                on_page(1, 1)
+            text, ocr = read_image(path), True
         elif suffix == ".docx":
             text = _read_docx(path)
         elif suffix in SPREADSHEET_SUFFIXES:
@@ -57,11 +82,12 @@ def read_document(path: Path, max_mb: float = 50.0) -> str:
         raise UnreadableFileError(
             f"{path.name}：文件已损坏，或不是真正的 {suffix} 文件（damaged；{type(exc).__name__}: {str(exc)[:120]}）") from exc
     if not text.strip():
-        raise UnreadableFileError(f"{path.name}：没有找到文字（扫描件 PDF 需要先做文字识别）")
-    return text
+        raise UnreadableFileError(f"{path.name}：没有找到文字" + ("（文字识别也没有读出文字，请检查图片是否清晰）" if ocr else ""))
+    return DocumentText(text, ocr)
 
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(path: Path, on_page: PageReport | None = None) -> tuple[str, bool]:
+    """The text layer of each page; a page without one (a scan) read by OCR from its largest picture."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
@@ -70,7 +96,21 @@ def _read_pdf(path: Path) -> str:
             reader.decrypt("")
         except Exception as exc:
             raise UnreadableFileError(f"{path.name}：PDF 设有密码，无法读取；请提供未加密的版本") from exc
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    texts = [page.extract_text() or "" for page in reader.pages]
+    scanned = [i for i, text in enumerate(texts) if len(re.sub(r"\s+", "", text)) < MIN_TEXT_LAYER_CHARS]
+    read_by_ocr = False
+    for done, i in enumerate(scanned, start=1):
+        pictures = list(reader.pages[i].images)
+        if not pictures:
+            continue  # an empty page
+        if on_page:
+            on_page(done, len(scanned))
+        largest = max(pictures, key=lambda p: len(p.data))
+        from io import BytesIO
+
+        texts[i] = ocr_picture(open_picture(BytesIO(largest.data), f"{path.name} 第{i + 1}页"))
+        read_by_ocr = True
+    return "\n".join(texts), read_by_ocr
 
 
 def _check_zip(path: Path) -> None:

@@ -21,7 +21,7 @@ from assistant.config import REPO_ROOT, Settings
 from assistant.errors import UnreadableFileError
 from assistant.models import Chunk, Notice
 from .chunking import chunk_document, split_at_breaks
-from .readers import read_document
+from .readers import PageReport, read_document_text
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +33,18 @@ class ParseLimits:
     max_file_mb: float = 50.0
     max_chars: int = 2_000_000  # characters of text per file
     max_line_chars: int = 100_000  # a longer line is cut (at a sentence end or space where possible)
-    timeout_s: float = 120.0  # wall time to read and parse one file
+    timeout_s: float = 120.0  # wall time to read and parse one file (OCR: each page has ocr_page_timeout_s)
     memory_mb: int = 1536  # address-space ceiling of the parsing process
+    ocr_page_timeout_s: float = 60.0  # wall time to OCR one page
+    ocr_memory_mb: int = 3072  # the ceiling while OCR runs (onnxruntime reserves ~2.5 GB of address space)
     max_chunk_chars: int = 360
     overlap_sentences: int = 1
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ParseLimits":
         return cls(settings.max_file_mb, settings.max_file_chars, settings.max_line_chars, settings.parse_timeout_s,
-                   settings.parse_memory_mb, settings.max_chunk_chars, settings.chunk_overlap_sentences)
+                   settings.parse_memory_mb, settings.max_chunk_chars, settings.chunk_overlap_sentences,
+                   settings.ocr_page_timeout_s, max(settings.parse_memory_mb, settings.ocr_memory_mb))
 
 
 @dataclass
@@ -77,9 +80,18 @@ def cut_long_lines(text: str, max_line_chars: int) -> str:
                      for piece in split_at_breaks(line, max_line_chars, LINE_BREAKS))
 
 
-def parse_file(path: Path, rel: str, limits: ParseLimits) -> ParsedFile:
+@dataclass(frozen=True)
+class PageStarted:
+    """Sent by the child before it reads a page by OCR: the parent restarts that page's clock."""
+
+    page: int
+    pages: int
+
+
+def parse_file(path: Path, rel: str, limits: ParseLimits, on_page: PageReport | None = None) -> ParsedFile:
     """Read and parse one file in this process (the child calls this); UnreadableFileError on a bad file."""
-    text = read_document(path, limits.max_file_mb)
+    read = read_document_text(path, limits.max_file_mb, on_page)
+    text = read.text
     if len(text) > limits.max_chars:
         raise UnreadableFileError(
             f"{path.name}：文件过长（约 {len(text) / 10000:.0f} 万字，上限 {limits.max_chars / 10000:.0f} 万字），"
@@ -88,20 +100,29 @@ def parse_file(path: Path, rel: str, limits: ParseLimits) -> ParsedFile:
     notices, chunks = chunk_document(text, rel, limits.max_chunk_chars, limits.overlap_sentences)
     if not chunks:
         raise UnreadableFileError(f"{path.name}：没有可提取的文字内容")
+    for notice in notices:
+        notice.ocr = read.ocr
     return ParsedFile(notices, chunks, len(text))
 
 
-def serve(read_fd: int, write_fd: int, memory_mb: int) -> None:
-    """The child's loop: parse each (path, rel, limits) it is sent, answer with a ParsedFile or an error."""
+def serve(read_fd: int, write_fd: int, memory_mb: int, ocr_memory_mb: int = 0) -> None:
+    """The child's loop: parse each (path, rel, limits) it is sent, answer with a ParsedFile or an error
+    (PageStarted messages come before, while a scan is read page by page)."""
     import resource
     import traceback
     from multiprocessing.connection import Connection
 
     requests = Connection(read_fd, writable=False)
     replies = Connection(write_fd, readable=False)
+    ceiling = memory_mb * 1024 * 1024
     if memory_mb > 0:
-        ceiling = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+        # The hard limit is OCR's: only a page read by OCR raises the soft ceiling up to it.
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, max(ceiling, ocr_memory_mb * 1024 * 1024)))
+
+    def page_started(page: int, pages: int) -> None:
+        if memory_mb > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (resource.getrlimit(resource.RLIMIT_AS)[1],) * 2)
+        replies.send(PageStarted(page, pages))
     while True:
         try:
             request = requests.recv()
@@ -111,7 +132,7 @@ def serve(read_fd: int, write_fd: int, memory_mb: int) -> None:
             return
         path, rel, limits = request
         try:
-            reply = parse_file(Path(path), rel, limits)
+            reply = parse_file(Path(path), rel, limits, page_started)
         except UnreadableFileError as exc:
             reply = exc
         except MemoryError:
@@ -146,7 +167,8 @@ class FileParser:
 
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        code = f"from assistant.ingest.sandbox import serve; serve({to_child_r}, {from_child_w}, {self.limits.memory_mb})"
+        code = (f"from assistant.ingest.sandbox import serve; "
+                f"serve({to_child_r}, {from_child_w}, {self.limits.memory_mb}, {self.limits.ocr_memory_mb})")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
         try:
             self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(to_child_r, from_child_w),
@@ -179,22 +201,38 @@ class FileParser:
     def close(self) -> None:
         self._stop()
 
-    def parse(self, path: Path, rel: str) -> ParsedFile:
-        """The parsed file, or UnreadableFileError saying why it was not read (timeout, memory, a parser bug)."""
+    def parse(self, path: Path, rel: str, on_page: PageReport | None = None) -> ParsedFile:
+        """The parsed file, or UnreadableFileError saying why it was not read (timeout, memory, a parser bug).
+
+        on_page(page, pages) is told before each page read by OCR (for a progress bar)."""
         if self._process is None or self._process.poll() is not None:
             self._stop(kill=True)
             self._start()
+        page = None
         try:
             self._requests.send((str(path), rel, self.limits))
-            ready = self._replies.poll(self.limits.timeout_s)
-            reply = self._replies.recv() if ready else None
+            while True:
+                # A file has timeout_s; once it reads pages by OCR, each page has ocr_page_timeout_s.
+                ready = self._replies.poll(self.limits.timeout_s if page is None else self.limits.ocr_page_timeout_s)
+                reply = self._replies.recv() if ready else None
+                if not isinstance(reply, PageStarted):
+                    break
+                page = reply
+                if on_page:
+                    on_page(page.page, page.pages)
         except (EOFError, OSError):
             self._stop(kill=True)
             raise UnreadableFileError(f"{path.name}：解析进程意外退出（文件可能损坏或过于复杂），未入库") from None
         if not ready:
             self._stop(kill=True)
+            if page is not None:
+                raise UnreadableFileError(
+                    f"{path.name}：第 {page.page} 页（共 {page.pages} 页）文字识别超时（超过 "
+                    f"{self.limits.ocr_page_timeout_s:g} 秒），未入库；图片可能过大或过于复杂")
             raise UnreadableFileError(
                 f"{path.name}：解析超时（超过 {self.limits.timeout_s:g} 秒），未入库；文件可能过大或结构异常")
+        if page is not None:
+            self._stop()  # the OCR models stay loaded in the child: a fresh one parses the next file in its ceiling
         if isinstance(reply, UnreadableFileError):
             raise reply
         if isinstance(reply, _Crash):
