@@ -396,7 +396,8 @@ def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) 
     from assistant.ingest.readers import SUPPORTED_SUFFIXES
 
     with gr.Tab("上传文件", id="upload"):
-        gr.Markdown(f"上传 .txt/.md/.pdf/.docx/.html 文件或 .xlsx/.xls 表格（单个不超过 {app.settings.max_file_mb:g} MB），"
+        gr.Markdown(f"上传公文（.txt/.md/.pdf/.docx/.doc/.wps/.rtf/.odt/.ofd/.html）、表格（.xlsx/.xls/.et）或扫描件、照片"
+                    f"（.pdf/.jpg/.png/.tif，自动识别文字），单个不超过 {app.settings.max_file_mb:g} MB；"
                     "保存到文件库并立即入库，入库后即可提问。GBK 等编码会自动识别。")
         files = gr.File(file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES),
                         type="filepath", label="选择文件", elem_id="upload-files")

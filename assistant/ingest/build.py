@@ -90,7 +90,8 @@ def parser_fingerprint() -> str:
     parts = sorted([*(package / "govdocs").rglob("*.py"), *(package / "govdocs" / "data").glob("*"),
                     package / "ingest" / "chunking.py", package / "ingest" / "readers.py",
                     package / "ingest" / "encodings.py", package / "ingest" / "spreadsheets.py",
-                    package / "ingest" / "ocr.py", package / "ingest" / "office.py", package / "models.py"])
+                    package / "ingest" / "ocr.py", package / "ingest" / "office.py",
+                    package / "ingest" / "ofd.py", package / "models.py"])
     digest = hashlib.sha256()
     for part in parts:
         if part.is_file():

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from .encodings import decode_text, looks_like_text
 from .office import LEGACY_WORD_SUFFIXES, convert_to_docx
+from .ofd import read_ofd
 from .ocr import IMAGE_SUFFIXES, MIN_TEXT_LAYER_CHARS, ocr_picture, open_picture, read_image
 from .spreadsheets import SPREADSHEET_SUFFIXES, read_spreadsheet
 from assistant.errors import UnreadableFileError, os_error_reason
 
 SUPPORTED_SUFFIXES = ({".txt", ".md", ".pdf", ".docx", ".html", ".htm"} | SPREADSHEET_SUFFIXES | IMAGE_SUFFIXES
-                      | LEGACY_WORD_SUFFIXES)
+                      | LEGACY_WORD_SUFFIXES | {".ofd"})
 # A .docx is a zip: refuse archives that would inflate far beyond any real document. Pictures are stored
 # compressed already, so a real .docx inflates little; its text lives in XML parts, and a 500-page notice has
 # under 20 MB of XML. A part of 152 MB packed 90:1 (under the ratio check) took 36 s and 3 GB to read.
@@ -68,6 +69,9 @@ def read_document_text(path: Path, max_mb: float = 50.0, on_page: PageReport | N
             text, ocr = read_image(path), True
         elif suffix == ".docx":
             text = _read_docx(path)
+        elif suffix == ".ofd":
+            _check_zip(path)
+            text = read_ofd(path)
         elif suffix in LEGACY_WORD_SUFFIXES:
             import tempfile
 
