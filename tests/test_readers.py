@@ -71,7 +71,7 @@ def test_gbk_html_without_declared_charset(tmp_path):
 @pytest.mark.parametrize("name,content,reason", [
     ("empty.txt", b"", "empty"),
     ("binary.txt", b"\x00\x01\x02PNG\x00" * 50, "不是文本文件"),
-    ("scan.doc", b"x", "unsupported"),
+    ("notes.pages", b"x", "unsupported"),
     ("broken.pdf", b"%PDF-1.4 not really", "damaged"),
     ("broken.docx", b"PK not a zip", "docx"),
 ])

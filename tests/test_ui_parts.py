@@ -118,7 +118,8 @@ def test_upload_is_checked_then_saved_under_a_safe_name(tmp_path):
 
 @pytest.mark.parametrize("name,content,reason", [
     ("../../etc/evil.txt", "正文内容足够长的一段文字。", "路径"),
-    ("图片.png", "x", "不支持"),
+    ("演示.pptx", "x", "不支持"),
+    ("照片.png", "x", "图片已损坏"),
     ("空.txt", "", "无法读取"),
     ("二进制.txt", bytes(range(256)) * 20, "无法读取"),
     ("大.txt", "字" * 2_000_000, "太大"),
