@@ -45,26 +45,36 @@ EXAMPLES = ["张店区2023年充电桩目标是多少？", "淄川区科技型�
 ALL_DEPARTMENTS = "（全部部门）"
 CONCURRENCY = 4  # questions answered at once; more wait in the queue (2 cores: the model is the bottleneck)
 QUEUE_SIZE = 64
-REFRESH_S = 10.0  # how often a running UI checks whether another process made a newer index live
+REFRESH_S = 3.0  # how often a running UI checks whether another process made a newer index live (reads one file)
+LIVE_CHECK_S = 5.0  # how often an open page asks whether the index it shows is still the live one
 FILE_TTL_S = 3600  # generated and uploaded files are deleted after an hour (checked every 10 minutes)
 
 CSS = """
 .gradio-container {max-width: 1280px !important; font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;}
-#status {font-size: 0.9em; color: #555;}
-.sources-label {font-weight: 600; margin: 8px 0 4px; color: #333;}
-.source-card {border: 1px solid #d9dee7; border-left: 4px solid #9aa5b5; border-radius: 6px; padding: 8px 12px; margin: 6px 0; background: #fff;}
+/* Colours come from the theme's variables, so light and dark mode both keep their contrast. The theme's
+   "subdued" grey (2.5:1 on white) is darkened for light mode and lightened for dark mode to pass 4.5:1. */
+:root {--body-text-color-subdued: #5b6270 !important;}
+.dark {--body-text-color-subdued: #b4bac6 !important;}
+#status {font-size: 0.9em; color: var(--body-text-color-subdued);}
+.sources-label {font-weight: 600; margin: 8px 0 4px; color: var(--body-text-color);}
+.source-card {border: 1px solid var(--border-color-primary); border-left: 4px solid #9aa5b5; border-radius: 6px;
+  padding: 8px 12px; margin: 6px 0; background: var(--block-background-fill); color: var(--body-text-color);}
 .source-card.used {border-left-color: #b3261e;}
 .card-head {font-weight: 600;} .marker {color: #b3261e; margin-right: 4px;}
-.card-meta {font-size: 0.85em; color: #555; margin: 2px 0;} .fact {margin-right: 12px;} .fact b {color: #333; font-weight: 600;}
-.card-path {font-size: 0.85em; color: #666;}
+.card-meta {font-size: 0.85em; color: var(--body-text-color-subdued); margin: 2px 0;} .fact {margin-right: 12px;}
+.fact b {color: var(--body-text-color); font-weight: 600;}
+.card-path {font-size: 0.85em; color: var(--body-text-color-subdued);}
 .card-text {white-space: pre-wrap; margin-top: 4px; line-height: 1.6; max-height: 12em; overflow-y: auto;}
-mark {background: #fff1a8; padding: 0 1px;}
-.answer-note {background: #fff4e5; border: 1px solid #f0c36d; border-radius: 4px; padding: 4px 8px; margin: 4px 0;}
-.notice-view {max-height: 560px; overflow-y: auto; padding: 4px 12px; border: 1px solid #e3e6ec; border-radius: 6px; background: #fcfcfd;}
+mark {background: #fff1a8; color: #1f1f1f; padding: 0 1px;}
+.answer-note {background: #fff4e5; color: #3d2a00; border: 1px solid #f0c36d; border-radius: 4px; padding: 4px 8px; margin: 4px 0;}
+.notice-view {max-height: 560px; overflow-y: auto; padding: 4px 12px; border: 1px solid var(--border-color-primary);
+  border-radius: 6px; background: var(--block-background-fill); color: var(--body-text-color);}
 .notice-view .clause {white-space: pre-wrap; line-height: 1.7; margin: 4px 0;}
-.notice-view .clause.focus {background: #fff8d6; border-left: 4px solid #b3261e; padding: 4px 8px;}
+.notice-view .clause.focus {background: #fff8d6; color: #1f1f1f; border-left: 4px solid #b3261e; padding: 4px 8px;}
 .clause-heading {margin: 10px 0 4px;}
 .source-card {cursor: pointer;} .source-card:hover {box-shadow: 0 1px 6px rgba(0,0,0,0.12);}
+.dark .marker {color: #ff9a8f;}
+.dark .source-card.used, .dark .notice-view .clause.focus {border-left-color: #ff9a8f;}
 """
 # Clicking a source card opens its notice: it picks the same source in the selector under the cards
 # (cards and choices are both in citation order).
@@ -200,11 +210,43 @@ def build(app: App) -> gr.Blocks:
     with gr.Blocks(title="政策文件问答助手", analytics_enabled=False, delete_cache=(600, FILE_TTL_S)) as demo:
         gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
         status = gr.Markdown(app.status(), elem_id="status")
-        chat = chat_tab(app)
-        browse = browse_tab(app)
-        reply_tab(app)
-        upload_tab(app, status, chat, browse)
+        with gr.Tabs(elem_id="main-tabs"):  # one navigation: 问答 · 文件浏览 · 答复起草 · 上传文件
+            chat = chat_tab(app)
+            browse = browse_tab(app)
+            reply_tab(app)
+            upload_tab(app, status, chat, browse)
+        follow_live_index(app, demo, status, chat, browse)
     return demo
+
+
+def index_views(app: App, status: gr.Markdown, chat: "ChatTab", browse: "BrowseTab") -> dict:
+    """What every page shows of the index: the header, the filters' choices, the notice list, the departments."""
+    from assistant.apps.views import departments, notice_rows
+
+    index = app.assistant.index
+    places_, years_, titles_ = app.filter_choices()
+    return {status: app.status(),
+            browse.table: notice_rows(index.notices, index.chunks), browse.notice_ids: [n.id for n in index.notices],
+            chat.places: gr.update(choices=places_), chat.years: gr.update(choices=years_),
+            chat.notices: gr.update(choices=titles_),
+            browse.departments: gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks))}
+
+
+def follow_live_index(app: App, demo: gr.Blocks, status: gr.Markdown, chat: "ChatTab", browse: "BrowseTab") -> None:
+    """Every open page follows the live index: on opening (the page was built with the index of server start)
+    and every LIVE_CHECK_S while open, whoever changed it (an upload here, `ingest.py` in another process)."""
+    shown = gr.State(None)  # the index version this page shows
+    outputs = [status, browse.table, browse.notice_ids, chat.places, chat.years, chat.notices, browse.departments, shown]
+
+    def refresh(version):
+        live = app.current()
+        if version is not None and version == id(live.index):
+            return [gr.skip()] * (len(outputs) - 1) + [version]
+        views = index_views(app, status, chat, browse)
+        return [views[o] for o in outputs[:-1]] + [id(live.index)]
+
+    demo.load(refresh, shown, outputs, api_visibility="private", show_progress="hidden")
+    gr.Timer(LIVE_CHECK_S).tick(refresh, shown, outputs, api_visibility="private", show_progress="hidden")
 
 
 def chat_tab(app: App) -> ChatTab:
@@ -392,7 +434,6 @@ def reply_tab(app: App) -> None:
 
 def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) -> None:
     """上传文件: saved into the corpus and ingested at once; the header, filters and notice list follow."""
-    from assistant.apps.views import departments, notice_rows
     from assistant.ingest.readers import SUPPORTED_SUFFIXES
 
     with gr.Tab("上传文件", id="upload"):
@@ -427,13 +468,7 @@ def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) 
                     lines.append(f"- ✅ **{rel}**：已入库（{r.n_notices} 份文件，{r.n_chunks} 个条款），现在可以提问")
                 else:
                     lines.append(f"- ❌ **{rel}**：{r.reason if r else '未入库'}")
-        index = app.assistant.index
-        places_, years_, titles_ = app.filter_choices()
-        return {upload_result: "\n".join(lines), status: app.status(),
-                browse.table: notice_rows(index.notices, index.chunks), browse.notice_ids: [n.id for n in index.notices],
-                chat.places: gr.update(choices=places_), chat.years: gr.update(choices=years_),
-                chat.notices: gr.update(choices=titles_),
-                browse.departments: gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks))}
+        return {upload_result: "\n".join(lines), **index_views(app, status, chat, browse)}
 
     # Not an API endpoint: a client library would upload any file its caller names (even one of this
     # server's, when the client runs here). Other systems add documents through the corpus folder.

@@ -127,3 +127,10 @@ def test_scans_in_the_corpus_are_answered_with_a_check_the_original_note(tmp_pat
     answer = Assistant(settings, embedder=embedder).ask("博山区2024年农村清洁取暖改造多少户？")
     assert not answer.abstained and "3200户" in answer.text
     assert answer.citations[0].notice.ocr
+
+
+def test_parse_limits_follow_the_settings_field_by_field():
+    limits = ParseLimits.from_settings(Settings(max_chunk_chars=300, ocr_page_timeout_s=30, parse_memory_mb=1000,
+                                                ocr_memory_mb=2500, chunk_overlap_sentences=2))
+    assert (limits.max_chunk_chars, limits.overlap_sentences, limits.ocr_page_timeout_s) == (300, 2, 30)
+    assert (limits.memory_mb, limits.ocr_memory_mb) == (1000, 2500)

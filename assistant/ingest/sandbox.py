@@ -42,9 +42,11 @@ class ParseLimits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ParseLimits":
-        return cls(settings.max_file_mb, settings.max_file_chars, settings.max_line_chars, settings.parse_timeout_s,
-                   settings.parse_memory_mb, settings.max_chunk_chars, settings.chunk_overlap_sentences,
-                   settings.ocr_page_timeout_s, max(settings.parse_memory_mb, settings.ocr_memory_mb))
+        return cls(max_file_mb=settings.max_file_mb, max_chars=settings.max_file_chars,
+                   max_line_chars=settings.max_line_chars, timeout_s=settings.parse_timeout_s,
+                   memory_mb=settings.parse_memory_mb, max_chunk_chars=settings.max_chunk_chars,
+                   overlap_sentences=settings.chunk_overlap_sentences, ocr_page_timeout_s=settings.ocr_page_timeout_s,
+                   ocr_memory_mb=max(settings.parse_memory_mb, settings.ocr_memory_mb))
 
 
 @dataclass

@@ -1,0 +1,128 @@
+"""The UI in a real browser: one navigation, readable in light and dark mode, and every page following the live
+index when another process ingests (Debian's chromium driven by Playwright, `python ui.py` on loopback)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bench.load import free_port, start_ui
+from conftest import CORPUS, ROOT
+from test_ui_browser import ANSWER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ask
+
+pytestmark = pytest.mark.slow
+
+# Every visible element with its own text: its colour against the first opaque background behind it
+# (the colour's alpha blended in), as WCAG computes contrast.
+LOW_CONTRAST = """(limit) => {
+  const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(',').map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = (el) => { for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor); if (c && c[3] > 0.5) return c; }
+    return parse(getComputedStyle(document.body).backgroundColor) || [255, 255, 255, 1]; };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || s.visibility === 'hidden' || s.display === 'none' || Number(s.opacity) === 0) continue;
+    const fg = parse(s.color); const bg = background(el);
+    const mix = [0, 1, 2].map((i) => fg[i] * fg[3] + bg[i] * (1 - fg[3]));
+    const [a, b] = [lum(mix), lum(bg)];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < limit) bad.push(`${el.textContent.trim().slice(0, 30)} (${ratio.toFixed(2)})`);
+  }
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def live_server(sample_index_dir, tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run scripts/setup.sh (apt-get install chromium)")
+    work = tmp_path_factory.mktemp("ui-live")
+    corpus, index = work / "corpus", work / "index"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(sample_index_dir, index, symlinks=True)
+    port = free_port()
+    try:
+        process = start_ui(index, port, work / "ui.log", corpus)
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}: {(work / 'ui.log').read_text()[-2000:]}")
+    yield f"http://127.0.0.1:{port}/", corpus, index
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def open_page(browser, url, request, scheme="light"):
+    context = browser.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN", color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=30_000)
+    request.addfinalizer(lambda: _close(page, request))
+    return page
+
+
+def _close(page, request):
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    page.context.close()
+
+
+def test_one_navigation_with_the_chat_first(browser, live_server, request):
+    page = open_page(browser, live_server[0], request)
+    assert page.locator("[role=tablist]").count() == 1
+    names = [t.strip() for t in page.locator("[role=tab]").all_inner_texts()]
+    assert names[0] == "问答" and {"文件浏览", "答复起草", "上传文件"} <= set(names)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_visible_text_under_3_to_1_contrast(browser, live_server, request, scheme):
+    page = open_page(browser, live_server[0], request, scheme)
+    if scheme == "dark":
+        assert page.evaluate("() => document.body.classList.contains('dark')")  # the page follows the system
+    ask(page, "张店区2023年充电桩目标是多少？")
+    page.locator("#source-cards .source-card").first.click()
+    page.locator("#notice-viewer #focus-clause").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    low = page.evaluate(LOW_CONTRAST, 3.0)
+    assert not low, "under 3:1: " + " · ".join(low)
+
+
+def test_a_notice_ingested_by_another_process_shows_in_open_and_new_pages(browser, live_server, request):
+    url, corpus, index = live_server
+    open_before = open_page(browser, url, request)
+    assert "已收录 **16**" not in open_before.locator("#status").inner_text()  # rendered, not Markdown source
+    assert "16 份文件" in open_before.locator("#status").inner_text()
+    (corpus / "博山区通知.txt").write_text(
+        "博山区人民政府办公室\n关于开展2024年秋季爱国卫生运动的通知\n博政办字〔2024〕30号\n各镇人民政府：\n"
+        "一、全区开展环境卫生整治行动12次。\n博山区人民政府办公室\n2024年9月5日\n", encoding="utf-8")
+    subprocess.run([sys.executable, str(ROOT / "ingest.py"), "--corpus", str(corpus), "--index", str(index)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=600)
+    ingested = time.monotonic()
+    fresh = open_page(browser, url, request)
+    for page in (fresh, open_before):
+        page.wait_for_function("() => document.querySelector('#status').innerText.includes('17 份文件')",
+                               timeout=15_000)
+    assert time.monotonic() - ingested <= 20
+    box = fresh.locator("#filter-place input").first
+    box.click()
+    box.fill("博山")
+    fresh.wait_for_function("""() => [...document.querySelectorAll('ul.options li, [role=option]')]
+                               .some((o) => o.innerText.includes('博山区'))""", timeout=10_000)
