@@ -360,3 +360,13 @@ def test_the_sentence_closest_to_the_question_in_meaning_is_quoted_when_no_word_
     chosen = select_evidence(q, Hit(clause, 1.0, coverage=0.0, sentence_similarity=closest), _equal_weights(q.terms))
     assert any("物业服务企业应当予以配合" in s for s in chosen.sentences)
     assert not any(s.startswith("第1项") for s in chosen.sentences)
+
+
+def test_a_source_read_by_ocr_says_to_check_the_original():
+    from dataclasses import replace as copy
+
+    q = parse_query("张店区充电桩目标是多少？")
+    scanned = dict(NOTICES, n1=copy(NOTICES["n1"], ocr=True))
+    answer = compose_answer(q, SearchResult([_good(PILE_A)]), scanned, _equal_weights)
+    assert "1775个" in answer.text and "识别文字，请核对原件" in answer.text
+    assert "识别文字" not in compose_answer(q, SearchResult([_good(PILE_A)]), NOTICES, _equal_weights).text

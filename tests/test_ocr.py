@@ -125,7 +125,7 @@ def test_scans_in_the_corpus_are_answered_with_a_check_the_original_note(tmp_pat
     [notice] = open_index(settings.index_dir).notices
     assert notice.ocr and notice.date == "2024-10-12"
     answer = Assistant(settings, embedder=embedder).ask("博山区2024年农村清洁取暖改造多少户？")
-    assert not answer.abstained and "3200户" in answer.text
+    assert not answer.abstained and "3200户" in answer.text and "识别文字，请核对原件" in answer.text
     assert answer.citations[0].notice.ocr
 
 

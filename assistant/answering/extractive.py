@@ -275,6 +275,8 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
     if "metadata" in query.kinds and notice:
         meta = "（" + "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
                                              notice.issuer, notice_date(notice)) if x) + "）"
+    if notice and notice.ocr:  # read by OCR from a scan: a character may be misread
+        meta += " (OCR text: check the original)" if query.lang == "en" else "（识别文字，请核对原件）"
     return f"{place}《{title}》{meta}", f"{quote}[{marker}]"
 
 
