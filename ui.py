@@ -73,6 +73,9 @@ mark {background: #fff1a8; color: #1f1f1f; padding: 0 1px;}
 .notice-view .clause.focus {background: #fff8d6; color: #1f1f1f; border-left: 4px solid #b3261e; padding: 4px 8px;}
 .clause-heading {margin: 10px 0 4px;}
 .source-card {cursor: pointer;} .source-card:hover {box-shadow: 0 1px 6px rgba(0,0,0,0.12);}
+/* The chosen source in the picker: the theme's selected-label colours (white on orange) are under 3:1. */
+#source-pick label.selected, #source-pick label:has(input:checked) {background: #1f4e9c !important; color: #fff !important;}
+#source-pick label.selected *, #source-pick label:has(input:checked) * {color: #fff !important;}
 .dark .marker {color: #ff9a8f;}
 .dark .source-card.used, .dark .notice-view .clause.focus {border-left-color: #ff9a8f;}
 """
