@@ -94,7 +94,7 @@ class Assistant:
 
     def _from_higher_level(self, query: Query, k: int, national: bool = True) -> Answer | None:
         """A county's question its own documents do not answer may be answered by its city's, province's or
-        the State's ("我在高青县教书…乡村教师有什么住宿政策" → 淄博市's plan): said as such.
+        the State's (a county teacher asking about housing rules its city's plan sets): said as such.
 
         national=False for a place with no documents at all (我住武汉江岸区… → 武汉市's notices): its city's
         or province's rules apply there, but the State's alone would answer any place's local question."""

@@ -11,7 +11,7 @@ import pytest
 
 from bench.load import free_port, start_ui
 from conftest import CORPUS, ROOT
-from test_ui_browser import ANSWER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ask
+from test_ui_browser import ANSWER_TIMEOUT_MS, CHROMIUM, SCREENSHOTS, ask, browser  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -57,16 +57,6 @@ def live_server(sample_index_dir, tmp_path_factory):
     yield f"http://127.0.0.1:{port}/", corpus, index
     process.terminate()
     process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def open_page(browser, url, request, scheme="light"):

@@ -85,7 +85,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
         wanted.append("figure")  # "what is the budget" asks for an amount in 元
     near = [figure_near_term(s, query) for s in lowered]
     # How close each sentence is to the question in the embedding model's eyes, against the clause's closest
-    # sentence: a question in words no term matches (小区装充电桩 → 居民区充电设施) still finds its sentence.
+    # sentence: a question in words no term matches (a resident's everyday words for what a clause names formally) still finds its sentence.
     similar = dict(zip(clause_sentences(hit.chunk), hit.sentence_similarity))
     closeness = [similar.get(s, 0.0) for s in sentences]
     closest = max(closeness)

@@ -12,7 +12,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
 def clause_sentences(chunk: Chunk) -> list[str]:
     """Sentences of a clause (cleaned); a table row splits into its labelled cells.
 
-    Each sentence keeps its end mark: "目标明确。建成充电桩1775个；" → ["目标明确。", "建成充电桩1775个；"].
+    Each sentence keeps its end mark: "甲。乙；" → ["甲。", "乙；"] (examples in tests/test_answering.py).
     """
     if chunk.kind == "table_row":
         parts = [re.sub(r"\s+", " ", p).strip() for p in chunk.text.split("｜")]

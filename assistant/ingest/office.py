@@ -28,7 +28,7 @@ def soffice() -> str | None:
 
 def _allow_converter_memory() -> None:
     """LibreOffice reserves more address space than the parsing ceiling: let it use the hard limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 

@@ -3,9 +3,11 @@ spreadsheets, scans and photos (OCR)."""
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from .encodings import decode_text, looks_like_text
@@ -73,8 +75,6 @@ def read_document_text(path: Path, max_mb: float = 50.0, on_page: PageReport | N
             _check_zip(path)
             text = read_ofd(path)
         elif suffix in LEGACY_WORD_SUFFIXES:
-            import tempfile
-
             with tempfile.TemporaryDirectory(prefix="convert-") as folder:
                 text = _read_docx(convert_to_docx(path, Path(folder)))
             if not looks_like_text(text):  # LibreOffice opens what it cannot parse as plain text
@@ -120,8 +120,6 @@ def _read_pdf(path: Path, on_page: PageReport | None = None) -> tuple[str, bool]
         if on_page:
             on_page(done, len(scanned))
         largest = max(pictures, key=lambda p: len(p.data))
-        from io import BytesIO
-
         texts[i] = ocr_picture(open_picture(BytesIO(largest.data), f"{path.name} 第{i + 1}页"))
         read_by_ocr = True
     return "\n".join(texts), read_by_ocr

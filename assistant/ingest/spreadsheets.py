@@ -1,7 +1,7 @@
 """Spreadsheets (.xlsx/.xlsm, legacy .xls) as text the table parser reads: one tab-separated line per row.
 
 Read with python-calamine (a maintained Rust reader of both the Office Open XML and the BIFF formats). A merged
-title row (one filled cell: "张店区2023年重点任务进度表") becomes a plain line, so it titles the notice; the rows
+title row (one filled cell: "某县某年重点任务进度表") becomes a plain line, so it titles the notice; the rows
 under the header become labelled records (govdocs/tables.py); a date cell reads as a date (2023年9月30日).
 
     text = read_spreadsheet(Path("任务分解表.xlsx"))
@@ -48,8 +48,7 @@ def sheet_lines(rows: list[list]) -> list[str]:
     tab-separated table rows, except a row with one filled cell (a note, a sub-title), which stays text.
     Empty rows and empty trailing columns are dropped.
 
-    >>> sheet_lines([["进度表", None, None], ["序号", "任务", "完成情况"], [1.0, "建设充电桩", "完成"]])
-    ['进度表', '序号\t任务\t完成情况', '1\t建设充电桩\t完成']
+    Examples: tests/test_spreadsheets.py.
     """
     table = []
     for row in rows:

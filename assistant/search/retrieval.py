@@ -150,9 +150,10 @@ class Searcher:
         dense_rank = {row: r for r, (row, _) in enumerate(dense, start=1)}
         dense_score = dict(dense)
         weights = self.term_weights(query.terms)
-        hits = []
+        hits, row_of = [], {}
         for row, score in fused:
             chunk = self.index.chunks[row]
+            row_of[id(chunk)] = row
             coverage = term_coverage(query.terms, self.index.search_texts[row], weights)
             score += tuning.coverage_weight * coverage
             if query.years and (chunk.year in query.years or any(str(y) in self.index.search_texts[row] for y in query.years)):
@@ -163,7 +164,6 @@ class Searcher:
                             float(dense_score.get(row, 0.0))))
         hits.sort(key=lambda h: -h.score)
         hits = diversify(hits, k, tuning.per_notice_cap, tuning.diversity_penalty) if k < len(hits) else hits
-        row_of = {id(chunk): row for row, chunk in ((r, self.index.chunks[r]) for r, _ in fused)}
         for hit in hits[:k]:
             hit.sentence_similarity = self.index.sentence_similarities(row_of[id(hit.chunk)], query_vector)
         return SearchResult(hits, "")
