@@ -12,14 +12,11 @@ import logging
 import os
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from assistant.ingest.uploads import (UploadResult, inside_folder, private_folder, save_upload,  # noqa: E402
-                               sweep_old_files)
+from assistant.ingest.uploads import private_folder, sweep_old_files  # noqa: E402
 
 PRIVATE_DIR: Path | None = None  # this process's private folder when run as a program
 if __name__ == "__main__":
@@ -33,7 +30,9 @@ from gradio.utils import get_upload_folder as gradio_upload_folder  # noqa: E402
 
 from assistant.apps.records import answer_record  # noqa: E402
 from assistant.config import Settings, StoreKind, add_common_args, add_llm_args, settings_from_args  # noqa: E402
-from assistant.errors import AssistantError, IndexMissingError, os_error_reason  # noqa: E402
+from assistant.apps.service import Service  # noqa: E402
+from assistant.apps.webserver import is_loopback  # noqa: E402
+from assistant.errors import AssistantError  # noqa: E402
 from assistant.models import Filters  # noqa: E402
 from assistant.ingest.sandbox import FileParser  # noqa: E402
 
@@ -45,7 +44,6 @@ EXAMPLES = ["张店区2023年充电桩目标是多少？", "淄川区科技型�
 ALL_DEPARTMENTS = "（全部部门）"
 CONCURRENCY = 4  # questions answered at once; more wait in the queue (2 cores: the model is the bottleneck)
 QUEUE_SIZE = 64
-REFRESH_S = 3.0  # how often a running UI checks whether another process made a newer index live (reads one file)
 LIVE_CHECK_S = 5.0  # how often an open page asks whether the index it shows is still the live one
 FILE_TTL_S = 3600  # generated and uploaded files are deleted after an hour (checked every 10 minutes)
 
@@ -93,49 +91,12 @@ CARD_CLICKS = """() => {
 SCROLL_TO_FOCUS = "() => { setTimeout(() => document.getElementById('focus-clause')?.scrollIntoView({block: 'center'}), 300); }"
 
 
-class App:
-    """The loaded assistant. After an upload the whole assistant is swapped, so questions in flight keep theirs."""
+class App(Service):
+    """The shared service plus the UI's views of its index; generated files go to the private folder."""
 
     def __init__(self, settings: Settings, uploads_allowed: bool = True):
-        from assistant.pipeline import Assistant
-
-        self.settings = settings
-        self.uploads_allowed = uploads_allowed
-        # Generated files live beside Gradio's cache in the private folder (see __main__ above).
-        self.files_dir = PRIVATE_DIR or private_folder()
-        self.ingest_lock = threading.Lock()
-        self._checked = time.monotonic()
-        try:
-            self.assistant = Assistant(settings)
-        except IndexMissingError:
-            self.ingest_corpus()
-            self.assistant = Assistant(settings)
-
-    def ingest_corpus(self, progress: bool = True):
-        from assistant.ingest.build import ingest
-
-        embedder = getattr(getattr(self, "assistant", None), "embedder", None)
-        return ingest(self.settings, progress=progress,
-                      embedder_factory=(lambda s: embedder) if embedder else None)
-
-    def current(self):
-        """The assistant to answer with, reloaded first when another process's ingest has made a newer index
-        live (checked at most every REFRESH_S seconds; questions in flight keep the assistant they started with)."""
-        now = time.monotonic()
-        if now - self._checked >= REFRESH_S:
-            self._checked = now
-            if not self.assistant.index.is_current():
-                with self.ingest_lock:
-                    if not self.assistant.index.is_current():
-                        log.info("a newer index is live; reloading")
-                        self.reload()
-        return self.assistant
-
-    def reload(self) -> None:
-        from assistant.pipeline import Assistant
-
-        old = self.assistant
-        self.assistant = Assistant(self.settings, embedder=old.embedder, llm=old.llm)
+        super().__init__(settings, uploads_allowed)
+        self.files_dir = PRIVATE_DIR or private_folder()  # beside Gradio's cache (see __main__ above)
 
     # --- views of the index ---------------------------------------------------------------------
 
@@ -453,24 +414,15 @@ def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) 
             raise user_error("本服务对网络开放但未设置登录账号，已关闭上传；请管理员设置 ASSISTANT_USERS 后重启。")
         if not paths:
             raise user_error("请先选择要上传的文件。")
-        results = save_uploads(app, [Path(p) for p in paths])
-        lines = [_refusal_line(r) for r in results if r.reason]
-        saved = [r.saved_as for r in results if not r.reason]
-        if saved:
-            progress(0, desc="入库中")
-            with app.ingest_lock:
-                try:
-                    report = app.ingest_corpus(progress=True)
-                except AssistantError as exc:
-                    raise user_error(f"入库失败，原有索引未受影响：{exc}") from None
-                app.reload()
-            by_file = {r.file: r for r in report.reports}
-            for rel in saved:
-                r = by_file.get(rel)
-                if r and r.status == "indexed":
-                    lines.append(f"- ✅ **{rel}**：已入库（{r.n_notices} 份文件，{r.n_chunks} 个条款），现在可以提问")
-                else:
-                    lines.append(f"- ❌ **{rel}**：{r.reason if r else '未入库'}")
+        progress(0, desc="检查并入库")
+        try:
+            with FileParser(app.settings) as parser:
+                refused, saved = app.save_files([(Path(p), Path(p).name) for p in paths], check=parser.parse,
+                                                only_from=Path(gradio_upload_folder()))
+            change = app.ingest_saved(saved, progress=True)
+        except AssistantError as exc:
+            raise user_error(str(exc)) from None
+        lines = [_outcome_line(o) for o in refused + change.outcomes]
         return {upload_result: "\n".join(lines), **index_views(app, status, chat, browse)}
 
     # Not an API endpoint: a client library would upload any file its caller names (even one of this
@@ -479,45 +431,20 @@ def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) 
                                      chat.notices, browse.departments], concurrency_limit=1, api_visibility="private")
 
 
-def save_uploads(app: App, paths: list[Path]) -> list[UploadResult]:
-    """Each uploaded file checked (with the ingest's limits) and saved into the corpus, or refused with a reason."""
-    cache = Path(gradio_upload_folder())
-    results = []
-    with FileParser(app.settings) as parser:
-        for path in paths:
-            # Only bytes a client sent reach us: Gradio stores each upload in its cache folder. Anything
-            # else (a server path smuggled into the request) is refused before it is opened.
-            if not inside_folder(path, cache):
-                log.warning("upload refused: a path outside the upload cache was sent")
-                results.append(UploadResult(path.name, reason="只接受从本机上传的文件内容，已拒绝"))
-                continue
-            try:
-                results.append(save_upload(path, path.name, app.settings.corpus_dir, app.settings.max_file_mb,
-                                           check=parser.parse))
-            except OSError as exc:
-                results.append(UploadResult(path.name, reason=f"无法处理（{os_error_reason(exc)}）"))
-    return results
+OUTCOME_WORDS = {"indexed": "已入库", "exists": "已存在", "refused": "未保存", "failed": "未入库"}
 
 
-def _refusal_line(result: UploadResult) -> str:
-    """A refused upload (❌) or one already in the corpus (⏭️), as a Markdown list line."""
-    mark = "⏭️" if result.saved_as else "❌"
-    return f"- {mark} **{result.name}**：{result.reason}"
-
-
-def is_loopback(host: str) -> bool:
-    """True when `host` only accepts connections from this machine."""
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _outcome_line(outcome) -> str:
+    """One uploaded file's outcome as a Markdown list line: a word, not an emoji, says what happened."""
+    word = OUTCOME_WORDS.get(outcome.status, outcome.status)
+    if outcome.status == "indexed":
+        return (f"- **{word}** {outcome.saved_as}：{outcome.n_notices} 份文件，{outcome.n_chunks} 个条款，"
+                "现在可以提问")
+    return f"- **{word}** {outcome.name}：{outcome.reason}"
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant.apps.api import Api
     from assistant.apps.auth import UsersConfigError, users_from_env
     from assistant.apps.webserver import serve
 
@@ -537,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = settings_from_args(args)
     # Anyone who can reach the page can change the corpus through an upload: without accounts, only when the
-    # page is reachable from this machine alone.
+    # page is reachable from this machine alone (the API has the same rule with its keys).
     uploads_allowed = users is not None or is_loopback(args.host)
     if not uploads_allowed:
         log.warning("listening on %s without ASSISTANT_USERS: uploads are switched off", args.host)
@@ -548,8 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     demo = build(app)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
-    print(f"Open http://{args.host}:{args.port} in a browser", flush=True)
-    serve(demo, args.host, args.port, users, auth_message="请输入账号和密码（连续输错 5 次将锁定 15 分钟）",
+    print(f"Open http://{args.host}:{args.port} in a browser; the HTTP API is described at /docs", flush=True)
+    serve(demo, args.host, args.port, users, api=Api(app, users, local_only=is_loopback(args.host)), auth_message="请输入账号和密码（连续输错 5 次将锁定 15 分钟）",
           max_file_size=f"{settings.max_file_mb:g}mb", show_error=True, css=CSS, js=CARD_CLICKS,
           theme=gr.themes.Soft(), footer_links=[])
     return 0

@@ -72,6 +72,14 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = field(default="", repr=False)
     llm_timeout_s: float = 60.0
+    # The HTTP API (assistant/apps/api.py). api_keys: comma-separated; when set, every call that reads documents
+    # or changes the corpus needs "Authorization: Bearer <key>".
+    api_keys: str = field(default="", repr=False)
+    # Calls per minute per key (per client address without keys), with bursts of a tenth of it; 0: no limit.
+    # 6000 is twice what this 2-core machine answers (bench/results.md): it stops a runaway client, not users.
+    api_rate_per_min: int = 6000
+    api_workers: int = 4  # threads answering API questions; ONNX and FAISS release the GIL, so 2 per core
+    api_max_waiting: int = 64  # questions queued behind the workers before the API says 503 (busy)
 
     def __post_init__(self):
         for name, kind in _CHOICES.items():

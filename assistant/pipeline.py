@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from assistant.answering.extractive import compose_answer, list_file_contents
 from assistant.answering.llm import translate_question
@@ -17,6 +17,7 @@ from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher
 
 MAX_QUERY_CHARS = 2000
+QUERY_VECTOR_CACHE = 4096  # question vectors kept (6 KB each): the hotline asks the same things all day
 
 
 def check_question(question: str) -> str:
@@ -47,7 +48,14 @@ class Assistant:
 
             llm = LLMAnswerer(settings)
         self.llm = llm
+        # The question's vector is most of an answer's work (bench/results.md): asked again, it is looked up.
+        self.embed_query = lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._embed_query)
         self._translations: dict[str, str] = {}  # English question → its Chinese translation ("" if none)
+
+    def _embed_query(self, text: str):
+        vector = self.embedder.embed_query(text)
+        vector.flags.writeable = False  # shared by every answer that asks the same
+        return vector
 
     def parse(self, question: str) -> Query:
         query = parse_query(check_question(question), self.index.tokenizer.tokenize)
@@ -71,7 +79,7 @@ class Assistant:
                        wants_money=query.wants_money or read.wants_money)
 
     def retrieve(self, query: Query, k: int, filters: Filters | None = None) -> SearchResult:
-        vector = self.embedder.embed_query(query.search_text)
+        vector = self.embed_query(query.search_text)
         result = self.searcher.search(query, k, filters, query_vector=vector)
         if result.empty_reason:
             # Nothing matches what the question states: the closest clauses without the missing part

@@ -182,7 +182,7 @@ def test_uploaded_gbk_notice_is_answerable_at_once(page, ui_server, tmp_path):
     page.wait_for_function("() => document.querySelector('#upload-result').innerText.includes('已入库')",
                            timeout=120_000)
     result = page.locator("#upload-result").inner_text()
-    assert "坏文件.txt" in result and "❌" in result  # rejected, with its reason
+    assert "未保存 坏文件.txt" in result and "无法读取" in result  # rejected, with its reason in words
     assert (corpus / "周村区夜间经济方案.txt").exists() and not (corpus / "坏文件.txt").exists()
     page.get_by_role("tab", name="问答").click()
     ask(page, "周村区古商城今年要新增多少个夜间特色摊位？")

@@ -1,9 +1,10 @@
-"""Command line: python -m assistant {ask,search,notices,chunks} [--json] [--index DIR], and hash-password."""
+"""Command line: python -m assistant {ask,search,notices,chunks} [--json] [--index DIR], serve, and hash-password."""
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
+import os
 import sys
 from dataclasses import asdict
 
@@ -111,6 +112,30 @@ def cmd_hash_password(args) -> int:
     return 0
 
 
+def cmd_serve(args, settings) -> int:
+    """The HTTP API alone (no web UI): REST under /api/v1, OpenAI-compatible /v1, docs at /docs."""
+    import logging
+
+    from .api import Api
+    from .auth import UsersConfigError, users_from_env
+    from .service import Service
+    from .webserver import is_loopback, make_api_server
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        users = users_from_env()
+    except UsersConfigError as exc:
+        raise AssistantError(str(exc)) from None
+    local_only = is_loopback(args.host)
+    api = Api(Service(settings, uploads_allowed=users is not None or local_only), users, local_only=local_only)
+    if not local_only and not api.keys:
+        print(f"warning: listening on {args.host} without ASSISTANT_API_KEYS: uploads and deletions are switched off",
+              file=sys.stderr)
+    print(f"API on http://{args.host}:{args.port}/api/v1 (docs at /docs)", flush=True)
+    make_api_server(api, args.host, args.port).run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Q&A over government notices")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "ask":
             p.add_argument("--no-llm", action="store_true", help="extractive answer even if an LLM is configured")
             add_llm_args(p)
+    p = sub.add_parser("serve", help="the HTTP API alone, without the web UI (docs at /docs)")
+    add_common_args(p)
+    add_llm_args(p)
+    p.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"),
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "8000")))
     p = sub.add_parser("hash-password", help="hash a web login password for ASSISTANT_USERS (reads stdin or prompts)")
     p.add_argument("--iterations", type=int, default=DEFAULT_ITERATIONS,
                    help=f"PBKDF2-SHA256 iterations (default {DEFAULT_ITERATIONS})")
@@ -152,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
             from assistant.pipeline import check_question
 
             args.query = check_question(args.query)  # before loading anything: a bad question fails fast
+        if args.command == "serve":
+            return cmd_serve(args, settings)
         from assistant.stores.registry import open_store
 
         index = open_store(settings)

@@ -6,7 +6,7 @@ waits (1 s, 2 s, 4 s, ...), and after 5 failures in 15 minutes the address gets 
 without Gradio being asked. A success clears the address.
 
     demo.queue(...)                       # as before: the mounted app keeps the queue
-    serve(demo, host, port, users_from_env(), auth_message=..., css=..., js=..., theme=..., ...)
+    serve(demo, host, port, users_from_env(), api=Api(service, users), auth_message=..., css=..., ...)
 """
 from __future__ import annotations
 
@@ -108,47 +108,89 @@ async def _refuse(send, detail: str, retry_after: float) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def is_loopback(host: str) -> bool:
+    """True when `host` only accepts connections from this machine."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _users(auth_users: Users | str | None) -> Users | None:
     return parse_users(auth_users) if isinstance(auth_users, str) else auth_users
 
 
 def build_app(blocks, auth_users: Users | str | None, *, throttle: LoginThrottle | None = None,
-              **mount_options) -> LoginGuard:
-    """The ASGI app: Gradio mounted at / (login required if auth_users), wrapped in the login guard.
+              api=None, **mount_options) -> LoginGuard:
+    """The ASGI app: the HTTP API (if `api`, an api.Api) with its docs at /docs, and Gradio mounted at /
+    (login required if auth_users), wrapped in the login guard and the API's body limit.
 
     auth_users: a Users (auth.users_from_env()), an ASSISTANT_USERS string, or None for no login.
     mount_options go to gr.mount_gradio_app: auth_message, max_file_size, css, js, theme, footer_links,
     show_error, ... Call blocks.queue(...) first, as before launch().
     """
     import gradio as gr
-    from fastapi import FastAPI
 
     users = _users(auth_users)
     mount_options.pop("quiet", None)  # a launch() option with no meaning here
     for option in ("auth", "server_name", "server_port"):
         if option in mount_options:
             raise TypeError(f"build_app/serve take {option} from their own arguments")
-    # No /docs or /openapi.json on the outer app: everything is Gradio's, behind its login.
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app = api_app(api)
     app = gr.mount_gradio_app(app, blocks, path="/", auth=users.gradio_auth() if users else None, **mount_options)
     # Gradio checks that every file a request names lies in its upload cache (so a client cannot make the
     # server read /etc/passwd by sending that path) only for Blocks that "have launched"; a mounted Blocks
     # never launches, and without this the check is silently skipped (tests/test_attacks.py).
     blocks.has_launched = True
-    return LoginGuard(app, throttle)
+    return LoginGuard(_limited(app, api), throttle)
+
+
+def api_app(api=None):
+    """A FastAPI app holding the HTTP API's routes and docs (/docs), or nothing at all when api is None."""
+    from fastapi import FastAPI
+
+    if api is None:  # no /docs or /openapi.json: everything is Gradio's, behind its login
+        return FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    from .api import install_api
+
+    app = FastAPI(title="政策文件问答助手 API", version="1",
+                  description="带引用的政策文件问答。REST 接口在 /api/v1 下；/v1/chat/completions 兼容 OpenAI。"
+                              "设置了 ASSISTANT_API_KEYS 时，请求头须带 Authorization: Bearer <密钥>。",
+                  redoc_url=None)
+    install_api(app, api)
+    return app
+
+
+def _limited(app, api):
+    if api is None:
+        return app
+    from .api import BodyLimit
+
+    return BodyLimit(app, int(api.service.settings.max_file_mb * 1_000_000))
+
+
+def make_api_server(api, host: str, port: int, log_level: str = "warning"):
+    """A uvicorn.Server for the HTTP API alone (python -m assistant serve), without the web UI; not started."""
+    import uvicorn
+
+    return uvicorn.Server(uvicorn.Config(_limited(api_app(api), api), host=host, port=port, log_level=log_level))
 
 
 def make_server(blocks, host: str, port: int, auth_users: Users | str | None, *,
-                throttle: LoginThrottle | None = None, log_level: str = "warning", **launch_options):
+                throttle: LoginThrottle | None = None, log_level: str = "warning", api=None, **launch_options):
     """A uvicorn.Server for build_app(...) (not started): .run() blocks; tests run it in a thread."""
     import uvicorn
 
-    app = build_app(blocks, auth_users, throttle=throttle, **launch_options)
+    app = build_app(blocks, auth_users, throttle=throttle, api=api, **launch_options)
     # Access logs stay off (warning level) as with launch(); nothing secret is printed either way.
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level))
 
 
 def serve(blocks, host: str, port: int, auth_users: Users | str | None, *,
-          throttle: LoginThrottle | None = None, **launch_options) -> None:
+          throttle: LoginThrottle | None = None, api=None, **launch_options) -> None:
     """Run the guarded app with uvicorn until interrupted (instead of blocks.launch(...)). Returns nothing."""
-    make_server(blocks, host, port, auth_users, throttle=throttle, **launch_options).run()
+    make_server(blocks, host, port, auth_users, throttle=throttle, api=api, **launch_options).run()
