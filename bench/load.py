@@ -1,6 +1,7 @@
-"""Bounded load test: N concurrent users ask questions through the web UI's API for a fixed time (loopback only).
+"""Bounded load test: N concurrent users ask questions for a fixed time (loopback only), through the web UI's
+Gradio queue as a browser does, or through the HTTP API (/api/v1/ask or the OpenAI-compatible endpoint).
 
-    python -m bench.load --index DIR [--users 20] [--seconds 60]
+    python -m bench.load --index DIR [--users 20] [--seconds 60] [--path ui|api|chat]
 """
 from __future__ import annotations
 
@@ -59,8 +60,9 @@ def start_milvus_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
 
 
 def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
-             extra_args: list[str] | None = None) -> subprocess.Popen:
-    """ui.py on loopback, returned once it answers HTTP; `extra_args` go to ui.py (e.g. --store milvus)."""
+             extra_args: list[str] | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """ui.py on loopback, returned once it answers HTTP; `extra_args` go to ui.py (e.g. --store milvus),
+    `env` to its environment (no login unless it sets ASSISTANT_USERS)."""
     import urllib.request
 
     log = open(log_path, "w")
@@ -69,7 +71,7 @@ def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
         command += ["--corpus", str(corpus)]
     command += list(extra_args or [])
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-                               env={**os.environ, "ASSISTANT_USERS": ""})
+                               env={**os.environ, "ASSISTANT_USERS": "", **(env or {})})
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -125,14 +127,78 @@ def run_load(url: str, questions: list[str], users: int, seconds: float) -> Load
     return result
 
 
-def load_test(index: Path, questions_file: Path, users: int, seconds: float, work: Path) -> LoadResult:
-    questions = [json.loads(line)["question"] for line in questions_file.read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+def run_api_load(url: str, questions: list[str], users: int, seconds: float, path: str = "api",
+                 key: str | None = None) -> LoadResult:
+    """Like run_load, through the HTTP API: path "api" posts to /api/v1/ask, "chat" to /v1/chat/completions.
+    Each user is a thread with its own keep-alive connection; a reply without an answer counts as an error."""
+    import httpx
+
+    result = LoadResult(users, seconds)
+    lock = threading.Lock()
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    clients = [httpx.Client(base_url=url.rstrip("/"), timeout=60, headers=headers, trust_env=False)
+               for _ in range(users)]
+    start_line = threading.Barrier(users)
+    deadline: list[float] = []
+
+    def ask(client, question: str) -> str:
+        if path == "chat":
+            response = client.post("/v1/chat/completions", json={
+                "model": "assistant", "messages": [{"role": "user", "content": question}]})
+            response.raise_for_status()
+            return response.json()["choices"][0]["message"]["content"]
+        response = client.post("/api/v1/ask", json={"question": question})
+        response.raise_for_status()
+        return response.json()["answer"]
+
+    def user(number: int) -> None:
+        client = clients[number]
+        start_line.wait()
+        if number == 0:
+            deadline.append(time.monotonic() + seconds)
+        while not deadline:
+            time.sleep(0.001)
+        i = number
+        while time.monotonic() < deadline[0]:
+            question = questions[i % len(questions)]
+            i += users
+            started = time.perf_counter()
+            try:
+                if not ask(client, question):
+                    raise RuntimeError(f"empty answer to {question!r}")
+                with lock:
+                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            except Exception as exc:
+                with lock:
+                    result.errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c in clients:
+        c.close()
+    return result
+
+
+def read_questions(questions_file: Path) -> list[str]:
+    return [json.loads(line)["question"] for line in questions_file.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def load_test(index: Path, questions_file: Path, users: int, seconds: float, work: Path,
+              path: str = "ui") -> LoadResult:
+    """ui.py started on a copy-free index, then `users` for `seconds` through `path` (ui, api or chat)."""
+    questions = read_questions(questions_file)
     port = free_port()
     work.mkdir(parents=True, exist_ok=True)
     process = start_ui(index, port, work / "load-ui.log")
     try:
-        return run_load(f"http://127.0.0.1:{port}/", questions, users, seconds)
+        url = f"http://127.0.0.1:{port}/"
+        if path == "ui":
+            return run_load(url, questions, users, seconds)
+        return run_api_load(url, questions, users, seconds, path)
     finally:
         process.terminate()
         try:
@@ -149,9 +215,12 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--path", choices=["ui", "api", "chat"], default="ui",
+                        help="ui: the browser's Gradio queue; api: POST /api/v1/ask; chat: /v1/chat/completions")
     args = parser.parse_args()
-    result = load_test(args.index, args.questions, args.users, args.seconds, ROOT / "bench" / ".work")
-    print(f"{result.users} users, {result.seconds:.0f} s: {result.requests} requests, {len(result.errors)} errors, "
+    result = load_test(args.index, args.questions, args.users, args.seconds, ROOT / "bench" / ".work", args.path)
+    print(f"{args.path}: {result.users} users, {result.seconds:.0f} s: {result.requests} requests "
+          f"({result.requests / result.seconds:.1f}/s), {len(result.errors)} errors, "
           f"p50 {percentile(result.latencies_ms, 50):.0f} ms, p95 {percentile(result.latencies_ms, 95):.0f} ms")
     for error in result.errors[:10]:
         print("  error:", error)

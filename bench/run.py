@@ -151,15 +151,22 @@ def _query_through_server(data_dir: Path, questions: Path, rounds: str) -> tuple
 
 
 def measure_load(users: int, seconds: float, questions: Path) -> dict:
+    """The browser's path (Gradio queue) with `users`, then the HTTP API with `users` and 50 users, and the
+    OpenAI-compatible endpoint with `users`: each run against a freshly started ui.py."""
     from bench.load import load_test
     from eval.metrics import percentile
 
     index = WORK / "index-1x"
-    log(f"load: {users} users for {seconds:.0f} s against the web UI")
-    result = load_test(index, questions, users, seconds, WORK)
-    return {"users": users, "seconds": seconds, "requests": result.requests, "errors": len(result.errors),
-            "error_samples": result.errors[:5], "p50_ms": percentile(result.latencies_ms, 50),
-            "p95_ms": percentile(result.latencies_ms, 95), "throughput_rps": result.requests / seconds}
+    runs = {}
+    for name, path, n in (("ui", "ui", users), (f"api_{users}", "api", users), ("api_50", "api", 50),
+                          (f"chat_{users}", "chat", users)):
+        log(f"load: {n} users for {seconds:.0f} s through {path}")
+        result = load_test(index, questions, n, seconds, WORK, path)
+        runs[name] = {"path": path, "users": n, "seconds": seconds, "requests": result.requests,
+                      "errors": len(result.errors), "error_samples": result.errors[:5],
+                      "p50_ms": percentile(result.latencies_ms, 50), "p95_ms": percentile(result.latencies_ms, 95),
+                      "throughput_rps": len(result.latencies_ms) / seconds}
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,14 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--skip", default="",
-                        help="comma-separated parts to leave out: baseline,backends,dense,load,milvus")
+                        help="comma-separated parts to leave out: baseline,backends,dense,load,serving,milvus")
     parser.add_argument("--only", default="",
-                        help="run only these parts (scales,baseline,backends,dense,load,milvus) and keep the "
+                        help="run only these parts (scales,baseline,backends,dense,load,serving,milvus) and keep the "
                              "other figures of the last run (bench/.work/results.json)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args(argv)
     scales = sorted({int(s) for s in args.scales.split(",") if s.strip()} | {1})
-    parts = ["scales", "baseline", "backends", "dense", "load", "milvus"]
+    parts = ["scales", "baseline", "backends", "dense", "load", "serving", "milvus"]
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     skip = {s.strip() for s in args.skip.split(",") if s.strip()} | ({p for p in parts if p not in only} if only else set())
     WORK.mkdir(parents=True, exist_ok=True)
@@ -195,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         data["dense"] = measure_dense(WORK / f"index-{max(scales)}x", args.questions)
     if "load" not in skip:
         data["load"] = measure_load(args.users, args.seconds, args.questions)
+    if "serving" not in skip:
+        from bench.serving import measure as measure_serving
+
+        log("serving: where an API answer's time goes")
+        data["serving"] = measure_serving(WORK / "index-1x", args.questions, WORK)
     if "milvus" not in skip:
         data["milvus"] = measure_milvus(scales, args.questions)
     data["machine"] = {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform(),

@@ -137,6 +137,22 @@ def test_a_conversation_reads_a_follow_up_in_context(client):
     assert alone["understood_as"] == "那淄川区呢？"  # another conversation has no context
 
 
+def test_a_conversation_survives_a_restart_and_is_the_callers_own(workspace, embedder, open_api):
+    from assistant.config import Settings
+
+    settings = Settings(corpus_dir=workspace / "corpus", index_dir=workspace / "index")
+    with httpx.Client(base_url=open_api[0], timeout=120) as c:
+        c.post("/api/v1/ask", json={"question": "张店区2023年新增多少个充电桩？", "conversation_id": "desk-3"})
+    with running_api(settings, embedder) as (url, _), httpx.Client(base_url=url, timeout=120) as c:  # a new process
+        follow = c.post("/api/v1/ask", json={"question": "那淄川区呢？", "conversation_id": "desk-3"}).json()
+        assert "淄川区" in follow["understood_as"] and "2023" in follow["understood_as"]
+    keyed = Settings(corpus_dir=workspace / "corpus", index_dir=workspace / "index", api_keys="other-caller-key")
+    with running_api(keyed, embedder) as (url, _), httpx.Client(base_url=url, timeout=120) as c:
+        theirs = c.post("/api/v1/ask", json={"question": "那淄川区呢？", "conversation_id": "desk-3"},
+                        headers={"Authorization": "Bearer other-caller-key"}).json()
+        assert theirs["understood_as"] == "那淄川区呢？"  # the same id from another caller is another conversation
+
+
 def test_filters_keep_the_answer_inside_the_place(client):
     body = client.post("/api/v1/ask", json={"question": "充电桩建设目标", "filters": {"place": "淄川区"}}).json()
     assert body["citations"] and {c["jurisdiction"] for c in body["citations"]} == {"淄川区"}
@@ -293,6 +309,35 @@ def test_the_openai_endpoint_refuses_bad_requests_in_its_error_shape(open_api):
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="assistant", messages=[{"role": "system", "content": "只有系统消息"}])
     assert "用户" in str(caught.value)
+
+
+# --- beside the web UI ------------------------------------------------------------------------------
+
+def test_ui_py_serves_the_api_beside_the_page_each_behind_its_own_credentials(workspace, tmp_path):
+    from openai import OpenAI
+
+    from bench.load import free_port, start_ui
+    from test_ui_api import stop
+
+    port = free_port()
+    process = start_ui(workspace / "index", port, tmp_path / "ui.log", corpus=workspace / "corpus",
+                       env={"ASSISTANT_USERS": "alice:secret1", "ASSISTANT_API_KEYS": "office-key-1"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, timeout=120, trust_env=False) as c:
+            assert c.get("/config").status_code == 401  # the page's data needs the web login
+            assert c.get("/docs").status_code == 200 and "/api/v1/ask" in c.get("/openapi.json").text
+            assert c.post("/api/v1/ask", json={"question": "充电桩"}).status_code == 401
+            key = {"Authorization": "Bearer office-key-1"}
+            body = c.post("/api/v1/ask", json={"question": "张店区2023年新增多少个充电桩？"}, headers=key).json()
+            assert "1775" in body["answer"]
+            assert c.post("/login", data={"username": "alice", "password": "secret1"}).status_code == 200
+            assert c.get("/config").status_code == 200
+        reply = OpenAI(base_url=url + "/v1", api_key="office-key-1", max_retries=0).chat.completions.create(
+            model="assistant", messages=[{"role": "user", "content": "张店区2023年新增多少个充电桩？"}])
+        assert "1775" in reply.choices[0].message.content
+    finally:
+        stop(process)
 
 
 # --- keys, logins and limits ---------------------------------------------------------------------

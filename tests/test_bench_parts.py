@@ -29,3 +29,21 @@ def test_replicated_corpus_has_one_folder_per_copy(tmp_path):
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*.txt"))
     assert files == ["copy-000/a.txt", "copy-001/a.txt", "copy-002/a.txt"]
     assert (target / "copy-000" / "a.txt").read_text(encoding="utf-8") == TEXT
+
+
+def test_load_report_has_a_row_per_path_and_reads_old_runs():
+    from bench.report import _load, load_lines
+
+    run = {"users": 20, "seconds": 30, "requests": 1500, "errors": 1, "error_samples": ["HTTPStatusError: 503"],
+           "p50_ms": 120.0, "p95_ms": 310.0, "throughput_rps": 49.9}
+    data = {"load": {"ui": {**run, "path": "ui"}, "api_20": {**run, "path": "api"}}}
+    lines = load_lines(data)
+    assert any(line.startswith("| HTTP API /api/v1/ask | 20 | 30 | 1500 | 1 | 49.9 | 120 | 310 |") for line in lines)
+    assert "- error (api): HTTPStatusError: 503" in lines
+    assert _load(data, "api_20", "throughput_rps") == 49.9 and _load(data, "api_50", "p95_ms") is None
+    old = {"load": {"users": 20, "seconds": 60, "requests": 969, "errors": 0, "p50_ms": 1241.0, "p95_ms": 1531.0,
+                    "throughput_rps": 16.1}}
+    assert _load(old, "ui", "p95_ms") == 1531.0
+    assert [line for line in load_lines(old) if line.startswith("| browser")] == [
+        "| browser (Gradio queue, /ask) | 20 | 60 | 969 | 0 | 16.1 | 1,241 | 1,531 |"]
+    assert load_lines({}) == []

@@ -41,8 +41,6 @@ log = logging.getLogger(__name__)
 
 MODEL_NAME = "assistant"  # the one model /v1/models lists
 MAX_JSON_BYTES = 1_000_000  # a question is at most 2,000 characters; a chat history of a few hundred turns fits
-MAX_TURNS = 20  # earlier questions remembered per conversation (follow-ups need only the last)
-MAX_CONVERSATIONS = 10_000
 UNEXPECTED = "系统出现了意外错误，已记录日志。请稍后重试；如果反复出现，请联系管理员。"
 UNAVAILABLE = "索引正在更新或暂时不可用，请稍后重试。"
 
@@ -113,27 +111,6 @@ class RateLimiter:
             while len(self._buckets) > self.max_callers:
                 self._buckets.popitem(last=False)
             return wait
-
-
-class Conversations:
-    """The standalone questions asked in each API conversation, for reading a follow-up ("那淄川区呢？")."""
-
-    def __init__(self, max_conversations: int = MAX_CONVERSATIONS):
-        self.max_conversations = max_conversations
-        self._asked: OrderedDict[str, list[str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def last(self, conversation_id: str) -> str | None:
-        with self._lock:
-            asked = self._asked.get(conversation_id)
-            return asked[-1] if asked else None
-
-    def add(self, conversation_id: str, standalone: str) -> None:
-        with self._lock:
-            asked = self._asked.pop(conversation_id, [])
-            self._asked[conversation_id] = (asked + [standalone])[-MAX_TURNS:]
-            while len(self._asked) > self.max_conversations:
-                self._asked.popitem(last=False)
 
 
 def standalone_question(user_messages: list[str], tokenize=None) -> str:
@@ -310,7 +287,6 @@ class Api:
         self.users = users  # web login accounts: with them and without keys, the API stays closed
         self.limiter = RateLimiter(settings.api_rate_per_min)
         self.pool = WorkerPool(settings.api_workers, settings.api_max_waiting)
-        self.conversations = Conversations()
 
     @property
     def protected(self) -> bool:
@@ -358,20 +334,40 @@ class Api:
             log.warning("index unavailable: %s", exc)
             raise ApiError(503, "index_unavailable", UNAVAILABLE, {"Retry-After": "2"}) from None
 
-    def read_question(self, question: str, conversation_id: str | None) -> tuple[str, str]:
-        """(the question checked, the standalone question a follow-up stands for)."""
+    def read_question(self, question: str, caller: str, conversation_id: str | None) -> tuple[str, str]:
+        """(the question checked, the standalone question a follow-up stands for in the caller's conversation)."""
         from assistant.pipeline import check_question
         from assistant.search.conversation import rewrite_follow_up
 
         question = check_question(question)
-        previous = self.conversations.last(conversation_id) if conversation_id else None
+        previous = None
+        if conversation_id:
+            found = self.service.conversations.find(caller, _stored_id(caller, conversation_id))
+            previous = found.last_standalone if found else None
         return question, rewrite_follow_up(question, previous, self.service.assistant.index.tokenizer.tokenize)
+
+    def remember(self, caller: str, conversation_id: str | None, question: str, standalone: str,
+                 answer: Answer) -> None:
+        """The turn stored in the caller's conversation (created on first use), kept across restarts."""
+        if not conversation_id:
+            return
+        from .conversations import Turn
+
+        store, stored_id = self.service.conversations, _stored_id(caller, conversation_id)
+        if store.find(caller, stored_id) is None:
+            store.create(caller, conversation_id=stored_id)
+        store.add_turn(caller, stored_id, Turn(question, standalone, answer.text, answer_record(answer)["citations"]))
 
     def answer(self, question: str, k: int, filters: Filters | None) -> Answer:
         return self._assistant().ask(question, k=k, filters=filters)
 
     def answer_stream(self, question: str, k: int, filters: Filters | None) -> Iterator[Answer]:
         return self._assistant().ask_stream(question, k=k, filters=filters)
+
+
+def _stored_id(caller: str, conversation_id: str) -> str:
+    """The id a caller's conversation is stored under: callers choose their own ids, which may coincide."""
+    return hashlib.sha256(f"{caller}\0{conversation_id}".encode("utf-8")).hexdigest()[:32]
 
 
 def _answer_json(answer: Answer, question: str, standalone: str, conversation_id: str | None) -> dict:
@@ -437,14 +433,15 @@ def install_api(app: FastAPI, api: Api) -> None:
 
     @app.post("/api/v1/ask", tags=["questions"], summary="提问：带引用的回答（stream=true 时以 SSE 返回）")
     async def ask(body: AskIn, who: str = caller):
-        question, standalone = api.read_question(body.question, body.conversation_id)
+        question, standalone = await api.pool.run(api.read_question, body.question, who, body.conversation_id)
         filters = filters_from(body.filters)
         if body.stream:
-            return StreamingResponse(_ask_events(api, question, standalone, body.k, filters, body.conversation_id),
+            return StreamingResponse(_ask_events(api, who, question, standalone, body.k, filters,
+                                                 body.conversation_id),
                                      media_type="text/event-stream", headers=SSE_HEADERS)
         answer = await api.pool.run(api.answer, standalone, body.k, filters)
         if body.conversation_id:
-            api.conversations.add(body.conversation_id, standalone)
+            await api.pool.run(api.remember, who, body.conversation_id, question, standalone, answer)
         return _answer_json(answer, question, standalone, body.conversation_id)
 
     @app.post("/api/v1/search", tags=["questions"], summary="检索：与问题最相关的条款（不组织回答）")
@@ -579,7 +576,7 @@ def _save_and_ingest(service: Service, files: list[UploadFile]):
     return change
 
 
-async def _ask_events(api: Api, question: str, standalone: str, k: int, filters: Filters | None,
+async def _ask_events(api: Api, caller: str, question: str, standalone: str, k: int, filters: Filters | None,
                       conversation_id: str | None) -> AsyncIterator[str]:
     """SSE for /api/v1/ask: `delta` events as the answer grows, then `answer` (the whole record) or `error`."""
     sent = ""
@@ -591,7 +588,7 @@ async def _ask_events(api: Api, question: str, standalone: str, k: int, filters:
                 sent = answer.text
         if answer is not None:
             if conversation_id:
-                api.conversations.add(conversation_id, standalone)
+                await api.pool.run(api.remember, caller, conversation_id, question, standalone, answer)
             yield _sse("answer", _answer_json(answer, question, standalone, conversation_id))
     except Exception as exc:  # after the 200 header: the error is the stream's last event
         status, code, message = _error_of(exc)

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from assistant.config import Settings
@@ -72,6 +73,13 @@ class Service:
         except IndexMissingError:
             self.ingest_corpus()
             self.assistant = Assistant(settings, embedder=embedder)
+
+    @cached_property
+    def conversations(self):
+        """Conversations of the UI's users and the API's callers: SQLite beside the index (index/README.md)."""
+        from .conversations import ConversationStore
+
+        return ConversationStore(Path(self.settings.index_dir) / "conversations.sqlite")
 
     def ingest_corpus(self, progress: bool = True):
         from assistant.ingest.build import ingest
