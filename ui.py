@@ -24,6 +24,10 @@ if __name__ == "__main__":
     # folder of this process that no other user or Gradio app on the host can read.
     PRIVATE_DIR = private_folder()
     os.environ["GRADIO_TEMP_DIR"] = str(PRIVATE_DIR / "gradio")
+# Gradio's queue rebuilds a pandas summary of its last 10,000 events after every event, for a monitoring page
+# this app does not show: under 20 users that was a fifth of the server's time (bench/results.md, Load).
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000")
 
 import gradio as gr  # noqa: E402
 from gradio.utils import get_upload_folder as gradio_upload_folder  # noqa: E402
@@ -42,7 +46,7 @@ UNEXPECTED = "系统出现了意外错误，已记录日志。请稍后重试；
 EXAMPLES = ["张店区2023年充电桩目标是多少？", "淄川区科技型中小企业的目标由哪个部门负责？",
             "What is Zhangdian's 2023 charging-pile target?", "政务公开的工作台账什么时候报送？"]
 ALL_DEPARTMENTS = "（全部部门）"
-CONCURRENCY = 4  # questions answered at once; more wait in the queue (2 cores: the model is the bottleneck)
+CONCURRENCY = 8  # questions answered at once: 8 gave 47 answers/s at p95 0.76 s under 20 users (4: 39/s, 0.91 s; bench/load.py)
 QUEUE_SIZE = 64
 LIVE_CHECK_S = 5.0  # how often an open page asks whether the index it shows is still the live one
 FILE_TTL_S = 3600  # generated and uploaded files are deleted after an hour (checked every 10 minutes)
@@ -252,11 +256,19 @@ def chat_tab(app: App) -> ChatTab:
             standalone = rewrite_follow_up(message, asked_so_far[-1] if asked_so_far else None,
                                            assistant.index.tokenizer.tokenize)
             note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
+            filters = _filters(places_, years_, notices_)
             history += [{"role": "user", "content": message}, {"role": "assistant", "content": "检索中……"}]
+            if assistant.llm is None:  # extractive: ready in milliseconds, so the page is updated once
+                answer = app.answer(standalone, int(k), filters)
+                history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
+                yield {tab.chatbot: history, tab.rewritten: note, tab.cards: source_cards(answer), tab.viewer: "",
+                       tab.question: "", tab.last_answer: answer, tab.asked: asked_so_far + [standalone],
+                       tab.source_pick: gr.update(choices=source_choices(answer), value=None)}
+                return
             yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
                    tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None}
             answer = None
-            for answer in assistant.ask_stream(standalone, int(k), _filters(places_, years_, notices_)):
+            for answer in app.answer_stream(standalone, int(k), filters):  # the LLM's words as they come
                 history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
                 yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer}
             yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer,
@@ -279,7 +291,7 @@ def chat_tab(app: App) -> ChatTab:
     def answer_api(question: str, k: int = 5) -> dict:
         """One answer as JSON for other systems (the CLI's `ask --json` shape); errors as a message."""
         try:
-            return answer_record(app.current().ask(question, k=max(1, min(int(k), 10))))
+            return answer_record(app.answer(check_question(question), max(1, min(int(k), 10))))
         except AssistantError as exc:
             raise user_error(str(exc)) from None
 

@@ -52,6 +52,15 @@ class Assistant:
         self.embed_query = lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._embed_query)
         self._translations: dict[str, str] = {}  # English question → its Chinese translation ("" if none)
 
+    def warm_up(self) -> None:
+        """Pay now what the first questions would otherwise wait for: every clause's places and years (seconds
+        on a large index), the pattern of English place names, the tokenizer's dictionaries, the model's first
+        run. A server calls this before it answers with this assistant."""
+        _ = self.index.facets
+        for question in ("谁负责2023年的工作目标？", "Who is responsible for the 2023 targets?"):
+            self.ask(question, use_llm=False)
+        self.embed_query.cache_clear()
+
     def _embed_query(self, text: str):
         vector = self.embedder.embed_query(text)
         vector.flags.writeable = False  # shared by every answer that asks the same

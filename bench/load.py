@@ -86,60 +86,36 @@ def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
 
 
 def run_load(url: str, questions: list[str], users: int, seconds: float) -> LoadResult:
-    """Each user asks the questions in turn (starting at a different one) until the time is up."""
-    from gradio_client import Client
+    """Each user asks the questions in turn (starting at a different one) until the time is up, through the
+    page's own chat event (`ask`) and Gradio's queue, over plain HTTP: POST /gradio_api/call/ask, then read its
+    event stream to the end. (gradio_client did the same but spent ~100 ms of CPU per question itself, on the
+    same 2 cores as the server, so it measured the client more than the server.)"""
+    def ask(client, question: str) -> str:
+        # The chat event's inputs without its states: question, history, places, years, notices, k. One
+        # session per user, as one open page has (a new session per question would rebuild its state each time).
+        session = client.headers["x-load-session"]
+        event = client.post("/gradio_api/call/ask", json={"data": [question, [], None, None, None, 5],
+                                                          "session_hash": session})
+        event.raise_for_status()
+        stream = client.get(f"/gradio_api/call/ask/{event.json()['event_id']}")
+        stream.raise_for_status()
+        blocks = [b for b in stream.text.split("\n\n") if b.strip()]
+        last = blocks[-1] if blocks else ""
+        if not last.startswith("event: complete"):
+            raise RuntimeError(f"no answer: {last[:120]!r}")
+        history = json.loads(last.split("data: ", 1)[1])[0]
+        reply = history[-1]["content"]
+        text = reply[0]["text"] if isinstance(reply, list) else str(reply)
+        if "意外错误" in text:
+            raise RuntimeError(f"bad reply to {question!r}: {text[:80]!r}")
+        return text
 
-    result = LoadResult(users, seconds)
-    lock = threading.Lock()
-    clients = [Client(url, verbose=False) for _ in range(users)]  # one session per user, connected up front
-    start_line = threading.Barrier(users)
-    deadline: list[float] = []
-
-    def user(number: int) -> None:
-        client = clients[number]
-        start_line.wait()
-        if number == 0:
-            deadline.append(time.monotonic() + seconds)
-        while not deadline:
-            time.sleep(0.001)
-        i = number
-        while time.monotonic() < deadline[0]:
-            question = questions[i % len(questions)]
-            i += users
-            started = time.perf_counter()
-            try:
-                output = client.predict(question, [], None, None, None, 5, api_name="/ask")
-                reply = output[0][-1]["content"]
-                text = reply[0]["text"] if isinstance(reply, list) else str(reply)
-                if not text or "意外错误" in text:
-                    raise RuntimeError(f"bad reply to {question!r}: {text[:80]!r}")
-                with lock:
-                    result.latencies_ms.append((time.perf_counter() - started) * 1000)
-            except Exception as exc:  # every failure is counted and reported, none is fatal to the run
-                with lock:
-                    result.errors.append(f"{type(exc).__name__}: {exc}"[:200])
-
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return result
+    return _run_users(url, questions, users, seconds, ask, {})
 
 
 def run_api_load(url: str, questions: list[str], users: int, seconds: float, path: str = "api",
                  key: str | None = None) -> LoadResult:
-    """Like run_load, through the HTTP API: path "api" posts to /api/v1/ask, "chat" to /v1/chat/completions.
-    Each user is a thread with its own keep-alive connection; a reply without an answer counts as an error."""
-    import httpx
-
-    result = LoadResult(users, seconds)
-    lock = threading.Lock()
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
-    clients = [httpx.Client(base_url=url.rstrip("/"), timeout=60, headers=headers, trust_env=False)
-               for _ in range(users)]
-    start_line = threading.Barrier(users)
-    deadline: list[float] = []
+    """Like run_load, through the HTTP API: path "api" posts to /api/v1/ask, "chat" to /v1/chat/completions."""
 
     def ask(client, question: str) -> str:
         if path == "chat":
@@ -150,6 +126,22 @@ def run_api_load(url: str, questions: list[str], users: int, seconds: float, pat
         response = client.post("/api/v1/ask", json={"question": question})
         response.raise_for_status()
         return response.json()["answer"]
+
+    return _run_users(url, questions, users, seconds, ask, {"Authorization": f"Bearer {key}"} if key else {})
+
+
+def _run_users(url: str, questions: list[str], users: int, seconds: float, ask, headers: dict) -> LoadResult:
+    """`users` threads, each with its own keep-alive connection, call ask(client, question) without pause
+    until the time is up; an exception or an empty answer counts as an error, none stops the run."""
+    import httpx
+
+    result = LoadResult(users, seconds)
+    lock = threading.Lock()
+    clients = [httpx.Client(base_url=url.rstrip("/"), timeout=60, trust_env=False,
+                            headers={**headers, "x-load-session": f"load-{n}-{os.getpid()}-{time.time_ns()}"})
+               for n in range(users)]
+    start_line = threading.Barrier(users)
+    deadline: list[float] = []
 
     def user(number: int) -> None:
         client = clients[number]
@@ -168,7 +160,7 @@ def run_api_load(url: str, questions: list[str], users: int, seconds: float, pat
                     raise RuntimeError(f"empty answer to {question!r}")
                 with lock:
                     result.latencies_ms.append((time.perf_counter() - started) * 1000)
-            except Exception as exc:
+            except Exception as exc:  # every failure is counted and reported, none is fatal to the run
                 with lock:
                     result.errors.append(f"{type(exc).__name__}: {exc}"[:200])
 

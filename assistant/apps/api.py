@@ -34,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.errors import (AssistantError, IndexChangedError, IndexCorruptError, IndexMissingError, QueryError,
                               StoreUnavailableError)
 from assistant.models import Answer, Filters, notice_line
+from .conversations import Turn
 from .records import answer_record, chunk_record, notice_record
 from .service import CorpusChangeError, DocumentNotFoundError, Service
 
@@ -351,18 +352,18 @@ class Api:
         """The turn stored in the caller's conversation (created on first use), kept across restarts."""
         if not conversation_id:
             return
-        from .conversations import Turn
-
         store, stored_id = self.service.conversations, _stored_id(caller, conversation_id)
         if store.find(caller, stored_id) is None:
             store.create(caller, conversation_id=stored_id)
         store.add_turn(caller, stored_id, Turn(question, standalone, answer.text, answer_record(answer)["citations"]))
 
     def answer(self, question: str, k: int, filters: Filters | None) -> Answer:
-        return self._assistant().ask(question, k=k, filters=filters)
+        self._assistant()  # 503 when the index cannot be loaded
+        return self.service.answer(question, k, filters)
 
     def answer_stream(self, question: str, k: int, filters: Filters | None) -> Iterator[Answer]:
-        return self._assistant().ask_stream(question, k=k, filters=filters)
+        self._assistant()
+        return self.service.answer_stream(question, k, filters)
 
 
 def _stored_id(caller: str, conversation_id: str) -> str:
@@ -433,16 +434,20 @@ def install_api(app: FastAPI, api: Api) -> None:
 
     @app.post("/api/v1/ask", tags=["questions"], summary="提问：带引用的回答（stream=true 时以 SSE 返回）")
     async def ask(body: AskIn, who: str = caller):
-        question, standalone = await api.pool.run(api.read_question, body.question, who, body.conversation_id)
         filters = filters_from(body.filters)
         if body.stream:
+            question, standalone = await api.pool.run(api.read_question, body.question, who, body.conversation_id)
             return StreamingResponse(_ask_events(api, who, question, standalone, body.k, filters,
                                                  body.conversation_id),
                                      media_type="text/event-stream", headers=SSE_HEADERS)
-        answer = await api.pool.run(api.answer, standalone, body.k, filters)
-        if body.conversation_id:
-            await api.pool.run(api.remember, who, body.conversation_id, question, standalone, answer)
-        return _answer_json(answer, question, standalone, body.conversation_id)
+
+        def work() -> dict:  # one hand-off to a worker: read, answer, remember
+            question, standalone = api.read_question(body.question, who, body.conversation_id)
+            answer = api.answer(standalone, body.k, filters)
+            api.remember(who, body.conversation_id, question, standalone, answer)
+            return _answer_json(answer, question, standalone, body.conversation_id)
+        # A JSONResponse as it is: FastAPI would otherwise walk the whole record in Python first.
+        return JSONResponse(await api.pool.run(work))
 
     @app.post("/api/v1/search", tags=["questions"], summary="检索：与问题最相关的条款（不组织回答）")
     async def search(body: SearchIn, who: str = caller):
@@ -452,7 +457,7 @@ def install_api(app: FastAPI, api: Api) -> None:
             return [{**chunk_record(h.chunk), "score": round(h.score, 6),
                      "notice": _notice_brief(assistant.index.notice_by_id.get(h.chunk.notice_id))}
                     for h in result.hits[:body.k]]
-        return {"hits": await api.pool.run(work)}
+        return JSONResponse({"hits": await api.pool.run(work)})
 
     @app.get("/api/v1/notices", tags=["documents"], summary="已收录的文件（可按地区、年份、标题或文号筛选）")
     def notices(place: str | None = None, year: int | None = None,
@@ -525,10 +530,11 @@ def install_api(app: FastAPI, api: Api) -> None:
             return StreamingResponse(_chat_events(api, standalone, completion_id), media_type="text/event-stream",
                                      headers=SSE_HEADERS)
         answer = await api.pool.run(api.answer, standalone, service.settings.answer_k, None)
-        return {"id": completion_id, "object": "chat.completion", "created": int(time.time()), "model": MODEL_NAME,
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": answer.text + sources_text(answer)}}],
-                "citations": answer_record(answer)["citations"]}
+        return JSONResponse({
+            "id": completion_id, "object": "chat.completion", "created": int(time.time()), "model": MODEL_NAME,
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": answer.text + sources_text(answer)}}],
+            "citations": answer_record(answer)["citations"]})
 
     @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def unknown_openai_route(rest: str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,11 +69,14 @@ class Service:
         self.uploads_allowed = uploads_allowed  # whether the web UI may change the corpus (see ui.main)
         self.ingest_lock = threading.Lock()
         self._checked = time.monotonic()
+        self._answers: OrderedDict[tuple, object] = OrderedDict()  # (assistant, question, k, filters) → Answer
+        self._answers_lock = threading.Lock()
         try:
             self.assistant = Assistant(settings, embedder=embedder)
         except IndexMissingError:
             self.ingest_corpus()
             self.assistant = Assistant(settings, embedder=embedder)
+        self.assistant.warm_up()
 
     @cached_property
     def conversations(self):
@@ -104,11 +108,40 @@ class Service:
                     self.ingest_lock.release()
         return self.assistant
 
+    def answer(self, question: str, k: int, filters=None):
+        """The answer from the live assistant; an extractive one asked before of the same index is reused."""
+        assistant = self.current()
+        if assistant.llm is not None or self.settings.answer_cache <= 0:  # LLM answers are never reused
+            return assistant.ask(question, k=k, filters=filters)
+        key = (id(assistant), question, k, repr(filters))
+        with self._answers_lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+                return found
+        answer = assistant.ask(question, k=k, filters=filters)
+        with self._answers_lock:
+            if self._answers and next(iter(self._answers))[0] != id(assistant):
+                self._answers.clear()  # answers of an index that has been replaced
+            self._answers[key] = answer
+            while len(self._answers) > self.settings.answer_cache:
+                self._answers.popitem(last=False)
+        return answer
+
+    def answer_stream(self, question: str, k: int, filters=None):
+        """As Assistant.ask_stream (an LLM's words as they come); extractive answers through answer()."""
+        assistant = self.current()
+        if assistant.llm is not None:
+            return assistant.ask_stream(question, k=k, filters=filters)
+        return iter([self.answer(question, k, filters)])
+
     def reload(self) -> None:
         from assistant.pipeline import Assistant
 
         old = self.assistant
-        self.assistant = Assistant(self.settings, embedder=old.embedder, llm=old.llm)
+        fresh = Assistant(self.settings, embedder=old.embedder, llm=old.llm)
+        fresh.warm_up()  # before it is swapped in: questions meanwhile are answered by the old one
+        self.assistant = fresh
 
     def health(self) -> dict:
         a = self.assistant

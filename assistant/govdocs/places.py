@@ -176,7 +176,9 @@ def _pinyin_names(place: Place, stem: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _alias_table() -> tuple[dict[str, str], int]:
+def _alias_table() -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
+    """alias → full name, and for each first character the lengths of the aliases starting with it
+    (longest first), so a scan tries only lengths that can match."""
     alias_to_name: dict[str, str] = {}
     for place in gazetteer().values():
         if place.level != "country":
@@ -185,18 +187,24 @@ def _alias_table() -> tuple[dict[str, str], int]:
         if place.short:
             alias_to_name.setdefault(place.short, place.name)
     alias_to_name.update(_other_aliases())
-    return alias_to_name, max(map(len, alias_to_name))
+    lengths: dict[str, set[int]] = {}
+    for alias in alias_to_name:
+        if len(alias) >= 2:
+            lengths.setdefault(alias[0], set()).add(len(alias))
+    return alias_to_name, {first: tuple(sorted(ls, reverse=True)) for first, ls in lengths.items()}
 
 
 def find_places(text: str) -> list[str]:
     """Known places mentioned in the text (full names), in order of appearance, longest name first at
     each position (a dictionary scan: one regex alternation of 6,000 names is slow). A short name counts
     only where it is a word of its sentence: 政和 (政和县) is not in '行政和司法'."""
-    aliases, longest = _alias_table()
+    aliases, lengths_from = _alias_table()
     found: list[str] = []
     i, n = 0, len(text)
     while i < n - 1:
-        for length in range(min(longest, n - i), 1, -1):
+        for length in lengths_from.get(text[i], ()):
+            if length > n - i:
+                continue
             alias = text[i : i + length]
             name = aliases.get(alias)
             if name and (alias == name or _is_word_at(text, i, i + length)):

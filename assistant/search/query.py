@@ -118,6 +118,9 @@ def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return en, {k: v for k, v in data.get("synonyms", {}).items()}
 
 
+_LATIN = re.compile(r"[a-z]{2}")
+
+
 @lru_cache(maxsize=1)
 def _english_place_pattern() -> tuple[re.Pattern, dict[str, str]]:
     """One regex over every English place name (longest first), and name → full Chinese place name."""
@@ -171,8 +174,10 @@ def _inside_doc_number(text: str, year: str) -> bool:
 def detect_jurisdictions(text: str) -> list[str]:
     """Places the question names; a city named just before one of its districts (淄博市张店区) is dropped."""
     found = find_places(text)
-    pattern, english_names = _english_place_pattern()
-    found += [english_names[m.group(1)] for m in pattern.finditer(text.lower())]
+    lower = text.lower()
+    if _LATIN.search(lower):  # the pattern of every English place name is slow: only where English is
+        pattern, english_names = _english_place_pattern()
+        found += [english_names[m.group(1)] for m in pattern.finditer(lower)]
     places = gazetteer()
     result: list[str] = []
     for name in found:
