@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ from gradio.utils import get_upload_folder as gradio_upload_folder  # noqa: E402
 
 from assistant.apps.records import answer_record  # noqa: E402
 from assistant.config import Settings, StoreKind, add_common_args, add_llm_args, settings_from_args  # noqa: E402
+from assistant.apps.conversations import title_from  # noqa: E402
 from assistant.apps.service import Service  # noqa: E402
 from assistant.apps.webserver import is_loopback  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
@@ -102,6 +104,24 @@ class App(Service):
         super().__init__(settings, uploads_allowed)
         self.files_dir = PRIVATE_DIR or private_folder()  # beside Gradio's cache (see __main__ above)
 
+    @property
+    def browser_secret(self) -> str:
+        """The key that encrypts what a page keeps in its browser (which conversation it shows, whose it is):
+        kept beside the index, so the browser's storage still reads after a server restart."""
+        path = Path(self.settings.index_dir) / "browser-state.key"
+        try:
+            return path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            secret = uuid.uuid4().hex + uuid.uuid4().hex
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process wrote it first
+                return path.read_text(encoding="ascii").strip()
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(secret)
+            return secret
+
     # --- views of the index ---------------------------------------------------------------------
 
     def status(self) -> str:
@@ -138,14 +158,23 @@ def _with_error(history: list[dict], message: str, error: str) -> list[dict]:
     """The chat with the error as the assistant's reply to this question (asked once, not twice)."""
     asked_already = len(history) >= 2 and history[-2] == {"role": "user", "content": message}
     history = history[:-2] if asked_already else history
-    return history + [{"role": "user", "content": message or "（空）"}, {"role": "assistant", "content": f"⚠️ {error}"}]
+    return history + [{"role": "user", "content": message or "（空）"},
+                      {"role": "assistant", "content": f"**未能回答：**{error}"}]
 
 
 def _answer_markdown(answer) -> str:
-    text = answer.text
-    if answer.note:
-        text = f"> {answer.note}\n\n{text}"
-    return text.replace("\n", "  \n")
+    return message_markdown(answer.text, answer.note, answer_record(answer)["citations"])
+
+
+def message_markdown(text: str, note: str, sources: list[dict]) -> str:
+    """An answer as the chat shows it: the note, the text with its [n] markers, then its sources (title, 文号,
+    date, clause), so the message's copy button copies the answer with where it comes from."""
+    from assistant.apps.conversations import source_line
+
+    body = (f"> {note}\n\n" if note else "") + text.replace("\n", "  \n")
+    if sources:
+        body += "\n\n**来源**  \n" + "  \n".join(source_line(s) for s in sources)
+    return body
 
 
 @dataclass
@@ -179,7 +208,7 @@ def build(app: App) -> gr.Blocks:
         gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
         status = gr.Markdown(app.status(), elem_id="status")
         with gr.Tabs(elem_id="main-tabs"):  # one navigation: 问答 · 文件浏览 · 答复起草 · 上传文件
-            chat = chat_tab(app)
+            chat = chat_tab(app, demo)
             browse = browse_tab(app)
             reply_tab(app)
             upload_tab(app, status, chat, browse)
@@ -217,14 +246,29 @@ def follow_live_index(app: App, demo: gr.Blocks, status: gr.Markdown, chat: "Cha
     gr.Timer(LIVE_CHECK_S).tick(refresh, shown, outputs, api_visibility="private", show_progress="hidden")
 
 
-def chat_tab(app: App) -> ChatTab:
+def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
+    from assistant.apps.conversations import Turn, conversation_markdown
     from assistant.apps.views import notice_html, source_cards, source_choices
     from assistant.pipeline import check_question
     from assistant.search.conversation import rewrite_follow_up
 
     places, years, titles = app.filter_choices()
-    with gr.Tab("问答", id="chat"):
+    store = app.conversations
+    with gr.Tab("问答", id="chat") as chat_block:
         with gr.Row():
+            with gr.Column(scale=1, min_width=220, elem_id="conversations"):
+                new_conversation = gr.Button("＋ 新对话", elem_id="new-conversation")
+                conversation_list = gr.Radio(label="对话记录（保存在服务器上，换台电脑登录同一账号也能打开）",
+                                             choices=[], elem_id="conversation-list")
+                with gr.Accordion("管理此对话", open=False, elem_id="conversation-tools"):
+                    title_box = gr.Textbox(label="名称", elem_id="conversation-title", max_lines=1)
+                    with gr.Row():
+                        rename = gr.Button("重命名", size="sm", elem_id="rename-conversation")
+                        delete = gr.Button("删除", size="sm", variant="stop", elem_id="delete-conversation")
+                    with gr.Row():
+                        export_md = gr.Button("导出 Markdown", size="sm", elem_id="export-markdown")
+                        export_word = gr.Button("导出 Word", size="sm", elem_id="export-docx")
+                    export_file = gr.File(label="下载", interactive=False, elem_id="conversation-file")
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="对话", height=420, elem_id="chatbot", buttons=["copy"])
                 rewritten = gr.Markdown(elem_id="rewritten")
@@ -237,17 +281,55 @@ def chat_tab(app: App) -> ChatTab:
                 source_pick = gr.Radio(label="查看来源原文（点击上方来源卡片或在此选择，打开整份文件并定位到该条款）",
                                        choices=[], elem_id="source-pick")
                 viewer = gr.HTML(elem_id="notice-viewer")
-            with gr.Column(scale=1, min_width=260):
+            with gr.Column(scale=1, min_width=240):
                 gr.Markdown("#### 检索范围")
                 place_filter = gr.Dropdown(places, multiselect=True, label="地区", elem_id="filter-place")
                 year_filter = gr.Dropdown(years, multiselect=True, label="年份", elem_id="filter-year")
                 notice_filter = gr.Dropdown(titles, multiselect=True, label="文件", elem_id="filter-notice")
                 k_slider = gr.Slider(1, 10, value=app.settings.answer_k, step=1, label="来源条数")
-                clear = gr.Button("清空对话")
+    # Who owns the conversations: the web login, or (without logins) this browser, by a key kept in its
+    # localStorage; and which conversation the page shows, so a reload reopens it.
+    browser_key = gr.BrowserState("", storage_key="assistant-browser-key", secret=app.browser_secret)
+    current = gr.BrowserState("", storage_key="assistant-conversation", secret=app.browser_secret)
     tab = ChatTab(chatbot, rewritten, question, cards, source_pick, viewer, place_filter, year_filter, notice_filter,
                   gr.State([]), gr.State(None))
 
-    def ask(message, history, asked_so_far, places_, years_, notices_, k):
+    def owner_of(request: gr.Request | None, key: str) -> str:
+        name = getattr(request, "username", None) if request is not None else None
+        return f"user:{name}" if name else f"browser:{key}"
+
+    def listing(owner: str, chosen: str | None):
+        choices = [(c.title or "（未命名）", c.id) for c in store.list(owner)]
+        return gr.update(choices=choices, value=chosen if chosen in {c for _, c in choices} else None)
+
+    def shown(conversation, owner: str) -> dict:
+        """Everything the chat shows of a conversation (None: a new, empty one)."""
+        turns = conversation.turns if conversation else []
+        history = []
+        for t in turns:
+            history += [{"role": "user", "content": t.question},
+                        {"role": "assistant", "content": message_markdown(t.answer, "", t.sources)}]
+        return {chatbot: history, tab.asked: [t.standalone for t in turns], current: conversation.id if conversation else "",
+                conversation_list: listing(owner, conversation.id if conversation else None),
+                title_box: conversation.title if conversation else "", rewritten: "", cards: "", viewer: "",
+                source_pick: gr.update(choices=[], value=None), tab.last_answer: None}
+
+    def restore(key, conversation_id, request: gr.Request):
+        """On opening the page: the conversation it showed last, or else the owner's most recent one."""
+        key = key or uuid.uuid4().hex
+        owner = owner_of(request, key)
+        conversation = store.find(owner, conversation_id) if conversation_id else None
+        if conversation is None:
+            recent = store.list(owner)
+            conversation = store.find(owner, recent[0].id) if recent else None
+        return {**shown(conversation, owner), browser_key: key}
+
+    restore_outputs = [chatbot, tab.asked, current, conversation_list, title_box, rewritten, cards, viewer, source_pick,
+                       tab.last_answer, browser_key]
+    demo.load(restore, [browser_key, current], restore_outputs, api_visibility="private", show_progress="hidden")
+
+    def ask(message, history, asked_so_far, places_, years_, notices_, k, key, conversation_id,
+            request: gr.Request):
         history = list(history or [])
         message = (message or "").strip()
         try:
@@ -258,22 +340,27 @@ def chat_tab(app: App) -> ChatTab:
             note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
             filters = _filters(places_, years_, notices_)
             history += [{"role": "user", "content": message}, {"role": "assistant", "content": "检索中……"}]
-            if assistant.llm is None:  # extractive: ready in milliseconds, so the page is updated once
-                answer = app.answer(standalone, int(k), filters)
-                history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
-                yield {tab.chatbot: history, tab.rewritten: note, tab.cards: source_cards(answer), tab.viewer: "",
-                       tab.question: "", tab.last_answer: answer, tab.asked: asked_so_far + [standalone],
-                       tab.source_pick: gr.update(choices=source_choices(answer), value=None)}
-                return
-            yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
-                   tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None}
+            if assistant.llm is not None:  # the LLM's words as they come; extractive answers come at once
+                yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
+                       tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None}
             answer = None
-            for answer in app.answer_stream(standalone, int(k), filters):  # the LLM's words as they come
+            for answer in app.answer_stream(standalone, int(k), filters):
                 history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
-                yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer}
-            yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer,
+                if assistant.llm is not None:
+                    yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer}
+            owner = owner_of(request, key)
+            known = bool(conversation_id) and store.owns(owner, conversation_id)
+            if not known:
+                conversation_id = store.create(owner).id
+            store.add_turn(owner, conversation_id, Turn(message, standalone, answer.text,
+                                                        answer_record(answer)["citations"]))
+            yield {tab.chatbot: history, tab.rewritten: note, tab.cards: source_cards(answer), tab.viewer: "",
+                   tab.question: "", tab.last_answer: answer, tab.asked: asked_so_far + [standalone],
                    tab.source_pick: gr.update(choices=source_choices(answer), value=None),
-                   tab.asked: asked_so_far + [standalone]}
+                   current: conversation_id,
+                   # the list changes only when a conversation begins (named after its first question)
+                   conversation_list: gr.skip() if known else listing(owner, conversation_id),
+                   title_box: gr.skip() if known else title_from(message)}
         except AssistantError as exc:
             log.info("question not answered: %s", exc)
             yield {tab.chatbot: _with_error(history, message, str(exc)), tab.rewritten: "", tab.cards: "",
@@ -283,8 +370,9 @@ def chat_tab(app: App) -> ChatTab:
             yield {tab.chatbot: _with_error(history, message, UNEXPECTED), tab.rewritten: "", tab.cards: "",
                    tab.viewer: "", tab.last_answer: None, tab.question: message}
 
-    inputs = [question, chatbot, tab.asked, place_filter, year_filter, notice_filter, k_slider]
-    outputs = [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer, question]
+    inputs = [question, chatbot, tab.asked, place_filter, year_filter, notice_filter, k_slider, browser_key, current]
+    outputs = [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer, question, current,
+               conversation_list, title_box]
     send.click(ask, inputs, outputs, api_name="ask")
     question.submit(ask, inputs, outputs, api_visibility="undocumented")
 
@@ -295,13 +383,73 @@ def chat_tab(app: App) -> ChatTab:
         except AssistantError as exc:
             raise user_error(str(exc)) from None
 
-    gr.api(answer_api, api_name="answer")
+    with chat_block:  # inside the tab: the tab bar takes only tabs
+        gr.api(answer_api, api_name="answer")
 
-    def clear_conversation():
-        return {chatbot: [], rewritten: "", cards: "", source_pick: gr.update(choices=[], value=None), viewer: "",
-                tab.asked: [], tab.last_answer: None}
+    shown_outputs = [chatbot, tab.asked, current, conversation_list, title_box, rewritten, cards, viewer, source_pick,
+                     tab.last_answer]
 
-    clear.click(clear_conversation, None, [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer])
+    def start_new(key, request: gr.Request):
+        """新对话 (and the chat's own clear button): no messages, no follow-up context, no cards."""
+        return shown(None, owner_of(request, key))
+
+    new_conversation.click(start_new, browser_key, shown_outputs, api_visibility="private")
+    chatbot.clear(start_new, browser_key, shown_outputs, api_visibility="private")
+
+    def open_conversation(conversation_id, key, request: gr.Request):
+        owner = owner_of(request, key)
+        return shown(store.find(owner, conversation_id) if conversation_id else None, owner)
+
+    conversation_list.input(open_conversation, [conversation_list, browser_key], shown_outputs,
+                            api_visibility="private")
+
+    def rename_conversation(title, conversation_id, key, request: gr.Request):
+        if not conversation_id:
+            raise user_error("请先提问或从对话记录中选择一个对话。")
+        owner = owner_of(request, key)
+        try:
+            store.rename(owner, conversation_id, title or "")
+        except AssistantError as exc:
+            raise user_error(str(exc)) from None
+        return listing(owner, conversation_id)
+
+    rename.click(rename_conversation, [title_box, current, browser_key], conversation_list, api_visibility="private")
+
+    def delete_conversation(conversation_id, key, request: gr.Request):
+        owner = owner_of(request, key)
+        if conversation_id:
+            try:
+                store.delete(owner, conversation_id)
+            except AssistantError as exc:
+                raise user_error(str(exc)) from None
+        return shown(None, owner)
+
+    delete.click(delete_conversation, [current, browser_key], shown_outputs, api_visibility="private")
+
+    def export(conversation_id, key, request, as_word: bool):
+        conversation = store.find(owner_of(request, key), conversation_id) if conversation_id else None
+        if conversation is None or not conversation.turns:
+            raise user_error("这个对话还没有内容：请先提问。")
+        text = conversation_markdown(conversation)
+        sweep_old_files(app.files_dir / "exports", FILE_TTL_S)
+        folder = Path(tempfile.mkdtemp(prefix="export-", dir=_made(app.files_dir / "exports")))
+        name = f"对话-{datetime.now():%Y%m%d-%H%M%S}"
+        if as_word:
+            from assistant.answering.reply import write_docx
+
+            return str(write_docx(text.replace("# ", "").replace("## ", ""), folder / f"{name}.docx"))
+        path = folder / f"{name}.md"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def export_markdown(conversation_id, key, request: gr.Request):
+        return export(conversation_id, key, request, as_word=False)
+
+    def export_docx(conversation_id, key, request: gr.Request):
+        return export(conversation_id, key, request, as_word=True)
+
+    export_md.click(export_markdown, [current, browser_key], export_file, api_visibility="private")
+    export_word.click(export_docx, [current, browser_key], export_file, api_visibility="private")
 
     def open_source(chunk_id, answer):
         if not chunk_id or answer is None:
@@ -315,6 +463,11 @@ def chat_tab(app: App) -> ChatTab:
     return tab
 
 
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def browse_tab(app: App) -> BrowseTab:
     from assistant.apps.views import (NOTICE_COLUMNS, OWNERSHIP_COLUMNS, departments, matching_notices, notice_html,
                                       notice_rows, ownership_rows)
@@ -322,7 +475,8 @@ def browse_tab(app: App) -> BrowseTab:
     index = app.assistant.index
     with gr.Tab("文件浏览", id="browse"):
         with gr.Row():
-            search = gr.Textbox(label="搜索文件（标题、文号、发文机关、地区）", scale=4, elem_id="notice-search")
+            search = gr.Textbox(label="搜索文件（标题、文号、发文机关、地区，或正文中的词，如“充电桩”）", scale=4,
+                                elem_id="notice-search")
         notice_ids = gr.State([n.id for n in index.notices])
         table = gr.Dataframe(notice_rows(index.notices, index.chunks), headers=NOTICE_COLUMNS, interactive=False,
                              wrap=True, elem_id="notice-table",
@@ -340,7 +494,7 @@ def browse_tab(app: App) -> BrowseTab:
     def filter_notices(text):
         # Rows and ids from the same list: titles repeat across places (政府工作报告).
         live = app.assistant.index
-        shown = matching_notices(live.notices, text or "")
+        shown = matching_notices(live.notices, text or "", live.chunks)
         return notice_rows(shown, live.chunks), [n.id for n in shown]
 
     def show_notice(ids, evt: gr.SelectData):

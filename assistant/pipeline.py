@@ -11,6 +11,7 @@ from assistant.answering.status import row_status, status_answer, wanted_statuse
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
+from assistant.govdocs.people import names_a_person
 from assistant.govdocs.places import ancestors, level_name
 from assistant.search.query import Query, parse_query
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
@@ -57,6 +58,7 @@ class Assistant:
         on a large index), the pattern of English place names, the tokenizer's dictionaries, the model's first
         run. A server calls this before it answers with this assistant."""
         _ = self.index.facets
+        names_a_person("王某负责全面工作。")  # loads jieba's part-of-speech dictionary (about a second)
         for question in ("谁负责2023年的工作目标？", "Who is responsible for the 2023 targets?"):
             self.ask(question, use_llm=False)
         self.embed_query.cache_clear()

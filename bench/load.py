@@ -90,12 +90,16 @@ def run_load(url: str, questions: list[str], users: int, seconds: float) -> Load
     page's own chat event (`ask`) and Gradio's queue, over plain HTTP: POST /gradio_api/call/ask, then read its
     event stream to the end. (gradio_client did the same but spent ~100 ms of CPU per question itself, on the
     same 2 cores as the server, so it measured the client more than the server.)"""
+    conversations: dict[str, str] = {}
+
     def ask(client, question: str) -> str:
-        # The chat event's inputs without its states: question, history, places, years, notices, k. One
+        # The chat event's inputs without its server-side states: question, history, places, years, notices,
+        # k, and what the page keeps in its browser (its owner key, its conversation once it has one). One
         # session per user, as one open page has (a new session per question would rebuild its state each time).
         session = client.headers["x-load-session"]
-        event = client.post("/gradio_api/call/ask", json={"data": [question, [], None, None, None, 5],
-                                                          "session_hash": session})
+        conversation = conversations.get(session, "")
+        event = client.post("/gradio_api/call/ask", json={
+            "data": [question, [], None, None, None, 5, session, conversation], "session_hash": session})
         event.raise_for_status()
         stream = client.get(f"/gradio_api/call/ask/{event.json()['event_id']}")
         stream.raise_for_status()
@@ -103,8 +107,9 @@ def run_load(url: str, questions: list[str], users: int, seconds: float) -> Load
         last = blocks[-1] if blocks else ""
         if not last.startswith("event: complete"):
             raise RuntimeError(f"no answer: {last[:120]!r}")
-        history = json.loads(last.split("data: ", 1)[1])[0]
-        reply = history[-1]["content"]
+        outputs = json.loads(last.split("data: ", 1)[1])
+        conversations[session] = outputs[6]  # the conversation the page now shows: the next question goes on in it
+        reply = outputs[0][-1]["content"]
         text = reply[0]["text"] if isinstance(reply, list) else str(reply)
         if "意外错误" in text:
             raise RuntimeError(f"bad reply to {question!r}: {text[:80]!r}")
@@ -180,12 +185,12 @@ def read_questions(questions_file: Path) -> list[str]:
 
 
 def load_test(index: Path, questions_file: Path, users: int, seconds: float, work: Path,
-              path: str = "ui") -> LoadResult:
-    """ui.py started on a copy-free index, then `users` for `seconds` through `path` (ui, api or chat)."""
+              path: str = "ui", env: dict[str, str] | None = None) -> LoadResult:
+    """ui.py started on the index (with `env`), then `users` for `seconds` through `path` (ui, api or chat)."""
     questions = read_questions(questions_file)
     port = free_port()
     work.mkdir(parents=True, exist_ok=True)
-    process = start_ui(index, port, work / "load-ui.log")
+    process = start_ui(index, port, work / "load-ui.log", env=env)
     try:
         url = f"http://127.0.0.1:{port}/"
         if path == "ui":

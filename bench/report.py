@@ -54,15 +54,19 @@ def load_lines(data: dict) -> list[str]:
              "| path | users | seconds | requests | errors | answers/s | p50 ms | p95 ms |",
              "|---|---|---|---|---|---|---|---|"]
     for r in _load_runs(data):
-        lines.append(f"| {LOAD_PATHS.get(r['path'], r['path'])} | {r['users']} | {r['seconds']:.0f} | "
+        path, _, note = r["path"].partition(" ")
+        lines.append(f"| {LOAD_PATHS.get(path, path)}{' ' + note if note else ''} | {r['users']} | {r['seconds']:.0f} | "
                      f"{r['requests']} | {r['errors']} | {r['throughput_rps']:.1f} | {_f(r['p50_ms'], 0)} | "
                      f"{_f(r['p95_ms'], 0)} |")
         for sample in r.get("error_samples", []):
             lines.append(f"- error ({r['path']}): {sample}")
     lines += ["", "Each user asks the eval questions in turn, without pause, over its own connection: the "
-              "browser path through Gradio's queue (`/ask` with gradio_client, as the page does; 4 answered at "
-              "once), the API through `POST /api/v1/ask` and `POST /v1/chat/completions` (httpx). The load "
-              "generator runs on the same 2 cores as the server."]
+              "browser path through the page's own chat event and Gradio's queue over plain HTTP (`POST "
+              "/gradio_api/call/ask` and its event stream; one session and one growing conversation per user, as "
+              "an open page has; 8 answered at once), the API through `POST /api/v1/ask` and `POST "
+              "/v1/chat/completions` (httpx). \"Answers not reused\" runs with `ASSISTANT_ANSWER_CACHE=0`: every "
+              "answer computed again, what a day of new questions costs. The load generator runs on the same 2 "
+              "cores as the server."]
     return lines
 
 

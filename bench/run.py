@@ -158,11 +158,14 @@ def measure_load(users: int, seconds: float, questions: Path) -> dict:
 
     index = WORK / "index-1x"
     runs = {}
-    for name, path, n in (("ui", "ui", users), (f"api_{users}", "api", users), ("api_50", "api", 50),
-                          (f"chat_{users}", "chat", users)):
-        log(f"load: {n} users for {seconds:.0f} s through {path}")
-        result = load_test(index, questions, n, seconds, WORK, path)
-        runs[name] = {"path": path, "users": n, "seconds": seconds, "requests": result.requests,
+    no_reuse = {"ASSISTANT_ANSWER_CACHE": "0"}  # every answer computed again: what new questions cost
+    for name, path, n, env in (("ui", "ui", users, None), (f"api_{users}", "api", users, None),
+                               ("api_50", "api", 50, None), (f"chat_{users}", "chat", users, None),
+                               (f"api_{users}_no_reuse", "api", users, no_reuse)):
+        log(f"load: {n} users for {seconds:.0f} s through {path}" + (" without reusing answers" if env else ""))
+        result = load_test(index, questions, n, seconds, WORK, path, env)
+        runs[name] = {"path": path + (" (answers not reused)" if env else ""), "users": n, "seconds": seconds,
+                      "requests": result.requests,
                       "errors": len(result.errors), "error_samples": result.errors[:5],
                       "p50_ms": percentile(result.latencies_ms, 50), "p95_ms": percentile(result.latencies_ms, 95),
                       "throughput_rps": len(result.latencies_ms) / seconds}

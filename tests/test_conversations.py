@@ -27,6 +27,7 @@ def test_owners_see_only_their_own_conversations(tmp_path):
     mine = store.create("alice")
     store.create("bob")
     assert [c.id for c in store.list("alice")] == [mine.id]
+    assert store.owns("alice", mine.id) and not store.owns("bob", mine.id) and not store.owns("alice", "nope")
     with pytest.raises(ConversationNotFoundError):
         store.get("bob", mine.id)
     with pytest.raises(ConversationNotFoundError):

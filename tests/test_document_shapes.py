@@ -140,3 +140,19 @@ def test_a_table_cell_ending_in_a_place_name_does_not_join_the_next_cell_into_a_
             "\n备注：淄川区各部门于月底前报送。淄川区政府督查室汇总。\n")
     notices, _ = chunk_document(text, "table.txt")
     assert notices[0].jurisdiction == "淄川区"  # not 海南区 (王海南 | 区住建局)
+
+
+def test_place_scan_finds_long_and_short_names_at_the_ends_of_the_text():
+    # The scan tries, at each character, only the name lengths that start with it: the ends must still count.
+    assert find_places("桓台县") == ["桓台县"]
+    assert find_places("关于周村区") == ["周村区"]
+    assert find_places("内蒙古自治区呼和浩特市回民区") == ["内蒙古自治区", "呼和浩特市", "回民区"]
+    assert find_places("区") == [] and find_places("") == []
+
+
+def test_english_place_names_are_read_in_english_and_mixed_questions_only():
+    from assistant.search.query import detect_jurisdictions
+
+    assert detect_jurisdictions("What is Huantai's 2024 afforestation target?") == ["桓台县"]
+    assert detect_jurisdictions("Zhoucun 2024年植树目标") == ["周村区"]
+    assert detect_jurisdictions("桓台县2024年植树目标是多少？") == ["桓台县"]

@@ -53,7 +53,8 @@ def test_bad_questions_through_the_api_get_the_reason(ui_url, question, reason):
     with pytest.raises(AppError, match=reason):
         client.predict(question, 5, api_name="/answer")
     # The chat endpoint answers the same question with the reason as its reply, not a traceback.
-    history = client.predict(question, [], None, None, None, 5, api_name="/ask")[0]
+    # question, history, places, years, notices, k, and the page's browser storage (owner key, conversation)
+    history = client.predict(question, [], None, None, None, 5, "", "", api_name="/ask")[0]
     reply = history[-1]["content"]
     text = reply[0]["text"] if isinstance(reply, list) else str(reply)
     assert reason in text and "Traceback" not in text

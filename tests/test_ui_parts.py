@@ -155,3 +155,17 @@ def test_a_docx_zip_bomb_and_a_200_mb_upload_are_rejected(tmp_path):
 
 def test_safe_name_drops_folders_and_dots():
     assert safe_name("..\\..\\a.txt") == "a.txt" and safe_name(".hidden.md") == "hidden.md"
+
+
+def test_notice_search_reads_doc_numbers_with_any_brackets_and_finds_words_of_the_text():
+    from assistant.apps.views import matching_notices
+
+    other = Notice(title="周村区植树方案", doc_number="周政办字〔2024〕3号", issuer="周村区人民政府办公室", date="2024-03-01",
+                   jurisdiction="周村区", doc_type="方案", id="n2")
+    notices, chunks = [NOTICE, other], [PILE, ROADS]
+    for typed in ("张政办字[2023]20号", "张政办字（2023）20号", "张政办字 【2023】 20号", "张政办字〔2023〕20号"):
+        assert [n.id for n in matching_notices(notices, typed, chunks)] == ["n1"]
+    assert [n.id for n in matching_notices(notices, "充电桩", chunks)] == ["n1"]  # only in the clause text
+    assert matching_notices(notices, "充电桩") == []  # without the clauses: title, 文号, issuer only
+    assert [n.id for n in matching_notices(notices, "周村", chunks)] == ["n2"]
+    assert matching_notices(notices, "  ", chunks) == notices

@@ -36,6 +36,7 @@ from assistant.errors import (AssistantError, IndexChangedError, IndexCorruptErr
 from assistant.models import Answer, Filters, notice_line
 from .conversations import Turn
 from .records import answer_record, chunk_record, notice_record
+from .views import matching_notices
 from .service import CorpusChangeError, DocumentNotFoundError, Service
 
 log = logging.getLogger(__name__)
@@ -353,7 +354,7 @@ class Api:
         if not conversation_id:
             return
         store, stored_id = self.service.conversations, _stored_id(caller, conversation_id)
-        if store.find(caller, stored_id) is None:
+        if not store.owns(caller, stored_id):
             store.create(caller, conversation_id=stored_id)
         store.add_turn(caller, stored_id, Turn(question, standalone, answer.text, answer_record(answer)["citations"]))
 
@@ -461,16 +462,14 @@ def install_api(app: FastAPI, api: Api) -> None:
 
     @app.get("/api/v1/notices", tags=["documents"], summary="已收录的文件（可按地区、年份、标题或文号筛选）")
     def notices(place: str | None = None, year: int | None = None,
-                q: str | None = QueryParam(None, description="标题或文号中的文字；〔〕、[]、() 写法均可"),
+                q: str | None = QueryParam(None, description="标题、文号、发文机关中的文字，或正文中的词；文号的〔〕、[]、() 写法均可"),
                 who: str = caller):
         index = service.current().index
         counts: dict[str, int] = {}
         for c in index.chunks:
             counts[c.notice_id] = counts.get(c.notice_id, 0) + 1
-        wanted = _normalise_number(q) if q else ""
-        rows = [notice_record(n, counts.get(n.id, 0)) for n in index.notices
-                if (not place or n.jurisdiction == place) and (not year or (n.date or "")[:4] == str(year))
-                and (not wanted or wanted in _normalise_number(f"{n.title} {n.doc_number}"))]
+        rows = [notice_record(n, counts.get(n.id, 0)) for n in matching_notices(index.notices, q or "", index.chunks)
+                if (not place or n.jurisdiction == place) and (not year or (n.date or "")[:4] == str(year))]
         return {"notices": rows, "total": len(rows)}
 
     @app.get("/api/v1/notices/{notice_id:path}", tags=["documents"],
@@ -546,16 +545,6 @@ def _notice_brief(notice) -> dict | None:
         return None
     return {"id": notice.id, "title": notice.title, "doc_number": notice.doc_number, "issuer": notice.issuer,
             "date": notice.date, "jurisdiction": notice.jurisdiction}
-
-
-def _normalise_number(text: str) -> str:
-    """文号 spelt with 〔〕, [], ［］, () or 【】 compare alike; spaces ignored.
-
-    >>> _normalise_number("淄政办字[2023] 5号") == _normalise_number("淄政办字〔2023〕5号")
-    True
-    """
-    table = str.maketrans({c: "〔" for c in "[［(（【"} | {c: "〕" for c in "]］)）】"})
-    return "".join((text or "").translate(table).split())
 
 
 def _save_and_ingest(service: Service, files: list[UploadFile]):

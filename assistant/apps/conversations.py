@@ -83,6 +83,8 @@ class ConversationStore:
         self.path = path
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL never corrupts the file; a power cut may lose the last turns, not the conversation.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
@@ -119,6 +121,12 @@ class ConversationStore:
             return self.get(owner, conversation_id)
         except ConversationNotFoundError:
             return None
+
+    def owns(self, owner: str, conversation_id: str) -> bool:
+        """Whether the conversation exists and is the owner's (without reading its turns)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM conversations WHERE id=? AND owner=?",
+                                    (conversation_id, owner)).fetchone() is not None
 
     def list(self, owner: str) -> list[Conversation]:
         """The owner's conversations, most recently used first (without their turns)."""

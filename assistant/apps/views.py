@@ -119,18 +119,39 @@ def _without_overlap(previous: str, text: str) -> str:
     return text
 
 
-def matching_notices(notices: list[Notice], search: str = "") -> list[Notice]:
-    """The notices whose title, 文号, issuer, date, place or type contain the search string."""
-    needle = search.strip().lower()
-    fields = lambda n: " ".join((n.title, n.doc_number, n.issuer, n.date, n.jurisdiction, n.doc_type)).lower()
-    return [n for n in notices if needle in fields(n)] if needle else list(notices)
+_BRACKETS = str.maketrans({c: "〔" for c in "[［(（【"} | {c: "〕" for c in "]］)）】"})
+
+
+def searchable(text: str) -> str:
+    """Text as a search compares it: lower case, no spaces, and 文号 brackets alike — 〔2023〕, [2023], ［2023］,
+    (2023) and 【2023】 are typed for the same number.
+
+    >>> searchable("淄政办字[2023] 38号") == searchable("淄政办字〔2023〕38号")
+    True
+    """
+    return "".join((text or "").translate(_BRACKETS).lower().split())
+
+
+def matching_notices(notices: list[Notice], search: str = "", chunks: list[Chunk] | None = None) -> list[Notice]:
+    """The notices whose title, 文号, issuer, date, place or type contain the search string, then (given the
+    chunks) those whose text contains it."""
+    needle = searchable(search)
+    if not needle:
+        return list(notices)
+    fields = lambda n: searchable(" ".join((n.title, n.doc_number, n.issuer, n.date, n.jurisdiction, n.doc_type)))
+    found = [n for n in notices if needle in fields(n)]
+    if chunks is not None:
+        ids = {n.id for n in found}
+        in_text = {c.notice_id for c in chunks if c.notice_id not in ids and needle in searchable(c.text)}
+        found += [n for n in notices if n.id in in_text]
+    return found
 
 
 def notice_rows(notices: list[Notice], chunks: list[Chunk], search: str = "") -> list[list]:
     """One row per matching notice (NOTICE_COLUMNS)."""
     counts = Counter(c.notice_id for c in chunks)
     return [[n.title, n.doc_number, n.issuer, n.date, n.jurisdiction, n.doc_type, counts.get(n.id, 0)]
-            for n in matching_notices(notices, search)]
+            for n in matching_notices(notices, search, chunks)]
 
 
 def ownership_rows(chunks: list[Chunk], notices: dict[str, Notice], department: str = "") -> list[list]:
