@@ -576,10 +576,13 @@ def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) 
         upload_result = gr.Markdown(elem_id="upload-result")
 
     def upload(paths, progress=gr.Progress(track_tqdm=True)):
+        # A refusal is said in the result box alone: an error would mark every output of this event (the
+        # header, the filters) as failed.
         if not app.uploads_allowed:
-            raise user_error("本服务对网络开放但未设置登录账号，已关闭上传；请管理员设置 ASSISTANT_USERS 后重启。")
+            return {upload_result: "**未上传：**本服务对网络开放但未设置登录账号，已关闭上传；"
+                                   "请管理员设置 ASSISTANT_USERS 后重启。"}
         if not paths:
-            raise user_error("请先选择要上传的文件。")
+            return {upload_result: "**未上传：**请先选择要上传的文件。"}
         progress(0, desc="检查并入库")
         try:
             with FileParser(app.settings) as parser:
@@ -587,12 +590,13 @@ def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) 
                                                 only_from=Path(gradio_upload_folder()))
             change = app.ingest_saved(saved, progress=True)
         except AssistantError as exc:
-            raise user_error(str(exc)) from None
+            log.info("upload not ingested: %s", exc)
+            return {upload_result: f"**未入库：**{exc}"}
         lines = [_outcome_line(o) for o in refused + change.outcomes]
         return {upload_result: "\n".join(lines), **index_views(app, status, chat, browse)}
 
-    # Not an API endpoint: a client library would upload any file its caller names (even one of this
-    # server's, when the client runs here). Other systems add documents through the corpus folder.
+    # Not a Gradio API endpoint: a client library would upload any file its caller names (even one of this
+    # server's, when the client runs here). Other systems add documents with POST /api/v1/documents.
     upload_btn.click(upload, files, [upload_result, status, browse.table, browse.notice_ids, chat.places, chat.years,
                                      chat.notices, browse.departments], concurrency_limit=1, api_visibility="private")
 

@@ -142,7 +142,7 @@ class OnnxEmbedder:
         if progress:
             from tqdm import tqdm
 
-            batches = tqdm(batches, desc="Embedding", unit="batch")
+            batches = tqdm(batches, desc="计算向量", unit="batch")
         for start in batches:
             rows = order[start:start + self.batch_size]
             out[rows] = self._run(self.session, [texts[i] for i in rows])

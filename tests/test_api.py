@@ -357,6 +357,41 @@ def test_ui_py_serves_the_api_beside_the_page_each_behind_its_own_credentials(wo
         stop(process)
 
 
+def test_python_m_assistant_serve_runs_the_api_without_the_page(sample_index_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bench.load import free_port
+    from conftest import ROOT
+    from test_ui_api import stop
+
+    index = tmp_path / "index"
+    shutil.copytree(sample_index_dir, index)
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--index", str(index), "--port", str(port)],
+                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ASSISTANT_USERS": ""})
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, trust_env=False) as c:
+            deadline = time.monotonic() + 180
+            while True:
+                assert process.poll() is None, (tmp_path / "serve.log").read_text()
+                try:
+                    if c.get("/api/v1/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.5)
+            assert "1775" in c.post("/api/v1/ask", json={"question": "张店区2023年新增多少个充电桩？"}).json()["answer"]
+            page = c.get("/")
+            assert page.status_code == 404 and page.json()["error"]["code"] == "not_found"  # no web page here
+    finally:
+        stop(process)
+        log.close()
+
+
 # --- keys, logins and limits ---------------------------------------------------------------------
 
 def test_keys_are_required_when_set_and_each_key_has_its_own_limit(sample_index_dir, embedder):

@@ -196,7 +196,7 @@ def test_typed_errors_for_missing_mismatched_and_damaged_index(tmp_path, small_c
 
 
 def _kill_ingest_at(phase: str, corpus: Path, index_dir: Path) -> None:
-    """Start ingest.py and SIGKILL it once it shows `phase`: "Reading" and "Embedding" are its progress bars,
+    """Start ingest.py and SIGKILL it once it shows `phase`: "读取文件" and "计算向量" are its progress bars,
     "writing" is the hidden build folder appearing beside the live index."""
     proc = subprocess.Popen([sys.executable, "ingest.py", "--corpus", str(corpus), "--index", str(index_dir)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -223,7 +223,7 @@ def _kill_ingest_at(phase: str, corpus: Path, index_dir: Path) -> None:
     proc.wait()
 
 
-@pytest.mark.parametrize("phase", ["Reading", "Embedding", "writing"])
+@pytest.mark.parametrize("phase", ["读取文件", "计算向量", "writing"])
 def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path, small_corpus, embedder, phase):
     index_dir = tmp_path / "index"
     settings = Settings(corpus_dir=small_corpus, index_dir=index_dir)

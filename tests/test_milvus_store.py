@@ -132,7 +132,7 @@ def _kill_milvus_ingest_while_writing(settings: Settings) -> None:
     deadline = time.time() + 300
     while time.time() < deadline and proc.poll() is None:
         buffer = (buffer + proc.stderr.read1(4096))[-8192:]
-        if b"Writing to Milvus" in buffer:
+        if "写入 Milvus".encode() in buffer:
             break
     assert proc.poll() is None, "ingest finished before it started writing"
     proc.send_signal(signal.SIGKILL)

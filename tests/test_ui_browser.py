@@ -195,3 +195,38 @@ def test_an_empty_question_gets_a_sentence_not_a_traceback(page):
     page.wait_for_function(f"() => document.querySelectorAll(\"{BOT}\").length > 0", timeout=20_000)
     reply = last_reply(page)
     assert "问题为空" in reply and "Traceback" not in page.content()
+
+
+def test_an_empty_upload_is_explained_without_marking_the_page_as_failed(page):
+    page.get_by_role("tab", name="上传文件").click()
+    page.locator("#upload-btn").click()
+    page.wait_for_function("() => document.querySelector('#upload-result').innerText.includes('请先选择要上传的文件')",
+                           timeout=30_000)
+    page.wait_for_timeout(500)
+    shown_errors = [e for e in page.get_by_text("Error", exact=True).all() if e.is_visible()]
+    assert shown_errors == []  # no red "Error" pill on the header or the filters
+    page.get_by_role("tab", name="问答").click()
+    assert page.locator("#filter-place").is_visible()
+
+
+def test_at_390_px_the_page_does_not_scroll_sideways_and_dates_stay_on_one_line(browser, ui_server):
+    url, _ = ui_server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    try:
+        phone = context.new_page()
+        phone.goto(url)
+        phone.wait_for_selector("#question textarea", timeout=30_000)
+        ask(phone, "张店区2023年新增多少个充电桩？")
+        phone.get_by_role("tab", name="文件浏览").click()
+        phone.locator(f"#notice-table {ROW}").first.wait_for(timeout=30_000)
+        page_width = phone.evaluate("() => document.documentElement.scrollWidth")
+        assert page_width <= 392, f"the page scrolls sideways: {page_width} px wide"
+        lines = phone.evaluate("""(selector) => {
+            const cell = document.querySelectorAll(selector)[0].querySelectorAll('[role=gridcell]')[3];
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+        }""", f"#notice-table {ROW}")
+        assert lines == 1, f"a date is broken over {lines} lines"
+    finally:
+        context.close()

@@ -134,7 +134,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: bool = True,
         notices: list[Notice] = []
         chunks: list[Chunk] = []
         seen: set[str] = set()
-        iterator = _progress(files, "Reading", progress)
+        iterator = _progress(files, "读取文件", progress)
         for path in iterator:
             rel = path.relative_to(settings.corpus_dir).as_posix()
             seen.add(rel)

@@ -411,7 +411,7 @@ def write_milvus(uri: str, alias: str, data, token: str = "", progress: bool = F
         rows = chunk_rows(table, data.vectors)
         _create_chunk_collection(client, name, data.dim, len(rows), data.user_words, info)
         _create_meta_collection(client, name + "_meta")
-        _insert(client, name, rows, "Writing to Milvus", progress)
+        _insert(client, name, rows, "写入 Milvus", progress)
         _insert(client, name + "_meta", _meta_rows(data, dict(vocabulary), info), "Writing metadata", False)
         client.flush(name)
         client.flush(name + "_meta")
