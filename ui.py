@@ -442,14 +442,15 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
         path.write_text(text, encoding="utf-8")
         return str(path)
 
-    def export_markdown(conversation_id, key, request: gr.Request):
+    # Named apart from the reply tab's export_docx: Gradio names endpoints after their functions.
+    def export_conversation_markdown(conversation_id, key, request: gr.Request):
         return export(conversation_id, key, request, as_word=False)
 
-    def export_docx(conversation_id, key, request: gr.Request):
+    def export_conversation_docx(conversation_id, key, request: gr.Request):
         return export(conversation_id, key, request, as_word=True)
 
-    export_md.click(export_markdown, [current, browser_key], export_file, api_visibility="private")
-    export_word.click(export_docx, [current, browser_key], export_file, api_visibility="private")
+    export_md.click(export_conversation_markdown, [current, browser_key], export_file, api_visibility="private")
+    export_word.click(export_conversation_docx, [current, browser_key], export_file, api_visibility="private")
 
     def open_source(chunk_id, answer):
         if not chunk_id or answer is None:

@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
 
+# On SIGTERM, requests in flight get this long to finish; a client holding a stream open cannot keep the
+# server from stopping.
+GRACEFUL_SHUTDOWN_S = 10
+
 LOCKED_MESSAGE = "登录失败次数过多，此地址已被暂时锁定，请 {minutes} 分钟后再试。"
 BUSY_MESSAGE = "登录请求过于频繁，请稍后再试。"
 
@@ -177,7 +181,8 @@ def make_api_server(api, host: str, port: int, log_level: str = "warning"):
     """A uvicorn.Server for the HTTP API alone (python -m assistant serve), without the web UI; not started."""
     import uvicorn
 
-    return uvicorn.Server(uvicorn.Config(_limited(api_app(api), api), host=host, port=port, log_level=log_level))
+    return uvicorn.Server(uvicorn.Config(_limited(api_app(api), api), host=host, port=port, log_level=log_level,
+                                         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S))
 
 
 def make_server(blocks, host: str, port: int, auth_users: Users | str | None, *,
@@ -187,7 +192,8 @@ def make_server(blocks, host: str, port: int, auth_users: Users | str | None, *,
 
     app = build_app(blocks, auth_users, throttle=throttle, api=api, **launch_options)
     # Access logs stay off (warning level) as with launch(); nothing secret is printed either way.
-    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level))
+    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level,
+                                         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S))
 
 
 def serve(blocks, host: str, port: int, auth_users: Users | str | None, *,
