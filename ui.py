@@ -296,7 +296,11 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
 
     def owner_of(request: gr.Request | None, key: str) -> str:
         name = getattr(request, "username", None) if request is not None else None
-        return f"user:{name}" if name else f"browser:{key}"
+        if name:
+            return f"user:{name}"
+        # Before the page has its key (it arrives with the page's first load event) nothing is shared: an
+        # owner of its own that no other page can name.
+        return f"browser:{key}" if key else f"browser:unsaved-{uuid.uuid4().hex}"
 
     def listing(owner: str, chosen: str | None):
         choices = [(c.title or "（未命名）", c.id) for c in store.list(owner)]
@@ -348,6 +352,7 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                 history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
                 if assistant.llm is not None:
                     yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer}
+            key = key or uuid.uuid4().hex  # asked before the page's load event gave it a key: it gets one now
             owner = owner_of(request, key)
             known = bool(conversation_id) and store.owns(owner, conversation_id)
             if not known:
@@ -357,7 +362,7 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
             yield {tab.chatbot: history, tab.rewritten: note, tab.cards: source_cards(answer), tab.viewer: "",
                    tab.question: "", tab.last_answer: answer, tab.asked: asked_so_far + [standalone],
                    tab.source_pick: gr.update(choices=source_choices(answer), value=None),
-                   current: conversation_id,
+                   current: conversation_id, browser_key: key,
                    # the list changes only when a conversation begins (named after its first question)
                    conversation_list: gr.skip() if known else listing(owner, conversation_id),
                    title_box: gr.skip() if known else title_from(message)}
@@ -372,7 +377,7 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
 
     inputs = [question, chatbot, tab.asked, place_filter, year_filter, notice_filter, k_slider, browser_key, current]
     outputs = [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer, question, current,
-               conversation_list, title_box]
+               conversation_list, title_box, browser_key]
     send.click(ask, inputs, outputs, api_name="ask")
     question.submit(ask, inputs, outputs, api_visibility="undocumented")
 

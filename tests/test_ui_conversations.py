@@ -25,9 +25,12 @@ def workspace(sample_index_dir, tmp_path_factory):
 
 
 def open_page(context, url):
+    """A page that has loaded and been given its browser key (by its load event), as a person's page has by
+    the time they have typed a question."""
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#question textarea", timeout=30_000)
+    page.wait_for_function("() => localStorage.getItem('assistant-browser-key') !== null", timeout=30_000)
     return page
 
 
