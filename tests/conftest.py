@@ -1,8 +1,12 @@
 """Shared fixtures: the sample corpus, and one real index built from it (slow: loads the model once)."""
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +115,24 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@contextlib.contextmanager
+def serving_in_thread(make_server):
+    """make_server(port) → a uvicorn.Server; it is run on a free loopback port in a thread until the block
+    ends. Yields the base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = make_server(sock.getsockname()[1])
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

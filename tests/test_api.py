@@ -5,15 +5,13 @@ import contextlib
 import dataclasses
 import json
 import shutil
-import socket
-import threading
 import time
 from urllib.parse import quote
 
 import httpx
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, serving_in_thread
 
 pytestmark = pytest.mark.slow
 
@@ -46,21 +44,10 @@ def running_api(settings, embedder, users=None, local_only=True):
     from assistant.apps.webserver import make_api_server
 
     api = Api(Service(settings, embedder=embedder), users, local_only=local_only)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = make_api_server(api, "127.0.0.1", sock.getsockname()[1])
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", api
+        with serving_in_thread(lambda port: make_api_server(api, "127.0.0.1", port)) as url:
+            yield url, api
     finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
         api.pool.shutdown()
 
 

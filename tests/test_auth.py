@@ -6,7 +6,6 @@ on 127.0.0.1 (a free port, in a thread), hit over real HTTP with httpx.
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
 import threading
@@ -189,23 +188,13 @@ def running(users, throttle=None, **options):
     """The app served by uvicorn on 127.0.0.1 (a free port) in a thread; yields its base URL."""
     from assistant.apps.webserver import make_server
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = make_server(tiny_blocks(), "127.0.0.1", sock.getsockname()[1], users, throttle=throttle,
-                         auth_message="请输入账号和密码", footer_links=[], show_error=True, max_file_size="1mb",
-                         css=".marker-css{color:red}", **options)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    from conftest import serving_in_thread
+
+    blocks = tiny_blocks()
+    with serving_in_thread(lambda port: make_server(
+            blocks, "127.0.0.1", port, users, throttle=throttle, auth_message="请输入账号和密码", footer_links=[],
+            show_error=True, max_file_size="1mb", css=".marker-css{color:red}", **options)) as url:
+        yield url
 
 
 USERS = f"alice:secret1,bob:{hash_password('pw-bob', FAST)}"

@@ -116,11 +116,8 @@ class RateLimiter:
 
 
 def standalone_question(user_messages: list[str], tokenize=None) -> str:
-    """The last of a chat's user messages as a standalone question, earlier ones read as its context.
-
-    >>> standalone_question(["张店区2023年充电桩目标是多少？", "那淄川区呢？"])
-    '淄川区2023年充电桩目标是多少？'
-    """
+    """The last of a chat's user messages as a standalone question, earlier ones read as its context
+    (examples in tests/test_api.py)."""
     from assistant.search.conversation import rewrite_follow_up
 
     previous = None
@@ -170,17 +167,17 @@ def filters_from(body: "FiltersIn | None") -> Filters | None:
 # --- request bodies ---------------------------------------------------------------------------------
 
 class FiltersIn(BaseModel):
-    place: str | list[str] | None = Field(None, description="地区，如 张店区（一个或多个）")
+    place: str | list[str] | None = Field(None, description="地区名称（一个或多个）")
     year: int | str | list[int | str] | None = Field(None, description="年份，如 2023（一个或多个）")
     notice_ids: list[str] | None = Field(None, description="只在这些文件中查找（GET /api/v1/notices 的 id）")
 
 
 class AskIn(BaseModel):
-    question: str = Field(..., description="问题，例如：张店区2023年充电桩目标是多少？")
+    question: str = Field(..., description="问题")
     k: int = Field(5, ge=1, le=10, description="引用的条款数")
     filters: FiltersIn | None = None
     conversation_id: str | None = Field(None, max_length=128,
-                                        description="同一对话的追问（如“那淄川区呢？”）按上文理解；任取一个字符串")
+                                        description="同一对话的追问按上文理解；任取一个字符串")
     stream: bool = Field(False, description="以 server-sent events 逐步返回")
 
 

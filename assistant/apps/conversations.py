@@ -3,8 +3,8 @@ to another machine; each belongs to one owner (a web login, a browser, or an API
 
     store = ConversationStore(Path("index/conversations.sqlite"))
     c = store.create("alice")
-    store.add_turn("alice", c.id, Turn("张店区充电桩目标？", "张店区充电桩目标？", "新增各类充电桩1775个。[1]"))
-    store.list("alice")[0].title            # '张店区充电桩目标？' (the first question, until renamed)
+    store.add_turn("alice", c.id, Turn(question, standalone_question, answer.text, sources))
+    store.list("alice")[0].title            # the first question, until renamed
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ It holds the loaded index, follows ingests made by other processes, and adds or 
 one ingest at a time. Questions in flight keep the assistant they started with when a new one is swapped in.
 
     service = Service(Settings())            # loads the index (ingests the corpus first if there is none)
-    service.current().ask("张店区2023年充电桩目标是多少？")
+    service.current().ask(question)
     service.add_files([(Path("/tmp/upload-1"), "通知.docx")])
 """
 from __future__ import annotations
