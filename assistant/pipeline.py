@@ -91,13 +91,15 @@ class Assistant:
 
     def retrieve(self, query: Query, k: int, filters: Filters | None = None) -> SearchResult:
         vector = self.embed_query(query.search_text)
-        result = self.searcher.search(query, k, filters, query_vector=vector)
+        focus_vector = self.embed_query(query.focus) if query.focus else None
+        result = self.searcher.search(query, k, filters, query_vector=vector, focus_vector=focus_vector)
         if result.empty_reason:
             # Nothing matches what the question states: the closest clauses without the missing part
             # (the same place's other years; the same question elsewhere), which the answer may offer.
             dropped = {"year": {"years": []}, "place": {"jurisdictions": []}}.get(
                 result.missing, {"jurisdictions": [], "years": [], "doc_numbers": []})
-            result.hits = self.searcher.search(replace(query, **dropped), k, filters, query_vector=vector).hits
+            result.hits = self.searcher.search(replace(query, **dropped), k, filters, query_vector=vector,
+                                               focus_vector=focus_vector).hits
         elif "metadata" in query.kinds and result.hits:
             self._lead_with_header(result)
         return result
@@ -135,6 +137,21 @@ class Assistant:
             head = f"The documents of {place} do not address this; those of {levels}, which apply there, say:\n"
         else:
             head = f"{place}的文件中没有直接规定；适用于{place}的上级（{levels}）文件规定如下：\n"
+        return replace(answer, text=head + answer.text)
+
+    def _say_places_not_covered(self, query: Query, answer: Answer) -> Answer:
+        """A question about several places the corpus covers only some of (济南的热线跟淄博的一样吗？) is
+        answered for those it covers, saying first which places no document speaks for."""
+        if len(query.jurisdictions) < 2:
+            return answer
+        covered = self._places_with_notices
+        missing = [p for p in query.jurisdictions
+                   if p not in covered and not any(p in ancestors(c) for c in covered)]
+        if not missing:
+            return answer
+        names = "、".join(missing)
+        head = (f"The ingested documents include none of {names}; for the other places asked about:\n"
+                if query.lang == "en" else f"语料中没有{names}的文件；其余所问地区的文件规定如下：\n")
         return replace(answer, text=head + answer.text)
 
     @cached_property
@@ -196,6 +213,8 @@ class Assistant:
                 extractive = self._from_higher_level(query, k) or extractive
             elif result.missing == "place":
                 extractive = self._from_higher_level(query, k, national=False) or extractive
+        if not extractive.abstained:
+            extractive = self._say_places_not_covered(query, extractive)
         if not (use_llm and self.llm) or extractive.abstained:
             yield extractive
             return

@@ -370,3 +370,21 @@ def test_a_source_read_by_ocr_says_to_check_the_original():
     answer = compose_answer(q, SearchResult([_good(PILE_A)]), scanned, _equal_weights)
     assert "1775个" in answer.text and "识别文字，请核对原件" in answer.text
     assert "识别文字" not in compose_answer(q, SearchResult([_good(PILE_A)]), NOTICES, _equal_weights).text
+
+
+def test_a_residents_story_is_told_apart_from_what_they_ask():
+    from assistant.search.query import asking_clauses, focus_of
+
+    story = ("我家住在城东的老小区，孩子今年七岁，长这么大没出过远门，每天来回十几里山路。"
+             "听说街道要办四点半课堂，报名要交多少钱？")
+    # 这么 and 十几 do not ask; the asking clause comes with the clause before it, which names the topic.
+    assert asking_clauses(story) == "报名要交多少钱？"
+    assert focus_of(story) == "听说街道要办四点半课堂，报名要交多少钱？"
+    assert focus_of("四点半课堂报名要交多少钱？") == ""  # a plain question has no story around it
+    assert asking_clauses("每天来回咋整？") == "每天来回咋整？"  # colloquial 咋/啥 ask too
+
+    query = parse_query(story)
+    assert query.focus == focus_of(story)
+    in_story = {t.source for t in query.terms if t.in_story}
+    assert "山路" in in_story and "课堂" not in in_story
+    assert not any(t.in_story for t in parse_query("四点半课堂报名要交多少钱？").terms)

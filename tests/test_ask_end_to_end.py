@@ -191,3 +191,15 @@ def test_a_new_document_is_answered_after_ingest(tmp_path, small_corpus, embedde
     answer = Assistant(settings, embedder=embedder).ask("桓台县今年新建多少处口袋公园？谁牵头？")
     assert "12处" in answer.text and "县住房城乡建设局" in answer.text
     assert answer.citations[0].notice.doc_number == "桓政办字〔2024〕12号"
+
+
+def test_places_asked_about_that_no_document_covers_are_named_before_the_answer(tmp_path, small_corpus, embedder):
+    settings = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    assistant = Assistant(settings, embedder=embedder)
+    answer = assistant.ask("邹平市和桓台县今年各新建多少处口袋公园？")
+    assert not answer.abstained and "12处" in answer.text
+    assert answer.text.startswith("语料中没有邹平市的文件")
+    # Places the corpus covers are answered without the note; 山东省 is covered by its counties' notices.
+    for question in ("高青县和桓台县今年各新建多少处口袋公园？", "山东省和桓台县今年各新建多少处口袋公园？"):
+        assert "语料中没有" not in assistant.ask(question).text

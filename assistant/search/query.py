@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,6 +69,7 @@ class Term:
     spellings: tuple[str, ...]
     source: str  # the words of the question it came from
     required: bool = False  # a clause without it cannot answer (a stated month: 10月份 is not 9月份)
+    in_story: bool = False  # from the asker's account of themselves, outside the question's focus (weighs less)
 
 
 @dataclass
@@ -87,6 +88,9 @@ class Query:
     # The clauses that ask ('房租能减免吗？能减多少？'), without a resident's account of themselves
     # ('我在南宁租了国企的门面开店，生意受疫情影响很大'); the whole question when no clause asks.
     asked: str = ""
+    # The asking clauses with the clause each follows (听邻居说区里免费换过燃气软管，那次一共换了多少户？):
+    # searched beside the whole question when a resident's story is much longer than the question.
+    focus: str = ""
     asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
 
     @property
@@ -295,10 +299,30 @@ def _place_words() -> set[str]:
     return words | {"区", "市", "县", "全区", "全市", "本区", "本市"}
 
 
+FOCUS_SHARE = 0.6  # below this share of the question the asking part is searched on its own too
+
 # A clause asks when it holds a question word or mark; the others tell the asker's story.
-_ASKING = re.compile(r"[?？]|吗|么|多少|几[个家名项天月年号点时成]?|哪|谁|何|怎|是否|能否|可否|有没有|是不是|"
+# 这么/那么 and 十几/好几 do not ask (长这么大, 十几里山路); 咋/啥 do (每天来回咋整).
+_ASKING = re.compile(r"[?？]|吗|(?<![这那多])么|多少|(?<![十百千万好这那])几(?!乎)|哪|谁|何|怎|咋|啥|是否|能否|可否|"
+                     r"有没有|是不是|"
                      r"\b(?:what|which|who|when|how|whether|is|are|does|do|can)\b", re.I)
 _CLAUSE = re.compile(r"[^，,。！？?!；;]+[，,。！？?!；;]*")
+
+
+def focus_of(text: str) -> str:
+    """The asking clauses of a question, each with the clause before it (which often names what "那次" or
+    "这个" refers to); "" when that is most of the question anyway.
+
+    >>> focus_of("我家在张店，孩子今年七岁，老人带着。听说区里新建了学校，今年能招多少学生？")
+    '听说区里新建了学校，今年能招多少学生？'
+    """
+    clauses = _CLAUSE.findall(text)
+    keep = set()
+    for i, clause in enumerate(clauses):
+        if _ASKING.search(clause):
+            keep.update((i - 1, i) if i else (i,))
+    focus = "".join(c for i, c in enumerate(clauses) if i in keep)
+    return focus if keep and len(focus) <= FOCUS_SHARE * len(text) else ""
 
 
 def asking_clauses(text: str) -> str:
@@ -338,6 +362,9 @@ def parse_query(text: str, tokenize=None) -> Query:
         extra = [s for t in terms for s in t.spellings[1:2] if s not in text] + asked
         search_text = text + (" " + " ".join(extra) if extra else "")
     terms = [t for t in terms if not any(dn in t.source or t.source in dn for dn in doc_numbers)]
+    focus = focus_of(text) if lang == "zh" else ""
+    if focus:
+        terms = [replace(t, in_story=t.source not in focus) for t in terms]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     return Query(
@@ -353,6 +380,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         wants_money=bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered)),
         terms=terms,
         asked=asking_clauses(text),
+        focus=focus,
         asks_person=asks_for_person(text),
     )
 

@@ -85,7 +85,8 @@ class Searcher:
 
     def term_weights(self, terms: list[Term]) -> list[float]:
         """Rare terms weigh more. A word the corpus never uses weighs nothing: in a question it is far more
-        often colloquial (评上, 帮忙) than a missing topic, and missing topics are caught by the answer checks."""
+        often colloquial (评上, 帮忙) than a missing topic, and missing topics are caught by the answer checks.
+        Words of the asker's story outside the question's focus weigh tuning.story_term_weight as much."""
         n = max(len(self.index.chunks), 1)
         weights = []
         for term in terms:
@@ -96,7 +97,8 @@ class Searcher:
                 weights.append(math.log(1 + n) / 2)  # a phrase jieba cut differently in the corpus
             else:
                 weights.append(0.0)
-        return weights
+        # A resident's account of themselves (我家住老小区，孩子七岁…) matters less than what they ask.
+        return [w * self.tuning.story_term_weight if t.in_story else w for t, w in zip(terms, weights)]
 
     def restrict(self, filters: Filters) -> tuple[Restriction | None, str, str]:
         """The restriction the filters make, and — when it excludes everything — why and what is missing."""
@@ -122,7 +124,7 @@ class Searcher:
         return restriction, "", ""
 
     def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int | None = None,
-               query_vector: np.ndarray | None = None) -> SearchResult:
+               query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> SearchResult:
         """Top-k clauses for a parsed query, restricted by the query's own statements and the given filters."""
         stated = Filters(list(query.jurisdictions), list(query.years), [], list(query.doc_numbers))
         if filters:
@@ -140,12 +142,21 @@ class Searcher:
         if query_vector is None:
             query_vector = self.embedder.embed_query(to_simplified(query.search_text))
         dense = self.index.search_dense(query_vector, depth, restriction)
+        rankings, weights = [bm25, dense], [1.0, 1.0]
+        if query.focus and tuning.focus_weight:
+            # A resident's long story around a short question: the asking part is searched on its own too.
+            if focus_vector is None:
+                focus_vector = self.embedder.embed_query(to_simplified(query.focus))
+            focus_tokens = self.index.tokenizer.tokenize(query.focus)
+            rankings += [self.index.search_bm25(query.focus, focus_tokens, depth, restriction),
+                         self.index.search_dense(focus_vector, depth, restriction)]
+            weights += [tuning.focus_weight] * 2
         if self.fusion is Fusion.WEIGHTED:
-            fused = weighted_score_fusion([bm25, dense], [0.5, 0.5])
+            fused = weighted_score_fusion(rankings, [w / 2 for w in weights])
             scale = 1.0 / (tuning.rrf_k + 1)  # keep boosts comparable with the RRF scale
             fused = [(row, s * scale) for row, s in fused]
         else:
-            fused = reciprocal_rank_fusion([[r for r, _ in bm25], [r for r, _ in dense]], tuning.rrf_k)
+            fused = reciprocal_rank_fusion([[r for r, _ in ranking] for ranking in rankings], tuning.rrf_k, weights)
         bm25_rank = {row: r for r, (row, _) in enumerate(bm25, start=1)}
         dense_rank = {row: r for r, (row, _) in enumerate(dense, start=1)}
         dense_score = dict(dense)
