@@ -40,7 +40,7 @@ def collect(assistant, questions: list[dict], k: int) -> tuple[np.ndarray, np.nd
         weights = assistant.searcher.term_weights(query.terms)
         evidence = [select_evidence(query, h, weights, tuning) for h in result.hits[:k]]
         rows.append(signals_of(result.hits[:k], evidence, ask_coverage(query, result.hits[:k], weights),
-                               len(query.terms)).vector())
+                               len(query.terms), tuning.rrf_k).vector())
         labels.append(1.0 if q.get("gold") else 0.0)
     return np.array(rows), np.array(labels)
 

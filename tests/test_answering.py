@@ -128,13 +128,16 @@ def _equal_weights(terms):
 def _answer(question, chunks, coverage=None, similarity=0.88):
     """Hits as a good retrieval gives them: ranked first by both retrievers, close to the question."""
     q = parse_query(question)
-    hits = [Hit(c, 1.0 - i / 10, i + 1, i + 1, coverage=1.0 if coverage is None else coverage,
-                dense_score=similarity - i / 100) for i, c in enumerate(chunks)]
+    cov = 1.0 if coverage is None else coverage
+    # The fused score of a clause ranked i+1 by both retrievers (reciprocal ranks, k=60) and its coverage boost.
+    hits = [Hit(c, 2 / (61 + i) + 0.02 * cov, i + 1, i + 1, coverage=cov, dense_score=similarity - i / 100)
+            for i, c in enumerate(chunks)]
     return compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
 
 
-def _good(chunk, score=1.0, coverage=1.0):
-    return Hit(chunk, score, 1, 1, coverage=coverage, dense_score=0.88)
+def _good(chunk, rank=1, coverage=1.0):
+    """A hit ranked `rank` by both retrievers: its fused score (reciprocal ranks, k=60) and coverage boost."""
+    return Hit(chunk, 2 / (60 + rank) + 0.02 * coverage, rank, rank, coverage=coverage, dense_score=0.88)
 
 
 def test_figure_answer_quotes_the_sentence_with_the_figure_and_cites_it():
@@ -283,7 +286,7 @@ def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
     duties = _chunk(12, "n1", "区服务业发展中心：做好机器人大赛的综合协调工作。")
     when = _chunk(13, "n1", "时间：2023年8月26日")
     q = parse_query("机器人大赛哪天比？")
-    hits = [_good(duties), _good(when, 0.9, 0.75)]
+    hits = [_good(duties), _good(when, 2, 0.75)]
     answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
     assert "2023年8月26日" in answer.text and answer.citations[0].chunk is when
 

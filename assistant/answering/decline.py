@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from assistant.tuning import DEFAULT_TUNING, Tuning
 
-SIGNAL_NAMES = ("coverage", "ask_coverage", "similarity", "agreement", "shows_kind", "length")
+SIGNAL_NAMES = ("coverage", "ask_coverage", "similarity", "agreement", "shows_kind", "length", "fused",
+                "sentence_similarity")
 LONG_QUESTION_TERMS = 12  # the length signal is 1 from this many topic words on (a resident's whole story)
 
 
@@ -28,12 +29,19 @@ class Signals:
     # long question holds words no clause has (a resident's account of themselves), so its similarity to
     # the answering clause is lower; the model lowers the bar for it.
     length: float = 0.0
+    # The top clause's score after fusing both retrievers' rankings, scaled so that a clause ranked first by
+    # both is 1 (its term coverage and year boosts add to it): how strongly the retrievers agree on it.
+    fused: float = 0.0
+    # The closest sentence of any top clause to the question (cosine): sharper than the whole clause's
+    # similarity when a notice is one long paragraph, as many published ones are.
+    sentence_similarity: float = 0.0
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in SIGNAL_NAMES]
 
 
-def signals_of(hits, evidence, ask_coverage: float | None = None, n_terms: int = 0) -> Signals:
+def signals_of(hits, evidence, ask_coverage: float | None = None, n_terms: int = 0,
+               rrf_k: int = DEFAULT_TUNING.rrf_k) -> Signals:
     """Signals of the top-k hits and the evidence read from them (Evidence objects of extractive.py, in
     the order of the hits). Measured on the dev questions (area under the ROC curve, answerable vs not):
     coverage separates best on the sample corpus (0.95), similarity on corpus-ncp (0.93), where
@@ -44,6 +52,9 @@ def signals_of(hits, evidence, ask_coverage: float | None = None, n_terms: int =
     top = hits[0]
     agree = (top.bm25_rank or 99) <= 5 and (top.dense_rank or 99) <= 5
     return Signals(
+        fused=top.score * (rrf_k + 1) / 2,
+        sentence_similarity=max((max(h.sentence_similarity) if h.sentence_similarity else h.dense_score)
+                                for h in hits),
         coverage=top.coverage,
         ask_coverage=top.coverage if ask_coverage is None else ask_coverage,
         similarity=max(h.dense_score for h in hits),

@@ -306,8 +306,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         evidence = [e for e in evidence if e.sentences]
         pool = [e.hit for e in evidence]
         hits = pool[:k]
-    confidence = answer_probability(signals_of(hits, evidence[:k], ask_coverage(query, hits, weights), len(query.terms)),
-                                    tuning)
+    signals = signals_of(hits, evidence[:k], ask_coverage(query, hits, weights), len(query.terms), tuning.rrf_k)
+    confidence = answer_probability(signals, tuning)
     if confidence < tuning.answer_threshold:
         return _abstain(query, result, notices, k, confidence)
     if query.wants_money and not any(e.answers_kind for e in evidence[:k]):

@@ -157,6 +157,8 @@ class Searcher:
             fused = [(row, s * scale) for row, s in fused]
         else:
             fused = reciprocal_rank_fusion([[r for r, _ in ranking] for ranking in rankings], tuning.rrf_k, weights)
+        if len(rankings) > 2:  # on the two rankings' scale, so boosts and the decline model read it alike
+            fused = [(row, s * 2 / sum(weights)) for row, s in fused]
         bm25_rank = {row: r for r, (row, _) in enumerate(bm25, start=1)}
         dense_rank = {row: r for r, (row, _) in enumerate(dense, start=1)}
         dense_score = dict(dense)
