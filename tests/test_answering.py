@@ -391,3 +391,25 @@ def test_a_residents_story_is_told_apart_from_what_they_ask():
     in_story = {t.source for t in query.terms if t.in_story}
     assert "山路" in in_story and "课堂" not in in_story
     assert not any(t.in_story for t in parse_query("四点半课堂报名要交多少钱？").terms)
+
+
+def test_a_question_about_two_places_is_answered_when_one_places_own_clause_answers():
+    # The best clause (淄川's) shows no figure; 张店's clause, ranked lower, does. Judged together they look
+    # like no answer; judged per place, 张店's answers.
+    vague = _chunk(9, "n3", "推进充电设施建设，优化布局。", place="淄川区")
+    q = parse_query("张店和淄川充电桩目标分别是多少？")
+    hits = [Hit(vague, 2 / 61 + 0.01, 1, 1, coverage=0.5, dense_score=0.85),
+            Hit(PILE_A, 2 / 63 + 0.01, 3, 3, coverage=0.5, dense_score=0.84)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert not answer.abstained and "1775个" in answer.text
+    one_place = compose_answer(parse_query("淄川充电桩目标是多少？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert one_place.abstained  # asked of one place only, the same clauses are judged together
+
+
+def test_an_amount_in_chinese_numerals_answers_a_money_question():
+    fee = _chunk(10, "n1", "节庆期间，区内收费景区对所有游客执行“一元钱”票价。")
+    vague = _chunk(11, "n1", "节庆期间，区内收费景区推行票务一元化管理。")
+    q = parse_query("张店节庆期间景区门票多少钱？")
+    assert q.wants_money
+    assert "一元钱" in compose_answer(q, SearchResult([_good(fee)]), NOTICES, _equal_weights).text
+    assert compose_answer(q, SearchResult([_good(vague)]), NOTICES, _equal_weights).abstained

@@ -28,8 +28,10 @@ LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
 
 _DIGIT_FIGURE = re.compile(r"\d")
+_CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
-_MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元|\d\s*[%％]")  # an amount, or a share of one (超出概算10%)
+# An amount (3000元, 1.5亿元, 一元钱, 两千元), or a share of one (超出概算10%); 一元化 is not an amount.
+_MONEY = re.compile(r"(?:\d[\d.,]*|[〇零一二两三四五六七八九十百千]+)\s*(?:万|亿)?元(?!化)|\d\s*[%％]")
 _TIME = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
     r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成")
@@ -59,9 +61,11 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     """Which of the question's kinds this sentence can answer."""
     found = set()
     counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
-    if _DIGIT_FIGURE.search(counted) or re.search(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)", counted):
-        if not query.wants_money or _MONEY.search(sentence):
+    if query.wants_money:
+        if _MONEY.search(counted):
             found.add("figure")
+    elif _DIGIT_FIGURE.search(counted) or _CHINESE_COUNT.search(counted):
+        found.add("figure")
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
     if _TIME.search(sentence):
@@ -156,6 +160,9 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues, trusted)
 
 
+_NUMBER = re.compile(_DIGIT_FIGURE.pattern + "|" + _CHINESE_COUNT.pattern + "|" + _MONEY.pattern)
+
+
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
     """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座."""
     sentence = re.sub(r"[（(][^（()）]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名
@@ -165,7 +172,7 @@ def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
             while pos >= 0:
                 after = sentence[pos + len(spelling): pos + len(spelling) + window]
                 before = sentence[max(0, pos - 6): pos]
-                if re.search(r"\d", after) or re.search(r"\d", before):
+                if _NUMBER.search(after) or _NUMBER.search(before):
                     return True
                 pos = sentence.find(spelling.lower(), pos + 1)
     return False
@@ -179,6 +186,20 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     positions = [p for p in positions if p >= 0]
     start = max(0, min(positions) - 40) if positions else 0
     return ("…" if start else "") + sentence[start:start + MAX_SENTENCE_CHARS] + "…"
+
+
+def _confidence(query: Query, hits: list[Hit], evidence: list[Evidence], weights: list[float],
+                tuning: Tuning) -> float:
+    """The decline model's probability that the clauses answer. A question about several places (张店和淄川的
+    目标各是多少) is answered when one place's own best clauses answer it: no clause covers both sides."""
+    groups = [(hits, evidence)]
+    if len(query.jurisdictions) >= 2:
+        for place in query.jurisdictions:
+            own = [i for i, h in enumerate(hits) if h.chunk.jurisdiction == place]
+            if own:
+                groups.append(([hits[i] for i in own], [evidence[i] for i in own if i < len(evidence)]))
+    return max(answer_probability(signals_of(h, e, ask_coverage(query, h, weights), len(query.terms), tuning.rrf_k),
+                                  tuning) for h, e in groups)
 
 
 def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float | None:
@@ -306,8 +327,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         evidence = [e for e in evidence if e.sentences]
         pool = [e.hit for e in evidence]
         hits = pool[:k]
-    signals = signals_of(hits, evidence[:k], ask_coverage(query, hits, weights), len(query.terms), tuning.rrf_k)
-    confidence = answer_probability(signals, tuning)
+    confidence = _confidence(query, hits, evidence[:k], weights, tuning)
     if confidence < tuning.answer_threshold:
         return _abstain(query, result, notices, k, confidence)
     if query.wants_money and not any(e.answers_kind for e in evidence[:k]):
