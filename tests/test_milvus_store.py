@@ -119,7 +119,7 @@ def test_incremental_ingest_on_milvus_switches_the_alias_and_keeps_one_previous_
     ingest(settings, progress=False, embedder_factory=lambda s: embedder)
     build3 = client.describe_alias(alias="assistant")["collection_name"]
     assert sorted(client.list_collections()) == sorted([build2, build2 + "_meta", build3, build3 + "_meta"])
-    with pytest.raises(IndexChangedError, match="ask again"):  # build 1 is gone now
+    with pytest.raises(IndexChangedError, match="请再问一次"):  # build 1 is gone now
         loaded.search_dense(embedder.embed_query("口袋公园"), 3)
 
 
@@ -179,7 +179,7 @@ def test_a_failed_write_keeps_the_live_collection_and_removes_the_partial_one(tm
         raise ConnectionError("connection reset by peer")
 
     monkeypatch.setattr(milvus_store, "_insert", insert_then_fail)
-    with pytest.raises(IndexWriteError, match="live collection is unchanged"):
+    with pytest.raises(IndexWriteError, match="正在使用的集合没有改动"):
         ingest(settings, progress=False, embedder_factory=lambda s: embedder)
     assert client.describe_alias(alias="assistant")["collection_name"] == live
     assert sorted(client.list_collections()) == sorted([live, live + "_meta"])
@@ -198,7 +198,7 @@ def test_clear_errors_for_missing_collection_other_model_and_unreachable_server(
         ingest(other, progress=False, embedder_factory=lambda s: embedder)
     unreachable = Settings(store="milvus", milvus_uri="http://127.0.0.1:9")
     started = time.monotonic()
-    with pytest.raises(StoreUnavailableError, match="Cannot reach Milvus at http://127.0.0.1:9"):
+    with pytest.raises(StoreUnavailableError, match="连接不上 http://127.0.0.1:9"):
         open_store(unreachable)
     assert time.monotonic() - started < 60  # a bounded wait, not a hang
 
@@ -211,7 +211,7 @@ def test_cli_reports_a_milvus_lite_file_held_by_another_process(tmp_path, small_
     out = subprocess.run([sys.executable, "-m", "assistant", "notices", "--store", "milvus", "--milvus-uri",
                           settings.milvus_uri], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 1 and "Traceback" not in out.stderr
-    assert "one process at a time" in out.stderr
+    assert "同一时间只供一个进程使用" in out.stderr
     release_milvus_lite(settings.milvus_uri)
     out = subprocess.run([sys.executable, "-m", "assistant", "notices", "--json"], cwd=ROOT, capture_output=True,
                          text=True, timeout=300,
@@ -296,5 +296,5 @@ def test_a_milvus_server_is_shared_by_several_processes_and_its_loss_is_reported
     assert "25处" in app.current().ask("沂源县设立多少处防火检查站").text
     server.kill()
     server.wait()
-    with pytest.raises(StoreUnavailableError, match="check that Milvus is running"):
+    with pytest.raises(StoreUnavailableError, match="请检查 Milvus 是否在运行"):
         assistant.ask("桓台县新建多少处口袋公园")

@@ -198,7 +198,7 @@ def folder_lock(root: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise IngestBusyError(f"Another ingest is writing {root}; wait for it to finish.") from exc
+            raise IngestBusyError(f"另一个入库任务正在写入 {root}：请等它完成后再试。") from exc
         yield
 
 

@@ -234,19 +234,19 @@ def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
     """Load the live version, or raise a typed error that says how to fix the index."""
     folder = current_version(root)
     if folder is None:
-        raise IndexMissingError(f"No index at {root}. Build it with: python ingest.py --index {root}")
-    fix = f"rebuild it with: python ingest.py --rebuild --index {root}"
+        raise IndexMissingError(f"{root} 没有索引。请先建立：python ingest.py --index {root}")
+    fix = f"请重建：python ingest.py --rebuild --index {root}"
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(f"The index at {root} is damaged (manifest unreadable); {fix}") from exc
+        raise IndexCorruptError(f"{root} 的索引已损坏（manifest 无法读取）；{fix}") from exc
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexCorruptError(f"The index at {root} was written by another version of the assistant; {fix}")
+        raise IndexCorruptError(f"{root} 的索引由其他版本的助手写入；{fix}")
     _verify_files(folder, manifest, fix)
     if expected_model and manifest["model_name"] != expected_model:
         raise IndexModelMismatchError(
-            f"The index at {root} was built with embedding model '{manifest['model_name']}', but "
-            f"'{expected_model}' is configured. Use the same model, or {fix}"
+            f"{root} 的索引是用向量模型 '{manifest['model_name']}' 建立的，而当前配置的是 "
+            f"'{expected_model}'。请使用同一个模型，或{fix}"
         )
     try:
         data = _read_store(folder / "store.sqlite", manifest)
@@ -260,15 +260,15 @@ def open_index(root: Path, expected_model: str | None = None) -> LocalIndex:
     except IndexCorruptError:
         raise
     except Exception as exc:
-        raise IndexCorruptError(f"The index at {root} is damaged ({type(exc).__name__}: {exc}); {fix}") from exc
+        raise IndexCorruptError(f"{root} 的索引已损坏（{type(exc).__name__}：{exc}）；{fix}") from exc
     n = len(data.chunks)
     if data.vectors.shape != (n, manifest["dim"]) or dense.ntotal != n or n != manifest["n_chunks"]:
-        raise IndexCorruptError(f"The index at {root} is inconsistent (chunk and vector counts differ); {fix}")
+        raise IndexCorruptError(f"{root} 的索引前后不一致（条款数与向量数不同）；{fix}")
     starts = data.sentence_starts
     if data.sentence_vectors is not None and (
             starts is None or starts.shape != (n + 1,) or int(starts[-1]) != len(data.sentence_vectors)
             or data.sentence_vectors.shape[1:] != (manifest["dim"],)):
-        raise IndexCorruptError(f"The index at {root} is inconsistent (sentence vectors do not match the clauses); {fix}")
+        raise IndexCorruptError(f"{root} 的索引前后不一致（句子向量与条款对不上）；{fix}")
     return LocalIndex(folder, data, dense, bm25)
 
 
@@ -277,16 +277,16 @@ def _verify_files(folder: Path, manifest: dict, fix: str) -> None:
     for name, expected in manifest.get("files", {}).items():
         path = folder / name
         if not path.exists():
-            raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} is missing); {fix}")
+            raise IndexCorruptError(f"{folder.parent} 的索引已损坏（缺少 {name}）；{fix}")
         if path.stat().st_size != expected["size"]:
-            raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} is truncated or changed); {fix}")
+            raise IndexCorruptError(f"{folder.parent} 的索引已损坏（{name} 被截断或改动）；{fix}")
         if sha256_of(path) != expected["sha256"]:
-            raise IndexCorruptError(f"The index at {folder.parent} is damaged ({name} fails its checksum); {fix}")
+            raise IndexCorruptError(f"{folder.parent} 的索引已损坏（{name} 校验和不符）；{fix}")
 
 
 def _read_store(path: Path, manifest: dict) -> IndexData:
     if not path.exists():
-        raise IndexCorruptError(f"store.sqlite is missing from {path.parent}")
+        raise IndexCorruptError(f"{path.parent} 中缺少 store.sqlite")
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         files = [FileRecord(*row) for row in db.execute("SELECT path, sha256, size, status, reason FROM files")]

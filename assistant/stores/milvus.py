@@ -90,8 +90,8 @@ def chunk_rows(table: ChunkTable, vectors: np.ndarray) -> list[dict]:
         }
         for name in ("text", "data", "clause_path", "places", "doc_numbers"):
             if len(record[name].encode("utf-8")) > MAX_VARCHAR:
-                raise IndexWriteError(f"Clause {chunk.id} is too long for Milvus ({name} over {MAX_VARCHAR} bytes); "
-                                      "lower max_chunk_chars or split the document.")
+                raise IndexWriteError(f"条款 {chunk.id} 超出 Milvus 的长度上限（{name} 超过 {MAX_VARCHAR} 字节）："
+                                      "请调小 max_chunk_chars，或把文件拆开。")
         rows.append(record)
     return rows
 
@@ -137,16 +137,15 @@ def connect(uri: str, token: str = ""):
         reason = getattr(exc, "message", "") or str(exc)
         if is_lite(uri):
             raise StoreUnavailableError(
-                f"Cannot open the Milvus Lite file {uri} ({reason}). Milvus Lite serves one process at a time: "
-                "stop the other program using it (the UI?), or run a Milvus server and pass --milvus-uri "
-                "http://HOST:19530."
+                f"无法打开 Milvus Lite 文件 {uri}（{reason}）。Milvus Lite 同一时间只供一个进程使用："
+                "请关闭正在使用它的程序（界面？），或运行 Milvus 服务并传入 --milvus-uri http://HOST:19530。"
             ) from exc
         raise StoreUnavailableError(
-            f"Cannot reach Milvus at {uri} ({reason}). Start it (README, 'Milvus'), check --milvus-uri "
-            "and the token, or use --store local."
+            f"连接不上 {uri} 上的 Milvus（{reason}）。请启动它（见 README 的 Milvus 一节），检查 --milvus-uri "
+            "和令牌，或改用 --store local。"
         ) from exc
     except ImportError as exc:
-        raise StoreUnavailableError(f"Milvus support is not installed ({exc}); run: pip install -r requirements.txt") from exc
+        raise StoreUnavailableError(f"未安装 Milvus 支持（{exc}）：请运行 pip install -r requirements.txt") from exc
 
 
 def _live_collection(client, alias: str) -> str | None:
@@ -188,11 +187,11 @@ class _Build:
 
     def __init__(self, client, uri: str, alias: str, expected_model: str | None):
         self.client, self.uri, self.alias = client, uri, alias
-        fix = f"rebuild it with: python ingest.py --rebuild --store milvus --milvus-uri {uri}"
+        fix = f"请重建：python ingest.py --rebuild --store milvus --milvus-uri {uri}"
         collection = _live_collection(client, alias)
         if collection is None:
             raise IndexMissingError(
-                f"No collection '{alias}' in Milvus at {uri}. Build it with: python ingest.py --store milvus "
+                f"{uri} 上的 Milvus 中没有集合 '{alias}'。请先建立：python ingest.py --store milvus "
                 f"--milvus-uri {uri}")
         self.collection = collection
         try:
@@ -201,8 +200,7 @@ class _Build:
             client.load_collection(collection + "_meta")
             meta = _read_all(client, collection + "_meta", "", ["id", "kind", "data"])
         except Exception as exc:
-            raise IndexCorruptError(f"The Milvus collection '{alias}' at {uri} is damaged (its metadata is "
-                                    f"unreadable: {exc}); {fix}") from exc
+            raise IndexCorruptError(f"{uri} 上的 Milvus 集合 '{alias}' 已损坏（元数据无法读取：{exc}）；{fix}") from exc
         pieces: dict[str, list[tuple[str, str]]] = {}
         for item in meta:
             pieces.setdefault(item["kind"], []).append((item["id"], item["data"]))
@@ -213,23 +211,21 @@ class _Build:
             self.user_words = json.loads("".join(d for _, d in sorted(pieces.get("words", []))) or "[]")
             self.vocabulary = json.loads("".join(d for _, d in sorted(pieces.get("vocabulary", []))) or "{}")
         except (KeyError, ValueError, TypeError) as exc:
-            raise IndexCorruptError(f"The Milvus collection '{alias}' at {uri} is damaged (metadata incomplete); "
-                                    f"{fix}") from exc
+            raise IndexCorruptError(f"{uri} 上的 Milvus 集合 '{alias}' 已损坏（元数据不完整）；{fix}") from exc
         if self.info.get("format_version") != FORMAT_VERSION:
-            raise IndexCorruptError(f"The Milvus collection '{alias}' at {uri} was written by another version "
-                                    f"of the assistant; {fix}")
+            raise IndexCorruptError(f"{uri} 上的 Milvus 集合 '{alias}' 由其他版本的助手写入；{fix}")
         if expected_model and self.info["model_name"] != expected_model:
             raise IndexModelMismatchError(
-                f"The Milvus collection '{alias}' at {uri} was built with embedding model "
-                f"'{self.info['model_name']}', but '{expected_model}' is configured. Use the same model, or {fix}")
+                f"{uri} 上的 Milvus 集合 '{alias}' 是用向量模型 '{self.info['model_name']}' 建立的，"
+                f"而当前配置的是 '{expected_model}'。请使用同一个模型，或{fix}")
         self.fix = fix
 
     def read_chunks(self, with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
         fields = ["row", "data"] + (["dense"] if with_vectors else [])
         rows = _read_rows(self.client, self.collection, self.info["n_chunks"], fields)
         if len(rows) != self.info["n_chunks"]:
-            raise IndexCorruptError(f"The Milvus collection '{self.alias}' at {self.uri} is inconsistent "
-                                    f"({len(rows)} clauses, {self.info['n_chunks']} expected); {self.fix}")
+            raise IndexCorruptError(f"{self.uri} 上的 Milvus 集合 '{self.alias}' 前后不一致（有 {len(rows)} 个条款，"
+                                    f"应为 {self.info['n_chunks']} 个）；{self.fix}")
         rows.sort(key=lambda r: r["row"])
         chunks = [Chunk(**json.loads(r["data"])) for r in rows]
         vectors = None
@@ -271,10 +267,9 @@ class MilvusStore(ChunkTable):
             except MilvusException:
                 gone = False
             if gone:
-                raise IndexChangedError("The index was rebuilt while this question was being answered; "
-                                        "please ask again.") from exc
-            raise StoreUnavailableError(f"Milvus search failed at {self.uri} ({getattr(exc, 'message', exc)}); "
-                                        "check that Milvus is running.") from exc
+                raise IndexChangedError("回答这个问题时索引刚好重建：请再问一次。") from exc
+            raise StoreUnavailableError(f"在 {self.uri} 上检索 Milvus 失败（{getattr(exc, 'message', exc)}）："
+                                        "请检查 Milvus 是否在运行。") from exc
         return [(int(hit["entity"]["row"]), float(hit["distance"])) for hit in result[0]]
 
     def search_dense(self, query_vector: np.ndarray, k: int,
@@ -417,7 +412,7 @@ def write_milvus(uri: str, alias: str, data, token: str = "", progress: bool = F
         client.flush(name + "_meta")
         count = client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"]
         if count != len(rows):
-            raise IndexWriteError(f"Milvus holds {count} of the {len(rows)} clauses written")
+            raise IndexWriteError(f"写入 {len(rows)} 个条款后 Milvus 中只有 {count} 个")
     except Exception as exc:
         for leftover in (name, name + "_meta"):
             try:
@@ -425,8 +420,8 @@ def write_milvus(uri: str, alias: str, data, token: str = "", progress: bool = F
             except Exception:  # the server may be gone; the next ingest drops leftovers
                 pass
         reason = getattr(exc, "message", "") or str(exc) or type(exc).__name__
-        raise IndexWriteError(f"Could not write the index to Milvus at {uri} ({reason}); the live collection is "
-                              "unchanged. Fix the cause and run the ingest again.") from exc
+        raise IndexWriteError(f"无法把索引写入 {uri} 上的 Milvus（{reason}）；正在使用的集合没有改动。"
+                              "请排除原因后重新入库。") from exc
     # The switch: one alias update. Before it queries see the old build, after it the new one.
     if live is None:
         client.create_alias(collection_name=name, alias=alias)
