@@ -1,4 +1,5 @@
-"""Web UI for staff: cited chat, source viewer, notice browser, reply drafting, upload.
+"""Web UI for staff: cited chat (stop, regenerate, edit, feedback), source viewer, notice browser, reply drafting,
+and the 管理 page (upload, the corpus files and what became of them, feedback).
 
 python ui.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--corpus DIR] [--llm-base-url URL ...]
 Login is optional: ASSISTANT_USERS="name:password,name2:pbkdf2_sha256$…" (hashes from
@@ -12,6 +13,8 @@ import logging
 import os
 import sys
 import tempfile
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,12 +100,53 @@ CARD_CLICKS = """() => {
 SCROLL_TO_FOCUS = "() => { setTimeout(() => document.getElementById('focus-clause')?.scrollIntoView({block: 'center'}), 300); }"
 
 
+class InFlight:
+    """The answers each page is waiting for, so that 停止 and a finishing answer agree on whether it is kept:
+    an answer is stored (and shown) only if it was not stopped, and a stop marks the chat only if an answer
+    was still on its way. Gradio's cancel cannot interrupt an answer being computed in a worker thread; the
+    thread runs on, and asks here before it stores or shows anything."""
+
+    MAX_AGE_S = 3600.0  # an answer whose page went away is forgotten after this
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._started: dict[str, dict[str, float]] = {}  # page (session) → answer token → when it started
+
+    def start(self, session: str) -> str:
+        token = uuid.uuid4().hex
+        now = time.monotonic()
+        with self._lock:
+            for page in list(self._started):
+                tokens = self._started[page]
+                for old in [t for t, started in tokens.items() if now - started > self.MAX_AGE_S]:
+                    del tokens[old]
+                if not tokens:
+                    del self._started[page]
+            self._started.setdefault(session, {})[token] = now
+        return token
+
+    def running(self, session: str, token: str) -> bool:
+        with self._lock:
+            return token in self._started.get(session, {})
+
+    def finish(self, session: str, token: str) -> bool:
+        """The answer is done: True if it may be stored and shown (it was not stopped)."""
+        with self._lock:
+            return self._started.get(session, {}).pop(token, None) is not None
+
+    def stop(self, session: str) -> bool:
+        """Stop every answer of the page; whether one was still on its way."""
+        with self._lock:
+            return bool(self._started.pop(session, None))
+
+
 class App(Service):
     """The shared service plus the UI's views of its index; generated files go to the private folder."""
 
     def __init__(self, settings: Settings, uploads_allowed: bool = True):
         super().__init__(settings, uploads_allowed)
         self.files_dir = PRIVATE_DIR or private_folder()  # beside Gradio's cache (see __main__ above)
+        self.in_flight = InFlight()
 
     @property
     def browser_secret(self) -> str:
@@ -158,8 +202,10 @@ def _with_error(history: list[dict], message: str, error: str) -> list[dict]:
     """The chat with the error as the assistant's reply to this question (asked once, not twice)."""
     asked_already = len(history) >= 2 and history[-2] == {"role": "user", "content": message}
     history = history[:-2] if asked_already else history
+    from assistant.apps.views import NOT_ANSWERED
+
     return history + [{"role": "user", "content": message or "（空）"},
-                      {"role": "assistant", "content": f"**未能回答：**{error}"}]
+                      {"role": "assistant", "content": f"{NOT_ANSWERED}{error}"}]
 
 
 def _answer_markdown(answer) -> str:
@@ -190,57 +236,118 @@ class ChatTab:
     places: gr.Dropdown
     years: gr.Dropdown
     notices: gr.Dropdown
-    asked: gr.State  # the standalone questions asked so far, for follow-ups
+    asked: gr.State  # the standalone questions asked so far, for follow-ups (one per stored turn)
     last_answer: gr.State
 
 
 @dataclass
 class BrowseTab:
-    """文件浏览: every notice, its clause tree, and who owns which task."""
+    """文件: every notice, its clause tree, and who owns which task."""
 
     table: gr.Dataframe
     notice_ids: gr.State  # the ids of the table's rows, in order
     departments: gr.Dropdown
 
 
+@dataclass
+class ManageControls:
+    """The 管理 page's inputs and buttons (ManageTab holds what other pages' changes update)."""
+
+    block: gr.Tab
+    upload_files: gr.File
+    upload_btn: gr.Button
+    upload_result: gr.Markdown
+    refresh_files: gr.Button
+    download: gr.Button
+    reingest: gr.Button
+    delete: gr.Button
+    confirm_row: gr.Row
+    confirm_text: gr.Markdown
+    confirm: gr.Button
+    cancel: gr.Button
+    replacement: gr.File
+    replace: gr.Button
+    file_result: gr.Markdown
+    original: gr.File
+    refresh_feedback: gr.Button
+
+
+@dataclass
+class ManageTab:
+    """管理: upload, the corpus files (with what to do to one), the feedback on answers."""
+
+    files: gr.Dataframe
+    file_names: gr.State  # the names of the table's rows, in order
+    chosen: gr.Dropdown  # the file the actions act on
+    feedback: gr.Dataframe
+    controls: ManageControls
+
+
+# Refusals of the 管理 page's changes, the same wording as the upload's (and the API's).
+CORPUS_LOCKED = "本服务对网络开放但未设置登录账号，已关闭上传；请管理员设置 ASSISTANT_USERS 后重启。"
+FEEDBACK_HIDDEN = "本服务对网络开放但未设置登录账号：反馈中有其他人的提问，不在此显示。"
+
+
 def build(app: App) -> gr.Blocks:
     with gr.Blocks(title="政策文件问答助手", analytics_enabled=False, delete_cache=(600, FILE_TTL_S)) as demo:
         gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
         status = gr.Markdown(app.status(), elem_id="status")
-        with gr.Tabs(elem_id="main-tabs"):  # one navigation: 问答 · 文件浏览 · 答复起草 · 上传文件
+        with gr.Tabs(elem_id="main-tabs"):  # one navigation: 问答 · 文件 · 答复起草 · 管理
             chat = chat_tab(app, demo)
             browse = browse_tab(app)
             reply_tab(app)
-            upload_tab(app, status, chat, browse)
-        follow_live_index(app, demo, status, chat, browse)
+            manage = manage_tab(app)
+        views = IndexViews(app, status, chat, browse, manage)
+        manage_actions(app, manage, views)
+        follow_live_index(app, demo, views)
     return demo
 
 
-def index_views(app: App, status: gr.Markdown, chat: "ChatTab", browse: "BrowseTab") -> dict:
-    """What every page shows of the index: the header, the filters' choices, the notice list, the departments."""
-    from assistant.apps.views import departments, notice_rows
+@dataclass
+class IndexViews:
+    """What every page shows of the index: the header, the filters' choices, the notice list, the departments,
+    the corpus files; `values()` gives each its value for the live index."""
 
-    index = app.assistant.index
-    places_, years_, titles_ = app.filter_choices()
-    return {status: app.status(),
-            browse.table: notice_rows(index.notices, index.chunks), browse.notice_ids: [n.id for n in index.notices],
-            chat.places: gr.update(choices=places_), chat.years: gr.update(choices=years_),
-            chat.notices: gr.update(choices=titles_),
-            browse.departments: gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks))}
+    app: App
+    status: gr.Markdown
+    chat: ChatTab
+    browse: BrowseTab
+    manage: ManageTab
+
+    @property
+    def outputs(self) -> list:
+        return [self.status, self.browse.table, self.browse.notice_ids, self.chat.places, self.chat.years,
+                self.chat.notices, self.browse.departments, self.manage.files, self.manage.file_names,
+                self.manage.chosen]
+
+    def values(self) -> dict:
+        from assistant.apps.views import departments, file_rows, notice_rows
+
+        app, index = self.app, self.app.assistant.index
+        places_, years_, titles_ = app.filter_choices()
+        files = app.corpus_files()
+        return {self.status: app.status(),
+                self.browse.table: notice_rows(index.notices, index.chunks),
+                self.browse.notice_ids: [n.id for n in index.notices],
+                self.chat.places: gr.update(choices=places_), self.chat.years: gr.update(choices=years_),
+                self.chat.notices: gr.update(choices=titles_),
+                self.browse.departments: gr.update(choices=[ALL_DEPARTMENTS] + departments(index.chunks)),
+                self.manage.files: file_rows(files), self.manage.file_names: [f.name for f in files],
+                self.manage.chosen: gr.update(choices=[f.name for f in files])}
 
 
-def follow_live_index(app: App, demo: gr.Blocks, status: gr.Markdown, chat: "ChatTab", browse: "BrowseTab") -> None:
+def follow_live_index(app: App, demo: gr.Blocks, views: IndexViews) -> None:
     """Every open page follows the live index: on opening (the page was built with the index of server start)
     and every LIVE_CHECK_S while open, whoever changed it (an upload here, `ingest.py` in another process)."""
     shown = gr.State(None)  # the index version this page shows
-    outputs = [status, browse.table, browse.notice_ids, chat.places, chat.years, chat.notices, browse.departments, shown]
+    outputs = views.outputs + [shown]
 
     def refresh(version):
         live = app.current()
         if version is not None and version == id(live.index):
             return [gr.skip()] * (len(outputs) - 1) + [version]
-        views = index_views(app, status, chat, browse)
-        return [views[o] for o in outputs[:-1]] + [id(live.index)]
+        values = views.values()
+        return [values[o] for o in outputs[:-1]] + [id(live.index)]
 
     demo.load(refresh, shown, outputs, api_visibility="private", show_progress="hidden")
     gr.Timer(LIVE_CHECK_S).tick(refresh, shown, outputs, api_visibility="private", show_progress="hidden")
@@ -248,7 +355,8 @@ def follow_live_index(app: App, demo: gr.Blocks, status: gr.Markdown, chat: "Cha
 
 def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
     from assistant.apps.conversations import Turn, conversation_markdown
-    from assistant.apps.views import notice_html, source_cards, source_choices
+    from assistant.apps.views import (PENDING, STOPPED, answered_turns_before, message_text, notice_html,
+                                      source_cards, source_choices)
     from assistant.pipeline import check_question
     from assistant.search.conversation import rewrite_follow_up
 
@@ -270,12 +378,20 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                         export_word = gr.Button("导出 Word", size="sm", elem_id="export-docx")
                     export_file = gr.File(label="下载", interactive=False, elem_id="conversation-file")
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="对话", height=420, elem_id="chatbot", buttons=["copy"])
+                # The chat's own controls: 重试 under the last answer (its retry event), a pencil on each
+                # question (edit), thumbs under each answer (like).
+                chatbot = gr.Chatbot(label="对话", height=420, elem_id="chatbot", buttons=["copy"], editable="user")
+                with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
+                    comment = gr.Textbox(label="补充说明（可选）", scale=5, max_lines=3, elem_id="feedback-comment",
+                                         placeholder="例如：数字已过时、来源不对、漏了某份文件")
+                    submit_comment = gr.Button("提交", scale=1, elem_id="feedback-submit")
+                feedback_note = gr.Markdown(elem_id="feedback-note")
                 rewritten = gr.Markdown(elem_id="rewritten")
                 with gr.Row():
                     question = gr.Textbox(placeholder="输入问题，例如：张店区2023年充电桩目标是多少？（追问如：那淄川区呢？）",
                                           show_label=False, scale=5, elem_id="question", max_lines=4)
                     send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+                    stop = gr.Button("停止", variant="stop", scale=1, elem_id="stop", visible=False)
                 gr.Examples(EXAMPLES, inputs=question, label="示例问题")
                 cards = gr.HTML(elem_id="source-cards")
                 source_pick = gr.Radio(label="查看来源原文（点击上方来源卡片或在此选择，打开整份文件并定位到该条款）",
@@ -332,10 +448,15 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                        tab.last_answer, browser_key]
     demo.load(restore, [browser_key, current], restore_outputs, api_visibility="private", show_progress="hidden")
 
+    answering = {send: gr.update(visible=False), stop: gr.update(visible=True)}
+    idle = {send: gr.update(visible=True), stop: gr.update(visible=False)}
+
     def ask(message, history, asked_so_far, places_, years_, notices_, k, key, conversation_id,
             request: gr.Request):
         history = list(history or [])
         message = (message or "").strip()
+        session = getattr(request, "session_hash", None) or ""
+        token = app.in_flight.start(session)
         try:
             message = check_question(message)
             assistant = app.current()
@@ -343,15 +464,19 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                                            assistant.index.tokenizer.tokenize)
             note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
             filters = _filters(places_, years_, notices_)
-            history += [{"role": "user", "content": message}, {"role": "assistant", "content": "检索中……"}]
-            if assistant.llm is not None:  # the LLM's words as they come; extractive answers come at once
-                yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
-                       tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None}
+            history += [{"role": "user", "content": message}, {"role": "assistant", "content": PENDING}]
+            # The question shows at once, with 停止 in place of 提问 while the answer is on its way.
+            yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
+                   tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None, **answering}
             answer = None
             for answer in app.answer_stream(standalone, int(k), filters):
+                if not app.in_flight.running(session, token):
+                    return  # stopped: the page shows that, nothing more is sent
                 history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
-                if assistant.llm is not None:
+                if assistant.llm is not None:  # the LLM's words as they come; extractive answers come at once
                     yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer}
+            if not app.in_flight.finish(session, token):
+                return  # stopped while the answer was computed: not kept
             key = key or uuid.uuid4().hex  # asked before the page's load event gave it a key: it gets one now
             owner = owner_of(request, key)
             known = bool(conversation_id) and store.owns(owner, conversation_id)
@@ -365,21 +490,64 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                    current: conversation_id, browser_key: key,
                    # the list changes only when a conversation begins (named after its first question)
                    conversation_list: gr.skip() if known else listing(owner, conversation_id),
-                   title_box: gr.skip() if known else title_from(message)}
+                   title_box: gr.skip() if known else title_from(message), **idle}
         except AssistantError as exc:
             log.info("question not answered: %s", exc)
-            yield {tab.chatbot: _with_error(history, message, str(exc)), tab.rewritten: "", tab.cards: "",
-                   tab.viewer: "", tab.last_answer: None, tab.question: message}
+            if app.in_flight.finish(session, token):
+                yield {tab.chatbot: _with_error(history, message, str(exc)), tab.rewritten: "", tab.cards: "",
+                       tab.viewer: "", tab.last_answer: None, tab.question: message, **idle}
         except Exception:
             log.exception("chat failed")
-            yield {tab.chatbot: _with_error(history, message, UNEXPECTED), tab.rewritten: "", tab.cards: "",
-                   tab.viewer: "", tab.last_answer: None, tab.question: message}
+            if app.in_flight.finish(session, token):
+                yield {tab.chatbot: _with_error(history, message, UNEXPECTED), tab.rewritten: "", tab.cards: "",
+                       tab.viewer: "", tab.last_answer: None, tab.question: message, **idle}
+
+    def ask_again(index: int, message: str, history, asked_so_far, places_, years_, notices_, k, key,
+                  conversation_id, request: gr.Request):
+        """Re-ask from the question at message `index` (regenerate or edit): that question and everything
+        after it leave the chat, the stored conversation and the follow-up context, then it is asked anew."""
+        history = list(history or [])
+        kept = answered_turns_before(history, index)
+        owner = owner_of(request, key)
+        if conversation_id and store.owns(owner, conversation_id):
+            store.keep_turns(owner, conversation_id, kept)
+        yield from ask(message, history[:index], list(asked_so_far or [])[:kept], places_, years_, notices_, k,
+                       key, conversation_id, request)
+
+    def regenerate(history, asked_so_far, places_, years_, notices_, k, key, conversation_id,
+                   retried: gr.RetryData, request: gr.Request):
+        """重试 under the last answer: the same question asked again, in place of its answer."""
+        history = list(history or [])
+        message = message_text(history[retried.index]) if retried.index < len(history) else ""
+        yield from ask_again(retried.index, message, history, asked_so_far, places_, years_, notices_, k, key,
+                             conversation_id, request)
+
+    def edit_question(history, asked_so_far, places_, years_, notices_, k, key, conversation_id,
+                      edited: gr.EditData, request: gr.Request):
+        """A question edited in the chat: asked anew from there (its answer and later turns are dropped)."""
+        yield from ask_again(edited.index, message_text({"content": edited.value}), history, asked_so_far,
+                             places_, years_, notices_, k, key, conversation_id, request)
+
+    def stop_answer(history, request: gr.Request):
+        """停止: the answer on its way is abandoned (its event is cancelled too) and marked in the chat."""
+        was_running = app.in_flight.stop(getattr(request, "session_hash", None) or "")
+        history = list(history or [])
+        if was_running and history and history[-1].get("role") == "assistant":
+            history[-1] = {"role": "assistant", "content": STOPPED}
+            return {chatbot: history, **idle}
+        return {chatbot: gr.skip(), **idle}  # the answer had already been given: it stays
 
     inputs = [question, chatbot, tab.asked, place_filter, year_filter, notice_filter, k_slider, browser_key, current]
+    # New outputs go last: the load test (bench/load.py) reads the conversation id by its position.
     outputs = [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer, question, current,
-               conversation_list, title_box, browser_key]
-    send.click(ask, inputs, outputs, api_name="ask")
-    question.submit(ask, inputs, outputs, api_visibility="undocumented")
+               conversation_list, title_box, browser_key, send, stop]
+    again_inputs = inputs[1:]
+    answers = [send.click(ask, inputs, outputs, api_name="ask"),
+               question.submit(ask, inputs, outputs, api_visibility="undocumented"),
+               chatbot.retry(regenerate, again_inputs, outputs, api_visibility="private"),
+               chatbot.edit(edit_question, again_inputs, outputs, api_visibility="private")]
+    stop.click(stop_answer, chatbot, [chatbot, send, stop], cancels=answers, api_visibility="private")
+    feedback_events(app, tab, owner_of, browser_key, current, feedback_row, comment, submit_comment, feedback_note)
 
     def answer_api(question: str, k: int = 5) -> dict:
         """One answer as JSON for other systems (the CLI's `ask --json` shape); errors as a message."""
@@ -469,6 +637,77 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
     return tab
 
 
+def feedback_events(app: App, tab: ChatTab, owner_of, browser_key: gr.BrowserState, current: gr.BrowserState,
+                    row: gr.Row, comment: gr.Textbox, submit: gr.Button, note: gr.Markdown) -> None:
+    """The thumbs under an answer: the rating is stored at once with the question, the answer and its sources
+    (from the stored turn, not the page's copy); a comment may follow; the other thumb changes the rating, the
+    same one again withdraws it. The 管理 page lists them for whoever curates the corpus."""
+    from assistant.apps.conversations import FeedbackNotFoundError
+    from assistant.apps.views import answered_turns_before, is_answer, message_text, question_before
+
+    store = app.conversations
+    rated = gr.State({})  # stored turn id → this page's feedback entry on it
+    commenting = gr.State(None)  # the entry the comment box adds to
+
+    def stored_turn(history, index, owner: str, conversation_id: str):
+        """The stored turn an assistant message shows, or None (an error, a stopped answer, or a page that
+        no longer matches the stored conversation)."""
+        history = list(history or [])
+        if not conversation_id or not 0 <= index < len(history) or not is_answer(history[index]):
+            return None
+        conversation = store.find(owner, conversation_id)
+        number, asked_at = answered_turns_before(history, index), question_before(history, index)
+        if conversation is None or asked_at is None or number >= len(conversation.turns):
+            return None
+        turn = conversation.turns[number]
+        return turn if message_text(history[asked_at]).strip() == turn.question else None
+
+    def rate(history, key, conversation_id, given, liked: gr.LikeData, request: gr.Request):
+        owner = owner_of(request, key)
+        index = liked.index[0] if isinstance(liked.index, (list, tuple)) else liked.index
+        turn = stored_turn(history, index, owner, conversation_id)
+        if turn is None:
+            return {note: "只能评价已保存的回答：出错或已停止的回复不能评价。", row: gr.update(visible=False)}
+        given = dict(given or {})
+        entry = given.get(turn.id)
+        try:
+            if liked.liked in ("", None):  # the same thumb clicked again: withdrawn
+                if entry is not None:
+                    store.remove_feedback(owner, entry)
+                given.pop(turn.id, None)
+                return {rated: given, commenting: None, row: gr.update(visible=False), note: "已撤回评价。"}
+            rating = 1 if liked.liked is True else -1
+            if entry is not None:
+                store.update_feedback(owner, entry, rating=rating)
+            else:
+                entry = store.add_feedback(owner, conversation_id, turn.question, turn.answer, turn.sources, rating,
+                                           standalone=turn.standalone)
+        except FeedbackNotFoundError as exc:
+            given.pop(turn.id, None)
+            return {rated: given, commenting: None, row: gr.update(visible=False), note: str(exc)}
+        given[turn.id] = entry
+        word = "有用" if rating > 0 else "没用"
+        return {rated: given, commenting: entry, row: gr.update(visible=True), comment: "",
+                note: f"已记录评价：{word}。可以补充说明后提交，帮助整理文件库。"}
+
+    tab.chatbot.like(rate, [tab.chatbot, browser_key, current, rated], [rated, commenting, row, comment, note],
+                     api_visibility="private", show_progress="hidden")
+
+    def add_comment(text, entry, key, request: gr.Request):
+        if entry is None:
+            return {row: gr.update(visible=False), note: "请先点击回答下方的赞或踩，再补充说明。"}
+        if not (text or "").strip():
+            return {note: "补充说明为空：评价已记录，不必提交。"}
+        try:
+            store.update_feedback(owner_of(request, key), entry, comment=text)
+        except FeedbackNotFoundError as exc:
+            return {row: gr.update(visible=False), commenting: None, note: str(exc)}
+        return {row: gr.update(visible=False), comment: "", commenting: None, note: "已提交补充说明，谢谢。"}
+
+    submit.click(add_comment, [comment, commenting, browser_key], [row, comment, commenting, note],
+                 api_visibility="private")
+
+
 def _made(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -479,7 +718,7 @@ def browse_tab(app: App) -> BrowseTab:
                                       notice_rows, ownership_rows)
 
     index = app.assistant.index
-    with gr.Tab("文件浏览", id="browse"):
+    with gr.Tab("文件", id="browse"):
         with gr.Row():
             search = gr.Textbox(label="搜索文件（标题、文号、发文机关、地区，或正文中的词，如“充电桩”）", scale=4,
                                 elem_id="notice-search")
@@ -568,27 +807,77 @@ def reply_tab(app: App) -> None:
     export.click(export_docx, draft, docx_file)
 
 
-def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) -> None:
-    """上传文件: saved into the corpus and ingested at once; the header, filters and notice list follow."""
+def manage_tab(app: App) -> ManageTab:
+    """管理: upload; every file of the corpus folder with its notices, status, size and ingest time, and what to
+    do to one (download, replace, re-ingest, delete); the feedback on answers. The events are wired by
+    manage_actions once every page's index views exist (they all follow each change)."""
+    from assistant.apps.views import FEEDBACK_COLUMNS, FILE_COLUMNS, feedback_rows, file_rows
     from assistant.ingest.readers import SUPPORTED_SUFFIXES
 
-    with gr.Tab("上传文件", id="upload"):
+    files = app.corpus_files()
+    with gr.Tab("管理", id="manage") as block:
+        gr.Markdown("### 上传文件")
         gr.Markdown(f"上传公文（.txt/.md/.pdf/.docx/.doc/.wps/.rtf/.odt/.ofd/.html）、表格（.xlsx/.xls/.et）或扫描件、照片"
                     f"（.pdf/.jpg/.png/.tif，自动识别文字），单个不超过 {app.settings.max_file_mb:g} MB；"
                     "保存到文件库并立即入库，入库后即可提问。GBK 等编码会自动识别。")
-        files = gr.File(file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES),
-                        type="filepath", label="选择文件", elem_id="upload-files")
+        upload_files = gr.File(file_count="multiple", file_types=sorted(SUPPORTED_SUFFIXES),
+                               type="filepath", label="选择文件", elem_id="upload-files")
         upload_btn = gr.Button("上传并入库", variant="primary", elem_id="upload-btn")
         upload_result = gr.Markdown(elem_id="upload-result")
 
+        gr.Markdown("### 文件库\n文件库文件夹中的每个文件：包含哪些公文、是否已收录（读取失败时附原因）、大小和入库时间。"
+                    "点击一行选中文件，再对它操作。")
+        table = gr.Dataframe(file_rows(files), headers=FILE_COLUMNS, interactive=False, wrap=True,
+                             elem_id="corpus-table", column_widths=["22%", "36%", "22%", "8%", "12%"])
+        file_names = gr.State([f.name for f in files])
+        with gr.Row():
+            # Custom values allowed: a file chosen before another page deleted it must not fail the event.
+            chosen = gr.Dropdown([f.name for f in files], value=None, label="选中的文件", allow_custom_value=True,
+                                 filterable=True, scale=4, elem_id="chosen-file")
+            refresh_files = gr.Button("刷新列表", size="sm", scale=1, elem_id="refresh-files")
+        with gr.Row():
+            download = gr.Button("下载原件", elem_id="download-file")
+            reingest = gr.Button("重新入库", elem_id="reingest-file")
+            delete = gr.Button("删除", variant="stop", elem_id="delete-file")
+        with gr.Row(visible=False, elem_id="confirm-delete-row") as confirm_row:
+            confirm_text = gr.Markdown()
+            confirm = gr.Button("确认删除", variant="stop", elem_id="confirm-delete")
+            cancel = gr.Button("取消", elem_id="cancel-delete")
+        with gr.Accordion("替换为新版本（同名、同类型）", open=False, elem_id="replace-tools"):
+            replacement = gr.File(file_count="single", file_types=sorted(SUPPORTED_SUFFIXES), type="filepath",
+                                  label="新版本", elem_id="replacement-file")
+            replace = gr.Button("上传并替换", elem_id="replace-file")
+        file_result = gr.Markdown(elem_id="file-result")
+        original = gr.File(label="原件", interactive=False, elem_id="original-file")
+
+        gr.Markdown("### 反馈\n用户对回答的评价（最新的在前），供整理文件库时参考。")
+        refresh_feedback = gr.Button("刷新反馈", size="sm", elem_id="refresh-feedback")
+        feedback = gr.Dataframe(feedback_rows([]), headers=FEEDBACK_COLUMNS, interactive=False, wrap=True,
+                                max_height=520, elem_id="feedback-table",
+                                column_widths=["12%", "6%", "20%", "30%", "20%", "12%"])
+    return ManageTab(table, file_names, chosen, feedback,
+                     ManageControls(block, upload_files, upload_btn, upload_result, refresh_files, download, reingest,
+                                    delete, confirm_row, confirm_text, confirm, cancel, replacement, replace,
+                                    file_result, original, refresh_feedback))
+
+
+def manage_actions(app: App, manage: ManageTab, views: IndexViews) -> None:
+    """The 管理 page's events. A change to the corpus is refused in the result box (an error would mark every
+    output, the header and the filters too, as failed) and, when done, every page's index views follow."""
+    from assistant.apps.service import DocumentNotFoundError
+    from assistant.apps.views import feedback_rows
+
+    c = manage.controls
+    index_outputs = views.outputs
+
+    def changed(result_box: gr.Markdown, lines: list[str]) -> dict:
+        return {result_box: "\n".join(lines), **views.values()}
+
     def upload(paths, progress=gr.Progress(track_tqdm=True)):
-        # A refusal is said in the result box alone: an error would mark every output of this event (the
-        # header, the filters) as failed.
         if not app.uploads_allowed:
-            return {upload_result: "**未上传：**本服务对网络开放但未设置登录账号，已关闭上传；"
-                                   "请管理员设置 ASSISTANT_USERS 后重启。"}
+            return {c.upload_result: f"**未上传：**{CORPUS_LOCKED}"}
         if not paths:
-            return {upload_result: "**未上传：**请先选择要上传的文件。"}
+            return {c.upload_result: "**未上传：**请先选择要上传的文件。"}
         progress(0, desc="检查并入库")
         try:
             with FileParser(app.settings) as parser:
@@ -597,24 +886,126 @@ def upload_tab(app: App, status: gr.Markdown, chat: ChatTab, browse: BrowseTab) 
             change = app.ingest_saved(saved, progress=True)
         except AssistantError as exc:
             log.info("upload not ingested: %s", exc)
-            return {upload_result: f"**未入库：**{exc}"}
-        lines = [_outcome_line(o) for o in refused + change.outcomes]
-        return {upload_result: "\n".join(lines), **index_views(app, status, chat, browse)}
+            return {c.upload_result: f"**未入库：**{exc}"}
+        return changed(c.upload_result, [_outcome_line(o) for o in refused + change.outcomes])
 
     # Not a Gradio API endpoint: a client library would upload any file its caller names (even one of this
     # server's, when the client runs here). Other systems add documents with POST /api/v1/documents.
-    upload_btn.click(upload, files, [upload_result, status, browse.table, browse.notice_ids, chat.places, chat.years,
-                                     chat.notices, browse.departments], concurrency_limit=1, api_visibility="private")
+    c.upload_btn.click(upload, c.upload_files, [c.upload_result] + index_outputs, concurrency_limit=1,
+                       concurrency_id="corpus", api_visibility="private")
+
+    def choose(names, evt: gr.SelectData):
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        return names[row] if row is not None and 0 <= row < len(names) else gr.skip()
+
+    manage.files.select(choose, manage.file_names, manage.chosen, api_visibility="private")
+    c.refresh_files.click(lambda: views.values(), None, index_outputs, api_visibility="private")
+
+    def refused_change(name: str, verb: str) -> str:
+        """Why the chosen file may not be changed now ("" when it may)."""
+        if not app.uploads_allowed:
+            return f"**未{verb}：**{CORPUS_LOCKED}"
+        if not name:
+            return f"**未{verb}：**请先在文件库中选中一个文件。"
+        return ""
+
+    def download_original(name):
+        try:
+            path = app.listed_file(name or "")
+        except DocumentNotFoundError as exc:
+            return {c.file_result: f"**未下载：**{exc}" if name else "**未下载：**请先在文件库中选中一个文件。",
+                    c.original: None}
+        # A copy in this process's private folder: Gradio serves only files under its own folders.
+        sweep_old_files(app.files_dir / "originals", FILE_TTL_S)
+        folder = Path(tempfile.mkdtemp(prefix="original-", dir=_made(app.files_dir / "originals")))
+        copy = folder / path.name
+        copy.write_bytes(path.read_bytes())
+        return {c.file_result: "", c.original: str(copy)}
+
+    c.download.click(download_original, manage.chosen, [c.file_result, c.original], api_visibility="private")
+
+    def ask_to_delete(name):
+        refused = refused_change(name, "删除")
+        if refused:
+            return {c.file_result: refused, c.confirm_row: gr.update(visible=False)}
+        return {c.file_result: "", c.confirm_row: gr.update(visible=True),
+                c.confirm_text: f"确定从文件库删除“{name}”吗？删除后其中的公文不再用于回答。"}
+
+    c.delete.click(ask_to_delete, manage.chosen, [c.file_result, c.confirm_row, c.confirm_text],
+                   api_visibility="private")
+    c.cancel.click(lambda: gr.update(visible=False), None, c.confirm_row, api_visibility="private")
+
+    def remove(name, progress=gr.Progress()):
+        refused = refused_change(name, "删除")
+        if refused:
+            return {c.file_result: refused, c.confirm_row: gr.update(visible=False)}
+        progress(0, desc="删除并重新入库")
+        try:
+            app.listed_file(name)
+            change = app.remove_file(name)
+        except AssistantError as exc:
+            log.info("file not removed: %s", exc)
+            return {c.file_result: f"**未删除：**{exc}", c.confirm_row: gr.update(visible=False)}
+        return {**changed(c.file_result, [f"- **已删除** {name}：现有 {change.n_notices} 份文件、{change.n_chunks} 个条款"]),
+                c.confirm_row: gr.update(visible=False), manage.chosen: gr.update(value=None)}
+
+    c.confirm.click(remove, manage.chosen, [c.file_result, c.confirm_row] + index_outputs, concurrency_limit=1,
+                    concurrency_id="corpus", api_visibility="private")
+
+    def reingest(name, progress=gr.Progress()):
+        refused = refused_change(name, "入库")
+        if refused:
+            return {c.file_result: refused}
+        progress(0, desc="重新入库")
+        try:
+            change = app.reingest_file(name)
+        except AssistantError as exc:
+            log.info("file not re-ingested: %s", exc)
+            return {c.file_result: f"**未入库：**{exc}"}
+        return changed(c.file_result, [_outcome_line(o) for o in change.outcomes])
+
+    c.reingest.click(reingest, manage.chosen, [c.file_result] + index_outputs, concurrency_limit=1,
+                     concurrency_id="corpus", api_visibility="private")
+
+    def replace_file(name, path, progress=gr.Progress()):
+        refused = refused_change(name, "替换")
+        if refused:
+            return {c.file_result: refused}
+        if not path:
+            return {c.file_result: "**未替换：**请先选择新版本文件。"}
+        progress(0, desc="检查并替换")
+        try:
+            with FileParser(app.settings) as parser:
+                change = app.replace_file(name, Path(path), Path(path).name, check=parser.parse,
+                                          only_from=Path(gradio_upload_folder()))
+        except AssistantError as exc:
+            log.info("file not replaced: %s", exc)
+            return {c.file_result: f"**未替换：**{exc}"}
+        return {**changed(c.file_result, [_outcome_line(o) for o in change.outcomes]), c.replacement: None}
+
+    # Like the upload, not an API endpoint (see above).
+    c.replace.click(replace_file, [manage.chosen, c.replacement], [c.file_result, c.replacement] + index_outputs,
+                    concurrency_limit=1, concurrency_id="corpus", api_visibility="private")
+
+    def feedback_listing():
+        if not app.uploads_allowed:
+            gr.Info(FEEDBACK_HIDDEN)
+            return feedback_rows([])
+        return feedback_rows(app.conversations.feedback())
+
+    c.refresh_feedback.click(feedback_listing, None, manage.feedback, api_visibility="private")
+    c.block.select(feedback_listing, None, manage.feedback, api_visibility="private", show_progress="hidden")
 
 
-OUTCOME_WORDS = {"indexed": "已入库", "exists": "已存在", "refused": "未保存", "failed": "未入库"}
+OUTCOME_WORDS = {"indexed": "已入库", "exists": "已存在", "refused": "未保存", "failed": "未入库", "removed": "已移除"}
 
 
 def _outcome_line(outcome) -> str:
     """One uploaded file's outcome as a Markdown list line: a word, not an emoji, says what happened."""
     word = OUTCOME_WORDS.get(outcome.status, outcome.status)
     if outcome.status == "indexed":
-        return (f"- **{word}** {outcome.saved_as}：{outcome.n_notices} 份文件，{outcome.n_chunks} 个条款，"
+        unchanged = f"{outcome.reason}，" if outcome.reason else ""  # re-ingested without a change
+        return (f"- **{word}** {outcome.saved_as}：{unchanged}{outcome.n_notices} 份文件，{outcome.n_chunks} 个条款，"
                 "现在可以提问")
     return f"- **{word}** {outcome.name}：{outcome.reason}"
 

@@ -78,3 +78,66 @@ def test_markdown_export_holds_questions_answers_and_sources(tmp_path):
 def test_a_long_first_question_is_cut_for_the_title():
     assert len(title_from("字" * 100)) == 40 and title_from("字" * 100).endswith("…")
     assert title_from(" 短 问题 ") == "短 问题"
+
+
+def test_re_asking_from_a_turn_keeps_the_turns_before_it(tmp_path):
+    store = ConversationStore(tmp_path / "c.sqlite")
+    c = store.create("alice")
+    for question in ("一", "二", "三"):
+        store.add_turn("alice", c.id, Turn(question, question, "答" + question))
+    dropped = store.keep_turns("alice", c.id, 1)  # the second question edited: it and the third go
+    assert [t.question for t in dropped] == ["二", "三"]
+    assert [t.question for t in store.get("alice", c.id).turns] == ["一"]
+    store.add_turn("alice", c.id, Turn("二（改）", "二（改）", "新答"))
+    assert [t.question for t in store.get("alice", c.id).turns] == ["一", "二（改）"]
+    assert store.keep_turns("alice", c.id, 5) == []  # nothing after the last turn: nothing dropped
+    with pytest.raises(ConversationNotFoundError):
+        store.keep_turns("bob", c.id, 0)
+    assert len(store.get("alice", c.id).turns) == 2
+
+
+def test_feedback_can_change_its_rating_take_a_comment_and_be_withdrawn_by_its_owner_only(tmp_path):
+    from assistant.apps.conversations import FeedbackNotFoundError
+
+    store = ConversationStore(tmp_path / "c.sqlite")
+    first = store.add_feedback("alice", "c1", "那桓台县呢？", "全年植树3万株。[1]", [SOURCE], 1,
+                               standalone="桓台县2024年植树多少？")
+    second = store.add_feedback("alice", "c1", "周村区植树多少？", "2万株", [], 1, standalone="周村区植树多少？")
+    store.update_feedback("alice", first, rating=-1)
+    store.update_feedback("alice", first, comment=" 数字是2023年的 ")
+    with pytest.raises(FeedbackNotFoundError):
+        store.update_feedback("bob", first, comment="不是我的")
+    with pytest.raises(FeedbackNotFoundError):
+        store.remove_feedback("bob", second)
+    newest, oldest = store.feedback()
+    assert newest["id"] == second and newest["standalone"] == ""  # asked as understood: not repeated
+    assert oldest["rating"] == -1 and oldest["comment"] == "数字是2023年的"
+    assert oldest["standalone"] == "桓台县2024年植树多少？" and oldest["sources"] == [SOURCE]
+    store.remove_feedback("alice", second)
+    assert [f["id"] for f in store.feedback()] == [first]
+
+
+def test_a_database_written_before_feedback_kept_the_understood_question_still_opens(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "c.sqlite"
+    old = sqlite3.connect(str(path))
+    old.executescript("""
+        CREATE TABLE conversations (id TEXT PRIMARY KEY, owner TEXT NOT NULL, title TEXT NOT NULL, created REAL NOT NULL,
+            updated REAL NOT NULL);
+        CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation TEXT NOT NULL, question TEXT NOT NULL,
+            standalone TEXT NOT NULL, answer TEXT NOT NULL, sources TEXT NOT NULL, created REAL NOT NULL);
+        CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, conversation TEXT,
+            question TEXT NOT NULL, answer TEXT NOT NULL, sources TEXT NOT NULL, rating INTEGER NOT NULL,
+            comment TEXT NOT NULL, created REAL NOT NULL);
+        INSERT INTO feedback (owner, conversation, question, answer, sources, rating, comment, created)
+            VALUES ('alice', NULL, '旧问题', '旧回答', '[]', 1, '', 1.0);
+    """)
+    old.close()
+    store = ConversationStore(path)
+    [kept] = store.feedback()
+    assert kept["question"] == "旧问题" and kept["standalone"] == ""
+    store.add_feedback("alice", None, "那淄川区呢？", "答", [], -1, standalone="淄川区充电桩目标？")
+    assert store.feedback()[0]["standalone"] == "淄川区充电桩目标？"
+    store.close()
+    ConversationStore(path).close()  # opening again adds nothing twice

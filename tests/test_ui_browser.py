@@ -133,7 +133,7 @@ def test_follow_up_is_rewritten_with_the_conversation(page):
 
 
 def test_notice_browser_lists_notices_and_shows_a_clause_tree(page):
-    page.get_by_role("tab", name="文件浏览").click()
+    page.get_by_role("tab", name="文件", exact=True).click()
     rows = page.locator(f"#notice-table {ROW}")
     rows.first.wait_for(timeout=20_000)
     assert rows.count() == 16
@@ -176,7 +176,7 @@ def test_uploaded_gbk_notice_is_answerable_at_once(page, ui_server, tmp_path):
     upload.write_bytes(MADE_UP_NOTICE.encode("gbk"))
     binary = tmp_path / "坏文件.txt"
     binary.write_bytes(bytes(range(256)) * 40)
-    page.get_by_role("tab", name="上传文件").click()
+    page.get_by_role("tab", name="管理", exact=True).click()
     page.locator("#upload-files input[type=file]").set_input_files([str(upload), str(binary)])
     page.locator("#upload-btn").click()
     page.wait_for_function("() => document.querySelector('#upload-result').innerText.includes('已入库')",
@@ -198,7 +198,7 @@ def test_an_empty_question_gets_a_sentence_not_a_traceback(page):
 
 
 def test_an_empty_upload_is_explained_without_marking_the_page_as_failed(page):
-    page.get_by_role("tab", name="上传文件").click()
+    page.get_by_role("tab", name="管理", exact=True).click()
     page.locator("#upload-btn").click()
     page.wait_for_function("() => document.querySelector('#upload-result').innerText.includes('请先选择要上传的文件')",
                            timeout=30_000)
@@ -217,7 +217,7 @@ def test_at_390_px_the_page_does_not_scroll_sideways_and_dates_stay_on_one_line(
         phone.goto(url)
         phone.wait_for_selector("#question textarea", timeout=30_000)
         ask(phone, "张店区2023年新增多少个充电桩？")
-        phone.get_by_role("tab", name="文件浏览").click()
+        phone.get_by_role("tab", name="文件", exact=True).click()
         phone.locator(f"#notice-table {ROW}").first.wait_for(timeout=30_000)
         page_width = phone.evaluate("() => document.documentElement.scrollWidth")
         assert page_width <= 392, f"the page scrolls sideways: {page_width} px wide"

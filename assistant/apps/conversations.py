@@ -5,6 +5,9 @@ to another machine; each belongs to one owner (a web login, a browser, or an API
     c = store.create("alice")
     store.add_turn("alice", c.id, Turn(question, standalone_question, answer.text, sources))
     store.list("alice")[0].title            # the first question, until renamed
+    store.keep_turns("alice", c.id, 1)      # to re-ask from the second question (regenerate, edit)
+    fid = store.add_feedback("alice", c.id, question, answer.text, sources, rating=-1, standalone=standalone)
+    store.update_feedback("alice", fid, comment="数字过时了")
 """
 from __future__ import annotations
 
@@ -24,6 +27,10 @@ MAX_CONVERSATIONS_LISTED = 200
 
 class ConversationNotFoundError(AssistantError):
     """No such conversation for this owner (never found, deleted, or someone else's)."""
+
+
+class FeedbackNotFoundError(AssistantError):
+    """No such feedback entry of this owner (withdrawn, or someone else's)."""
 
 
 @dataclass
@@ -61,8 +68,13 @@ CREATE TABLE IF NOT EXISTS turns (
 CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation, id);
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, conversation TEXT, question TEXT NOT NULL,
-    answer TEXT NOT NULL, sources TEXT NOT NULL, rating INTEGER NOT NULL, comment TEXT NOT NULL, created REAL NOT NULL);
+    answer TEXT NOT NULL, sources TEXT NOT NULL, rating INTEGER NOT NULL, comment TEXT NOT NULL, created REAL NOT NULL,
+    standalone TEXT NOT NULL DEFAULT '');
 """
+# Columns added since the first release, with their definitions: a database written before them gets them by
+# ALTER TABLE when it is opened (its rows read the default), so an existing index folder keeps working.
+ADDED_COLUMNS = {"feedback": {"standalone": "TEXT NOT NULL DEFAULT ''"}}
+MAX_COMMENT_CHARS = 2000
 
 
 def title_from(question: str) -> str:
@@ -87,7 +99,15 @@ class ConversationStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        self._add_missing_columns()
         self._lock = threading.Lock()
+
+    def _add_missing_columns(self) -> None:
+        for table, columns in ADDED_COLUMNS.items():
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, definition in columns.items():
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
 
     def close(self) -> None:
         with self._lock:
@@ -158,6 +178,15 @@ class ConversationStore:
             self._db.execute("DELETE FROM turns WHERE id=?", (last.id,))
         return last
 
+    def keep_turns(self, owner: str, conversation_id: str, keep: int) -> list[Turn]:
+        """Keep the conversation's first `keep` turns and remove the later ones (to re-ask from turn `keep`:
+        regenerate the last answer, or edit an earlier question); the removed turns, in order."""
+        dropped = self.get(owner, conversation_id).turns[max(keep, 0):]
+        if dropped:
+            with self._lock:
+                self._db.execute("DELETE FROM turns WHERE conversation=? AND id>=?", (conversation_id, dropped[0].id))
+        return dropped
+
     def rename(self, owner: str, conversation_id: str, title: str) -> None:
         title = title_from(title)
         if not title:
@@ -174,22 +203,58 @@ class ConversationStore:
     # --- feedback on answers ---
 
     def add_feedback(self, owner: str, conversation_id: str | None, question: str, answer: str,
-                     sources: list[dict], rating: int, comment: str = "") -> None:
-        if rating not in (1, -1):
-            raise ValueError("rating is 1 (useful) or -1 (not useful)")
+                     sources: list[dict], rating: int, comment: str = "", standalone: str = "") -> int:
+        """Record a rating (1 useful, -1 not useful) of an answer, with its question (as asked and as
+        understood), its text and its sources as they were shown; the entry's id."""
+        _check_rating(rating)
         with self._lock:
-            self._db.execute("INSERT INTO feedback (owner, conversation, question, answer, sources, rating, comment, "
-                             "created) VALUES (?,?,?,?,?,?,?,?)",
-                             (owner, conversation_id, question, answer, json.dumps(sources, ensure_ascii=False),
-                              rating, comment.strip()[:2000], time.time()))
+            cursor = self._db.execute(
+                "INSERT INTO feedback (owner, conversation, question, answer, sources, rating, comment, created, "
+                "standalone) VALUES (?,?,?,?,?,?,?,?,?)",
+                (owner, conversation_id, question, answer, json.dumps(sources, ensure_ascii=False), rating,
+                 _clean_comment(comment), time.time(), standalone if standalone != question else ""))
+        return cursor.lastrowid
+
+    def update_feedback(self, owner: str, feedback_id: int, rating: int | None = None,
+                        comment: str | None = None) -> None:
+        """Change the rating (the other thumb) or add the comment of one of the owner's entries."""
+        if rating is not None:
+            _check_rating(rating)
+        with self._lock:
+            self._owned_feedback(owner, feedback_id)
+            if rating is not None:
+                self._db.execute("UPDATE feedback SET rating=? WHERE id=?", (rating, feedback_id))
+            if comment is not None:
+                self._db.execute("UPDATE feedback SET comment=? WHERE id=?", (_clean_comment(comment), feedback_id))
+
+    def remove_feedback(self, owner: str, feedback_id: int) -> None:
+        """Withdraw one of the owner's entries (the thumb clicked again)."""
+        with self._lock:
+            self._owned_feedback(owner, feedback_id)
+            self._db.execute("DELETE FROM feedback WHERE id=?", (feedback_id,))
+
+    def _owned_feedback(self, owner: str, feedback_id: int) -> None:
+        if self._db.execute("SELECT 1 FROM feedback WHERE id=? AND owner=?", (feedback_id, owner)).fetchone() is None:
+            raise FeedbackNotFoundError("找不到这条评价（可能已撤回）")
 
     def feedback(self, limit: int = 500) -> list[dict]:
-        """Every owner's feedback, newest first: for whoever curates the corpus."""
+        """Every owner's feedback, newest first: for whoever curates the corpus. `standalone` is the question
+        as understood when it differs from the question as asked (a follow-up), else ""."""
+        keys = ("id", "owner", "conversation", "question", "standalone", "answer", "sources", "rating", "comment",
+                "created")
         with self._lock:
-            rows = self._db.execute("SELECT owner, conversation, question, answer, sources, rating, comment, created "
-                                    "FROM feedback ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        keys = ("owner", "conversation", "question", "answer", "sources", "rating", "comment", "created")
-        return [{**dict(zip(keys, r)), "sources": json.loads(r[4])} for r in rows]
+            rows = self._db.execute(f"SELECT {', '.join(keys)} FROM feedback ORDER BY id DESC LIMIT ?",
+                                    (limit,)).fetchall()
+        return [{**dict(zip(keys, r)), "sources": json.loads(r[6])} for r in rows]
+
+
+def _check_rating(rating: int) -> None:
+    if rating not in (1, -1):
+        raise ValueError("rating is 1 (useful) or -1 (not useful)")
+
+
+def _clean_comment(comment: str) -> str:
+    return (comment or "").strip()[:MAX_COMMENT_CHARS]
 
 
 def conversation_markdown(conversation: Conversation) -> str:

@@ -6,10 +6,15 @@ one ingest at a time. Questions in flight keep the assistant they started with w
     service = Service(Settings())            # loads the index (ingests the corpus first if there is none)
     service.current().ask(question)
     service.add_files([(Path("/tmp/upload-1"), "通知.docx")])
+    service.corpus_files()                   # every file of the corpus folder: notices, status, size, ingest time
+    service.replace_file("通知.docx", Path("/tmp/upload-2"), "通知.docx", check)   # also remove_file, reingest_file
 """
 from __future__ import annotations
 
+import json
 import logging
+import sqlite3
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -20,6 +25,8 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError, os_error_reason
 from assistant.ingest.uploads import UploadResult, inside_folder, save_upload
+from assistant.models import Notice
+from assistant.stores.base import FileRecord
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +60,108 @@ class CorpusChange:
     n_chunks: int = 0
 
 
+@dataclass
+class CorpusEntry:
+    """One file of the corpus folder (or of the index, when it has left the folder) as the 管理 page lists it."""
+
+    name: str  # path relative to the corpus folder
+    status: str  # "indexed", "kept" (unreadable now, the earlier version answers), "failed", "not_ingested",
+    #              "missing" (in the index, no longer in the folder)
+    reason: str = ""  # why it failed or was not ingested
+    size: int | None = None  # bytes
+    titles: list[str] = field(default_factory=list)  # the notices the index holds from it
+    ingested_at: float | None = None  # when this content went live (IngestTimes)
+
+
+def corpus_listing(on_disk: dict[str, int], skipped: dict[str, str], records: list[FileRecord] | None,
+                   notices: list[Notice], times: dict[str, float]) -> list[CorpusEntry]:
+    """Every file, by name: what is in the folder (supported files with their size; `skipped` ones with the
+    reason ingest gives), what the live index recorded of it (None: the store keeps no file records — then a
+    file with notices counts as indexed), its notices' titles and its ingest time."""
+    titles: dict[str, list[str]] = {}
+    for n in notices:
+        titles.setdefault(n.file, []).append(n.title)
+    by_path = {r.path: r for r in records or []}
+    names = set(on_disk) | set(skipped) | set(by_path) | (set(titles) if records is None else set())
+    entries = []
+    for name in sorted(names):
+        entry = CorpusEntry(name, "", size=on_disk.get(name), titles=titles.get(name, []),
+                            ingested_at=times.get(name))
+        record = by_path.get(name)
+        if name in skipped:
+            entry.status, entry.reason = "not_ingested", skipped[name]
+        elif name not in on_disk:
+            entry.status = "missing"
+        elif record is not None:
+            entry.status, entry.reason = record.status, record.reason
+        elif records is None and entry.titles:
+            entry.status = "indexed"
+        else:
+            entry.status = "not_ingested"
+        if entry.status == "not_ingested":
+            entry.ingested_at = None  # a time of an earlier content would mislead
+        entries.append(entry)
+    return entries
+
+
+def index_files(index) -> list[FileRecord] | None:
+    """The live index's file records (content hash, status, reason), or None when its store keeps none in
+    memory (Milvus reads them only while ingesting)."""
+    return getattr(getattr(index, "data", None), "files", None)
+
+
+def index_built_at(index) -> float | None:
+    """When the live version was written: the manifest's `created` (local store; index/README.md)."""
+    folder = getattr(index, "folder", None)
+    if folder is None:
+        return None
+    try:
+        created = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))["created"]
+        return time.mktime(time.strptime(created, "%Y-%m-%dT%H:%M:%S"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class IngestTimes:
+    """When each file's content first went live, kept beside the index (SQLite): the index records a file's
+    hash but not when it was read. A (file, hash) seen in a newly loaded version gets that version's build
+    time, so a file ingested before the first server start shows the time of the version it was found in
+    (it went live no later than that)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+        self._db.execute("CREATE TABLE IF NOT EXISTS ingested (path TEXT NOT NULL, sha256 TEXT NOT NULL, "
+                         "live_since REAL NOT NULL, PRIMARY KEY (path, sha256))")
+        self._lock = threading.Lock()
+
+    def note(self, files: list[tuple[str, str]], when: float) -> None:
+        """Record (path, content hash) pairs of a live version; pairs seen before keep their first time."""
+        with self._lock:
+            self._db.executemany("INSERT OR IGNORE INTO ingested VALUES (?,?,?)",
+                                 [(path, sha, when) for path, sha in files])
+
+    def of(self, files: list[tuple[str, str]]) -> dict[str, float]:
+        """path → when that content went live, for the given (path, hash) pairs."""
+        wanted = set(files)
+        with self._lock:
+            rows = self._db.execute("SELECT path, sha256, live_since FROM ingested").fetchall()
+        return {path: when for path, sha, when in rows if (path, sha) in wanted}
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def live_file_keys(index) -> list[tuple[str, str]]:
+    """(path, content hash) of every file the live index recorded; without records, of every file that
+    has notices (hash "")."""
+    records = index_files(index)
+    if records is not None:
+        return [(r.path, r.sha256) for r in records]
+    return sorted({(n.file, "") for n in index.notices})
+
+
 def index_version(index) -> str:
     """The live version's name: its folder (local store) or its collection (Milvus)."""
     folder = getattr(index, "folder", None)
@@ -77,6 +186,17 @@ class Service:
             self.ingest_corpus()
             self.assistant = Assistant(settings, embedder=embedder)
         self.assistant.warm_up()
+        self._note_ingest_times(self.assistant.index)
+
+    @cached_property
+    def ingest_times(self) -> IngestTimes:
+        return IngestTimes(Path(self.settings.index_dir) / "ingest-times.sqlite")
+
+    def _note_ingest_times(self, index) -> None:
+        try:
+            self.ingest_times.note(live_file_keys(index), index_built_at(index) or time.time())
+        except (sqlite3.Error, OSError) as exc:  # the times are a convenience: never stop serving for them
+            log.warning("ingest times not recorded: %s", exc)
 
     @cached_property
     def conversations(self):
@@ -142,6 +262,7 @@ class Service:
         fresh = Assistant(self.settings, embedder=old.embedder, llm=old.llm)
         fresh.warm_up()  # before it is swapped in: questions meanwhile are answered by the old one
         self.assistant = fresh
+        self._note_ingest_times(fresh.index)
 
     def health(self) -> dict:
         a = self.assistant
@@ -233,3 +354,120 @@ class Service:
         return CorpusChange([FileOutcome(name, name, "removed")], len(self.assistant.index.notices),
                             len(self.assistant.index.chunks))
 
+
+    # --- the corpus folder, file by file (the 管理 page) -----------------------------------------------
+
+    def corpus_files(self) -> list[CorpusEntry]:
+        """Every file of the corpus folder and of the live index, with its notices, status, size, ingest time."""
+        from assistant.ingest.build import scan_corpus
+
+        corpus = Path(self.settings.corpus_dir)
+        index = self.assistant.index
+        try:
+            found, skipped_reports = scan_corpus(corpus)
+        except AssistantError:  # no corpus folder (yet): the index alone
+            found, skipped_reports = [], []
+        on_disk = {}
+        for path in found + [corpus / r.file for r in skipped_reports]:
+            try:
+                on_disk[path.relative_to(corpus).as_posix()] = path.lstat().st_size
+            except OSError:
+                continue
+        skipped = {r.file: r.reason for r in skipped_reports}
+        try:
+            times = self.ingest_times.of(live_file_keys(index))
+        except (sqlite3.Error, OSError):
+            times = {}
+        return corpus_listing(on_disk, skipped, index_files(index), index.notices, times)
+
+    def listed_file(self, name: str) -> Path:
+        """A regular file of the corpus folder that the 管理 page lists (no hidden or half-written file, no
+        link, nothing outside the folder), else DocumentNotFoundError."""
+        corpus = Path(self.settings.corpus_dir)
+        path = corpus / (name or "")
+        hidden = any(part.startswith(".") for part in Path(name or "").parts)
+        if not name or "\x00" in name or hidden or not inside_folder(path, corpus):
+            raise DocumentNotFoundError(f"文件库中没有“{name}”这个文件（可能已被删除，请刷新列表）")
+        return path
+
+    def replace_file(self, name: str, source: Path, upload_name: str, check,
+                     only_from: Path | None = None) -> CorpusChange:
+        """Put a new version of the corpus file `name` in its place (same name, same type), checked as an
+        upload is, and ingest; if the ingest fails the old version is put back."""
+        target = self.listed_file(name)
+        refused = self._replacement_refused(target, source, upload_name, only_from)
+        if refused:
+            return CorpusChange([FileOutcome(upload_name, name, "refused", refused)])
+        with tempfile.TemporaryDirectory() as staging:
+            # The same checks as an upload (type, size, readable by the sandboxed parser), under the old name.
+            checked = save_upload(source, target.name, Path(staging), self.settings.max_file_mb, check=check)
+            if checked.reason:
+                return CorpusChange([FileOutcome(upload_name, name, "refused", checked.reason)])
+            staged = Path(staging) / checked.saved_as
+            if staged.read_bytes() == target.read_bytes():
+                return CorpusChange([FileOutcome(upload_name, name, "exists", "与原文件内容相同，未替换")])
+            with self.ingest_lock:
+                previous = target.read_bytes()
+                _write_atomically(target, staged.read_bytes())
+                try:
+                    report = self.ingest_and_reload()
+                except CorpusChangeError:
+                    _write_atomically(target, previous)
+                    raise
+        return self._change_of(name, upload_name, report)
+
+    def _replacement_refused(self, target: Path, source: Path, upload_name: str, only_from: Path | None) -> str:
+        if only_from is not None and not inside_folder(source, only_from):
+            log.warning("replacement refused: a path outside the upload folder was sent")
+            return "只接受从本机上传的文件内容，已拒绝"
+        new_suffix, old_suffix = Path(upload_name).suffix.lower(), target.suffix.lower()
+        if new_suffix != old_suffix:
+            return (f"新版本的文件类型（{new_suffix or '无扩展名'}）与原文件（{old_suffix or '无扩展名'}）不同，"
+                    "不能替换；请用“上传文件”新增，再删除旧文件")
+        return ""
+
+    def reingest_file(self, name: str) -> CorpusChange:
+        """Read the file `name` again and swap the index in. Ingest skips a file whose same bytes failed
+        before, so a file without clauses in the index is first left out for one run (it answers nothing, so
+        no question misses it meanwhile); a file with clauses is read again only if it changed."""
+        corpus = Path(self.settings.corpus_dir)
+        path = corpus / (name or "")
+        known = {key for key, _ in live_file_keys(self.assistant.index)}
+        if name not in known:
+            path = self.listed_file(name)  # a file the index does not know yet must be in the folder
+        with self.ingest_lock:
+            on_disk = inside_folder(path, corpus)
+            if on_disk and not self.assistant.index.rows_of_file.get(name):
+                aside = path.with_name(f".{path.name}.reingest")  # hidden: ingest skips it
+                path.replace(aside)
+                try:
+                    self.ingest_corpus(progress=False)
+                except AssistantError as exc:
+                    raise CorpusChangeError(f"入库失败，原有索引未受影响：{exc}") from None
+                finally:
+                    aside.replace(path)
+            report = self.ingest_and_reload()
+        return self._change_of(name, name, report)
+
+    def _change_of(self, name: str, shown_name: str, report) -> CorpusChange:
+        """The outcome for the file `name` in an ingest's report."""
+        found = next((f for f in report.reports if f.file == name), None)
+        if found is None or found.status == "removed":
+            outcome = FileOutcome(shown_name, name, "removed", "文件已不在文件库中，已从索引移除")
+        elif found.status in ("indexed", "unchanged"):
+            outcome = FileOutcome(shown_name, name, "indexed", "" if found.status == "indexed" else "文件未改动",
+                                  found.n_notices, found.n_chunks)
+        else:
+            outcome = FileOutcome(shown_name, name, "failed", found.reason)
+        return CorpusChange([outcome], len(self.assistant.index.notices), len(self.assistant.index.chunks))
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    """Replace the file's content in one step: an ingest never reads half of it (the part file is hidden)."""
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        partial.write_bytes(content)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CorpusChangeError(f"无法写入文件库（{os_error_reason(exc)}），文件未替换；请联系管理员") from None

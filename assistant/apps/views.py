@@ -1,9 +1,11 @@
 """What the web UI shows, as plain HTML strings and table rows: source cards, a notice by its clause tree,
-the notice table and the "who owns what" table. Pure functions over the plain data; no Gradio here."""
+the notice table and the "who owns what" table, the corpus files and the feedback of the 管理 page, and how
+the chat's messages map onto the stored turns. Pure functions over the plain data; no Gradio here."""
 from __future__ import annotations
 
 import html
 import re
+import time
 from collections import Counter
 
 from assistant.models import Answer, Citation, notice_date
@@ -13,6 +15,10 @@ from assistant.models import Chunk, Notice
 
 NOTICE_COLUMNS = ["标题", "文号", "发文机关", "日期", "地区", "类型", "条款数"]
 OWNERSHIP_COLUMNS = ["部门", "角色", "任务", "文件"]
+FILE_COLUMNS = ["文件", "包含的公文", "状态", "大小", "入库时间"]
+FEEDBACK_COLUMNS = ["时间", "评价", "问题", "回答（摘要）", "来源", "补充说明"]
+TITLES_SHOWN = 3  # a gazette holds dozens of notices: the first few titles, then how many more
+EXCERPT_CHARS = 120
 
 
 def highlight(text: str, quotes: list[str]) -> str:
@@ -191,3 +197,120 @@ def _task_label(chunk: Chunk) -> str:
     if chunk.kind == "table_row" or not heading:
         return text[:80] + ("…" if len(text) > 80 else "")
     return heading
+
+
+# --- the chat: which messages are stored turns ------------------------------------------------------------
+
+PENDING = "检索中……"  # the reply while the answer is being found
+# Markers of replies that are not stored answers. The colon stays outside the bold: Markdown does not close
+# "**" after a full-width colon that a character follows, and the asterisks would show.
+NOT_ANSWERED = "**未能回答**："  # an error instead of an answer (nothing stored)
+STOPPED_MARK = "**已停止**："
+STOPPED = STOPPED_MARK + "这个问题没有回答完，未保存到对话记录。"
+
+
+def message_text(message) -> str:
+    """The text of a chat message, whether its content is a string (as the server writes it) or a list of
+    parts (as the page sends it back)."""
+    content = message.get("content") if isinstance(message, dict) else getattr(message, "content", message)
+    if isinstance(content, list):
+        return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return content if isinstance(content, str) else ""
+
+
+def is_answer(reply) -> bool:
+    """Whether an assistant message is an answer kept as a turn (not an error, a stopped or pending reply)."""
+    text = message_text(reply)
+    return not (text.startswith(NOT_ANSWERED) or text.startswith(STOPPED_MARK) or text == PENDING)
+
+
+def answered_turns_before(history: list, index: int) -> int:
+    """How many stored turns the chat shows before message `index`: the user messages whose reply is an
+    answer. Errors and stopped questions are shown in the chat but not stored, so message positions and
+    turn numbers differ once one has happened."""
+    count = 0
+    for position in range(min(index, len(history))):
+        message = history[position]
+        if _role(message) == "user" and position + 1 < index and _role(history[position + 1]) == "assistant" \
+                and is_answer(history[position + 1]):
+            count += 1
+    return count
+
+
+def question_before(history: list, index: int) -> int | None:
+    """The position of the user message that message `index` (an assistant reply) answers."""
+    for position in range(min(index, len(history)) - 1, -1, -1):
+        if _role(history[position]) == "user":
+            return position
+    return None
+
+
+def _role(message) -> str:
+    return message.get("role", "") if isinstance(message, dict) else getattr(message, "role", "")
+
+
+# --- the 管理 page ----------------------------------------------------------------------------------------
+
+FILE_STATUS_WORDS = {"indexed": "已收录", "kept": "读取失败", "failed": "读取失败", "not_ingested": "未收录",
+                     "missing": "已不在文件库中"}
+
+
+def file_status(entry) -> str:
+    """A corpus file's status in words: 已收录, 读取失败 with the reason, or 未收录."""
+    word = FILE_STATUS_WORDS.get(entry.status, entry.status)
+    if entry.status == "kept":
+        return f"{word}：{entry.reason}（仍使用之前收录的版本）"
+    if entry.status == "missing":
+        return f"{word}（重新入库后从索引中移除）"
+    if entry.status == "not_ingested" and not entry.reason:
+        return f"{word}（尚未入库）"
+    return f"{word}：{entry.reason}" if entry.reason else word
+
+
+def size_words(size: int | None) -> str:
+    """
+    >>> size_words(900), size_words(12_345), size_words(3_400_000)
+    ('900 字节', '12.1 KB', '3.2 MB')
+    """
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def time_words(when: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(when)) if when else ""
+
+
+def file_rows(entries) -> list[list]:
+    """One row per corpus file (FILE_COLUMNS), from service.CorpusEntry."""
+    rows = []
+    for e in entries:
+        titles = "；".join(e.titles[:TITLES_SHOWN])
+        if len(e.titles) > TITLES_SHOWN:
+            titles += f" 等 {len(e.titles)} 份"
+        rows.append([e.name, titles, file_status(e), size_words(e.size), time_words(e.ingested_at)])
+    return rows
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    one_line = " ".join((text or "").split())
+    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
+
+
+def feedback_rows(entries: list[dict]) -> list[list]:
+    """One row per feedback entry (FEEDBACK_COLUMNS), in the order given (the store's: newest first). The
+    rating in words (the page's font may have no emoji); a follow-up with the question it was read as."""
+    rows = []
+    for f in entries:
+        question = f["question"] + (f"（理解为：{f['standalone']}）" if f.get("standalone") else "")
+        # One mention per notice: an answer often cites several clauses of the same one.
+        sources = "；".join(dict.fromkeys(
+            f"《{s.get('notice_title', '')}》" + (f"（{s['doc_number']}）" if s.get("doc_number") else "")
+            for s in f.get("sources") or []))
+        rows.append([time_words(f["created"]), "有用" if f["rating"] > 0 else "没用", question,
+                     excerpt(f["answer"]), sources, f.get("comment", "")])
+    return rows
