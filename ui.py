@@ -86,16 +86,44 @@ mark {background: #fff1a8; color: #1f1f1f; padding: 0 1px;}
 .dark .marker {color: #ff9a8f;}
 .dark .source-card.used, .dark .notice-view .clause.focus {border-left-color: #ff9a8f;}
 """
-# Clicking a source card opens its notice: it picks the same source in the selector under the cards
-# (cards and choices are both in citation order).
-CARD_CLICKS = """() => {
+# The page's own script (run once on load):
+# - clicking a source card, or a [n] marker in the latest answer, opens that source: it picks the same source in
+#   the selector under the cards (cards, markers and choices are all in citation order). Markers stay plain
+#   text, so the copy button copies "[1]" and the source list, not markup; the click finds the marker under
+#   the pointer. Earlier answers' markers do nothing: the cards and the selector are the latest answer's.
+# - the theme switch's choice (localStorage) wins over the system's light or dark mode.
+PAGE_SCRIPT = """() => {
+  const THEME_KEY = 'assistant-theme';
+  const saved = localStorage.getItem(THEME_KEY);
+  if (saved === 'dark' || saved === 'light') document.body.classList.toggle('dark', saved === 'dark');
+  const openSource = (n) => {
+    const choice = document.querySelectorAll('#source-pick label')[n - 1];
+    if (choice) choice.click();
+  };
+  const markerAt = (x, y) => {
+    const range = document.caretRangeFromPoint ? document.caretRangeFromPoint(x, y) : null;
+    if (!range || range.startContainer.nodeType !== Node.TEXT_NODE) return 0;
+    const text = range.startContainer.textContent, at = range.startOffset;
+    for (const m of text.matchAll(/\\[(\\d+)\\]/g)) {
+      if (m.index <= at && at <= m.index + m[0].length) return Number(m[1]);
+    }
+    return 0;
+  };
   document.addEventListener('click', (event) => {
     const card = event.target.closest('#source-cards .source-card');
-    if (!card) return;
-    const choices = document.querySelectorAll('#source-pick label');
-    const choice = choices[Number(card.dataset.marker) - 1];
-    if (choice) choice.click();
+    if (card) return openSource(Number(card.dataset.marker));
+    const reply = event.target.closest('#chatbot [data-testid="bot"]');
+    const replies = document.querySelectorAll('#chatbot [data-testid="bot"]');
+    if (!reply || reply !== replies[replies.length - 1]) return;
+    const n = markerAt(event.clientX, event.clientY);
+    if (n) openSource(n);
   });
+}"""
+# The theme switch: light ↔ dark, remembered by this browser.
+TOGGLE_THEME = """() => {
+  const dark = !document.body.classList.contains('dark');
+  document.body.classList.toggle('dark', dark);
+  localStorage.setItem('assistant-theme', dark ? 'dark' : 'light');
 }"""
 SCROLL_TO_FOCUS = "() => { setTimeout(() => document.getElementById('focus-clause')?.scrollIntoView({block: 'center'}), 300); }"
 
@@ -290,7 +318,10 @@ FEEDBACK_HIDDEN = "本服务对网络开放但未设置登录账号：反馈中�
 
 def build(app: App) -> gr.Blocks:
     with gr.Blocks(title="政策文件问答助手", analytics_enabled=False, delete_cache=(600, FILE_TTL_S)) as demo:
-        gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
+        with gr.Row(equal_height=True):
+            gr.Markdown("## 政策文件问答助手\n回答均摘自已收录文件的原文并标注来源；文件中没有的内容会如实说明。")
+            gr.Button("深色 / 浅色", size="sm", scale=0, min_width=110, elem_id="theme-switch").click(
+                None, js=TOGGLE_THEME)
         status = gr.Markdown(app.status(), elem_id="status")
         with gr.Tabs(elem_id="main-tabs"):  # one navigation: 问答 · 文件 · 答复起草 · 管理
             chat = chat_tab(app, demo)
@@ -1044,7 +1075,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     print(f"Open http://{args.host}:{args.port} in a browser; the HTTP API is described at /docs", flush=True)
     serve(demo, args.host, args.port, users, api=Api(app, users, local_only=is_loopback(args.host)), auth_message="请输入账号和密码（连续输错 5 次将锁定 15 分钟）",
-          max_file_size=f"{settings.max_file_mb:g}mb", show_error=True, css=CSS, js=CARD_CLICKS,
+          max_file_size=f"{settings.max_file_mb:g}mb", show_error=True, css=CSS, js=PAGE_SCRIPT,
           theme=gr.themes.Soft(), footer_links=[])
     return 0
 

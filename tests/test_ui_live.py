@@ -117,3 +117,51 @@ def test_a_notice_ingested_by_another_process_shows_in_open_and_new_pages(browse
     box.fill("博山")
     fresh.wait_for_function("""() => [...document.querySelectorAll('ul.options li, [role=option]')]
                                .some((o) => o.innerText.includes('博山区'))""", timeout=10_000)
+
+
+def test_the_theme_switch_turns_the_page_dark_and_is_remembered(browser, live_server, request):
+    page = open_page(browser, live_server[0], request)  # the system is in light mode
+    assert not page.evaluate("() => document.body.classList.contains('dark')")
+    page.locator("#theme-switch").click()
+    page.wait_for_function("() => document.body.classList.contains('dark')")
+    page.reload()
+    page.wait_for_selector("#question textarea", timeout=30_000)
+    page.wait_for_function("() => document.body.classList.contains('dark')")  # this browser remembers it
+    page.wait_for_timeout(800)  # colour transitions settle
+    low = page.evaluate(LOW_CONTRAST, 3.0)
+    assert not low, "under 3:1: " + " · ".join(low)
+    page.locator("#theme-switch").click()
+    page.wait_for_function("() => !document.body.classList.contains('dark')")
+
+
+# Where the n-th marker "[n]" of the latest answer is on screen (scrolled into view first), or null.
+MARKER_POSITION = """(n) => {
+  const replies = document.querySelectorAll("#chatbot [data-testid='bot']");
+  const walker = document.createTreeWalker(replies[replies.length - 1], NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf(`[${n}]`);
+    if (at < 0) continue;
+    node.parentElement.scrollIntoView({block: 'center'});
+    const range = document.createRange();
+    range.setStart(node, at + 1);
+    range.setEnd(node, at + 2);
+    const box = range.getBoundingClientRect();
+    return [box.x + box.width / 2, box.y + box.height / 2];
+  }
+  return null;
+}"""
+
+
+def test_a_marker_in_the_answer_opens_its_source(browser, live_server, request):
+    page = open_page(browser, live_server[0], request)
+    ask(page, "张店区2023年充电桩目标是多少？")
+    reply = page.locator("#chatbot [data-testid='bot']").last
+    box = reply.bounding_box()
+    page.mouse.click(box["x"] + 8, box["y"] + 8)  # the answer's text, not a marker: nothing opens
+    page.wait_for_timeout(500)
+    assert page.locator("#notice-viewer #focus-clause").count() == 0
+    position = page.evaluate(MARKER_POSITION, 1)
+    assert position, "the answer has no [1] marker"
+    page.mouse.click(*position)
+    page.locator("#notice-viewer #focus-clause").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert page.locator("#source-pick input").first.is_checked()  # the source the marker cites
