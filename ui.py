@@ -33,6 +33,20 @@ if __name__ == "__main__":
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000")
 
+
+def make_missing_imports_fail_fast(*names: str) -> None:
+    """Gradio tries `import matplotlib` before and after every event (to switch its plotting backend); without
+    matplotlib installed, each try searches every folder of sys.path again — 4 % of the server's time under
+    load. A None entry in sys.modules is Python's way of saying "not importable": the import fails at once."""
+    import importlib.util
+
+    for name in names:
+        if name not in sys.modules and importlib.util.find_spec(name) is None:
+            sys.modules[name] = None
+
+
+make_missing_imports_fail_fast("matplotlib")
+
 import gradio as gr  # noqa: E402
 from gradio.utils import get_upload_folder as gradio_upload_folder  # noqa: E402
 
@@ -496,9 +510,13 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
             note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
             filters = _filters(places_, years_, notices_)
             history += [{"role": "user", "content": message}, {"role": "assistant", "content": PENDING}]
-            # The question shows at once, with 停止 in place of 提问 while the answer is on its way.
-            yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
-                   tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None, **answering}
+            # An LLM's answer takes seconds: the question shows at once, with 停止 in place of 提问 while the
+            # answer is on its way. An extractive answer comes in tens of milliseconds, in one message: each
+            # message of the chat event costs the server about as much as the answer itself (bench/results.md).
+            streaming = assistant.llm is not None
+            if streaming:
+                yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
+                       tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None, **answering}
             answer = None
             for answer in app.answer_stream(standalone, int(k), filters):
                 if not app.in_flight.running(session, token):
@@ -510,18 +528,18 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                 return  # stopped while the answer was computed: not kept
             key = key or uuid.uuid4().hex  # asked before the page's load event gave it a key: it gets one now
             owner = owner_of(request, key)
-            known = bool(conversation_id) and store.owns(owner, conversation_id)
+            turn = Turn(message, standalone, answer.text, answer_record(answer)["citations"])
+            known = bool(conversation_id) and store.add_turn_if_owned(owner, conversation_id, turn)
             if not known:
                 conversation_id = store.create(owner).id
-            store.add_turn(owner, conversation_id, Turn(message, standalone, answer.text,
-                                                        answer_record(answer)["citations"]))
+                store.add_turn(owner, conversation_id, turn)
             yield {tab.chatbot: history, tab.rewritten: note, tab.cards: source_cards(answer), tab.viewer: "",
                    tab.question: "", tab.last_answer: answer, tab.asked: asked_so_far + [standalone],
                    tab.source_pick: gr.update(choices=source_choices(answer), value=None),
                    current: conversation_id, browser_key: key,
                    # the list changes only when a conversation begins (named after its first question)
                    conversation_list: gr.skip() if known else listing(owner, conversation_id),
-                   title_box: gr.skip() if known else title_from(message), **idle}
+                   title_box: gr.skip() if known else title_from(message), **(idle if streaming else {})}
         except AssistantError as exc:
             log.info("question not answered: %s", exc)
             if app.in_flight.finish(session, token):

@@ -85,6 +85,9 @@ def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
     raise RuntimeError(f"ui.py did not start within 180 s; see {log_path}")
 
 
+CONVERSATION_OUTPUT = 8  # ui.py's chat event outputs: chatbot, rewritten, cards, source_pick, viewer, asked, last_answer, question, current, …
+
+
 def run_load(url: str, questions: list[str], users: int, seconds: float) -> LoadResult:
     """Each user asks the questions in turn (starting at a different one) until the time is up, through the
     page's own chat event (`ask`) and Gradio's queue, over plain HTTP: POST /gradio_api/call/ask, then read its
@@ -108,7 +111,13 @@ def run_load(url: str, questions: list[str], users: int, seconds: float) -> Load
         if not last.startswith("event: complete"):
             raise RuntimeError(f"no answer: {last[:120]!r}")
         outputs = json.loads(last.split("data: ", 1)[1])
-        conversations[session] = outputs[6]  # the conversation the page now shows: the next question goes on in it
+        # The conversation the page now shows (the event's 9th output; server-side states come back as null):
+        # the next question goes on in it. A page whose conversation changed would measure the cost of
+        # starting conversations, not of answering in one.
+        shown = outputs[CONVERSATION_OUTPUT]
+        if not isinstance(shown, str) or not shown or (conversation and shown != conversation):
+            raise RuntimeError(f"the conversation was not continued ({conversation!r} → {shown!r})")
+        conversations[session] = shown
         reply = outputs[0][-1]["content"]
         text = reply[0]["text"] if isinstance(reply, list) else str(reply)
         if "意外错误" in text:

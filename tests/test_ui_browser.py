@@ -230,3 +230,12 @@ def test_at_390_px_the_page_does_not_scroll_sideways_and_dates_stay_on_one_line(
         assert lines == 1, f"a date is broken over {lines} lines"
     finally:
         context.close()
+
+
+def test_the_load_test_speaks_the_pages_chat_event_and_goes_on_in_one_conversation(ui_server):
+    # bench/load.py's browser path: each user keeps its page's conversation; a changed output order of the
+    # chat event (the conversation id read from the wrong place) would start a conversation per question.
+    from bench.load import run_load
+
+    result = run_load(ui_server[0], ["张店区2023年充电桩目标是多少？", "那淄川区呢？"], users=2, seconds=4)
+    assert result.latencies_ms and not result.errors, result.errors[:3]

@@ -169,3 +169,20 @@ def test_notice_search_reads_doc_numbers_with_any_brackets_and_finds_words_of_th
     assert matching_notices(notices, "充电桩") == []  # without the clauses: title, 文号, issuer only
     assert [n.id for n in matching_notices(notices, "周村", chunks)] == ["n2"]
     assert matching_notices(notices, "  ", chunks) == notices
+
+
+def test_a_module_that_is_not_installed_fails_to_import_at_once_and_an_installed_one_still_imports():
+    import sys
+
+    import ui
+
+    missing = "assistant_no_such_module_xyz"
+    ui.make_missing_imports_fail_fast(missing, "json")
+    try:
+        assert sys.modules[missing] is None  # the import fails without searching sys.path
+        with pytest.raises(ImportError):
+            __import__(missing)
+        import json  # noqa: F401 - installed modules are left alone
+        assert sys.modules["json"] is not None
+    finally:
+        sys.modules.pop(missing, None)

@@ -156,17 +156,33 @@ class ConversationStore:
         return [Conversation(*row) for row in rows]
 
     def add_turn(self, owner: str, conversation_id: str, turn: Turn) -> Turn:
-        now = time.time()
-        with self._lock:
-            _, _, title, _, _ = self._owned(owner, conversation_id)
-            cursor = self._db.execute(
-                "INSERT INTO turns (conversation, question, standalone, answer, sources, created) VALUES (?,?,?,?,?,?)",
-                (conversation_id, turn.question, turn.standalone, turn.answer,
-                 json.dumps(turn.sources, ensure_ascii=False), now))
-            self._db.execute("UPDATE conversations SET updated=?, title=? WHERE id=?",
-                             (now, title or title_from(turn.question), conversation_id))
-        turn.id, turn.created = cursor.lastrowid, now
+        if not self.add_turn_if_owned(owner, conversation_id, turn):
+            raise ConversationNotFoundError("找不到这个对话（可能已被删除）")
         return turn
+
+    def add_turn_if_owned(self, owner: str, conversation_id: str, turn: Turn) -> bool:
+        """Add the turn if the conversation exists and is the owner's (one transaction; False if not)."""
+        now = time.time()
+        sources = json.dumps(turn.sources, ensure_ascii=False)
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                updated = self._db.execute(
+                    "UPDATE conversations SET updated=?, title=CASE WHEN title='' THEN ? ELSE title END "
+                    "WHERE id=? AND owner=?", (now, title_from(turn.question), conversation_id, owner))
+                if updated.rowcount:
+                    cursor = self._db.execute(
+                        "INSERT INTO turns (conversation, question, standalone, answer, sources, created) "
+                        "VALUES (?,?,?,?,?,?)", (conversation_id, turn.question, turn.standalone, turn.answer,
+                                                 sources, now))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        if not updated.rowcount:
+            return False
+        turn.id, turn.created = cursor.lastrowid, now
+        return True
 
     def drop_last_turn(self, owner: str, conversation_id: str) -> Turn | None:
         """Remove the conversation's last turn (to regenerate or edit it); the removed turn, or None."""
