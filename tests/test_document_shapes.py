@@ -129,6 +129,8 @@ def test_departments_are_one_under_several_names_and_belong_to_their_place():
     assert [n for n in ("2023年12月底前完成", "政府", "公室", "区教体局") if is_department(n)] == ["区教体局"]
     assert scoped_name("区教体局", "临淄区") == "临淄区教体局" != scoped_name("区教体局", "张店区")
     assert scoped_name("市教育局", "临淄区") == "淄博市教育局"
+    assert scoped_name("各镇办", "张店区") == "张店区各镇办" != scoped_name("各镇办", "淄川区")
+    assert scoped_name("各级人民政府", "张店区") == "各级人民政府"  # every level, not the district's own
     shown = group_departments(["区发改局", "区发展改革局", "区发展和改革局", "区财政局"])
     assert len(set(shown.values())) == 2 and shown["区发改局"] == "区发展和改革局"
 

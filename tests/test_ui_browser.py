@@ -4,6 +4,7 @@ Slow: starts the UI process on a copy of the sample index. A failing test leaves
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -146,6 +147,10 @@ def test_notice_browser_lists_notices_and_shows_a_clause_tree(page):
     assert tree.locator(".clause-heading").count() >= 3
     owners = page.locator(f"#ownership-table {ROW}")
     assert owners.count() > 10
+    # 谁负责什么 names departments with their place, never a deadline or a fragment of a sentence.
+    names = page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+        .map((row) => (row.querySelector('[role=gridcell]')?.innerText || '').trim())""", f"#ownership-table {ROW}")
+    assert names and not [n for n in names if re.search(r"\d+月|\d{4}年|^公室|^政府$|^各", n)], names
 
 
 def test_reply_draft_quotes_the_policy_and_downloads_as_docx(page, tmp_path):
