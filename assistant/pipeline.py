@@ -125,7 +125,9 @@ class Assistant:
         if not higher:
             return None
         wider = replace(query, jurisdictions=[])
-        result = self.searcher.search(wider, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=higher))
+        result = self.searcher.search(wider, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=higher),
+                                      query_vector=self.embed_query(wider.search_text),
+                                      focus_vector=self.embed_query(wider.focus) if wider.focus else None)
         if result.empty_reason or not result.hits:
             return None
         answer = compose_answer(wider, result, self.index.notice_by_id, self.searcher.term_weights, k,
@@ -140,7 +142,7 @@ class Assistant:
         return replace(answer, text=head + answer.text)
 
     def _say_places_not_covered(self, query: Query, answer: Answer) -> Answer:
-        """A question about several places the corpus covers only some of (济南的热线跟淄博的一样吗？) is
+        """A question about several places the corpus covers only some of (甲市的规定跟乙市的一样吗？) is
         answered for those it covers, saying first which places no document speaks for."""
         if len(query.jurisdictions) < 2:
             return answer

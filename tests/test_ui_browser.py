@@ -75,11 +75,16 @@ def page(browser, ui_server, request):
     page.goto(url)
     page.wait_for_selector("#question textarea", timeout=30_000)
     yield page
+    close_page(page, request)
+
+
+def close_page(page, request) -> None:
+    """Close the page's browser context, keeping a screenshot in tests/screenshots/ when its test failed."""
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    page.context.close()
 
 
 def ask(page, question: str) -> None:

@@ -15,7 +15,7 @@ from bench.load import free_port, start_ui
 from conftest import CORPUS
 from openai_stub import StubLLM
 from test_ui_api import stop as stop_server
-from test_ui_browser import (ANSWER_TIMEOUT_MS, BOT, CHROMIUM, MADE_UP_NOTICE, ROW, SCREENSHOTS, ask,  # noqa: F401
+from test_ui_browser import (ANSWER_TIMEOUT_MS, BOT, CHROMIUM, MADE_UP_NOTICE, ROW, ask, close_page,  # noqa: F401
                              browser, last_reply)  # browser is a fixture
 
 pytestmark = pytest.mark.slow
@@ -72,11 +72,7 @@ def page(browser, server, request):  # noqa: F811
     # The page's browser key (its conversations' owner) arrives with its load event.
     page.wait_for_function("() => localStorage.getItem('assistant-browser-key') !== null", timeout=30_000)
     yield page
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    close_page(page, request)
 
 
 def open_tab(page, name: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bench.load import free_port, start_ui
 from conftest import CORPUS, ROOT
-from test_ui_browser import ANSWER_TIMEOUT_MS, CHROMIUM, SCREENSHOTS, ask, browser  # noqa: F401 (a fixture)
+from test_ui_browser import ANSWER_TIMEOUT_MS, CHROMIUM, ask, browser, close_page  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -64,16 +64,8 @@ def open_page(browser, url, request, scheme="light"):
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#question textarea", timeout=30_000)
-    request.addfinalizer(lambda: _close(page, request))
+    request.addfinalizer(lambda: close_page(page, request))
     return page
-
-
-def _close(page, request):
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-    page.context.close()
 
 
 def test_one_navigation_with_the_chat_first(browser, live_server, request):

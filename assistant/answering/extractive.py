@@ -190,7 +190,7 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
 
 def _confidence(query: Query, hits: list[Hit], evidence: list[Evidence], weights: list[float],
                 tuning: Tuning) -> float:
-    """The decline model's probability that the clauses answer. A question about several places (张店和淄川的
+    """The decline model's probability that the clauses answer. A question about several places (甲区和乙区的
     目标各是多少) is answered when one place's own best clauses answer it: no clause covers both sides."""
     groups = [(hits, evidence)]
     if len(query.jurisdictions) >= 2:

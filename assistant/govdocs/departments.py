@@ -118,13 +118,13 @@ def is_department(name: str) -> bool:
 
 
 def scoped_name(name: str, jurisdiction: str) -> str:
-    """'区教体局' of a 临淄区 notice is 临淄区教体局; '市教育局' there is 淄博市教育局 (the city around it);
-    '各镇办' there is 临淄区各镇办.
+    """'区教体局' of a district's notice is that district's 教体局 (its name put in front); '市教育局' there is the
+    surrounding city's; '各镇办' there is every town and street office of that district.
     Names that already say where they are, or whose level the notice's place cannot resolve, stay."""
     from .places import ancestors, gazetteer
 
     if name.startswith("各") and jurisdiction and not name.startswith("各级"):
-        return jurisdiction + name  # 各镇办 of a 张店区 notice: every town and street office of 张店区
+        return jurisdiction + name  # 各X: every X of the notice's own place
     m = _LEVEL_PREFIX.match(name)
     if not m or not jurisdiction:
         return name

@@ -313,7 +313,7 @@ def focus_of(text: str) -> str:
     """The asking clauses of a question, each with the clause before it (which often names what "那次" or
     "这个" refers to); "" when that is most of the question anyway.
 
-    >>> focus_of("我家在张店，孩子今年七岁，老人带着。听说区里新建了学校，今年能招多少学生？")
+    >>> focus_of("我家在城东，孩子今年七岁，老人带着。听说区里新建了学校，今年能招多少学生？")
     '听说区里新建了学校，今年能招多少学生？'
     """
     clauses = _CLAUSE.findall(text)
