@@ -9,6 +9,7 @@ allowed when the page listens on this machine alone.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -65,7 +66,9 @@ UNEXPECTED = "系统出现了意外错误，已记录日志。请稍后重试；
 EXAMPLES = ["张店区2023年充电桩目标是多少？", "淄川区科技型中小企业的目标由哪个部门负责？",
             "What is Zhangdian's 2023 charging-pile target?", "政务公开的工作台账什么时候报送？"]
 ALL_DEPARTMENTS = "（全部部门）"
-CONCURRENCY = 8  # questions answered at once: 8 gave 47 answers/s at p95 0.76 s under 20 users (4: 39/s, 0.91 s; bench/load.py)
+# Events run at once through Gradio's queue (LLM answers, uploads, drafts). Measured when extractive answers
+# still went through the queue: 8 gave 47 answers/s at p95 0.76 s under 20 users (4: 39/s, 0.91 s; bench/load.py).
+CONCURRENCY = 8
 QUEUE_SIZE = 64
 LIVE_CHECK_S = 5.0  # how often an open page asks whether the index it shows is still the live one
 FILE_TTL_S = 3600  # generated and uploaded files are deleted after an hour (checked every 10 minutes)
@@ -232,6 +235,20 @@ def user_error(message: str, logged: bool = False) -> gr.Error:
     if not logged:
         log.info("user error: %s", message.splitlines()[0] if message else "")
     return gr.Error(message, print_exception=False)
+
+
+def final_message(handler):
+    """A chat handler that yields its messages, as one that returns the last: for an event Gradio calls
+    directly (no queue), which cannot stream. `functools.wraps` keeps the signature Gradio reads (gr.Request,
+    gr.RetryData… parameters)."""
+    @functools.wraps(handler)
+    def last_message(*args, **kwargs):
+        message = {}  # nothing yielded: nothing changes
+        for message in handler(*args, **kwargs):
+            pass
+        return message
+
+    return last_message
 
 
 def _filters(places, years, notice_ids) -> Filters | None:
@@ -591,11 +608,18 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
     outputs = [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer, question, current,
                conversation_list, title_box, browser_key, send, stop]
     again_inputs = inputs[1:]
-    answers = [send.click(ask, inputs, outputs, api_name="ask"),
-               question.submit(ask, inputs, outputs, api_visibility="undocumented"),
-               chatbot.retry(regenerate, again_inputs, outputs, api_visibility="private"),
-               chatbot.edit(edit_question, again_inputs, outputs, api_visibility="private")]
-    stop.click(stop_answer, chatbot, [chatbot, send, stop], cancels=answers, api_visibility="private")
+    # An LLM's answer streams through Gradio's queue (停止 cancels it there). An extractive answer is one
+    # message computed in tens of milliseconds: it is called directly (one HTTP request, no queue, no event
+    # stream), which halves the page's wait and the server's work per question (bench/results.md).
+    streamed = bool(app.settings.llm_base_url)
+    direct = {} if streamed else {"queue": False}
+    handlers = (ask, regenerate, edit_question) if streamed else tuple(map(final_message, (ask, regenerate, edit_question)))
+    answers = [send.click(handlers[0], inputs, outputs, api_name="ask", **direct),
+               question.submit(handlers[0], inputs, outputs, api_visibility="undocumented", **direct),
+               chatbot.retry(handlers[1], again_inputs, outputs, api_visibility="private", **direct),
+               chatbot.edit(handlers[2], again_inputs, outputs, api_visibility="private", **direct)]
+    stop.click(stop_answer, chatbot, [chatbot, send, stop], cancels=answers if streamed else None,
+               api_visibility="private")
     feedback_events(app, tab, owner_of, browser_key, current, feedback_row, comment, submit_comment, feedback_note)
 
     def answer_api(question: str, k: int = 5) -> dict:

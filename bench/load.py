@@ -1,5 +1,5 @@
 """Bounded load test: N concurrent users ask questions for a fixed time (loopback only), through the web UI's
-Gradio queue as a browser does, or through the HTTP API (/api/v1/ask or the OpenAI-compatible endpoint).
+chat event as a browser calls it, or through the HTTP API (/api/v1/ask or the OpenAI-compatible endpoint).
 
     python -m bench.load --index DIR [--users 20] [--seconds 60] [--path ui|api|chat]
 """
@@ -88,21 +88,32 @@ def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
 CONVERSATION_OUTPUT = 8  # ui.py's chat event outputs: chatbot, rewritten, cards, source_pick, viewer, asked, last_answer, question, current, …
 
 
+def asked_through_queue(url: str) -> bool:
+    """Whether the page's chat event (`ask`) goes through Gradio's queue (an LLM streams its answer) or is
+    called directly (extractive answers), read from the page's config as the browser reads it."""
+    import httpx
+
+    config = httpx.get(url.rstrip("/") + "/config", timeout=30, trust_env=False).json()
+    event = next(d for d in config["dependencies"] if d.get("api_name") == "ask")
+    return bool(event.get("queue", True))
+
+
 def run_load(url: str, questions: list[str], users: int, seconds: float) -> LoadResult:
     """Each user asks the questions in turn (starting at a different one) until the time is up, through the
-    page's own chat event (`ask`) and Gradio's queue, over plain HTTP: POST /gradio_api/call/ask, then read its
-    event stream to the end. (gradio_client did the same but spent ~100 ms of CPU per question itself, on the
-    same 2 cores as the server, so it measured the client more than the server.)"""
+    page's own chat event (`ask`) over plain HTTP, the way the browser calls it: directly (POST
+    /gradio_api/run/ask) for extractive answers, or through Gradio's queue (POST /gradio_api/call/ask, then its
+    event stream read to the end). (gradio_client spent ~100 ms of CPU per question itself, on the same 2 cores
+    as the server, so it measured the client more than the server.)"""
     conversations: dict[str, str] = {}
+    queued = asked_through_queue(url)
 
-    def ask(client, question: str) -> str:
-        # The chat event's inputs without its server-side states: question, history, places, years, notices,
-        # k, and what the page keeps in its browser (its owner key, its conversation once it has one). One
-        # session per user, as one open page has (a new session per question would rebuild its state each time).
-        session = client.headers["x-load-session"]
-        conversation = conversations.get(session, "")
-        event = client.post("/gradio_api/call/ask", json={
-            "data": [question, [], None, None, None, 5, session, conversation], "session_hash": session})
+    def outputs_of(client, data: list, session: str) -> list:
+        if not queued:  # a direct call takes every input, the server-side state (follow-up context) as null
+            data = data[:2] + [None] + data[2:]
+            reply = client.post("/gradio_api/run/ask", json={"data": data, "session_hash": session})
+            reply.raise_for_status()
+            return reply.json()["data"]
+        event = client.post("/gradio_api/call/ask", json={"data": data, "session_hash": session})
         event.raise_for_status()
         stream = client.get(f"/gradio_api/call/ask/{event.json()['event_id']}")
         stream.raise_for_status()
@@ -110,7 +121,15 @@ def run_load(url: str, questions: list[str], users: int, seconds: float) -> Load
         last = blocks[-1] if blocks else ""
         if not last.startswith("event: complete"):
             raise RuntimeError(f"no answer: {last[:120]!r}")
-        outputs = json.loads(last.split("data: ", 1)[1])
+        return json.loads(last.split("data: ", 1)[1])
+
+    def ask(client, question: str) -> str:
+        # The chat event's inputs without its server-side states: question, history, places, years, notices,
+        # k, and what the page keeps in its browser (its owner key, its conversation once it has one). One
+        # session per user, as one open page has (a new session per question would rebuild its state each time).
+        session = client.headers["x-load-session"]
+        conversation = conversations.get(session, "")
+        outputs = outputs_of(client, [question, [], None, None, None, 5, session, conversation], session)
         # The conversation the page now shows (the event's 9th output; server-side states come back as null):
         # the next question goes on in it. A page whose conversation changed would measure the cost of
         # starting conversations, not of answering in one.
@@ -222,7 +241,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--path", choices=["ui", "api", "chat"], default="ui",
-                        help="ui: the browser's Gradio queue; api: POST /api/v1/ask; chat: /v1/chat/completions")
+                        help="ui: the page's chat event, as the browser calls it; api: POST /api/v1/ask; chat: /v1/chat/completions")
     args = parser.parse_args()
     result = load_test(args.index, args.questions, args.users, args.seconds, ROOT / "bench" / ".work", args.path)
     print(f"{args.path}: {result.users} users, {result.seconds:.0f} s: {result.requests} requests "

@@ -9,7 +9,7 @@ TARGETS = [  # (what, target, unit)
     ("ingest of the sample corpus, 1x", 60, "s"),
     ("peak RSS at 100x (ingest and query)", 4096, "MB"),
     ("errors under the load tests", 0, ""),
-    ("browser path (Gradio queue) p95, 20 users", 800, "ms"),
+    ("browser path (the page's chat event) p95, 20 users", 800, "ms"),
     ("HTTP API p95, 20 users", 400, "ms"),
     ("HTTP API answers per second, 20 users (at least)", 50, "/s"),
 ]
@@ -27,7 +27,7 @@ def _ratio(a, b) -> str:
     return f"{a / b:.1f}×" if a is not None and b else "–"
 
 
-LOAD_PATHS = {"ui": "browser (Gradio queue, /ask)", "api": "HTTP API /api/v1/ask",
+LOAD_PATHS = {"ui": "browser (the page's chat event, /ask)", "api": "HTTP API /api/v1/ask",
               "chat": "OpenAI-compatible /v1/chat/completions"}
 
 
@@ -61,9 +61,10 @@ def load_lines(data: dict) -> list[str]:
         for sample in r.get("error_samples", []):
             lines.append(f"- error ({r['path']}): {sample}")
     lines += ["", "Each user asks the eval questions in turn, without pause, over its own connection: the "
-              "browser path through the page's own chat event and Gradio's queue over plain HTTP (`POST "
+              "browser path through the page's own chat event over plain HTTP, the way the browser calls it (extractive "
+              "answers: `POST /gradio_api/run/ask`, one request; an LLM's streamed answer: Gradio's queue, `POST "
               "/gradio_api/call/ask` and its event stream; one session and one growing conversation per user, as "
-              "an open page has; 8 answered at once), the API through `POST /api/v1/ask` and `POST "
+              "an open page has), the API through `POST /api/v1/ask` and `POST "
               "/v1/chat/completions` (httpx). \"Answers not reused\" runs with `ASSISTANT_ANSWER_CACHE=0`: every "
               "answer computed again, what a day of new questions costs. The load generator runs on the same 2 "
               "cores as the server."]

@@ -45,5 +45,5 @@ def test_load_report_has_a_row_per_path_and_reads_old_runs():
                     "throughput_rps": 16.1}}
     assert _load(old, "ui", "p95_ms") == 1531.0
     assert [line for line in load_lines(old) if line.startswith("| browser")] == [
-        "| browser (Gradio queue, /ask) | 20 | 60 | 969 | 0 | 16.1 | 1,241 | 1,531 |"]
+        "| browser (the page's chat event, /ask) | 20 | 60 | 969 | 0 | 16.1 | 1,241 | 1,531 |"]
     assert load_lines({}) == []

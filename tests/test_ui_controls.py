@@ -104,6 +104,9 @@ def reopened(page) -> list[str]:
 
 
 def test_stop_regenerate_edit_and_rate_an_answer(page, server):
+    from bench.load import asked_through_queue
+
+    assert asked_through_queue(server[0])  # an LLM streams its answer: through the queue, where 停止 cancels it
     _, _, llm = server
     ask(page, "张店区2023年新增多少个充电桩？")
     ask(page, "淄川区科技型中小企业的目标由哪个部门负责？")
@@ -165,7 +168,7 @@ def choose_file(page, name: str) -> None:
                            timeout=30_000)
 
 
-def test_the_file_library_lists_downloads_re_ingests_and_deletes(page, server):
+def test_the_file_library_lists_downloads_re_ingests_replaces_and_deletes(page, server, tmp_path):
     _, corpus, _ = server
     open_tab(page, "管理")
     rows = page.locator(f"#corpus-table {ROW}")
@@ -195,8 +198,27 @@ def test_the_file_library_lists_downloads_re_ingests_and_deletes(page, server):
                r.innerText.includes('周村区夜间经济方案.txt') && r.innerText.includes('已收录')
                && r.innerText.includes('古商城夜间经济提升方案'))""", arg=ROW, timeout=30_000)
 
+    # 替换: a new version of the file (same name and type) takes the old one's place, in the folder and the index.
+    new_version = tmp_path / "周村区夜间经济方案.txt"
+    new_version.write_text(MADE_UP_NOTICE.replace("古商城夜间经济提升方案", "古商城夜市提升方案"), encoding="utf-8")
+    page.locator("#replace-tools").get_by_text("替换为新版本").click()
+    page.locator("#replacement-file input[type=file]").set_input_files(str(new_version))
+    page.locator("#replace-file").click()
+    page.wait_for_function(
+        """(row) => [...document.querySelectorAll('#corpus-table ' + row)].some((r) =>
+               r.innerText.includes('周村区夜间经济方案.txt') && r.innerText.includes('古商城夜市提升方案'))""",
+        arg=ROW, timeout=120_000)
+    assert "已入库" in page.locator("#file-result").inner_text()
+    assert "古商城夜市提升方案" in (corpus / "周村区夜间经济方案.txt").read_text(encoding="utf-8")
+
     open_tab(page, "文件")
     search = page.locator("#notice-search input, #notice-search textarea").first
+    search.fill("古商城夜市")
+    page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 1", timeout=30_000)
+    search.fill("")
+    search.fill("古商城夜间经济")  # the old version's title is gone from the index
+    page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 0", timeout=30_000)
+    search.fill("")
     search.fill("古商城")
     page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 1", timeout=30_000)
 
