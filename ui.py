@@ -467,10 +467,13 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                 k_slider = gr.Slider(1, 10, value=app.settings.answer_k, step=1, label="来源条数")
     # Who owns the conversations: the web login, or (without logins) this browser, by a key kept in its
     # localStorage; and which conversation the page shows, so a reload reopens it.
-    browser_key = gr.BrowserState("", storage_key="assistant-browser-key", secret=app.browser_secret)
-    current = gr.BrowserState("", storage_key="assistant-conversation", secret=app.browser_secret)
-    tab = ChatTab(chatbot, rewritten, question, cards, source_pick, viewer, place_filter, year_filter, notice_filter,
-                  gr.State([]), gr.State(None))
+    # (Inside the tab: a component placed in the tab bar itself, even an invisible state, makes Gradio repeat
+    # each tab's button when the tab is first opened.)
+    with chat_block:
+        browser_key = gr.BrowserState("", storage_key="assistant-browser-key", secret=app.browser_secret)
+        current = gr.BrowserState("", storage_key="assistant-conversation", secret=app.browser_secret)
+        tab = ChatTab(chatbot, rewritten, question, cards, source_pick, viewer, place_filter, year_filter,
+                      notice_filter, gr.State([]), gr.State(None))
 
     def owner_of(request: gr.Request | None, key: str) -> str:
         name = getattr(request, "username", None) if request is not None else None
@@ -719,8 +722,9 @@ def feedback_events(app: App, tab: ChatTab, owner_of, browser_key: gr.BrowserSta
     from assistant.apps.views import answered_turns_before, is_answer, message_text, question_before
 
     store = app.conversations
-    rated = gr.State({})  # stored turn id → this page's feedback entry on it
-    commenting = gr.State(None)  # the entry the comment box adds to
+    with row:  # in the chat tab, not the tab bar (see chat_tab)
+        rated = gr.State({})  # stored turn id → this page's feedback entry on it
+        commenting = gr.State(None)  # the entry the comment box adds to
 
     def stored_turn(history, index, owner: str, conversation_id: str):
         """The stored turn an assistant message shows, or None (an error, a stopped answer, or a page that

@@ -76,8 +76,7 @@ def page(browser, server, request):  # noqa: F811
 
 
 def open_tab(page, name: str) -> None:
-    # .first: once a tab has been opened Gradio's tab bar holds a second button of that name.
-    page.get_by_role("tab", name=name, exact=True).first.click()
+    page.get_by_role("tab", name=name, exact=True).click()
 
 
 def wait_for_answer(page, bots: int, containing: str) -> None:
