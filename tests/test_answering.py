@@ -291,6 +291,20 @@ def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
     assert "2023年8月26日" in answer.text and answer.citations[0].chunk is when
 
 
+@pytest.mark.parametrize("limit", ["疫情解除后3个月内由用户补缴", "发现异常后应在十五分钟内电话报告", "收到申请之日起五个工作日以内办结",
+                                   "自即日起暂停办理"])
+def test_a_time_limit_counted_from_an_event_answers_when(limit):
+    clause = _chunk(1, text=f"关于欠缴费用的处理。{limit}。")
+    q = parse_query("欠的费用最晚什么时候交？")
+    assert select_evidence(q, Hit(clause, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind
+
+
+def test_a_count_without_a_time_limit_does_not_answer_when():
+    clause = _chunk(1, text="关于欠缴费用的处理。共涉及3个月的费用，由用户补缴。")
+    q = parse_query("欠的费用最晚什么时候交？")
+    assert not select_evidence(q, Hit(clause, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind
+
+
 def test_table_row_is_split_into_its_cells():
     row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
     assert clause_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]
