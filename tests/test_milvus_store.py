@@ -123,6 +123,17 @@ def test_incremental_ingest_on_milvus_switches_the_alias_and_keeps_one_previous_
         loaded.search_dense(embedder.embed_query("口袋公园"), 3)
 
 
+def test_a_milvus_build_keeps_why_a_file_was_not_read_for_the_file_library(tmp_path, small_corpus, embedder):
+    from assistant.apps.service import index_files
+
+    (small_corpus / "损坏的通知.pdf").write_bytes(b"%PDF-1.4\n this is not a PDF body")
+    settings = milvus_settings(tmp_path, small_corpus)
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    records = {r.path: r for r in index_files(open_store(settings))}
+    assert records["a.txt"].status == "indexed" and records["a.txt"].sha256
+    assert records["损坏的通知.pdf"].status == "failed" and records["损坏的通知.pdf"].reason
+
+
 def _kill_milvus_ingest_while_writing(settings: Settings) -> None:
     """Start ingest.py and SIGKILL it once its progress shows it is writing rows into the new collection."""
     proc = subprocess.Popen([sys.executable, "ingest.py", "--corpus", str(settings.corpus_dir), "--index",

@@ -105,9 +105,10 @@ def corpus_listing(on_disk: dict[str, int], skipped: dict[str, str], records: li
 
 
 def index_files(index) -> list[FileRecord] | None:
-    """The live index's file records (content hash, status, reason), or None when its store keeps none in
-    memory (Milvus reads them only while ingesting)."""
-    return getattr(getattr(index, "data", None), "files", None)
+    """The live index's file records (content hash, status, reason): the local store's index data, or a Milvus
+    build's (read with it); None from a store that keeps none."""
+    records = getattr(index, "file_records", None)
+    return records if records is not None else getattr(getattr(index, "data", None), "files", None)
 
 
 def index_built_at(index) -> float | None:

@@ -245,6 +245,8 @@ class MilvusStore(ChunkTable):
         self.collection = build.collection
         self.model_name = build.info["model_name"]
         self._vocabulary = build.vocabulary
+        # What became of every file of the build (status, reason): the 管理 page shows why one was not read.
+        self.file_records = [FileRecord(**f) for f in build.files]
 
     def is_current(self) -> bool:
         try:
