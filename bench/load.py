@@ -98,14 +98,15 @@ def asked_through_queue(url: str) -> bool:
     return bool(event.get("queue", True))
 
 
-def run_load(url: str, questions: list[str], users: int, seconds: float) -> LoadResult:
+def run_load(url: str, questions: list[str], users: int, seconds: float, queued: bool | None = None) -> LoadResult:
     """Each user asks the questions in turn (starting at a different one) until the time is up, through the
     page's own chat event (`ask`) over plain HTTP, the way the browser calls it: directly (POST
     /gradio_api/run/ask) for extractive answers, or through Gradio's queue (POST /gradio_api/call/ask, then its
     event stream read to the end). (gradio_client spent ~100 ms of CPU per question itself, on the same 2 cores
-    as the server, so it measured the client more than the server.)"""
+    as the server, so it measured the client more than the server.) `queued=True` goes through the queue
+    whatever the page does, as gradio_client and other programs calling the page's API do."""
     conversations: dict[str, str] = {}
-    queued = asked_through_queue(url)
+    queued = asked_through_queue(url) if queued is None else queued
 
     def outputs_of(client, data: list, session: str) -> list:
         if not queued:  # a direct call takes every input, the server-side state (follow-up context) as null
@@ -214,15 +215,16 @@ def read_questions(questions_file: Path) -> list[str]:
 
 def load_test(index: Path, questions_file: Path, users: int, seconds: float, work: Path,
               path: str = "ui", env: dict[str, str] | None = None) -> LoadResult:
-    """ui.py started on the index (with `env`), then `users` for `seconds` through `path` (ui, api or chat)."""
+    """ui.py started on the index (with `env`), then `users` for `seconds` through `path` (ui, ui-queue, api or
+    chat)."""
     questions = read_questions(questions_file)
     port = free_port()
     work.mkdir(parents=True, exist_ok=True)
     process = start_ui(index, port, work / "load-ui.log", env=env)
     try:
         url = f"http://127.0.0.1:{port}/"
-        if path == "ui":
-            return run_load(url, questions, users, seconds)
+        if path in ("ui", "ui-queue"):
+            return run_load(url, questions, users, seconds, queued=True if path == "ui-queue" else None)
         return run_api_load(url, questions, users, seconds, path)
     finally:
         process.terminate()
@@ -240,8 +242,9 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--path", choices=["ui", "api", "chat"], default="ui",
-                        help="ui: the page's chat event, as the browser calls it; api: POST /api/v1/ask; chat: /v1/chat/completions")
+    parser.add_argument("--path", choices=["ui", "ui-queue", "api", "chat"], default="ui",
+                        help="ui: the page's chat event, as the browser calls it; ui-queue: the same event through "
+                             "Gradio's queue (as gradio_client calls it); api: POST /api/v1/ask; chat: /v1/chat/completions")
     args = parser.parse_args()
     result = load_test(args.index, args.questions, args.users, args.seconds, ROOT / "bench" / ".work", args.path)
     print(f"{args.path}: {result.users} users, {result.seconds:.0f} s: {result.requests} requests "

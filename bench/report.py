@@ -27,7 +27,9 @@ def _ratio(a, b) -> str:
     return f"{a / b:.1f}×" if a is not None and b else "–"
 
 
-LOAD_PATHS = {"ui": "browser (the page's chat event, /ask)", "api": "HTTP API /api/v1/ask",
+LOAD_PATHS = {"ui": "browser (the page's chat event, /ask)",
+              "ui-queue": "the page's chat event through Gradio's queue (as gradio_client calls it)",
+              "api": "HTTP API /api/v1/ask",
               "chat": "OpenAI-compatible /v1/chat/completions"}
 
 

@@ -159,7 +159,8 @@ def measure_load(users: int, seconds: float, questions: Path) -> dict:
     index = WORK / "index-1x"
     runs = {}
     no_reuse = {"ASSISTANT_ANSWER_CACHE": "0"}  # every answer computed again: what new questions cost
-    for name, path, n, env in (("ui", "ui", users, None), (f"api_{users}", "api", users, None),
+    for name, path, n, env in (("ui", "ui", users, None), ("ui_queue", "ui-queue", users, None),
+                               (f"api_{users}", "api", users, None),
                                ("api_50", "api", 50, None), (f"chat_{users}", "chat", users, None),
                                (f"api_{users}_no_reuse", "api", users, no_reuse)):
         log(f"load: {n} users for {seconds:.0f} s through {path}" + (" without reusing answers" if env else ""))
