@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
-from assistant.answering.extractive import compose_answer, list_file_contents
+from assistant.answering.extractive import asked_kinds, compose_answer, list_file_contents
 from assistant.answering.llm import translate_question
 from assistant.answering.status import row_status, status_answer, wanted_statuses
 from .config import Settings
@@ -113,6 +113,14 @@ class Assistant:
         rest = [h for h in result.hits if h.chunk is not header]
         result.hits = [Hit(header, top.score, coverage=top.coverage)] + rest[: max(len(result.hits) - 1, 1)]
 
+    def _more_of_top_notice(self, query: Query, result: SearchResult, filters: Filters | None) -> list[Hit]:
+        """For a question asking two kinds of fact (哪天…谁负责…): the top notice's best clauses, past the cap
+        on clauses per notice that keeps the first hits varied, where the second fact may be."""
+        if len(asked_kinds(query)) < 2 or result.empty_reason or not result.hits:
+            return []
+        only_top = replace(filters or Filters(), notice_ids=[result.hits[0].chunk.notice_id])
+        return self.retrieve(query, self.settings.tuning.second_kind_pool, only_top).hits
+
     def _from_higher_level(self, query: Query, k: int, national: bool = True) -> Answer | None:
         """A county's question its own documents do not answer may be answered by its city's, province's or
         the State's (a county teacher asking about housing rules its city's plan sets): said as such.
@@ -209,7 +217,8 @@ class Assistant:
                 yield listing
                 return
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
-                                    children=self.sub_headings, tuning=self.settings.tuning)
+                                    children=self.sub_headings, tuning=self.settings.tuning,
+                                    more=self._more_of_top_notice(query, result, filters))
         if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
             if not result.empty_reason:
                 extractive = self._from_higher_level(query, k) or extractive

@@ -305,6 +305,25 @@ def test_a_count_without_a_time_limit_does_not_answer_when():
     assert not select_evidence(q, Hit(clause, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind
 
 
+def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
+    # Made-up plan: the duties clause answers "who", a clause further down (past the per-notice cap of the
+    # first hits) the "when"; another notice's dated clause is not taken.
+    duties = _chunk(21, "n1", "区文化和旅游局：负责灯会的招商、布展和志愿者招募工作。")
+    when = _chunk(22, "n1", "时间：2024年2月10日至2月24日，地点：人民公园东门广场。")
+    elsewhere = _chunk(23, "n3", "灯会于2024年1月30日开幕。", place="淄川区")
+    q = parse_query("今年灯会是哪天办？志愿者归哪个单位招？")
+    hits = [_good(duties), _good(elsewhere, 2, 0.6)]
+    alone = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert "区文化和旅游局" in alone.text and "2月10日" not in alone.text
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, more=[_good(when, 12, 0.6)])
+    assert "区文化和旅游局" in answer.text and "2024年2月10日" in answer.text and "1月30日" not in answer.text
+    assert [c.chunk for c in answer.citations[:2]] == [duties, when]
+    # Asked one kind only: nothing is added.
+    one = compose_answer(parse_query("灯会的志愿者归哪个单位招？"), SearchResult(hits), NOTICES, _equal_weights,
+                         more=[_good(when, 12, 0.6)])
+    assert "2月10日" not in one.text
+
+
 def test_table_row_is_split_into_its_cells():
     row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
     assert clause_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]

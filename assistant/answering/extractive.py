@@ -276,6 +276,50 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
     return chosen
 
 
+def asked_kinds(query: Query) -> list[str]:
+    """The kinds of fact the question asks for that a clause shows or not: a figure, a department, a date."""
+    wanted = [k for k in query.kinds if k in ("figure", "who", "when")]
+    return wanted + ["figure"] if query.wants_money and "figure" not in wanted else wanted
+
+
+def kinds_shown(query: Query, e: Evidence) -> set[str]:
+    """What the quoted sentences show of the asked kinds (a figure only near an asked-about word)."""
+    shown = set()
+    for s in e.sentences:
+        found = kind_features(s, query, e.hit.chunk)
+        if "figure" in found and query.terms and not figure_near_term(s.lower(), query):
+            found.discard("figure")
+        shown |= found
+    return shown
+
+
+def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list[Evidence],
+                         tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
+    """A question asking two things (比赛是哪天？谁负责招志愿者？) answered from a clause that shows one of them:
+    the best-ranked clause of the same notice that matches the question as well and shows the other is
+    quoted too. `candidates` in rank order."""
+    wanted = asked_kinds(query)
+    if len(wanted) < 2 or not sources:
+        return sources
+    notice = sources[0].hit.chunk.notice_id
+    chosen = list(sources)
+    shown = set().union(*(kinds_shown(query, e) for e in chosen))
+    for kind in wanted:
+        if kind in shown or len(chosen) >= MAX_SOURCES:
+            continue
+        extra = next((e for e in candidates if e.hit.chunk.notice_id == notice and e.sentences
+                      and e.hit.chunk.kind != "header" and e.hit.coverage >= tuning.min_coverage
+                      and all(e.hit.chunk is not c.hit.chunk for c in chosen) and kind in kinds_shown(query, e)),
+                     None)
+        if extra is None:
+            continue
+        # Beside the other clauses of its notice, so the answer quotes them on one line.
+        last = max(i for i, e in enumerate(chosen) if e.hit.chunk.notice_id == notice)
+        chosen.insert(last + 1, extra)
+        shown |= kinds_shown(query, extra)
+    return chosen
+
+
 def shown_chunk(chunk: Chunk) -> Chunk:
     """The chunk as a citation shows it: words addressed to a model are replaced by a note (a copy; the index's
     chunk is untouched and the notice viewer still shows the document as written)."""
@@ -306,10 +350,11 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
                    weigh: Callable[[list[Term]], list[float]], k: int = 5,
                    children: Callable[[Chunk], list[str]] | None = None,
-                   tuning: Tuning = DEFAULT_TUNING) -> Answer:
+                   tuning: Tuning = DEFAULT_TUNING, more: list[Hit] | None = None) -> Answer:
     """Answer from the retrieved clauses, or abstain and point to the closest notices.
 
-    children(chunk) gives the sub-headings under a clause, for a list its text only introduces."""
+    children(chunk) gives the sub-headings under a clause, for a list its text only introduces; `more`,
+    further clauses of the best notice, for a second asked kind its best clauses do not show."""
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
@@ -338,6 +383,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
     if not sources:
         return _abstain(query, result, notices, k, confidence)
+    if len(asked_kinds(query)) >= 2:
+        pooled = {id(e.hit.chunk) for e in evidence}
+        candidates = evidence + [select_evidence(query, h, weights, tuning) for h in more or []
+                                 if id(h.chunk) not in pooled]
+        sources = complete_asked_kinds(query, sources, candidates, tuning)
     if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"
