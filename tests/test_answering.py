@@ -324,6 +324,18 @@ def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     assert "2月10日" not in one.text
 
 
+def test_a_percentage_does_not_answer_how_much_money_but_answers_a_share_of_a_budget():
+    share = _chunk(31, "n1", "关于公交票价的安排。持卡乘车优惠比例达到50%，老年人免费乘车。")
+    amount = _chunk(32, "n1", "关于公交票价的安排。普通线路单一票价2元，持卡乘车优惠。")
+    price = parse_query("公交车坐一趟要多少钱？")
+    assert not select_evidence(price, Hit(share, 1.0, coverage=1.0), _equal_weights(price.terms)).answers_kind
+    assert select_evidence(price, Hit(amount, 1.0, coverage=1.0), _equal_weights(price.terms)).answers_kind
+    overrun = _chunk(33, "n1", "关于项目资金的安排。增加投资超过合同值10%的，须报批。")
+    budget = parse_query("项目资金超出多少要报批？")
+    assert budget.wants_money
+    assert select_evidence(budget, Hit(overrun, 1.0, coverage=1.0), _equal_weights(budget.terms)).answers_kind
+
+
 def test_table_row_is_split_into_its_cells():
     row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
     assert clause_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]

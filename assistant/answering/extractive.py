@@ -31,7 +31,10 @@ _DIGIT_FIGURE = re.compile(r"\d")
 _CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
 # An amount (3000元, 1.5亿元, 一元钱, 两千元), or a share of one (超出概算10%); 一元化 is not an amount.
-_MONEY = re.compile(r"(?:\d[\d.,]*|[〇零一二两三四五六七八九十百千]+)\s*(?:万|亿)?元(?!化)|\d\s*[%％]")
+_AMOUNT = re.compile(r"(?:\d[\d.,]*|[〇零一二两三四五六七八九十百千]+)\s*(?:万|亿)?元(?!化)")
+_MONEY = re.compile(_AMOUNT.pattern + r"|\d\s*[%％]")
+# A question asking a sum of money (多少钱, a price): a percentage does not answer it, an amount in 元 does.
+_ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
 _TIME = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
     r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成|"
@@ -64,7 +67,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     found = set()
     counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
     if query.wants_money:
-        if _MONEY.search(counted):
+        if (_AMOUNT if _ASKS_SUM.search(query.text.lower()) else _MONEY).search(counted):
             found.add("figure")
     elif _DIGIT_FIGURE.search(counted) or _CHINESE_COUNT.search(counted):
         found.add("figure")
