@@ -33,6 +33,7 @@ class QuestionKind(Choice):
     WHO = "who"
     WHEN = "when"
     FIGURE = "figure"
+    CONTACT = "contact"  # a phone number, postal address or e-mail to reach an office (电话多少？寄到哪里？)
     LIST = "list"
     CONTENTS = "contents"  # which documents a gazette issue or file holds
     WHAT = "what"

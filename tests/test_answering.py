@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.extractive import compose_answer, list_file_contents, select_evidence
+from assistant.answering.extractive import compose_answer, kind_features, list_file_contents, select_evidence
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Citation, Hit, SearchResult
 from assistant.models import Chunk, Notice
@@ -334,6 +334,30 @@ def test_a_percentage_does_not_answer_how_much_money_but_answers_a_share_of_a_bu
     budget = parse_query("项目资金超出多少要报批？")
     assert budget.wants_money
     assert select_evidence(budget, Hit(overrun, 1.0, coverage=1.0), _equal_weights(budget.terms)).answers_kind
+
+
+@pytest.mark.parametrize("question,asks", [
+    ("停车证办不下来，打哪个电话问？", True), ("复议申请材料寄到哪里？", True), ("举报电话和邮箱是多少？", True),
+    ("有咨询电话吗？", True), ("What is the hotline number for permits?", True),
+    ("发现发热人员后要在多长时间内打电话上报？", False), ("12345热线晚上有人接吗？", False),
+])
+def test_a_question_asking_how_to_reach_an_office(question, asks):
+    assert ("contact" in parse_query(question).kinds) is asks
+
+
+def test_a_contact_question_quotes_the_sentence_with_the_number_and_still_answers_without_one():
+    filler = "".join(f"第{i}项，按照统一部署有序推进相关工作并加强督促检查。" for i in range(1, 5))
+    clause = _chunk(41, "n1", "停车证由区交通运输局统一办理，办理时须携带行驶证。" + filler + "办理进度可拨打0533-2181234。")
+    asked = parse_query("停车证归哪个部门办？打哪个电话问？")
+    evidence = select_evidence(asked, Hit(clause, 1.0, coverage=1.0), _equal_weights(asked.terms))
+    assert evidence.answers_kind and any("0533-2181234" in s for s in evidence.sentences)
+    not_asked = parse_query("停车证归哪个部门办？")
+    plain = select_evidence(not_asked, Hit(clause, 1.0, coverage=1.0), _equal_weights(not_asked.terms))
+    assert not any("0533-2181234" in s for s in plain.sentences)
+    # A clause naming the office but no number still answers (what to do, whom to ask), without a number.
+    counts = _chunk(42, "n1", "停车证由区交通运输局统一办理，全年办理12000张。")
+    without = select_evidence(asked, Hit(counts, 1.0, coverage=1.0), _equal_weights(asked.terms))
+    assert without.answers_kind and "contact" not in kind_features("全年办理12000张。", asked, counts)
 
 
 def test_table_row_is_split_into_its_cells():

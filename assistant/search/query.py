@@ -39,6 +39,13 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("when", re.compile(
         r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|"
         r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
+    # How to reach an office: a number to call, an address to post to, an e-mail (not 打电话上报, which asks when).
+    ("contact", re.compile(
+        r"(?:电话|号码|热线)(?:号码?)?(?:是)?(?:多少|几号|是什么|有吗|有没有)|(?:什么|哪个|哪些|几个)(?:电话|号码|热线|邮箱|地址)|"
+        r"打(?:什么|哪个|哪)|联系(?:电话|方式)|(?:咨询|举报|服务|申报)电话|电话和邮箱|邮箱(?:是|地址)|"
+        r"寄(?:到|往|给)?(?:哪|什么地方)|地址(?:是|在)?(?:哪|什么)|"
+        r"(?:phone|telephone|hotline) number|e-?mail address|mailing address|(?:which|what) (?:number|address)|"
+        r"where (?:do|should|can) (?:i|we) (?:mail|send|post)")),
     ("figure", re.compile(
         r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
         r"how many|how much|what share|what percentage|what proportion|rate\b|ratio|target|figure|number of|growth")),
