@@ -514,6 +514,10 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
     demo.load(restore, [browser_key, current], restore_outputs, api_visibility="private", show_progress="hidden")
 
     answering = {send: gr.update(visible=False), stop: gr.update(visible=True)}
+    # An LLM's answer takes seconds and streams through Gradio's queue (停止 cancels it there). An extractive
+    # answer is one message computed in tens of milliseconds: its event is called directly (one HTTP request,
+    # no queue, no event stream), which halves the page's wait and the server's work (bench/results.md).
+    streamed = bool(app.settings.llm_base_url)
     idle = {send: gr.update(visible=True), stop: gr.update(visible=False)}
 
     def ask(message, history, asked_so_far, places_, years_, notices_, k, key, conversation_id,
@@ -530,11 +534,8 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
             note = f"按上下文理解为：**{standalone}**" if standalone != message else ""
             filters = _filters(places_, years_, notices_)
             history += [{"role": "user", "content": message}, {"role": "assistant", "content": PENDING}]
-            # An LLM's answer takes seconds: the question shows at once, with 停止 in place of 提问 while the
-            # answer is on its way. An extractive answer comes in tens of milliseconds, in one message: each
-            # message of the chat event costs the server about as much as the answer itself (bench/results.md).
-            streaming = assistant.llm is not None
-            if streaming:
+            # A streamed answer: the question shows at once, with 停止 in place of 提问 while it is on its way.
+            if streamed:
                 yield {tab.chatbot: history, tab.rewritten: note, tab.cards: "", tab.viewer: "", tab.question: "",
                        tab.source_pick: gr.update(choices=[], value=None), tab.last_answer: None, **answering}
             answer = None
@@ -542,7 +543,7 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                 if not app.in_flight.running(session, token):
                     return  # stopped: the page shows that, nothing more is sent
                 history[-1] = {"role": "assistant", "content": _answer_markdown(answer)}
-                if assistant.llm is not None:  # the LLM's words as they come; extractive answers come at once
+                if streamed:  # the LLM's words as they come; extractive answers come at once
                     yield {tab.chatbot: history, tab.cards: source_cards(answer), tab.last_answer: answer}
             if not app.in_flight.finish(session, token):
                 return  # stopped while the answer was computed: not kept
@@ -559,7 +560,7 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
                    current: conversation_id, browser_key: key,
                    # the list changes only when a conversation begins (named after its first question)
                    conversation_list: gr.skip() if known else listing(owner, conversation_id),
-                   title_box: gr.skip() if known else title_from(message), **(idle if streaming else {})}
+                   title_box: gr.skip() if known else title_from(message), **(idle if streamed else {})}
         except AssistantError as exc:
             log.info("question not answered: %s", exc)
             if app.in_flight.finish(session, token):
@@ -611,12 +612,10 @@ def chat_tab(app: App, demo: gr.Blocks) -> ChatTab:
     outputs = [chatbot, rewritten, cards, source_pick, viewer, tab.asked, tab.last_answer, question, current,
                conversation_list, title_box, browser_key, send, stop]
     again_inputs = inputs[1:]
-    # An LLM's answer streams through Gradio's queue (停止 cancels it there). An extractive answer is one
-    # message computed in tens of milliseconds: it is called directly (one HTTP request, no queue, no event
-    # stream), which halves the page's wait and the server's work per question (bench/results.md).
-    streamed = bool(app.settings.llm_base_url)
     direct = {} if streamed else {"queue": False}
-    handlers = (ask, regenerate, edit_question) if streamed else tuple(map(final_message, (ask, regenerate, edit_question)))
+    handlers = (ask, regenerate, edit_question)
+    if not streamed:
+        handlers = tuple(map(final_message, handlers))
     answers = [send.click(handlers[0], inputs, outputs, api_name="ask", **direct),
                question.submit(handlers[0], inputs, outputs, api_visibility="undocumented", **direct),
                chatbot.retry(handlers[1], again_inputs, outputs, api_visibility="private", **direct),

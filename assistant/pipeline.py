@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
-from assistant.answering.extractive import asked_kinds, compose_answer, list_file_contents
+from assistant.answering.extractive import compose_answer, list_file_contents
 from assistant.answering.llm import translate_question
 from assistant.answering.status import row_status, status_answer, wanted_statuses
 from .config import Settings
@@ -114,9 +114,9 @@ class Assistant:
         result.hits = [Hit(header, top.score, coverage=top.coverage)] + rest[: max(len(result.hits) - 1, 1)]
 
     def _more_of_top_notice(self, query: Query, result: SearchResult, filters: Filters | None) -> list[Hit]:
-        """For a question asking two kinds of fact (哪天…谁负责…): the top notice's best clauses, past the cap
-        on clauses per notice that keeps the first hits varied, where the second fact may be."""
-        if len(asked_kinds(query)) < 2 or result.empty_reason or not result.hits:
+        """For a question asking two kinds of fact (哪天…谁负责…) whose best clauses show one: the top notice's
+        best clauses, past the cap on clauses per notice that keeps the first hits varied."""
+        if result.empty_reason or not result.hits:
             return []
         only_top = replace(filters or Filters(), notice_ids=[result.hits[0].chunk.notice_id])
         return self.retrieve(query, self.settings.tuning.second_kind_pool, only_top).hits
@@ -218,7 +218,7 @@ class Assistant:
                 return
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
                                     children=self.sub_headings, tuning=self.settings.tuning,
-                                    more=self._more_of_top_notice(query, result, filters))
+                                    more=lambda: self._more_of_top_notice(query, result, filters))
         if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
             if not result.empty_reason:
                 extractive = self._from_higher_level(query, k) or extractive

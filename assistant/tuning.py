@@ -59,8 +59,9 @@ class Tuning:
     # Logistic model over (coverage, ask_coverage, similarity, agreement, shows_kind, length, fused,
     # sentence_similarity), fitted by `python eval/fit_decline.py` on the dev questions (eval/questions.jsonl,
     # eval/sample_dev2.jsonl, eval/sample_citizen_dev.jsonl, eval/ncp_dev.jsonl, eval/ncp_dev2.jsonl,
-    # eval/ncp_dev3.jsonl — all but the first by helpers who never saw the rules; both classes weighted alike; a signal fitted below 0 is
-    # left out) and reported on the frozen test files (eval/sample_test.jsonl, eval/ncp_test.jsonl).
+    # eval/ncp_dev3.jsonl — all but the first by helpers who never saw the rules; both classes weighted
+    # alike; a signal fitted below 0 is left out) and reported on the frozen test files
+    # (eval/sample_test.jsonl, eval/ncp_test.jsonl).
     # Questions naming a place, year, month or 文号 the corpus lacks are declined before the model.
     # The length signal (topic words) was added when it moved the dev sweep at 0.25 from 70 % / 4.4 % to
     # 77 % / 3.2 %. fused (the retrievers' agreement as a score) and sentence_similarity were added when, with
@@ -79,8 +80,8 @@ class Tuning:
     decline_bias: float = -26.012
     # Answer when the model's probability reaches this. The script's sweep on the dev questions (of those the
     # filters let through, sample_dev3 included): 0.25 declines 69 % of the unanswerable ones and 4.1 % of
-    # the answerable ones; 0.15 would decline 56 % and 1.9 %, 0.3 72 % and 5.4 %. Declining what the corpus answers costs staff
-    # more than a cited answer to an out-of-scope question, which shows its source.
+    # the answerable ones; 0.15 would decline 56 % and 1.9 %, 0.3 72 % and 5.4 %. Declining what the corpus
+    # answers costs staff more than a cited answer to an out-of-scope question, which shows its source.
     answer_threshold: float = 0.25
     # A place with no documents of its own (我住武汉江岸区…) is answered from its city's or province's only when
     # the model is at least this sure: the place-specific part of the question is certainly missing there.

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.load import free_port, start_ui
+from bench.load import free_port, start_ui, stop_ui
 
 QUESTIONS = ["张店区2023年充电桩目标是多少？", "淄川区新建多少个充电桩？", "12345热线是不是24小时有人接？",
              "临淄区9月份哪些任务还没完成？", "机器人大赛在哪天举行？", "张店英才管理期是几年？",
@@ -61,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             url = f"http://127.0.0.1:{port}/"
             times = first_answer_times(url, QUESTIONS * args.rounds)
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop_ui(server)
     n = len(QUESTIONS)
     for round_ in range(args.rounds):
         part = times[round_ * n:(round_ + 1) * n]

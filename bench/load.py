@@ -1,7 +1,7 @@
 """Bounded load test: N concurrent users ask questions for a fixed time (loopback only), through the web UI's
 chat event as a browser calls it, or through the HTTP API (/api/v1/ask or the OpenAI-compatible endpoint).
 
-    python -m bench.load --index DIR [--users 20] [--seconds 60] [--path ui|api|chat]
+    python -m bench.load --index DIR [--users 20] [--seconds 60] [--path ui|ui-queue|api|chat]
 """
 from __future__ import annotations
 
@@ -85,7 +85,19 @@ def start_ui(index: Path, port: int, log_path: Path, corpus: Path | None = None,
     raise RuntimeError(f"ui.py did not start within 180 s; see {log_path}")
 
 
-CONVERSATION_OUTPUT = 8  # ui.py's chat event outputs: chatbot, rewritten, cards, source_pick, viewer, asked, last_answer, question, current, …
+def stop_ui(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if the server is still shutting down after 30 s (a loaded machine)."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
+# The position of `current` (the conversation shown) among ui.py's chat event outputs: chatbot, rewritten,
+# cards, source_pick, viewer, asked, last_answer, question, current, …
+CONVERSATION_OUTPUT = 8
 
 
 def asked_through_queue(url: str) -> bool:
@@ -227,11 +239,7 @@ def load_test(index: Path, questions_file: Path, users: int, seconds: float, wor
             return run_load(url, questions, users, seconds, queued=True if path == "ui-queue" else None)
         return run_api_load(url, questions, users, seconds, path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_ui(process)
 
 
 def main() -> None:
@@ -244,7 +252,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--path", choices=["ui", "ui-queue", "api", "chat"], default="ui",
                         help="ui: the page's chat event, as the browser calls it; ui-queue: the same event through "
-                             "Gradio's queue (as gradio_client calls it); api: POST /api/v1/ask; chat: /v1/chat/completions")
+                             "Gradio's queue (as gradio_client calls it); api: POST /api/v1/ask; "
+                             "chat: /v1/chat/completions")
     args = parser.parse_args()
     result = load_test(args.index, args.questions, args.users, args.seconds, ROOT / "bench" / ".work", args.path)
     print(f"{args.path}: {result.users} users, {result.seconds:.0f} s: {result.requests} requests "

@@ -315,12 +315,12 @@ def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     hits = [_good(duties), _good(elsewhere, 2, 0.6)]
     alone = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
     assert "区文化和旅游局" in alone.text and "2月10日" not in alone.text
-    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, more=[_good(when, 12, 0.6)])
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, more=lambda: [_good(when, 12, 0.6)])
     assert "区文化和旅游局" in answer.text and "2024年2月10日" in answer.text and "1月30日" not in answer.text
     assert [c.chunk for c in answer.citations[:2]] == [duties, when]
     # Asked one kind only: nothing is added.
     one = compose_answer(parse_query("灯会的志愿者归哪个单位招？"), SearchResult(hits), NOTICES, _equal_weights,
-                         more=[_good(when, 12, 0.6)])
+                         more=lambda: [_good(when, 12, 0.6)])
     assert "2月10日" not in one.text
 
 

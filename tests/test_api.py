@@ -321,7 +321,7 @@ def test_ui_py_serves_the_api_beside_the_page_each_behind_its_own_credentials(wo
     from openai import OpenAI
 
     from bench.load import free_port, start_ui
-    from test_ui_api import stop
+    from bench.load import stop_ui as stop
 
     port = free_port()
     process = start_ui(workspace / "index", port, tmp_path / "ui.log", corpus=workspace / "corpus",
@@ -351,7 +351,7 @@ def test_python_m_assistant_serve_runs_the_api_without_the_page(sample_index_dir
 
     from bench.load import free_port
     from conftest import ROOT
-    from test_ui_api import stop
+    from bench.load import stop_ui as stop
 
     index = tmp_path / "index"
     shutil.copytree(sample_index_dir, index)

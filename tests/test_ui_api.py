@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 
+from bench.load import stop_ui as stop  # shutdown time is not what these tests check
+
 pytestmark = pytest.mark.slow
-
-
-def stop(process) -> None:
-    """SIGTERM, and SIGKILL if the server is still shutting down after 30 s (a loaded machine; shutdown
-    time is not what these tests check)."""
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

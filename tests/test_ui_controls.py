@@ -14,7 +14,7 @@ import pytest
 from bench.load import free_port, start_ui
 from conftest import CORPUS
 from openai_stub import StubLLM
-from test_ui_api import stop as stop_server
+from bench.load import stop_ui as stop_server
 from test_ui_browser import (ANSWER_TIMEOUT_MS, BOT, CHROMIUM, MADE_UP_NOTICE, ROW, ask, close_page,  # noqa: F401
                              browser, last_reply)  # browser is a fixture
 

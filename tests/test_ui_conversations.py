@@ -8,7 +8,7 @@ import pytest
 
 from bench.load import free_port, start_ui
 from conftest import CORPUS
-from test_ui_api import stop
+from bench.load import stop_ui as stop
 from test_ui_browser import BOT, CHROMIUM, ask, browser, last_reply  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.slow

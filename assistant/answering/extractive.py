@@ -33,8 +33,6 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款�
 # An amount (3000元, 1.5亿元, 一元钱, 两千元), or a share of one (超出概算10%); 一元化 is not an amount.
 _AMOUNT = re.compile(r"(?:\d[\d.,]*|[〇零一二两三四五六七八九十百千]+)\s*(?:万|亿)?元(?!化)")
 _MONEY = re.compile(_AMOUNT.pattern + r"|\d\s*[%％]")
-# A question asking a sum of money (多少钱, a price): a percentage does not answer it, an amount in 元 does.
-_ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
 _TIME = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|年底|年内|年前|季度|"
     r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成|"
@@ -69,12 +67,19 @@ class Evidence:
     trusted: bool = False  # answers_kind only because the clause matches the question so well (no date/department seen)
 
 
+def asked_kinds(query: Query) -> list[str]:
+    """The kinds of fact the question asks for that a clause shows or not: a figure ("what is the budget"
+    asks for an amount in 元), a department, a date, a way to reach an office."""
+    wanted = [k for k in query.kinds if k in ("figure", "who", "when", "contact")]
+    return wanted + ["figure"] if query.wants_money and "figure" not in wanted else wanted
+
+
 def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     """Which of the question's kinds this sentence can answer."""
     found = set()
     counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
     if query.wants_money:
-        if (_AMOUNT if _ASKS_SUM.search(query.text.lower()) else _MONEY).search(counted):
+        if (_AMOUNT if query.wants_sum else _MONEY).search(counted):
             found.add("figure")
     elif _DIGIT_FIGURE.search(counted) or _CHINESE_COUNT.search(counted):
         found.add("figure")
@@ -98,9 +103,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     lowered = [s.lower() for s in sentences]
     coverage = [term_coverage(query.terms, s, weights) if query.terms else 0.0 for s in lowered]
     features = [kind_features(s, query, hit.chunk) for s in sentences]
-    wanted = [k for k in query.kinds if k in ("figure", "who", "when", "basis", "contact")]
-    if query.wants_money and "figure" not in wanted:
-        wanted.append("figure")  # "what is the budget" asks for an amount in 元
+    wanted = asked_kinds(query) + (["basis"] if "basis" in query.kinds else [])
     near = [figure_near_term(s, query) for s in lowered]
     # How close each sentence is to the question in the embedding model's eyes, against the clause's closest
     # sentence: a question in words no term matches (a resident's everyday words for what a clause names formally) still finds its sentence.
@@ -292,11 +295,6 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
     return chosen
 
 
-def asked_kinds(query: Query) -> list[str]:
-    """The kinds of fact the question asks for that a clause shows or not: a figure, a department, a date, a
-    way to reach an office."""
-    wanted = [k for k in query.kinds if k in ("figure", "who", "when", "contact")]
-    return wanted + ["figure"] if query.wants_money and "figure" not in wanted else wanted
 
 
 def kinds_shown(query: Query, e: Evidence) -> set[str]:
@@ -311,10 +309,11 @@ def kinds_shown(query: Query, e: Evidence) -> set[str]:
 
 
 def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list[Evidence],
-                         tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
+                         tuning: Tuning = DEFAULT_TUNING,
+                         more: Callable[[], list[Evidence]] | None = None) -> list[Evidence]:
     """A question asking two things (比赛是哪天？谁负责招志愿者？) answered from a clause that shows one of them:
     the best-ranked clause of the same notice that matches the question as well and shows the other is
-    quoted too. `candidates` in rank order."""
+    quoted too. `candidates` in rank order; `more()` gives further ones, read only when a kind is missing."""
     wanted = asked_kinds(query)
     if len(wanted) < 2 or not sources:
         return sources
@@ -324,6 +323,8 @@ def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list
     for kind in wanted:
         if kind in shown or len(chosen) >= MAX_SOURCES:
             continue
+        if more is not None:
+            candidates, more = candidates + more(), None
         extra = next((e for e in candidates if e.hit.chunk.notice_id == notice and e.sentences
                       and e.hit.chunk.kind != "header" and e.hit.coverage >= tuning.min_coverage
                       and all(e.hit.chunk is not c.hit.chunk for c in chosen) and kind in kinds_shown(query, e)),
@@ -367,11 +368,11 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
                    weigh: Callable[[list[Term]], list[float]], k: int = 5,
                    children: Callable[[Chunk], list[str]] | None = None,
-                   tuning: Tuning = DEFAULT_TUNING, more: list[Hit] | None = None) -> Answer:
+                   tuning: Tuning = DEFAULT_TUNING, more: Callable[[], list[Hit]] | None = None) -> Answer:
     """Answer from the retrieved clauses, or abstain and point to the closest notices.
 
-    children(chunk) gives the sub-headings under a clause, for a list its text only introduces; `more`,
-    further clauses of the best notice, for a second asked kind its best clauses do not show."""
+    children(chunk) gives the sub-headings under a clause, for a list its text only introduces; `more()`
+    gives further clauses of the best notice, for a second asked kind its best clauses do not show."""
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
@@ -402,9 +403,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         return _abstain(query, result, notices, k, confidence)
     if len(asked_kinds(query)) >= 2:
         pooled = {id(e.hit.chunk) for e in evidence}
-        candidates = evidence + [select_evidence(query, h, weights, tuning) for h in more or []
-                                 if id(h.chunk) not in pooled]
-        sources = complete_asked_kinds(query, sources, candidates, tuning)
+
+        def further() -> list[Evidence]:
+            return [select_evidence(query, h, weights, tuning) for h in more() if id(h.chunk) not in pooled]
+
+        sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"

@@ -62,6 +62,8 @@ _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助
                     r"how much (?:money|funding)")
 # ...but only when the question asks for an amount: 补偿方案是谁制定的 is not a money question.
 _AMOUNT_ASK = re.compile(r"多少|几|金额|总额|标准|预算|经费|奖金|how much|how many|amount|total|budget|bonus|prize")
+# A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
+_ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
@@ -91,6 +93,7 @@ class Query:
     doc_types: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # figure / who / when / list / metadata / what
     wants_money: bool = False
+    wants_sum: bool = False  # the money asked for is a sum in 元 (多少钱), not a share of one
     terms: list[Term] = field(default_factory=list)  # topic terms a clause must cover to answer
     # The clauses that ask ('房租能减免吗？能减多少？'), without a resident's account of themselves
     # ('我在南宁租了国企的门面开店，生意受疫情影响很大'); the whole question when no clause asks.
@@ -374,6 +377,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         terms = [replace(t, in_story=t.source not in focus) for t in terms]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
+    wants_money = bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered))
     return Query(
         text=asked_as,
         lang=lang,
@@ -384,7 +388,8 @@ def parse_query(text: str, tokenize=None) -> Query:
         doc_numbers=doc_numbers,
         doc_types=doc_types,
         kinds=detect_kinds(text),
-        wants_money=bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered)),
+        wants_money=wants_money,
+        wants_sum=wants_money and bool(_ASKS_SUM.search(lowered)),
         terms=terms,
         asked=asking_clauses(text),
         focus=focus,
