@@ -305,6 +305,48 @@ def test_a_count_without_a_time_limit_does_not_answer_when():
     assert not select_evidence(q, Hit(clause, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind
 
 
+@pytest.mark.parametrize("question,asks", [
+    ("疫情期间贷款还不上，能往后延多久？", True), ("工单部门最多几天得办完？", True), ("隔离要隔多少天？", True),
+    ("复工审批几个工作日能批下来？", True),
+    ("这几天景区门票多少钱一张？", False), ("前几个月的房租能免吗？", False), ("贷款什么时候还？", False),
+])
+def test_how_long_is_a_question_of_its_own(question, asks):
+    q = parse_query(question)
+    assert q.asks_duration is asks
+    if asks:
+        assert "when" in q.kinds
+
+
+@pytest.mark.parametrize("clause,answers", [
+    ("对还款困难的贷款户，给予6个月的延期。", True), ("检验合格证有效期顺延45天。", True),
+    ("承办单位2小时内反馈初步处置情况。", True), ("一般事项三个工作日内办结。", True),
+    ("贷款于9月5日起发放。", True),  # a date answers too (延到哪天)
+    ("共发放贷款300万元。", False), ("贷款户增加3户。", False), ("9月份贷款户增加。", False),
+])
+def test_a_span_of_time_answers_how_long_and_a_count_does_not(clause, answers):
+    chunk = _chunk(1, text="关于贷款的安排。" + clause)
+    q = parse_query("贷款能延多久？")
+    assert select_evidence(q, Hit(chunk, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind is answers
+
+
+def test_the_clause_of_the_best_notice_that_shows_what_is_asked_leads():
+    # Made-up rules of a hotline: the best match tells how a request is received, a clause further down
+    # (past the per-notice cap of the first hits) how long a department has, and leads; a clause of the same
+    # notice that matches far worse is not taken.
+    received = _chunk(41, "n1", "热线受理人员能直接答复的，应直接答复；不能直接答复的，即时形成工单转至承办单位。")
+    limit = _chunk(42, "n1", "承办单位接到工单后，一般事项5个工作日内办结。")
+    far = _chunk(43, "n1", "热线平台于3个工作日内完成升级。")
+    elsewhere = _chunk(44, "n3", "承办单位接到工单后，一般事项7个工作日内办结。", place="淄川区")
+    q = parse_query("热线工单转给承办单位，最多几天得办完？")
+    hits = [_good(received, coverage=0.6), _good(elsewhere, 2, 0.5)]
+    alone = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert "5个工作日" not in alone.text
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights,
+                            more=lambda: [_good(far, 11, 0.1), _good(limit, 12, 0.5)])
+    assert "5个工作日" in answer.text and "3个工作日" not in answer.text
+    assert answer.citations[0].chunk is limit and answer.text.index("5个工作日") < answer.text.index("7个工作日")
+
+
 def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     # Made-up plan: the duties clause answers "who", a clause further down (past the per-notice cap of the
     # first hits) the "when"; another notice's dated clause is not taken.

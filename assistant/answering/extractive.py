@@ -38,6 +38,11 @@ _TIME = re.compile(
     r"\d+\s*个?工作日|\d+\s*日内|\d+\s*天内|\d+\s*小时内?|长期坚持|(?:19|20)\d{2}\s*年|每年|每月|每季度|时限|前完成|"
     # a time limit counted from an event (疫情结束后3个月内, 15分钟内, 三个工作日内), or from today
     r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个月|个?星期|周|分钟|小时|天|日|年|个?工作日)(?:之?内|以内)|即日起|之日起")
+# A span of time (6个月的延期, 延长45天, 2小时内, 三个工作日): answers "how long", not "when" (9月, 2020年, 5日 are
+# dates: a month needs 个, a day count a 内 after it, a year count at most three digits).
+_DURATION = re.compile(
+    r"(?<![\d月.])(?:\d{1,3}|[一二两三四五六七八九十半百]+)\s*(?:个\s*(?:月|星期|工作日|自然日|小时)|"
+    r"(?:工作日|自然日|小时|分钟|星期|周|天|年)(?![份度底初末])|日\s*(?:之?内|以内))")
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
 # characters after a word that introduces one (咨询电话：63429421, 拨打12360), an e-mail, a street address with
 # its number, a room. A bare number (12000张, 15000元) is a count or an amount, not a contact.
@@ -85,7 +90,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.add("figure")
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
-    if _TIME.search(sentence):
+    if _TIME.search(sentence) or (query.asks_duration and _DURATION.search(sentence)):
         found.add("when")
     if _CONTACT.search(sentence):
         found.add("contact")
@@ -308,6 +313,26 @@ def kinds_shown(query: Query, e: Evidence) -> set[str]:
     return shown
 
 
+def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning = DEFAULT_TUNING,
+                        more: Callable[[], list[Evidence]] | None = None) -> Evidence | None:
+    """When the best clause does not show what is asked (几天内办完？ answered by a clause on how a request is
+    received), the best clause of the same notice that does and matches the question nearly as well
+    (within tuning.shown_kind_margin); `more()` gives the notice's further clauses, read only if needed."""
+    if not evidence or not asked_kinds(query) or evidence[0].answers_kind:
+        return None
+    top = evidence[0].hit
+    floor = max(tuning.min_coverage, top.coverage - tuning.shown_kind_margin)
+
+    def shows(e: Evidence) -> bool:
+        return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted and e.sentences
+                and e.hit.chunk.kind != "header" and e.hit.coverage >= floor)
+
+    found = next((e for e in evidence[1:] if shows(e)), None)
+    if found is None and more is not None:
+        found = next((e for e in more() if shows(e)), None)
+    return found
+
+
 def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list[Evidence],
                          tuning: Tuning = DEFAULT_TUNING,
                          more: Callable[[], list[Evidence]] | None = None) -> list[Evidence]:
@@ -392,7 +417,20 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         evidence = [e for e in evidence if e.sentences]
         pool = [e.hit for e in evidence]
         hits = pool[:k]
+    pooled = {id(e.hit.chunk) for e in evidence}
+
+    def further() -> list[Evidence]:
+        return [select_evidence(query, h, weights, tuning) for h in more() if id(h.chunk) not in pooled]
+
+    lead = clause_showing_kind(query, evidence, tuning, further if more else None)
+    if lead is not None:
+        # The notice the retrievers agree on answers in another of its clauses: that clause leads (the
+        # decline model reads the retrievers' signals of the notice's best clause, and that the kind is shown).
+        evidence = [lead] + [e for e in evidence if e is not lead]
+        pooled.add(id(lead.hit.chunk))
     confidence = _confidence(query, hits, evidence[:k], weights, tuning)
+    if lead is not None:
+        hits = [lead.hit] + [h for h in hits if h is not lead.hit][:k - 1]
     if confidence < tuning.answer_threshold:
         return _abstain(query, result, notices, k, confidence)
     if query.wants_money and not any(e.answers_kind for e in evidence[:k]):
@@ -402,11 +440,6 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     if not sources:
         return _abstain(query, result, notices, k, confidence)
     if len(asked_kinds(query)) >= 2:
-        pooled = {id(e.hit.chunk) for e in evidence}
-
-        def further() -> list[Evidence]:
-            return [select_evidence(query, h, weights, tuning) for h in more() if id(h.chunk) not in pooled]
-
         sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.

@@ -38,6 +38,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
         r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|"
+        r"(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|多少天|多少个?工作日|多少个?小时|"
         r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
     # How to reach an office: a number to call, an address to post to, an e-mail (not 打电话上报, which asks when).
     ("contact", re.compile(
@@ -65,6 +66,10 @@ _AMOUNT_ASK = re.compile(r"多少|几|金额|总额|标准|预算|经费|奖金|
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
+# How long something lasts or may take (延多久, 几个工作日内办完, 隔离多少天): a span answers it.
+# 这几天, 前几个月, 好几天 tell, they do not ask.
+_ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|"
+                            r"多少天|多少个?工作日|多少个?小时|多少个月|how long|how many (?:days|weeks|months|hours)")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
 # Words of the question itself, not of the topic: they never decide whether a clause answers.
@@ -102,6 +107,7 @@ class Query:
     # searched beside the whole question when a resident's story is much longer than the question.
     focus: str = ""
     asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
+    asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
 
     @property
     def kind(self) -> str:
@@ -394,6 +400,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asked=asking_clauses(text),
         focus=focus,
         asks_person=asks_for_person(text),
+        asks_duration=bool(_ASKS_DURATION.search(lowered)),
     )
 
 
