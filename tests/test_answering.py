@@ -347,6 +347,18 @@ def test_the_clause_of_the_best_notice_that_shows_what_is_asked_leads():
     assert answer.citations[0].chunk is limit and answer.text.index("5个工作日") < answer.text.index("7个工作日")
 
 
+def test_a_list_question_is_answered_by_the_clause_that_lists_the_items():
+    # Made-up measures: the best match announces the purchase, the next clause of the notice lists what is
+    # bought; a question that asks no list keeps the best match.
+    announce = _chunk(51, "n1", "实施防疫物资全额收储。对本地企业生产的防疫物资，由指定机构全额收储。")
+    items = _chunk(52, "n1", "首批收储的防疫物资包括医用口罩、医用防护服、隔离服、测温仪。")
+    hits = [_good(announce, coverage=0.8), _good(items, 2, 0.55)]
+    answer = compose_answer(parse_query("首批收储的防疫物资包括哪几类？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert answer.citations[0].chunk is items and "隔离服" in answer.text
+    who = compose_answer(parse_query("防疫物资由谁收储？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert who.citations[0].chunk is announce
+
+
 def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     # Made-up plan: the duties clause answers "who", a clause further down (past the per-notice cap of the
     # first hits) the "when"; another notice's dated clause is not taken.

@@ -50,6 +50,8 @@ _CONTACT = re.compile(
     r"(?<![\d.])[(（]?0\d{2,3}[)）]?\s*[-－—]\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|"
     r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])|"
     r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[\u4e00-\u9fff](?:路|街|大道|巷)\d+号|\d+\s*室", re.IGNORECASE)
+# Three or more items in a row (医用口罩、医用防护服、隔离服): the items a list question asks for.
+_ENUMERATION = re.compile(r"(?:[^、，,。；;：:]{1,24}、){2,}[^、，,。；;：:]{1,24}")
 _ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助|制定|编制|兼任|担任|组长|主任")
 _UNIT_SUFFIX = "局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部"
 _UNIT = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?(?:{_UNIT_SUFFIX})")
@@ -96,6 +98,8 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.add("contact")
     if _CITES_DOCUMENT.search(sentence.replace(" ", "")):
         found.add("basis")
+    if "list" in query.kinds and _ENUMERATION.search(sentence):
+        found.add("list")
     return found
 
 
@@ -316,16 +320,22 @@ def kinds_shown(query: Query, e: Evidence) -> set[str]:
 def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning = DEFAULT_TUNING,
                         more: Callable[[], list[Evidence]] | None = None) -> Evidence | None:
     """When the best clause does not show what is asked (几天内办完？ answered by a clause on how a request is
-    received), the best clause of the same notice that does and matches the question nearly as well
-    (within tuning.shown_kind_margin); `more()` gives the notice's further clauses, read only if needed."""
-    if not evidence or not asked_kinds(query) or evidence[0].answers_kind:
+    received; 包括哪几类？ by one announcing the list), the best clause of the same notice that does and matches
+    the question nearly as well (within tuning.shown_kind_margin, however low the best one's coverage: the
+    retrievers chose the notice); `more()` gives the notice's further clauses, read only if needed."""
+    if not evidence or len(query.jurisdictions) >= 2:  # a comparison takes each place's own best clause
+        return None
+    # A number to call and the items of a list are not required to answer (the clause naming the office or
+    # the plan answers too), but a clause that has them is the better quote.
+    soft = {k for k in ("contact", "list") if k in query.kinds} - kinds_shown(query, evidence[0])
+    if evidence[0].answers_kind and not soft:
         return None
     top = evidence[0].hit
-    floor = max(tuning.min_coverage, top.coverage - tuning.shown_kind_margin)
+    floor = top.coverage - tuning.shown_kind_margin
 
     def shows(e: Evidence) -> bool:
         return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted and e.sentences
-                and e.hit.chunk.kind != "header" and e.hit.coverage >= floor)
+                and e.hit.chunk.kind != "header" and e.hit.coverage >= floor and soft <= kinds_shown(query, e))
 
     found = next((e for e in evidence[1:] if shows(e)), None)
     if found is None and more is not None:
