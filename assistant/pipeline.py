@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
-from assistant.answering.extractive import compose_answer, list_file_contents
+from assistant.answering.extractive import compose_answer, has_required_term, list_file_contents
 from assistant.answering.llm import translate_question
 from assistant.answering.status import row_status, status_answer, wanted_statuses
 from .config import Settings
@@ -175,6 +175,8 @@ class Assistant:
         if top is None:
             return None
         rows = [c for c in self.index.chunks if c.notice_id == top.notice_id]
+        if any(t.required and not any(has_required_term(t, c) for c in rows) for t in query.terms):
+            return None  # a 10月份 table asked, a 9月份 one found: not the table asked about
         return status_answer(query.text, statuses, rows, self.index.notice_by_id.get(top.notice_id),
                              english=query.lang == "en")
 

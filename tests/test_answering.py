@@ -237,6 +237,16 @@ def test_a_month_no_retrieved_clause_speaks_of_is_declined():
     assert not _answer("9月份5G基站建了多少处？", [row]).abstained
 
 
+def test_a_report_of_one_month_does_not_speak_of_the_months_its_rows_mention():
+    from dataclasses import replace
+    row = replace(_chunk(16, "n1", "年度目标任务：12月底前新建5G基站200处。完成情况：部分完成。", kind="table_row"),
+                  notice_title="某区重点工作9月份完成情况通报")
+    assert _answer("12月份的通报里5G基站建了多少处？", [row]).abstained
+    assert not _answer("9月份的通报里5G基站建了多少处？", [row]).abstained
+    undated = replace(row, notice_title="某区重点工作任务分解表")
+    assert not _answer("12月份5G基站建多少处？", [undated]).abstained  # a plan's own deadline
+
+
 def test_a_list_introduced_by_a_lead_in_is_quoted_on():
     text = "在总结成绩的同时，我们也认识到，还面临一系列困难，主要是：中心城区辐射带动力不够强；产业结构有待优化；公共服务供给仍有差距。"
     answer = _answer("张店面临哪些主要困难？", [_chunk(5, "n2", text)])

@@ -21,6 +21,9 @@ def test_the_question_words_pick_the_statuses():
     assert wanted_statuses("已经完成了几项任务？") == {"完成"}
     assert wanted_statuses("Which tasks are behind schedule?") >= {"未完成", "部分完成"}
     assert wanted_statuses("新建公园的目标是多少？") == frozenset()
+    assert wanted_statuses("任务完成了多少？") == {"完成"}
+    # A task's own figure, not a count of tasks by status:
+    assert wanted_statuses("老旧小区改造任务累计完成了多少户？") == frozenset()
 
 
 def test_row_status_reads_the_status_cell_only():

@@ -400,6 +400,17 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
     return f"{place}《{title}》{meta}", f"{quote}[{marker}]"
 
 
+_TITLE_MONTH = re.compile(r"\d{1,2}月")
+
+
+def has_required_term(term: Term, chunk: Chunk) -> bool:
+    """Whether a clause speaks of a term the answer cannot do without (a stated month). A report whose title
+    names its month (9月份完成情况通报) speaks of that month only, whatever dates its rows mention (12月底前)."""
+    months = _TITLE_MONTH.findall(chunk.notice_title)
+    text = " ".join(months) if months and _TITLE_MONTH.fullmatch(term.spellings[0]) else chunk.index_text.lower()
+    return any(s.lower() in text for s in term.spellings)
+
+
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
                    weigh: Callable[[list[Term]], list[float]], k: int = 5,
                    children: Callable[[Chunk], list[str]] | None = None,
@@ -411,8 +422,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
-    unmatched = [t for t in query.terms if t.required
-                 and not any(s.lower() in h.chunk.index_text.lower() for h in hits for s in t.spellings)]
+    unmatched = [t for t in query.terms if t.required and not any(has_required_term(t, h.chunk) for h in hits)]
     if unmatched:
         # A stated month no retrieved clause speaks of (10月份 asked, a 9月份 table found) is not answered.
         words = "、".join(t.source for t in unmatched)
