@@ -327,6 +327,23 @@ def test_how_long_is_a_question_of_its_own(question, asks):
         assert "when" in q.kinds
 
 
+@pytest.mark.parametrize("question,judgement", [
+    ("我和物业因为停车费吵起来了，去法院告他能赢吗？", True), ("你觉得这个补贴标准合理吗？", True),
+    ("两家争一块菜地，到底谁占理？", True), ("我上个月提交的申请，能帮我查查到哪了吗？", True),
+    ("What do you think of the new parking rules?", True),
+    ("停车费怎么收？听说要涨价，靠谱吗？", False),  # the first clause asks the rule
+    ("那项工程9月份进展到哪一步了？", False),  # a task's progress is in the report
+    ("停车收费标准是多少？", False),
+])
+def test_a_question_asking_only_an_opinion_or_ones_own_case_is_told_apart(question, judgement):
+    assert parse_query(question).asks_judgement is judgement
+
+
+def test_an_opinion_is_declined_with_the_reason_and_the_closest_clauses():
+    answer = _answer("你觉得张店区充电桩目标定得是不是太高了？", [PILE_A])
+    assert answer.abstained and "个人判断" in answer.text and answer.citations
+
+
 @pytest.mark.parametrize("clause,answers", [
     ("对还款困难的贷款户，给予6个月的延期。", True), ("检验合格证有效期顺延45天。", True),
     ("承办单位2小时内反馈初步处置情况。", True), ("一般事项三个工作日内办结。", True),

@@ -422,6 +422,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
+    if query.asks_judgement:
+        reason = ("it asks for a judgement or the state of a personal case, which documents do not give"
+                  if query.lang == "en" else "所问的是个人判断或个人办件进度，文件不作判断、不记录个案")
+        return _abstain(query, replace(result, empty_reason=reason), notices, k)
     unmatched = [t for t in query.terms if t.required and not any(has_required_term(t, h.chunk) for h in hits)]
     if unmatched:
         # A stated month no retrieved clause speaks of (10月份 asked, a 9月份 table found) is not answered.

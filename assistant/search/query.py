@@ -108,6 +108,7 @@ class Query:
     focus: str = ""
     asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
     asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
+    asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
 
     @property
     def kind(self) -> str:
@@ -341,6 +342,28 @@ def focus_of(text: str) -> str:
     return focus if keep and len(focus) <= FOCUS_SHARE * len(text) else ""
 
 
+# An opinion or a forecast (你觉得哪个效率高, 起诉能赢吗, 谁占理, 目标是不是太保守) or the state of one's own case
+# (帮我查查工单办到哪一步; a task's progress in a report is no case of one's own): documents state rules and targets;
+# they neither judge nor track a case.
+_JUDGEMENT = re.compile(
+    r"你们?(?:认为|觉得)|您(?:认为|觉得)|怎么看|(?:如何|怎么)评价|是不是太|合理吗|公平吗|能赢吗|能不能赢|会赢吗|"
+    r"谁占理|谁有理|谁对谁错|靠谱吗|值不值|值得吗|划算吗|该买|哪个(?:更)?(?:好|划算|效率更高)|"
+    r"帮我查|帮忙查|给我查|查查我|查一下我|我的(?:工单|诉求|申请|案子)(?:办|处理|进展)到|"
+    r"what do you think|in your opinion|do you think|should i (?:buy|invest|sell)|track my", re.I)
+
+
+def asks_judgement(text: str) -> bool:
+    """Whether every clause that asks asks for an opinion, a forecast or the state of one's own case.
+
+    >>> asks_judgement("房东不退押金，我去法院起诉他能赢吗？")
+    True
+    >>> asks_judgement("今年供暖有没有新办法？听说要用矿井水取暖，靠谱吗？")
+    False
+    """
+    asking = [c for c in _CLAUSE.findall(text) if _ASKING.search(c)]
+    return bool(asking) and all(_JUDGEMENT.search(c) for c in asking)
+
+
 def asking_clauses(text: str) -> str:
     """The clauses of a question that ask something.
 
@@ -401,6 +424,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         focus=focus,
         asks_person=asks_for_person(text),
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
+        asks_judgement=asks_judgement(text),
     )
 
 
