@@ -51,6 +51,12 @@ def test_question_kind(question, kind):
     assert parse_query(question).kind == kind
 
 
+def test_a_residents_story_asks_nothing_only_the_question_does():
+    q = parse_query("我之前在外地上班，去年回老家开了个小饭馆，生意一直不太好，房租压力很大，家里还有两个孩子上学。"
+                    "想问问区里对小餐馆有没有补贴？补多少？")
+    assert "figure" in q.kinds and "when" not in q.kinds  # 之前 tells the story, it asks no date
+
+
 def test_kinds_can_combine_and_money_is_noticed():
     q = parse_query("民办学校收费公示那一项谁负责？啥时候完成？")
     assert {"who", "when"} <= set(q.kinds)

@@ -176,6 +176,40 @@ def test_new_file_is_searchable_after_ingest(tmp_path, small_corpus, embedder, s
     assert hits[0].chunk.lead_departments == ["县住房城乡建设局"]
 
 
+CITY_DUTIES = """淄博市人民政府办公室关于印发淄博市河道防汛职责的通知
+淄政办字〔2024〕9号
+各区县人民政府，市政府有关部门：
+现将《淄博市河道防汛职责》印发给你们，请认真落实。
+淄博市人民政府办公室
+2024年5月6日
+一、区县职责
+沂源县人民政府负责本县河道防汛的组织指挥，落实县级防汛物资储备。
+二、市有关部门职责
+市交通运输局负责浮桥的行业管理，督促浮桥经营企业在汛期按要求拆除浮桥。
+市水利局负责河道雨水情监测和洪水预报。
+"""
+
+
+def test_a_place_named_only_in_the_askers_story_widens_to_the_rules_of_its_city(tmp_path, embedder):
+    # Made-up city notice: one clause names the county, the answering one does not. The county named in the
+    # question restricts to clauses naming it; named only in the asker's story, its city's rules all apply.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "duties.txt").write_text(CITY_DUTIES, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    index = open_store(settings)
+    searcher = Searcher(index, embedder)
+    story = ("我在沂源一个厂里上班，每天骑电动车走浮桥过河，能省不少路。听工友说一到汛期浮桥就得拆，只能绕远路。"
+             "浮桥到底归哪个部门管？")
+    query = parse_query(story, index.tokenizer.tokenize)
+    assert query.story_places == ["沂源县"]
+    assert "市交通运输局" in searcher.search(query, 3).hits[0].chunk.text
+    stated = parse_query("沂源县的浮桥归哪个部门管？", index.tokenizer.tokenize)
+    assert not stated.story_places
+    assert all("沂源县" in h.chunk.text for h in searcher.search(stated, 3).hits)
+
+
 def test_typed_errors_for_missing_mismatched_and_damaged_index(tmp_path, small_corpus, embedder):
     with pytest.raises(IndexMissingError, match="ingest.py"):
         open_index(tmp_path / "nothing")

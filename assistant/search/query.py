@@ -92,6 +92,7 @@ class Query:
     lang: str  # "zh" or "en"
     search_text: str  # Chinese text given to BM25 and the embedding model
     jurisdictions: list[str] = field(default_factory=list)  # full place names the question states
+    story_places: list[str] = field(default_factory=list)  # those of them named only in the asker's account
     years: list[int] = field(default_factory=list)
     months: list[int] = field(default_factory=list)
     doc_numbers: list[str] = field(default_factory=list)  # normalised 文号
@@ -402,8 +403,13 @@ def parse_query(text: str, tokenize=None) -> Query:
         search_text = text + (" " + " ".join(extra) if extra else "")
     terms = [t for t in terms if not any(dn in t.source or t.source in dn for dn in doc_numbers)]
     focus = focus_of(text) if lang == "zh" else ""
+    story_places: list[str] = []
     if focus:
         terms = [replace(t, in_story=t.source not in focus) for t in terms]
+        # Where the asker works or lives (我在高青一个厂里上班), named outside what they ask: the answer may be a
+        # rule of the city that never names the county (the search widens to it when the county has no notices).
+        asked_places = detect_jurisdictions(focus)
+        story_places = [p for p in jurisdictions if p not in asked_places]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     wants_money = bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered))
@@ -412,11 +418,12 @@ def parse_query(text: str, tokenize=None) -> Query:
         lang=lang,
         search_text=search_text,
         jurisdictions=jurisdictions,
+        story_places=story_places,
         years=years,
         months=[int(m) for m in _MONTH.findall(text)],
         doc_numbers=doc_numbers,
         doc_types=doc_types,
-        kinds=detect_kinds(text),
+        kinds=detect_kinds(focus or text),  # 之前投了保险 in a resident's story asks no date
         wants_money=wants_money,
         wants_sum=wants_money and bool(_ASKS_SUM.search(lowered)),
         terms=terms,

@@ -11,6 +11,7 @@ import numpy as np
 from assistant.config import Fusion
 from assistant.embedding import Embedder
 from assistant.govdocs.cleaning import to_simplified
+from assistant.govdocs.places import ancestors, level_name
 from assistant.models import Filters, Hit, SearchResult
 from assistant.stores.base import Store
 from assistant.stores.facets import Restriction
@@ -126,7 +127,15 @@ class Searcher:
     def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int | None = None,
                query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> SearchResult:
         """Top-k clauses for a parsed query, restricted by the query's own statements and the given filters."""
-        stated = Filters(list(query.jurisdictions), list(query.years), [], list(query.doc_numbers))
+        places = list(query.jurisdictions)
+        if query.story_places:
+            # Where the asker lives or works, when that place has no notices of its own: the rules that apply there,
+            # its city's and province's, whether or not a clause names it (not the State's alone, which would
+            # answer any place's question).
+            for place in query.story_places:
+                places += [a for a in ancestors(place) if level_name(a) != "country"]
+            places = list(dict.fromkeys(places))
+        stated = Filters(places, list(query.years), [], list(query.doc_numbers))
         if filters:
             stated.jurisdictions = filters.jurisdictions or stated.jurisdictions
             stated.years = filters.years or stated.years
@@ -173,6 +182,8 @@ class Searcher:
                 score += tuning.year_boost
             if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
                 score += tuning.doc_type_boost
+            if query.story_places and any(p in self.index.facets[row].places for p in query.story_places):
+                score += tuning.story_place_boost
             hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage,
                             float(dense_score.get(row, 0.0))))
         hits.sort(key=lambda h: -h.score)
