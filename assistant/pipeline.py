@@ -220,7 +220,8 @@ class Assistant:
                 return
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
                                     children=self.sub_headings, tuning=self.settings.tuning,
-                                    more=lambda: self._more_of_top_notice(query, result, filters))
+                                    more=lambda: self._more_of_top_notice(query, result, filters),
+                                    search_part=lambda part: self.retrieve(part, k, filters).hits)
         if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
             if not result.empty_reason:
                 extractive = self._from_higher_level(query, k) or extractive

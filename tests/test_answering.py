@@ -392,6 +392,31 @@ def test_a_list_question_is_answered_by_the_clause_that_lists_the_items():
     assert who.citations[0].chunk is announce
 
 
+def test_each_of_several_questions_asked_at_once_is_read_with_the_place_and_kind_of_the_whole():
+    q = parse_query("桓台县今年改造多少个老旧小区？棚改呢？")
+    assert [p.text for p in q.parts] == ["桓台县今年改造多少个老旧小区？", "棚改呢？"]
+    assert q.parts[1].jurisdictions == ["桓台县"] and "figure" in q.parts[1].kinds
+    assert not parse_query("桓台县今年改造多少个老旧小区，涉及多少户？").parts  # one sentence, one question
+
+
+def test_a_part_the_quoted_clause_does_not_cover_is_answered_from_its_own_search():
+    # Made-up plan: the best clause answers the first question; the second (棚改呢？) is searched on its own.
+    old_estates = _chunk(61, "n1", "实施老旧小区改造，全年改造老旧小区20个、涉及3000户。")
+    shanty = _chunk(62, "n1", "推进棚户区改造，全年改造棚户区2个、600套。")
+    q = parse_query("今年老旧小区改造多少个？棚户区改造呢？")
+    searched = []
+
+    def search_part(part):
+        searched.append(part.text)
+        return [_good(shanty)] if "棚户区" in part.text else [_good(old_estates)]
+
+    answer = compose_answer(q, SearchResult([_good(old_estates)]), NOTICES, _equal_weights, search_part=search_part)
+    assert "20个" in answer.text and "600套" in answer.text and [c.chunk for c in answer.citations[:2]] == [old_estates, shanty]
+    assert searched == ["棚户区改造呢？"]  # the part the quote already covers is not searched again
+    alone = compose_answer(q, SearchResult([_good(old_estates)]), NOTICES, _equal_weights)
+    assert "600套" not in alone.text
+
+
 def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     # Made-up plan: the duties clause answers "who", a clause further down (past the per-notice cap of the
     # first hits) the "when"; another notice's dated clause is not taken.

@@ -343,6 +343,27 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     return found
 
 
+def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Term]], list[float]],
+                 search_part: Callable[[Query], list[Hit]], k: int = 5,
+                 tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
+    """Several questions asked at once (老旧小区改造多少个？棚改呢？): a part whose words the quoted sentences do
+    not cover is searched for on its own, and its best clause that answers it is quoted too."""
+    chosen = list(sources)
+    for part in query.parts:
+        # What this part asks about that the others do not (棚户区, not the 改造 both ask about).
+        own = [t for t in part.terms if not any(t.source in other.text for other in query.parts if other is not part)]
+        quoted = "".join(s for e in chosen for s in e.sentences).lower()
+        if not own or term_coverage(own, quoted, weigh(own)) >= tuning.min_coverage:
+            continue
+        weights = weigh(part.terms)
+        evidence = [select_evidence(part, h, weights, tuning) for h in search_part(part)[:k]]
+        found = choose_sources(part, evidence, k, tuning)
+        extra = next((e for e in found if all(e.hit.chunk is not c.hit.chunk for c in chosen)), None)
+        if extra is not None:
+            chosen.append(extra)
+    return chosen
+
+
 def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list[Evidence],
                          tuning: Tuning = DEFAULT_TUNING,
                          more: Callable[[], list[Evidence]] | None = None) -> list[Evidence]:
@@ -414,11 +435,13 @@ def has_required_term(term: Term, chunk: Chunk) -> bool:
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
                    weigh: Callable[[list[Term]], list[float]], k: int = 5,
                    children: Callable[[Chunk], list[str]] | None = None,
-                   tuning: Tuning = DEFAULT_TUNING, more: Callable[[], list[Hit]] | None = None) -> Answer:
+                   tuning: Tuning = DEFAULT_TUNING, more: Callable[[], list[Hit]] | None = None,
+                   search_part: Callable[[Query], list[Hit]] | None = None) -> Answer:
     """Answer from the retrieved clauses, or abstain and point to the closest notices.
 
     children(chunk) gives the sub-headings under a clause, for a list its text only introduces; `more()`
-    gives further clauses of the best notice, for a second asked kind its best clauses do not show."""
+    gives further clauses of the best notice, for a second asked kind its best clauses do not show;
+    `search_part(part)` the clauses for one of several questions asked at once (query.parts)."""
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
@@ -465,6 +488,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         return _abstain(query, result, notices, k, confidence)
     if len(asked_kinds(query)) >= 2:
         sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
+    if query.parts and search_part is not None:
+        sources = answer_parts(query, sources, weigh, search_part, k, tuning)
     if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"

@@ -110,6 +110,9 @@ class Query:
     asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
     asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
+    # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
+    # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
+    parts: list["Query"] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -376,6 +379,19 @@ def asking_clauses(text: str) -> str:
     return "".join(asking) if asking else text
 
 
+_QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
+
+
+def question_parts(text: str) -> list[str]:
+    """The sentences of a question that ask, when it asks more than one.
+
+    >>> question_parts("我家住老小区。今年改造多少个小区？棚改呢？")
+    ['今年改造多少个小区？', '棚改呢？']
+    """
+    asking = [s for s in _QUESTION_SENTENCE.findall(text) if _ASKING.search(s) or s.rstrip().endswith(("呢", "？", "?"))]
+    return asking if len(asking) >= 2 else []
+
+
 def parse_query(text: str, tokenize=None) -> Query:
     """Read a question (Chinese or English) into a Query; tokenize defaults to jieba search mode."""
     asked_as = re.sub(r"\s+", " ", text).strip()
@@ -413,7 +429,7 @@ def parse_query(text: str, tokenize=None) -> Query:
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     wants_money = bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered))
-    return Query(
+    query = Query(
         text=asked_as,
         lang=lang,
         search_text=search_text,
@@ -433,6 +449,20 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
         asks_judgement=asks_judgement(text),
     )
+    if lang == "zh":
+        query.parts = [_part_of(query, part, tokenize) for part in question_parts(text)]
+    return query
+
+
+def _part_of(whole: Query, text: str, tokenize) -> Query:
+    """One asked sentence as a query of its own: what it does not state (the place, the year, what kind of
+    fact: 棚改呢？) it takes from the whole question."""
+    part = parse_query(text, tokenize)
+    part.jurisdictions = part.jurisdictions or list(whole.jurisdictions)
+    part.years = part.years or list(whole.years)
+    if part.kinds == [QuestionKind.WHAT]:
+        part.kinds = list(whole.kinds)
+    return part
 
 
 @lru_cache(maxsize=1)
