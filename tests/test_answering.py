@@ -308,11 +308,20 @@ def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
 
 
 @pytest.mark.parametrize("limit", ["疫情解除后3个月内由用户补缴", "发现异常后应在十五分钟内电话报告", "收到申请之日起五个工作日以内办结",
-                                   "自即日起暂停办理"])
+                                   "自即日起暂停办理", "窗口办理时间为8:30-17:00", "每日上午9时开始受理"])
 def test_a_time_limit_counted_from_an_event_answers_when(limit):
     clause = _chunk(1, text=f"关于欠缴费用的处理。{limit}。")
     q = parse_query("欠的费用最晚什么时候交？")
     assert select_evidence(q, Hit(clause, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind
+
+
+def test_what_time_of_day_asks_when_and_a_ratio_or_an_ordinal_is_no_time():
+    assert "when" in parse_query("服务窗口每天几点到几点办公？").kinds
+    q = parse_query("服务窗口每天几点到几点办公？")
+    for text, answers in [("服务窗口办公时间为9:00-17:00。", True), ("服务窗口按1:2配备人员。", False),
+                          ("服务窗口的第2点要求是文明服务。", False)]:
+        chunk = _chunk(1, text="关于服务窗口的安排。" + text)
+        assert select_evidence(q, Hit(chunk, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind is answers
 
 
 def test_a_count_without_a_time_limit_does_not_answer_when():

@@ -37,7 +37,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
-        r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|"
+        r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|几点|"
         r"(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|多少天|多少个?工作日|多少个?小时|"
         r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
     # How to reach an office: a number to call, an address to post to, an e-mail (not 打电话上报, which asks when).
