@@ -426,6 +426,22 @@ def test_a_part_the_quoted_clause_does_not_cover_is_answered_from_its_own_search
     assert "600套" not in alone.text
 
 
+def test_a_comparison_each_of_whose_places_has_its_own_answering_clause_is_answered():
+    # Weak retrieval signals (ranked low by both retrievers, far in meaning): one clause alone would be declined;
+    # a clause of each place asked about, each showing its figure, is answered.
+    zhang = _chunk(71, "n1", "大力发展绿色建筑。完成绿色建筑500万平方米以上。")
+    zi = _chunk(72, "n3", "大力发展绿色建筑。新增绿色建筑10万平方米。", place="淄川区")
+
+    def weak(chunk, rank):
+        return Hit(chunk, 2 / (60 + rank) + 0.012, rank, rank, coverage=0.6, dense_score=0.45)
+
+    q = parse_query("张店和淄川今年绿色建筑的面积任务各是多少？")
+    answer = compose_answer(q, SearchResult([weak(zhang, 9), weak(zi, 10)]), NOTICES, _equal_weights)
+    assert not answer.abstained and "500万平方米" in answer.text and "10万平方米" in answer.text
+    one_side = compose_answer(q, SearchResult([weak(zhang, 9)]), NOTICES, _equal_weights)
+    assert one_side.abstained
+
+
 def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     # Made-up plan: the duties clause answers "who", a clause further down (past the per-notice cap of the
     # first hits) the "when"; another notice's dated clause is not taken.

@@ -319,6 +319,15 @@ def kinds_shown(query: Query, e: Evidence) -> set[str]:
     return shown
 
 
+def each_place_answers(query: Query, evidence: list[Evidence], tuning: Tuning = DEFAULT_TUNING) -> bool:
+    """A comparison (甲区和乙区的目标各是多少) whose every place has a clause of its own that matches the question
+    and shows what is asked: the places agreeing is evidence the decline model, reading one clause, lacks."""
+    return len(query.jurisdictions) >= 2 and all(
+        any(e.hit.chunk.jurisdiction == place and e.answers_kind and not e.trusted
+            and e.hit.coverage >= tuning.min_coverage for e in evidence)
+        for place in query.jurisdictions)
+
+
 def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning = DEFAULT_TUNING,
                         more: Callable[[], list[Evidence]] | None = None) -> Evidence | None:
     """When the best clause does not show what is asked (几天内办完？ answered by a clause on how a request is
@@ -480,7 +489,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     confidence = _confidence(query, hits, evidence[:k], weights, tuning)
     if lead is not None:
         hits = [lead.hit] + [h for h in hits if h is not lead.hit][:k - 1]
-    if confidence < tuning.answer_threshold:
+    if confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning):
         return _abstain(query, result, notices, k, confidence)
     if query.wants_money and not any(e.answers_kind for e in evidence[:k]):
         # An amount of money is asked and no clause states one: a quoted answer could not give it.
