@@ -22,6 +22,8 @@ def test_the_question_words_pick_the_statuses():
     assert wanted_statuses("Which tasks are behind schedule?") >= {"未完成", "部分完成"}
     assert wanted_statuses("新建公园的目标是多少？") == frozenset()
     assert wanted_statuses("任务完成了多少？") == {"完成"}
+    assert wanted_statuses("哪些任务是未完成或部分完成的？") == {"未完成", "部分完成"}
+    assert wanted_statuses("未完成的任务有哪些？") == {"未完成"}
     # A task's own figure, not a count of tasks by status:
     assert wanted_statuses("老旧小区改造任务累计完成了多少户？") == frozenset()
 
@@ -45,3 +47,22 @@ def test_no_matching_row_is_said_and_a_table_without_status_gives_no_status_answ
     plain = Chunk(id="x", notice_id="n#1", notice_title="t", clause_path=[], text="序号 1｜任务：甲｜单位：乙",
                   index_text="", file="p.txt", line_start=1, line_end=1, kind="table_row")
     assert status_answer("哪些任务未完成？", frozenset({"未完成"}), [plain], NOTICE) is None
+
+
+def _dept_row(number: int, task: str, status: str, dept: str) -> Chunk:
+    text = f"序号 {number}｜工作任务：{task}｜进展情况：{status}。｜责任单位：{dept}"
+    return Chunk(id=f"n#1.{number}", notice_id="n#1", notice_title=NOTICE.title, clause_path=[f"序号 {number}"],
+                 text=text, index_text=text, file="p.txt", line_start=number, line_end=number, kind="table_row",
+                 lead_departments=[dept])
+
+
+def test_a_department_the_question_names_keeps_the_rows_it_is_responsible_for():
+    rows = [_dept_row(1, "新建公园3处", "未完成", "区住房和城乡建设局"), _dept_row(2, "改造老旧小区12个", "部分完成", "区住房和城乡建设局"),
+            _dept_row(3, "新建社区医院2处", "未完成", "区卫生健康局"), _dept_row(4, "建成污水处理厂", "完成", "区卫生健康局")]
+    question = "区卫健局负责的任务有哪些未完成？"
+    answer = status_answer(question, wanted_statuses(question), rows, NOTICE)
+    assert "区卫生健康局" in answer.text and "新建社区医院2处" in answer.text and "新建公园" not in answer.text
+    assert [c.chunk.id for c in answer.citations] == ["n#1.3"]
+    everyone = "哪些工作任务还没完成？"
+    answer = status_answer(everyone, wanted_statuses(everyone), rows, NOTICE)
+    assert [c.chunk.id for c in answer.citations] == ["n#1.1", "n#1.3"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.govdocs.departments import same_department
 from assistant.models import Answer, Chunk, Citation, Notice
 
 MAX_ROWS = 30
@@ -22,14 +23,14 @@ _STATUS_CELL = re.compile(r"(?:^|｜)\s*(?:[^｜：]{0,6}(?:完成情况|进展�
 _CANONICAL = {"已完成": "完成", "基本完成": "完成", "尚未完成": "未完成", "进度滞后": "滞后",
               "正在推进": "推进中", "进行中": "推进中"}
 NOT_DONE = frozenset({"未完成", "部分完成", "滞后", "推进中", "未启动", "已启动"})
-# What the question asks for, most specific first.
+# What the question asks for.
 _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
     (re.compile(r"部分完成|完成了一部分|partially"), frozenset({"部分完成"})),
     (re.compile(r"未完成|没完成|没有完成|尚未完成|不能完成|not (?:yet )?(?:completed|finished|done)|unfinished|incomplete"),
      frozenset({"未完成"})),
     (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|未达到进度|behind|lagging|delayed|overdue"), NOT_DONE),
     # 完成了多少项 counts tasks; 累计完成了多少户 asks a task's own figure, not a status.
-    (re.compile(r"已完成|完成了哪些|完成的|已经完成|(?:^|[^未没])完成了?(?:多少|几)(?:项|件|条|个?(?:任务|项目|事项|指标)|[？?]|$)|"
+    (re.compile(r"已完成|(?<![未没分])完成了哪些|(?<![未没分])完成的|已经完成|(?:^|[^未没分])完成了?(?:多少|几)(?:项|件|条|个?(?:任务|项目|事项|指标)|[？?]|$)|"
                 r"completed|finished|done"),
      frozenset({"完成"})),
 ]
@@ -40,10 +41,8 @@ def wanted_statuses(question: str) -> frozenset[str]:
     lowered = question.lower()
     if not re.search(r"任务|项目|工作|事项|指标|tasks?|projects?|items?", lowered):
         return frozenset()
-    for pattern, statuses in _INTENTS:
-        if pattern.search(lowered):
-            return statuses
-    return frozenset()
+    # Every status asked (未完成或部分完成的有哪些): the union.
+    return frozenset().union(*(statuses for pattern, statuses in _INTENTS if pattern.search(lowered)))
 
 
 def row_status(text: str) -> str:
@@ -55,25 +54,36 @@ def row_status(text: str) -> str:
 def status_answer(question: str, statuses: frozenset[str], rows: list[Chunk], notice: Notice | None,
                   english: bool = False) -> Answer | None:
     """Every row of one table whose status is wanted, in table order, each cited; None when the table has
-    no status column (another kind of answer is needed)."""
+    no status column (another kind of answer is needed). A department the question names (区卫健局牵头的任务)
+    keeps the rows it leads or supports."""
     with_status = [(c, row_status(c.text)) for c in rows if c.kind == "table_row"]
     with_status = [(c, s) for c, s in with_status if s]
     if not with_status:
         return None
-    matching = [(c, s) for c, s in with_status if s in statuses]
     title = notice.title if notice else rows[0].notice_title
+    named = departments_named(question, [c for c, _ in with_status])
+    about = "、".join(named)
+    if named:
+        with_status = [(c, s) for c, s in with_status
+                       if any(same_department(d, u) for d in named for u in c.lead_departments + c.support_departments)]
+    matching = [(c, s) for c, s in with_status if s in statuses]
     wanted = "、".join(sorted(statuses))
+    n = len(with_status)
+    if english:
+        scope = f"《{title}》" + (f" (tasks mentioning {about})" if about else "")
+    else:
+        scope = f"《{title}》中与“{about}”有关的任务共{n}项" if about else f"《{title}》共{n}项任务"
     if not matching:
-        text = (f"《{title}》的{len(with_status)}项任务中，没有完成情况为“{wanted}”的任务。" if not english else
-                f"None of the {len(with_status)} tasks in 《{title}》 has the status {wanted}.")
+        text = (f"{scope}，其中没有完成情况为“{wanted}”的任务。" if not english else
+                f"None of the {n} tasks in {scope} has the status {wanted}.")
         return Answer(question, text, False, [Citation(1, with_status[0][0], notice, 1.0)], confidence=1.0)
     shown = matching[:MAX_ROWS]
     counts = {}
     for _, s in matching:
         counts[s] = counts.get(s, 0) + 1
     summary = "，".join(f"{s}{n}项" for s, n in counts.items())
-    head = (f"《{title}》共{len(with_status)}项任务，其中{summary}：" if not english else
-            f"《{title}》 lists {len(with_status)} tasks; {len(matching)} have the status asked ({summary}):")
+    head = (f"{scope}，其中{summary}：" if not english else
+            f"{scope} lists {n} tasks; {len(matching)} have the status asked ({summary}):")
     lines, citations = [], []
     for marker, (chunk, status) in enumerate(shown, start=1):
         label = chunk.clause_path[-1] if chunk.clause_path else ""
@@ -82,6 +92,18 @@ def status_answer(question: str, statuses: frozenset[str], rows: list[Chunk], no
         citations.append(Citation(marker, chunk, notice, 1.0, [task]))
     more = "" if len(matching) <= MAX_ROWS else f"\n……另有{len(matching) - MAX_ROWS}项，见原表。"
     return Answer(question, head + "\n" + "\n".join(lines) + more, False, citations, confidence=1.0)
+
+
+# A unit's name in a question: 区卫健局, 齐鲁化工区管委会, 市交通运输局.
+_UNIT_IN_QUESTION = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:管委会|委员会|办公室|大队|中心|公司|局|委|办)")
+
+
+def departments_named(question: str, rows: list[Chunk]) -> list[str]:
+    """The departments of a table's rows that the question names (区卫健局 for 区卫生健康局 too)."""
+    asked = _UNIT_IN_QUESTION.findall(question)
+    units = dict.fromkeys(u for c in rows for u in c.lead_departments + c.support_departments)
+    named = [u for u in units if u in question or any(same_department(u, a) for a in asked)]
+    return [u for u in named if not any(u != v and u in v for v in named)]  # 区卫健局, not also 卫健局
 
 
 def _task_of(text: str) -> str:
