@@ -62,6 +62,9 @@ def test_kinds_can_combine_and_money_is_noticed():
     assert {"who", "when"} <= set(q.kinds)
     assert parse_query("入选的人每人能拿到多少奖励资金？").wants_money
     assert not parse_query("新建多少个充电桩？").wants_money
+    # Money named in what is reported, a date asked:
+    assert not parse_query("补助的人数、天数和金额，每个月几号前要报上去？").wants_money
+    assert parse_query("我领的是失业补助金，每个月能领多少？").wants_money
 
 
 def test_terms_leave_out_question_words_places_and_years_and_add_synonyms():

@@ -62,7 +62,9 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
 _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"
                     r"how much (?:money|funding)")
 # ...but only when the question asks for an amount: 补偿方案是谁制定的 is not a money question.
-_AMOUNT_ASK = re.compile(r"多少|几|金额|总额|标准|预算|经费|奖金|how much|how many|amount|total|budget|bonus|prize")
+# ...asked in a clause that asks (报送补助的人数和金额，每月几号前报？ asks a date: 几号 is no amount).
+_AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|标准|预算|经费|奖金|"
+                         r"how much|how many|amount|total|budget|bonus|prize")
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
@@ -428,7 +430,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         story_places = [p for p in jurisdictions if p not in asked_places]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
-    wants_money = bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(lowered))
+    wants_money = bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(asking_clauses(lowered)))
     query = Query(
         text=asked_as,
         lang=lang,
