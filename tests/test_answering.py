@@ -327,6 +327,23 @@ def test_what_time_of_day_asks_when_and_a_ratio_or_an_ordinal_is_no_time():
         assert select_evidence(q, Hit(chunk, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind is answers
 
 
+@pytest.mark.parametrize("text,title,answers", [
+    ("全年力争新建充电桩500个以上。", "某区工作报告", False),  # a target
+    ("新建充电桩500个。", "某区2024年重点工作任务", False),  # a plan's figure is a target too
+    ("完成情况：已建成充电桩320个。", "某区重点工作任务9月份完成情况通报", True),
+    ("去年新建充电桩480个，同比增长20%。", "某区工作报告", True),
+])
+def test_what_was_achieved_is_not_answered_by_a_target(text, title, answers):
+    from dataclasses import replace
+    chunk = replace(_chunk(1, text="关于充电桩建设。" + text), notice_title=title)
+    q = parse_query("到目前为止实际建成了多少个充电桩？")
+    assert q.asks_actual
+    assert select_evidence(q, Hit(chunk, 1.0, coverage=1.0), _equal_weights(q.terms)).answers_kind is answers
+    plain = parse_query("充电桩建多少个？")
+    assert not plain.asks_actual
+    assert select_evidence(plain, Hit(chunk, 1.0, coverage=1.0), _equal_weights(plain.terms)).answers_kind
+
+
 def test_a_count_without_a_time_limit_does_not_answer_when():
     clause = _chunk(1, text="关于欠缴费用的处理。共涉及3个月的费用，由用户补缴。")
     q = parse_query("欠的费用最晚什么时候交？")

@@ -92,6 +92,8 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
             found.add("figure")
     elif _DIGIT_FIGURE.search(counted) or _CHINESE_COUNT.search(counted):
         found.add("figure")
+    if "figure" in found and query.asks_actual and is_target(sentence, chunk):
+        found.discard("figure")  # 实际增长了多少 is not answered by 力争增长5.5%以上
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
     if _TIME.search(sentence) or (query.asks_duration and _DURATION.search(sentence)):
@@ -103,6 +105,20 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     if "list" in query.kinds and _ENUMERATION.search(sentence):
         found.add("list")
     return found
+
+
+# A sentence that sets a target (年度目标任务：, 力争, 确保…以上) or any sentence of a plan (…工作任务, …方案), unless it
+# reports what was done (完成情况：, 实际, 已建成, 同比增长, 比上年).
+_TARGET = re.compile(r"目标|力争|计划|确保|预计|争取|以上")
+_PLAN_TITLE = re.compile(r"任务|方案|计划|要点|规划")
+_ACHIEVED = re.compile(r"实际|完成情况|已完成|已建成|已经|累计完成|实现了|完成了|同比|比上年|较上年|去年|上年")
+
+
+def is_target(sentence: str, chunk: Chunk) -> bool:
+    """Whether a sentence's figures are a target, not what was achieved."""
+    if _ACHIEVED.search(sentence):
+        return False
+    return bool(_TARGET.search(sentence) or _PLAN_TITLE.search(chunk.notice_title))
 
 
 def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning = DEFAULT_TUNING) -> Evidence:

@@ -72,6 +72,9 @@ _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时
 # 这几天, 前几个月, 好几天 tell, they do not ask.
 _ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|"
                             r"多少天|多少个?工作日|多少个?小时|多少个月|how long|how many (?:days|weeks|months|hours)")
+# What was achieved, not what was planned: 实际增长了多少, 到目前为止建成了几个, 已经完成多少.
+_ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
+                          r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
 # Words of the question itself, not of the topic: they never decide whether a clause answers.
@@ -112,6 +115,7 @@ class Query:
     asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
     asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
+    asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
     parts: list["Query"] = field(default_factory=list)
@@ -450,6 +454,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_person=asks_for_person(text),
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
         asks_judgement=asks_judgement(text),
+        asks_actual=bool(_ASKS_ACTUAL.search(asking_clauses(lowered))),
     )
     if lang == "zh":
         query.parts = [_part_of(query, part, tokenize) for part in question_parts(text)]
