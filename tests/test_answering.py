@@ -517,6 +517,15 @@ def test_a_contact_question_quotes_the_sentence_with_the_number_and_still_answer
     assert without.answers_kind and "contact" not in kind_features("全年办理12000张。", asked, counts)
 
 
+def test_a_question_asking_a_number_is_not_answered_by_an_address_and_the_reverse():
+    clause = _chunk(43, "n1", "材料请邮寄至人民路12号区政务服务中心208室。咨询电话：0533-2185678。")
+    for question, wanted, other in [("材料办理有问题打什么电话？", "0533-2185678", "人民路12号"),
+                                    ("材料寄到哪里？", "人民路12号", "0533-2185678")]:
+        q = parse_query(question)
+        found = [s for s in clause_sentences(clause) if "contact" in kind_features(s, q, clause)]
+        assert any(wanted in s for s in found) and not any(other in s for s in found)
+
+
 def test_table_row_is_split_into_its_cells():
     row = _chunk(5, kind="table_row", text="序号 7｜工作任务：加强民办学校收费公示｜责任单位：区教育和体育局｜时限要求：2023年12月底前完成")
     assert clause_sentences(row)[1:] == ["工作任务：加强民办学校收费公示", "责任单位：区教育和体育局", "时限要求：2023年12月底前完成"]

@@ -48,10 +48,14 @@ _DURATION = re.compile(
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
 # characters after a word that introduces one (咨询电话：63429421, 拨打12360), an e-mail, a street address with
 # its number, a room. A bare number (12000张, 15000元) is a count or an amount, not a contact.
-_CONTACT = re.compile(
-    r"(?<![\d.])[(（]?0\d{2,3}[)）]?\s*[-－—]\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|"
-    r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])|"
-    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[\u4e00-\u9fff](?:路|街|大道|巷)\d+号|\d+\s*室", re.IGNORECASE)
+_CONTACTS = {
+    "phone": re.compile(
+        r"(?<![\d.])[(（]?0\d{2,3}[)）]?\s*[-－—]\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|"
+        r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])",
+        re.IGNORECASE),
+    "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    "address": re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)\d+号|\d+\s*室"),
+}
 # Three or more items in a row (医用口罩、医用防护服、隔离服): the items a list question asks for.
 _ENUMERATION = re.compile(r"(?:[^、，,。；;：:]{1,24}、){2,}[^、，,。；;：:]{1,24}")
 _ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助|制定|编制|兼任|担任|组长|主任")
@@ -98,7 +102,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.add("who")
     if _TIME.search(sentence) or (query.asks_duration and _DURATION.search(sentence)):
         found.add("when")
-    if _CONTACT.search(sentence):
+    if any(_CONTACTS[way].search(sentence) for way in query.contact_ways or _CONTACTS):
         found.add("contact")
     if _CITES_DOCUMENT.search(sentence.replace(" ", "")):
         found.add("basis")

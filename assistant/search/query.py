@@ -72,6 +72,10 @@ _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时
 # 这几天, 前几个月, 好几天 tell, they do not ask.
 _ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|"
                             r"多少天|多少个?工作日|多少个?小时|多少个月|how long|how many (?:days|weeks|months|hours)")
+# The way to reach an office a question asks for: 打什么电话 a number, 寄到哪里 an address (any, when it names none).
+_CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什么|致电|phone|call|hotline"),
+                 "email": re.compile(r"邮箱|e-?mail"),
+                 "address": re.compile(r"寄|地址|address|post|mail(?!box)")}
 # What was achieved, not what was planned: 实际增长了多少, 到目前为止建成了几个, 已经完成多少.
 _ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
                           r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)")
@@ -116,6 +120,7 @@ class Query:
     asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
+    contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
     parts: list["Query"] = field(default_factory=list)
@@ -435,6 +440,7 @@ def parse_query(text: str, tokenize=None) -> Query:
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     wants_money = bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(asking_clauses(lowered)))
+    kinds = detect_kinds(focus or text)  # 之前投了保险 in a resident's story asks no date
     query = Query(
         text=asked_as,
         lang=lang,
@@ -445,7 +451,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         months=[int(m) for m in _MONTH.findall(text)],
         doc_numbers=doc_numbers,
         doc_types=doc_types,
-        kinds=detect_kinds(focus or text),  # 之前投了保险 in a resident's story asks no date
+        kinds=kinds,
         wants_money=wants_money,
         wants_sum=wants_money and bool(_ASKS_SUM.search(lowered)),
         terms=terms,
@@ -455,6 +461,8 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
         asks_judgement=asks_judgement(text),
         asks_actual=bool(_ASKS_ACTUAL.search(asking_clauses(lowered))),
+        contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asking_clauses(lowered))]
+        if QuestionKind.CONTACT in kinds else [],
     )
     if lang == "zh":
         query.parts = [_part_of(query, part, tokenize) for part in question_parts(text)]
