@@ -35,7 +35,9 @@ class Tuning:
     min_coverage: float = 0.5  # below this share of the question's IDF-weighted terms, a clause does not answer
     sure_coverage: float = 0.75  # a clause this on-topic may answer who/when in words the patterns do not know
     extra_source_margin: float = 0.15  # another notice is cited too when its coverage is within this of the best
-    shown_kind_margin: float = 0.3  # a clause showing the asked date/department may match this much worse and lead
+    # A clause showing the asked date/department (or the number, the list) may match this much worse than the
+    # best clause of its notice and lead the answer (choose_sources, clause_showing_kind).
+    shown_kind_margin: float = 0.3
     evidence_pool: int = 10  # clauses read for the answer; another notice's figure may rank just below the top k
     # A question asking two kinds of fact (哪天…谁负责…): clauses of the top notice read for the one its best
     # clauses do not show. On the 40 dev questions asking two kinds (both corpora), the expected phrases found

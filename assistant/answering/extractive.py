@@ -496,16 +496,19 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         pool = [e.hit for e in evidence]
         hits = pool[:k]
     pooled = {id(e.hit.chunk) for e in evidence}
+    read_further: list[Evidence] = []
 
     def further() -> list[Evidence]:
-        return [select_evidence(query, h, weights, tuning) for h in more() if id(h.chunk) not in pooled]
+        """The best notice's clauses past the first hits, searched once however often asked."""
+        if not read_further:
+            read_further.extend(select_evidence(query, h, weights, tuning) for h in more() if id(h.chunk) not in pooled)
+        return read_further
 
     lead = clause_showing_kind(query, evidence, tuning, further if more else None)
     if lead is not None:
         # The notice the retrievers agree on answers in another of its clauses: that clause leads (the
         # decline model reads the retrievers' signals of the notice's best clause, and that the kind is shown).
         evidence = [lead] + [e for e in evidence if e is not lead]
-        pooled.add(id(lead.hit.chunk))
     confidence = _confidence(query, hits, evidence[:k], weights, tuning)
     if lead is not None:
         hits = [lead.hit] + [h for h in hits if h is not lead.hit][:k - 1]
