@@ -44,6 +44,7 @@ def test_years_months_and_doc_numbers():
     ("政务公开的工作台账啥时候交？", "when"),
     ("张店英才科技创新类都有谁入选？", "who"),
     ("碳达峰方案的十大行动具体是哪些？", "list"),
+    ("赛事办公室主任由哪位兼任？", "who"),
     ("Who leads Zichuan's 2023 talent-attraction task?", "who"),
     ("By when should all town-centre kindergartens meet the standard?", "when"),
 ])

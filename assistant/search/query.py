@@ -33,7 +33,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"(?:依据|根据|按照|依照|贯彻|落实|引用)(?:的是|了)?(?:哪|什么)|(?:哪部|哪个|哪份)(?:法|条例|文件|办法|规章)|"
         r"based on (?:which|what)|under which (?:law|regulation|rule|document)|which (?:law|regulation|document)")),
     ("who", re.compile(
-        r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
+        r"谁|哪位|哪一位|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
         r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
@@ -177,8 +177,8 @@ def is_english(text: str) -> bool:
 # A question for the holder of a post, not for the body in charge: 组长是谁, 谁兼任办公室主任, 谁分管教育工作,
 # "who is the director of". (谁牵头 / 哪个部门负责 ask for a body and are not matched.)
 _PERSON_ASK = re.compile(
-    r"(?:主任|组长|局长|区长|市长|县长|省长|书记|主席|站长|校长|院长|队长|指挥长|召集人|联系人)(?:是谁|由谁|叫什么|是哪位)|"
-    r"谁(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|哪位(?:领导|同志)|"
+    r"(?:主任|组长|局长|区长|市长|县长|省长|书记|主席|站长|校长|院长|队长|指挥长|召集人|联系人)(?:是谁|由谁|叫什么|是哪位|由哪位)|"
+    r"(?:谁|哪位|哪一位)(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|哪位(?:领导|同志)|"
     r"\bwho (?:is|was|serves as)\b.{0,40}\b(?:director|head|leader|chair(?:man|person)?|chief|mayor|secretary)\b|"
     r"\bwho (?:heads|chairs)\b", re.I)
 
