@@ -247,6 +247,12 @@ def test_a_month_no_retrieved_clause_speaks_of_is_declined():
     assert not _answer("9月份5G基站建了多少处？", [row]).abstained
 
 
+def test_a_month_of_the_askers_own_account_is_not_one_the_answer_must_name():
+    q = parse_query("我的医保登记有效期到5月就满了，现在不方便去医院，能不能延期？")
+    assert not any(t.required for t in q.terms)
+    assert [t.source for t in parse_query("我想问10月份的通报里基站建了多少处？").terms if t.required] == ["10月"]
+
+
 def test_a_report_of_one_month_does_not_speak_of_the_months_its_rows_mention():
     from dataclasses import replace
     row = replace(_chunk(16, "n1", "年度目标任务：12月底前新建5G基站200处。完成情况：部分完成。", kind="table_row"),

@@ -288,6 +288,11 @@ def _singular(word: str) -> str:
     return word
 
 
+_QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
+# The asker speaking of themselves (我爸在上海…, 俺家…), not asking (我想问…, 我想知道…).
+_OWN_ACCOUNT = re.compile(r"(?:我|俺|咱)(?!想问|想知道|想了解|想咨询|问一?下|请问)")
+
+
 def chinese_terms(text: str, tokenize) -> list[Term]:
     """Topic terms of a Chinese question: its tokens minus question words, places and years, with synonyms."""
     _, synonyms = glossary()
@@ -300,8 +305,11 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
             # 谁牵头 → 牵头/责任单位 helps search, but which clause answers is decided by the topic words.
             if phrase not in QUESTION_WORDS and not _QUESTIONY.search(phrase):
                 terms.append(Term((phrase, *official), phrase))
-    for month in _MONTH.findall(text):
-        terms.append(Term((f"{month}月",), f"{month}月", required=True))
+    for found in _MONTH.finditer(text):
+        month = found.group(1)
+        # A month of the asker's own account (我爸的登记5月到期) is no month the answer must speak of.
+        sentence = next(m.group() for m in _QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
+        terms.append(Term((f"{month}月",), f"{month}月", required=not _OWN_ACCOUNT.search(sentence)))
         seen.add(month)
     for token in tokenize(text):
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
@@ -390,7 +398,6 @@ def asking_clauses(text: str) -> str:
     return "".join(asking) if asking else text
 
 
-_QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
 
 
 def question_parts(text: str) -> list[str]:
