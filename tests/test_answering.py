@@ -524,6 +524,16 @@ def test_a_contact_question_quotes_the_sentence_with_the_number_and_still_answer
     assert without.answers_kind and "contact" not in kind_features("全年办理12000张。", asked, counts)
 
 
+def test_a_phone_number_or_a_postcode_asked_for_is_no_figure_and_a_story_names_no_money():
+    q = parse_query("想先打电话问一下，号码是多少？")
+    assert "contact" in q.kinds and "figure" not in q.kinds
+    assert "figure" in parse_query("热线电话是多少？一年接了多少个电话？").kinds  # a count asked too
+    letter = parse_query("我家有个拆迁补偿的问题想反映，可信访办暂停接待了。要是写信反映，信寄到哪个地址？邮编是多少？")
+    assert not letter.wants_money and letter.contact_ways == ["address"]
+    clause = _chunk(44, "n1", "来信请寄：新桥大街12号，邮编102300。")
+    assert "contact" in kind_features("来信请寄：新桥大街12号，邮编102300。", letter, clause)
+
+
 def test_a_question_asking_a_number_is_not_answered_by_an_address_and_the_reverse():
     clause = _chunk(43, "n1", "材料请邮寄至人民路12号区政务服务中心208室。咨询电话：0533-2185678。")
     for question, wanted, other in [("材料办理有问题打什么电话？", "0533-2185678", "人民路12号"),

@@ -54,7 +54,7 @@ _CONTACTS = {
         r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])",
         re.IGNORECASE),
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
-    "address": re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)\d+号|\d+\s*室"),
+    "address": re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)\d+号|\d+\s*室|(?:邮编|邮政编码)\D{0,3}\d{6}(?!\d)"),
 }
 # Three or more items in a row (医用口罩、医用防护服、隔离服): the items a list question asks for.
 _ENUMERATION = re.compile(r"(?:[^、，,。；;：:]{1,24}、){2,}[^、，,。；;：:]{1,24}")

@@ -42,7 +42,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
     # How to reach an office: a number to call, an address to post to, an e-mail (not 打电话上报, which asks when).
     ("contact", re.compile(
-        r"(?:电话|号码|热线)(?:号码?)?(?:是)?(?:多少|几号|是什么|有吗|有没有)|(?:什么|哪个|哪些|几个)(?:电话|号码|热线|邮箱|地址)|"
+        r"(?:电话|号码|热线|邮编|邮政编码)(?:号码?)?(?:是)?(?:多少|几号|是什么|有吗|有没有)|(?:什么|哪个|哪些|几个)(?:电话|号码|热线|邮箱|地址)|"
         r"打(?:什么|哪个|哪)|联系(?:电话|方式)|(?:咨询|举报|服务|申报)电话|电话和邮箱|邮箱(?:是|地址)|"
         r"寄(?:到|往|给)?(?:哪|什么地方)|地址(?:是|在)?(?:哪|什么)|"
         r"(?:phone|telephone|hotline) number|e-?mail address|mailing address|(?:which|what) (?:number|address)|"
@@ -58,6 +58,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"(?:收录|刊登|刊发|刊载)了?(?:哪些|哪几|几份|多少)|"
         r"which (?:documents|notices|papers) (?:are|were|does|did)[^?]{0,40}(?:gazette|issue|bulletin)")),
 ]
+_KIND_RULES_BY_NAME = dict(_KIND_RULES)
 # Questions about money need a figure in 元 as the answer, not any number.
 _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"
                     r"how much (?:money|funding)")
@@ -75,7 +76,7 @@ _ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后
 # The way to reach an office a question asks for: 打什么电话 a number, 寄到哪里 an address (any, when it names none).
 _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什么|致电|phone|call|hotline"),
                  "email": re.compile(r"邮箱|e-?mail"),
-                 "address": re.compile(r"寄|地址|address|post|mail(?!box)")}
+                 "address": re.compile(r"寄|地址|邮编|邮政编码|address|post|mail(?!box)")}
 # What was achieved, not what was planned: 实际增长了多少, 到目前为止建成了几个, 已经完成多少.
 _ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
                           r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)")
@@ -192,9 +193,16 @@ def asks_for_person(text: str) -> bool:
     return bool(_PERSON_ASK.search(text))
 
 
+# 电话是多少 / 邮编是多少 asks a way to reach an office, not a figure.
+_CONTACT_NUMBER = re.compile(r"(?:电话|号码|热线|邮编|邮政编码|传真)(?:号码?)?(?:是)?(?:多少|几号)")
+
+
 def detect_kinds(text: str) -> list[QuestionKind]:
     lowered = re.sub(r"哪几", "哪些", text.lower())  # 哪几家单位 asks for a list, not a count
     kinds = [QuestionKind(kind) for kind, pattern in _KIND_RULES if pattern.search(lowered)]
+    if QuestionKind.FIGURE in kinds and QuestionKind.CONTACT in kinds and not _KIND_RULES_BY_NAME["figure"].search(
+            _CONTACT_NUMBER.sub("", lowered)):
+        kinds.remove(QuestionKind.FIGURE)
     return kinds or [QuestionKind.WHAT]
 
 
@@ -446,7 +454,9 @@ def parse_query(text: str, tokenize=None) -> Query:
         story_places = [p for p in jurisdictions if p not in asked_places]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
-    wants_money = bool(_MONEY.search(lowered) and _AMOUNT_ASK.search(asking_clauses(lowered)))
+    # Money named in what is asked, or just before it (我领的是失业补助金，每月能领多少？), not in a story
+    # around it (有个拆迁补偿的问题…信寄到哪个地址？邮编是多少？).
+    wants_money = bool(_MONEY.search(focus.lower() or lowered) and _AMOUNT_ASK.search(asking_clauses(lowered)))
     kinds = detect_kinds(focus or text)  # 之前投了保险 in a resident's story asks no date
     query = Query(
         text=asked_as,
