@@ -534,6 +534,16 @@ def test_a_phone_number_or_a_postcode_asked_for_is_no_figure_and_a_story_names_n
     assert "contact" in kind_features("来信请寄：新桥大街12号，邮编102300。", letter, clause)
 
 
+def test_the_number_asked_for_is_quoted_from_its_notice_however_few_words_its_clause_shares():
+    office = _chunk(45, "n1", "婚姻登记处自2月3日起暂停办理结婚登记业务，恢复时间另行通知。")
+    numbers = _chunk(46, "n1", "咨询电话：0533-2888123。")
+    elsewhere = _chunk(47, "n3", "咨询电话：0533-5999888。", place="淄川区")
+    q = parse_query("婚姻登记处现在还办结婚登记吗？咨询电话是多少？")
+    hits = [_good(office), _good(elsewhere, 2, 0.1), _good(numbers, 3, 0.1)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert "暂停办理结婚登记" in answer.text and "0533-2888123" in answer.text and "0533-5999888" not in answer.text
+
+
 def test_a_question_asking_a_number_is_not_answered_by_an_address_and_the_reverse():
     clause = _chunk(43, "n1", "材料请邮寄至人民路12号区政务服务中心208室。咨询电话：0533-2185678。")
     for question, wanted, other in [("材料办理有问题打什么电话？", "0533-2185678", "人民路12号"),

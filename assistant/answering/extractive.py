@@ -402,7 +402,7 @@ def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list
     the best-ranked clause of the same notice that matches the question as well and shows the other is
     quoted too. `candidates` in rank order; `more()` gives further ones, read only when a kind is missing."""
     wanted = asked_kinds(query)
-    if len(wanted) < 2 or not sources:
+    if not sources or (len(wanted) < 2 and "contact" not in wanted):
         return sources
     notice = sources[0].hit.chunk.notice_id
     chosen = list(sources)
@@ -412,8 +412,10 @@ def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list
             continue
         if more is not None:
             candidates, more = candidates + more(), None
+        # The number to call is the notice's wherever it stands (a list of hotlines matches few of the words).
+        floor = 0.0 if kind == "contact" else tuning.min_coverage
         extra = next((e for e in candidates if e.hit.chunk.notice_id == notice and e.sentences
-                      and e.hit.chunk.kind != "header" and e.hit.coverage >= tuning.min_coverage
+                      and e.hit.chunk.kind != "header" and e.hit.coverage >= floor
                       and all(e.hit.chunk is not c.hit.chunk for c in chosen) and kind in kinds_shown(query, e)),
                      None)
         if extra is None:
@@ -520,7 +522,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
     if not sources:
         return _abstain(query, result, notices, k, confidence)
-    if len(asked_kinds(query)) >= 2:
+    if len(asked_kinds(query)) >= 2 or "contact" in asked_kinds(query):
         sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if query.parts and search_part is not None:
         sources = answer_parts(query, sources, weigh, search_part, k, tuning)
