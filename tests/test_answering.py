@@ -22,6 +22,8 @@ from assistant.answering.verify import chinese_number, unsupported_facts
     ("What is Zhangdian's 2023 charging-pile target?", ["张店区"]),
     ("What is Huantai County's 2023 target for high-tech enterprises?", ["桓台县"]),
     ("今年充电桩要建多少个？", []),
+    ("我姥姥家在福园东区，小区在不在征收范围里？", []),  # 东区, 城区, 郊区: everyday words without their city
+    ("城区和郊区的充电桩各建多少？", []),
 ])
 def test_jurisdictions_from_names_short_forms_and_english(question, places):
     assert parse_query(question).jurisdictions == places

@@ -207,6 +207,8 @@ def find_places(text: str) -> list[str]:
                 continue
             alias = text[i : i + length]
             name = aliases.get(alias)
+            if name and len(name) == 2 and name.endswith("区") and not _parent_named(text, name):
+                name = None  # 城区, 郊区, 东区 are everyday words: a district only beside its city's name
             if name and (alias == name or _is_word_at(text, i, i + length)):
                 found.append(name)
                 i += length
@@ -214,6 +216,12 @@ def find_places(text: str) -> list[str]:
         else:
             i += 1
     return found
+
+
+def _parent_named(text: str, name: str) -> bool:
+    parent = gazetteer()[name].parent
+    place = gazetteer().get(parent)
+    return bool(parent) and (parent in text or bool(place and place.short and place.short in text))
 
 
 _WORD_WINDOW = 8
