@@ -400,6 +400,17 @@ def test_a_span_of_time_answers_how_long_and_a_count_does_not(clause, answers):
     assert select_evidence(q, Hit(chunk, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind is answers
 
 
+def test_how_long_prefers_the_clause_with_a_span_to_one_with_a_date():
+    dated = _chunk(48, "n1", "2月7日，领导小组下发通知，要求加强公共区域消毒工作。")
+    span = _chunk(49, "n1", "公共区域每3天进行1次消毒。")
+    q = parse_query("公共区域多久消毒一次？")
+    answer = compose_answer(q, SearchResult([_good(dated, coverage=0.8), _good(span, 2, 0.6)]), NOTICES, _equal_weights)
+    assert answer.citations[0].chunk is span and "每3天" in answer.text
+    when = compose_answer(parse_query("公共区域消毒的通知是哪天下发的？"),
+                          SearchResult([_good(dated, coverage=0.8), _good(span, 2, 0.6)]), NOTICES, _equal_weights)
+    assert when.citations[0].chunk is dated
+
+
 def test_the_clause_of_the_best_notice_that_shows_what_is_asked_leads():
     # Made-up rules of a hotline: the best match tells how a request is received, a clause further down
     # (past the per-notice cap of the first hits) how long a department has, and leads; a clause of the same

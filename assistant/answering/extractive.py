@@ -100,8 +100,10 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.discard("figure")  # 实际增长了多少 is not answered by 力争增长5.5%以上
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
-    if _TIME.search(sentence) or (query.asks_duration and _DURATION.search(sentence)):
+    if _TIME.search(sentence):
         found.add("when")
+    if query.asks_duration and _DURATION.search(sentence):
+        found |= {"when", "duration"}  # a date answers 延到什么时候; a span answers 多久 better
     if any(_CONTACTS[way].search(sentence) for way in query.contact_ways or _CONTACTS):
         found.add("contact")
     if _CITES_DOCUMENT.search(sentence.replace(" ", "")):
@@ -134,7 +136,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     lowered = [s.lower() for s in sentences]
     coverage = [term_coverage(query.terms, s, weights) if query.terms else 0.0 for s in lowered]
     features = [kind_features(s, query, hit.chunk) for s in sentences]
-    wanted = asked_kinds(query) + (["basis"] if "basis" in query.kinds else [])
+    wanted = asked_kinds(query) + (["basis"] if "basis" in query.kinds else []) + (["duration"] if query.asks_duration else [])
     near = [figure_near_term(s, query) for s in lowered]
     # How close each sentence is to the question in the embedding model's eyes, against the clause's closest
     # sentence: a question in words no term matches (a resident's everyday words for what a clause names formally) still finds its sentence.
@@ -206,7 +208,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     # A number or address to reach an office is quoted when the clause has one, but a clause without it still
     # answers (it names the office and what to do): requiring it declined more questions the notices answer
     # (eval/run.py --both: corpus-ncp false declines 6.4 % → 6.9 %).
-    required = [k for k in wanted if k != "contact"]
+    required = [k for k in wanted if k not in ("contact", "duration")]
     answers_kind = all(k in covered for k in required) if required else True
     trusted = answers_kind and not all(k in seen_kinds for k in required)
     return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues, trusted)
@@ -356,9 +358,10 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     retrievers chose the notice); `more()` gives the notice's further clauses, read only if needed."""
     if not evidence or len(query.jurisdictions) >= 2:  # a comparison takes each place's own best clause
         return None
-    # A number to call and the items of a list are not required to answer (the clause naming the office or
-    # the plan answers too), but a clause that has them is the better quote.
-    soft = {k for k in ("contact", "list") if k in query.kinds} - kinds_shown(query, evidence[0])
+    # A number to call, the items of a list, a span of time for 多久 are not required to answer (the clause
+    # naming the office, the plan, the date answers too), but a clause that has them is the better quote.
+    asked = set(query.kinds) | ({"duration"} if query.asks_duration else set())
+    soft = {k for k in ("contact", "list", "duration") if k in asked} - kinds_shown(query, evidence[0])
     if evidence[0].answers_kind and not soft:
         return None
     top = evidence[0].hit
