@@ -136,7 +136,8 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     lowered = [s.lower() for s in sentences]
     coverage = [term_coverage(query.terms, s, weights) if query.terms else 0.0 for s in lowered]
     features = [kind_features(s, query, hit.chunk) for s in sentences]
-    wanted = asked_kinds(query) + (["basis"] if "basis" in query.kinds else []) + (["duration"] if query.asks_duration else [])
+    wanted = asked_kinds(query) + (["basis"] if "basis" in query.kinds else [])
+    wanted += ["duration"] if query.asks_duration else []  # preferred in the quote, not required (a date answers too)
     near = [figure_near_term(s, query) for s in lowered]
     # How close each sentence is to the question in the embedding model's eyes, against the clause's closest
     # sentence: a question in words no term matches (a resident's everyday words for what a clause names formally) still finds its sentence.

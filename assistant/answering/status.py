@@ -94,7 +94,7 @@ def status_answer(question: str, statuses: frozenset[str], rows: list[Chunk], no
     return Answer(question, head + "\n" + "\n".join(lines) + more, False, citations, confidence=1.0)
 
 
-# A unit's name in a question: 区卫健局, 齐鲁化工区管委会, 市交通运输局.
+# A unit's name in a question: 区卫健局, 经开区管委会, 市交通运输局.
 _UNIT_IN_QUESTION = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:管委会|委员会|办公室|大队|中心|公司|局|委|办)")
 
 

@@ -406,8 +406,6 @@ def asking_clauses(text: str) -> str:
     return "".join(asking) if asking else text
 
 
-
-
 def question_parts(text: str) -> list[str]:
     """The sentences of a question that ask, when it asks more than one.
 
@@ -448,15 +446,16 @@ def parse_query(text: str, tokenize=None) -> Query:
     story_places: list[str] = []
     if focus:
         terms = [replace(t, in_story=t.source not in focus) for t in terms]
-        # Where the asker works or lives (我在高青一个厂里上班), named outside what they ask: the answer may be a
+        # Where the asker works or lives (我在沂源一个厂里上班), named outside what they ask: the answer may be a
         # rule of the city that never names the county (the search widens to it when the county has no notices).
         asked_places = detect_jurisdictions(focus)
         story_places = [p for p in jurisdictions if p not in asked_places]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
+    asked_lowered = asking_clauses(lowered)
     # Money named in what is asked, or just before it (我领的是失业补助金，每月能领多少？), not in a story
     # around it (有个拆迁补偿的问题…信寄到哪个地址？邮编是多少？).
-    wants_money = bool(_MONEY.search(focus.lower() or lowered) and _AMOUNT_ASK.search(asking_clauses(lowered)))
+    wants_money = bool(_MONEY.search(focus.lower() or lowered) and _AMOUNT_ASK.search(asked_lowered))
     kinds = detect_kinds(focus or text)  # 之前投了保险 in a resident's story asks no date
     query = Query(
         text=asked_as,
@@ -477,8 +476,8 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_person=asks_for_person(text),
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
         asks_judgement=asks_judgement(text),
-        asks_actual=bool(_ASKS_ACTUAL.search(asking_clauses(lowered))),
-        contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asking_clauses(lowered))]
+        asks_actual=bool(_ASKS_ACTUAL.search(asked_lowered)),
+        contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
     )
     if lang == "zh":
