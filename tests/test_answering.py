@@ -400,6 +400,18 @@ def test_a_span_of_time_answers_how_long_and_a_count_does_not(clause, answers):
     assert select_evidence(q, Hit(chunk, 1.0, coverage=0.0), _equal_weights(q.terms)).answers_kind is answers
 
 
+def test_a_clause_trusted_only_for_matching_well_gives_way_to_one_of_its_notice_that_shows_the_date():
+    # Made-up plan: the duties clause matches every word (trusted to answer "when" without a date); the
+    # clause with the date ranks beyond the first five, and leads.
+    duties = _chunk(50, "n1", "公安分局负责灯会期间的安全保障；交警大队负责灯会期间的交通疏导。")
+    others = [_chunk(60 + i, "n3", f"第{i}项其他工作安排。", place="淄川区") for i in range(5)]
+    when = _chunk(51, "n1", "时间：2024年2月10日；地点：人民公园。")
+    q = parse_query("听说要办灯会，啥时候办？在哪儿办？")
+    hits = [_good(duties, coverage=0.9)] + [_good(c, 2 + i, 0.1) for i, c in enumerate(others)] + [_good(when, 8, 0.9)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert answer.citations[0].chunk is when and "2024年2月10日" in answer.text
+
+
 def test_how_long_prefers_the_clause_with_a_span_to_one_with_a_date():
     dated = _chunk(48, "n1", "2月7日，领导小组下发通知，要求加强公共区域消毒工作。")
     span = _chunk(49, "n1", "公共区域每3天进行1次消毒。")

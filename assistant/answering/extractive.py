@@ -363,8 +363,8 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     # naming the office, the plan, the date answers too), but a clause that has them is the better quote.
     asked = set(query.kinds) | ({"duration"} if query.asks_duration else set())
     soft = {k for k in ("contact", "list", "duration") if k in asked} - kinds_shown(query, evidence[0])
-    if evidence[0].answers_kind and not soft:
-        return None
+    if evidence[0].answers_kind and not evidence[0].trusted and not soft:
+        return None  # (a trusted clause answers only by matching well: the date or department is not seen)
     top = evidence[0].hit
     floor = top.coverage - tuning.shown_kind_margin
 
