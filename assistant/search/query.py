@@ -71,7 +71,7 @@ _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how 
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
 # How long something lasts or may take (延多久, 几个工作日内办完, 隔离多少天): a span answers it.
 # 这几天, 前几个月, 好几天 tell, they do not ask.
-_ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|"
+_ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后头好十第哪])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日|几年)|"
                             r"多少天|多少个?工作日|多少个?小时|多少个月|how long|how many (?:days|weeks|months|hours)")
 # The way to reach an office a question asks for: 打什么电话 a number, 寄到哪里 an address (any, when it names none).
 _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什么|致电|phone|call|hotline"),
