@@ -320,7 +320,8 @@ def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
 
 
 @pytest.mark.parametrize("limit", ["疫情解除后3个月内由用户补缴", "发现异常后应在十五分钟内电话报告", "收到申请之日起五个工作日以内办结",
-                                   "自即日起暂停办理", "窗口办理时间为8:30-17:00", "每日上午9时开始受理"])
+                                   "自即日起暂停办理", "窗口办理时间为8:30-17:00", "每日上午9时开始受理",
+                                   "缴费期限延长至7月底"])
 def test_a_time_limit_counted_from_an_event_answers_when(limit):
     clause = _chunk(1, text=f"关于欠缴费用的处理。{limit}。")
     q = parse_query("欠的费用最晚什么时候交？")
@@ -374,7 +375,7 @@ def test_how_long_is_a_question_of_its_own(question, asks):
 @pytest.mark.parametrize("question,judgement", [
     ("我和物业因为停车费吵起来了，去法院告他能赢吗？", True), ("你觉得这个补贴标准合理吗？", True),
     ("两家争一块菜地，到底谁占理？", True), ("我上个月提交的申请，能帮我查查到哪了吗？", True),
-    ("What do you think of the new parking rules?", True),
+    ("What do you think of the new parking rules?", True), ("你估计停车场大概几月份能建好？", True),
     ("停车费怎么收？听说要涨价，靠谱吗？", False),  # the first clause asks the rule
     ("那项工程9月份进展到哪一步了？", False),  # a task's progress is in the report
     ("停车收费标准是多少？", False),

@@ -377,7 +377,7 @@ def focus_of(text: str) -> str:
 # (帮我查查工单办到哪一步; a task's progress in a report is no case of one's own): documents state rules and targets;
 # they neither judge nor track a case.
 _JUDGEMENT = re.compile(
-    r"你们?(?:认为|觉得)|您(?:认为|觉得)|怎么看|(?:如何|怎么)评价|是不是太|合理吗|公平吗|能赢吗|能不能赢|会赢吗|"
+    r"你们?(?:认为|觉得|估计|预计|预测|猜|说说)|您(?:认为|觉得|估计|预计|预测)|怎么看|(?:如何|怎么)评价|是不是太|合理吗|公平吗|能赢吗|能不能赢|会赢吗|"
     r"谁占理|谁有理|谁对谁错|靠谱吗|值不值|值得吗|划算吗|该买|哪个(?:更)?(?:好|划算|效率更高)|"
     r"帮我查|帮忙查|给我查|查查我|查一下我|我的(?:工单|诉求|申请|案子)(?:办|处理|进展)到|"
     r"what do you think|in your opinion|do you think|should i (?:buy|invest|sell)|track my", re.I)
