@@ -21,6 +21,11 @@ class Tuning:
     # A clause of (or naming) the place the asker lives or works in, when the search widens to its city's and
     # province's rules (eval/run.py --both, dev files: 0.004 → 0.008 answered one more ncp_dev2 question, no loss).
     story_place_boost: float = 0.008
+    # A sum of money asked is answered only by an amount in a clause covering this much of the question (not an
+    # amount in any clause retrieved). eval/run.py --both, dev files: 0 → 0.25 declined 2 more unanswerable
+    # sample questions (每平方米补多少钱 answered with a budget line) and 1 answerable ncp one; 0.5 declined 5
+    # more unanswerable and 7 answerable (long enquiries cover little of their own story).
+    money_coverage: float = 0.25
     # A long question whose asking part (query.focus) is a small share of it — a resident's story around the
     # question — is also searched by its asking part alone, these rankings weighing focus_weight each; the
     # story's words weigh story_term_weight in term coverage. Retrieval hit@1/hit@5 (/tmp/exp/focus2.py in

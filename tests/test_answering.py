@@ -514,6 +514,18 @@ def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     assert "2月10日" not in one.text
 
 
+def test_a_sum_asked_is_not_answered_by_an_amount_in_a_clause_on_something_else():
+    topic = _chunk(81, "n1", "实施片区房屋征收，征收补偿方案另行公布。")
+    budget = _chunk(82, "n3", "全年争取上级资金39.8亿元。", place="淄川区")
+    q = parse_query("片区房屋征收每平方米补偿多少钱？")
+    hits = [_good(topic, coverage=0.9), _good(budget, 2, 0.1)]
+    assert compose_answer(q, SearchResult(hits), NOTICES, _equal_weights).abstained
+    priced = _chunk(83, "n1", "住宅房屋按每平方米8000元给予征收补偿。")
+    hits = [_good(topic, coverage=0.9), _good(priced, 2, 0.6)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert not answer.abstained and "8000元" in answer.text
+
+
 def test_a_percentage_does_not_answer_how_much_money_but_answers_a_share_of_a_budget():
     share = _chunk(31, "n1", "关于公交票价的安排。持卡乘车优惠比例达到50%，老年人免费乘车。")
     amount = _chunk(32, "n1", "关于公交票价的安排。普通线路单一票价2元，持卡乘车优惠。")

@@ -521,8 +521,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         hits = [lead.hit] + [h for h in hits if h is not lead.hit][:k - 1]
     if confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning):
         return _abstain(query, result, notices, k, confidence)
-    if query.wants_money and not any(e.answers_kind for e in evidence[:k]):
-        # An amount of money is asked and no clause states one: a quoted answer could not give it.
+    if query.wants_money and not any(e.answers_kind and e.hit.coverage >= tuning.money_coverage for e in evidence[:k]):
+        # An amount of money is asked and no clause on what is asked states one: a quoted answer could not give it.
         return _abstain(query, result, notices, k, confidence)
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
     if not sources:
