@@ -514,6 +514,16 @@ def test_a_second_asked_kind_is_quoted_from_another_clause_of_the_same_notice():
     assert "2月10日" not in one.text
 
 
+def test_a_question_naming_no_place_is_answered_by_each_level_that_sets_the_figure():
+    district = _chunk(84, "n1", "加快发展新型储能，新型储能规模达到10万千瓦。")
+    city = _chunk(85, "n3", "新型储能装机规模达到100万千瓦左右。", place="淄川区")
+    hits = [_good(district, coverage=1.0), _good(city, 2, 0.78)]
+    answer = compose_answer(parse_query("新型储能规模要达到多少？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert "10万千瓦" in answer.text and "100万千瓦" in answer.text
+    one_place = compose_answer(parse_query("张店区新型储能规模要达到多少？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert "100万千瓦" not in one_place.text
+
+
 def test_a_sum_asked_is_not_answered_by_an_amount_in_a_clause_on_something_else():
     topic = _chunk(81, "n1", "实施片区房屋征收，征收补偿方案另行公布。")
     budget = _chunk(82, "n3", "全年争取上级资金39.8亿元。", place="淄川区")

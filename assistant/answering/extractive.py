@@ -320,7 +320,11 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
         if len(chosen) >= MAX_SOURCES:
             break
         c = e.hit.chunk
-        if e.hit.coverage < best.hit.coverage - tuning.extra_source_margin or c.notice_id in seen_notices:
+        # A question naming no place is answered by every level that sets the figure (the city's and a
+        # district's targets): another place's clause may match somewhat less well than the best.
+        margin = tuning.extra_source_margin if query.jurisdictions or c.jurisdiction in seen_places \
+            else tuning.other_place_margin
+        if e.hit.coverage < best.hit.coverage - margin or c.notice_id in seen_notices:
             continue
         if len(chosen) >= 2 and (query.jurisdictions or c.jurisdiction in seen_places):
             continue  # one place asked about: a second document of it is shown (a plan and a work report), no more
