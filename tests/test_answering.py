@@ -375,6 +375,7 @@ def test_how_long_is_a_question_of_its_own(question, asks):
 @pytest.mark.parametrize("question,judgement", [
     ("我和物业因为停车费吵起来了，去法院告他能赢吗？", True), ("你觉得这个补贴标准合理吗？", True),
     ("两家争一块菜地，到底谁占理？", True), ("我上个月提交的申请，能帮我查查到哪了吗？", True),
+    ("上周申请了补贴，现在审核到哪一步了？钱什么时候能到账？", True), ("我反映的问题，处理结果出来了吗？", True),
     ("What do you think of the new parking rules?", True), ("你估计停车场大概几月份能建好？", True),
     ("停车费怎么收？听说要涨价，靠谱吗？", False),  # the first clause asks the rule
     ("那项工程9月份进展到哪一步了？", False),  # a task's progress is in the report
