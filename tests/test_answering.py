@@ -478,6 +478,9 @@ def test_a_part_the_quoted_clause_does_not_cover_is_answered_from_its_own_search
     assert searched == ["棚户区改造呢？"]  # the part the quote already covers is not searched again
     alone = compose_answer(q, SearchResult([_good(old_estates)]), NOTICES, _equal_weights)
     assert "600套" not in alone.text
+    # A part no clause answers is said so; the rest is still answered.
+    nothing = compose_answer(q, SearchResult([_good(old_estates)]), NOTICES, _equal_weights, search_part=lambda p: [])
+    assert not nothing.abstained and "20个" in nothing.text and "第2问：文件中没有找到相关内容" in nothing.text
 
 
 def test_a_comparison_each_of_whose_places_has_its_own_answering_clause_is_answered():

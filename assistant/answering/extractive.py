@@ -385,10 +385,11 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
 
 def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Term]], list[float]],
                  search_part: Callable[[Query], list[Hit]], k: int = 5,
-                 tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
+                 tuning: Tuning = DEFAULT_TUNING) -> tuple[list[Evidence], list[int]]:
     """Several questions asked at once (老旧小区改造多少个？棚改呢？): a part whose words the quoted sentences do
-    not cover is searched for on its own, and its best clause that answers it is quoted too."""
-    chosen = list(sources)
+    not cover is searched for on its own, and its best clause that answers it is quoted too. Returns the
+    sources and the numbers (1-based) of the parts no clause answers."""
+    chosen, unanswered = list(sources), []
     for part in query.parts:
         # What this part asks about that the others do not (棚户区, not the 改造 both ask about).
         own = [t for t in part.terms if not any(t.source in other.text for other in query.parts if other is not part)]
@@ -401,7 +402,9 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         extra = next((e for e in found if all(e.hit.chunk is not c.hit.chunk for c in chosen)), None)
         if extra is not None:
             chosen.append(extra)
-    return chosen
+        elif not found:
+            unanswered.append(query.parts.index(part) + 1)
+    return chosen, unanswered
 
 
 def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list[Evidence],
@@ -533,8 +536,9 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         return _abstain(query, result, notices, k, confidence)
     if len(asked_kinds(query)) >= 2 or "contact" in asked_kinds(query):
         sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
+    unanswered: list[int] = []
     if query.parts and search_part is not None:
-        sources = answer_parts(query, sources, weigh, search_part, k, tuning)
+        sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)
     if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"
@@ -567,6 +571,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     else:
         head = "The sources give these answers (quoted):" if query.lang == "en" else "不同文件的说法如下："
         text = head + "\n" + "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
+    if unanswered:
+        # One of several questions asked finds no clause: the others are answered, and this one said so (by its
+        # number: echoing its words would put words in the answer no document says).
+        numbers = "、".join(f"第{n}问" for n in unanswered)
+        text += f"\n（{numbers}：文件中没有找到相关内容。）"
     missing_years = [y for y in query.years if not any(_speaks_of_year(e, notices, y) for e in sources)]
     if missing_years and len(missing_years) < len(query.years):
         # "2023年的报告里2022年完成了多少": one asked year is answered — answer, and say which is not quoted.
