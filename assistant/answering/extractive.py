@@ -412,7 +412,8 @@ def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list
                          more: Callable[[], list[Evidence]] | None = None) -> list[Evidence]:
     """A question asking two things (比赛是哪天？谁负责招志愿者？) answered from a clause that shows one of them:
     the best-ranked clause of the same notice that matches the question as well and shows the other is
-    quoted too. `candidates` in rank order; `more()` gives further ones, read only when a kind is missing."""
+    quoted too; so is the clause with the number or address a contact question asks for. `candidates` in
+    rank order; `more()` gives further ones, read only when a kind is missing."""
     wanted = asked_kinds(query)
     if not sources or (len(wanted) < 2 and "contact" not in wanted):
         return sources
@@ -534,8 +535,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
     if not sources:
         return _abstain(query, result, notices, k, confidence)
-    if len(asked_kinds(query)) >= 2 or "contact" in asked_kinds(query):
-        sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
+    sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     unanswered: list[int] = []
     if query.parts and search_part is not None:
         sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)

@@ -127,14 +127,11 @@ class Searcher:
     def search(self, query: Query, k: int = 5, filters: Filters | None = None, depth: int | None = None,
                query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> SearchResult:
         """Top-k clauses for a parsed query, restricted by the query's own statements and the given filters."""
-        places = list(query.jurisdictions)
-        if query.story_places:
-            # Where the asker lives or works, when that place has no notices of its own: the rules that apply there,
-            # its city's and province's, whether or not a clause names it (not the State's alone, which would
-            # answer any place's question).
-            for place in query.story_places:
-                places += [a for a in ancestors(place) if level_name(a) != "country"]
-            places = list(dict.fromkeys(places))
+        # Where the asker lives or works (named only in their story): the rules that apply there too, its city's
+        # and province's, whether or not a clause names it (not the State's alone, which would answer any place's
+        # question); its own clauses are favoured below (story_place_boost).
+        places = list(dict.fromkeys(query.jurisdictions + [a for p in query.story_places for a in ancestors(p)
+                                                           if level_name(a) != "country"]))
         stated = Filters(places, list(query.years), [], list(query.doc_numbers))
         if filters:
             stated.jurisdictions = filters.jurisdictions or stated.jurisdictions
