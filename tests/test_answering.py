@@ -380,6 +380,9 @@ def test_how_long_is_a_question_of_its_own(question, asks):
     ("停车费怎么收？听说要涨价，靠谱吗？", False),  # the first clause asks the rule
     ("那项工程9月份进展到哪一步了？", False),  # a task's progress is in the report
     ("停车收费标准是多少？", False),
+    # the opinion word opens the sentence, the asking word closes it
+    ("你觉得那条路修了这么久，是不是施工队不行？", True),
+    ("我打热线反映了楼下噪音，工单现在办到哪个环节了？能帮我查一下吗？", True),
 ])
 def test_a_question_asking_only_an_opinion_or_ones_own_case_is_told_apart(question, judgement):
     assert parse_query(question).asks_judgement is judgement
@@ -727,3 +730,49 @@ def test_an_amount_in_chinese_numerals_answers_a_money_question():
     assert q.wants_money
     assert "一元钱" in compose_answer(q, SearchResult([_good(fee)]), NOTICES, _equal_weights).text
     assert compose_answer(q, SearchResult([_good(vague)]), NOTICES, _equal_weights).abstained
+
+
+# --- a number, a department or an edition the question names ---------------------------------------------
+
+def test_a_number_the_question_names_is_not_the_figure_it_asks_for():
+    q = parse_query("12345热线一共有多少个接线员？")
+    chunk = _chunk(1, text="12345热线由电话、网站和微信小程序组成。")
+    assert "figure" not in kind_features("12345热线由电话、网站和微信小程序组成。", q, chunk)
+    assert "figure" in kind_features("12345热线现有接线员120名。", q, chunk)
+    # the year asked about is the year filter's business: a clause of that year still shows its figures
+    assert "figure" in kind_features("到2025年，学校网络全部达标。", parse_query("到2025年学校网络要达到多少？"), chunk)
+
+
+@pytest.mark.parametrize("question", ["这个规划打算在哪一年实现？", "哪年建成？", "桥是哪个月通车的？"])
+def test_which_year_or_month_asks_when(question):
+    q = parse_query(question)
+    assert "when" in q.kinds
+    assert not {"哪一年", "哪年", "哪个月"} & {t.source for t in q.terms}
+
+
+def test_a_stated_edition_must_be_the_one_a_clause_speaks_of():
+    q = parse_query("第二十一届樱花节什么时候开幕？")
+    edition = next(t for t in q.terms if t.required)
+    assert {"第二十一届", "第21届"} <= set(edition.spellings)
+    held = _chunk(1, text="第20届樱花节于4月2日在植物园开幕。")
+    assert _answer("第二十一届樱花节什么时候开幕？", [held]).abstained
+    assert not _answer("第二十届樱花节什么时候开幕？", [held]).abstained
+
+
+@pytest.mark.parametrize("question,named", [
+    ("防汛分工里，市民政局具体负责哪些事？", ["市民政局"]),
+    ("张店区教体局负责哪些工作？", ["区教体局"]),
+    ("听说区里新建了几所公办幼儿园，叫什么？", []),  # 区里 is no department
+    ("我去区人社局问过了，失业金每月能领多少？", []),  # named in the asker's account, not in what is asked
+])
+def test_departments_named_in_what_is_asked(question, named):
+    assert parse_query(question).departments == named
+
+
+def test_a_named_department_no_clause_speaks_of_is_declined_with_the_reason():
+    duties = _chunk(1, text="市应急局负责组织协调防汛抢险救灾工作。市财政局负责防汛资金保障。")
+    answer = _answer("防汛分工里，市民政局具体负责哪些事？", [duties])
+    assert answer.abstained and "市民政局" in answer.text
+    # An abbreviation of the name a clause uses is that department.
+    named = _chunk(2, text="区人力资源和社会保障局负责失业保险金的发放。")
+    assert not _answer("区人社局负责哪些事？", [named]).abstained

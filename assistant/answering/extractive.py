@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from assistant.govdocs.cleaning import clean_text
+from assistant.govdocs.departments import mentions_department
 from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
@@ -28,6 +29,8 @@ LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
 
 _DIGIT_FIGURE = re.compile(r"\d")
+_NAMED_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_ASKED_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")  # the year asked about is read by the year filter, not here
 _CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
 # An amount (3000元, 1.5亿元, 一元钱, 两千元), or a share of one (超出概算10%); 一元化 is not an amount.
@@ -92,6 +95,9 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     """Which of the question's kinds this sentence can answer."""
     found = set()
     counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
+    # A number the question itself names (12345热线有多少接线员, 2023年的目标) is what it asks about, not an answer.
+    for named in set(_NAMED_NUMBER.findall(_ASKED_YEAR.sub("", query.text))):
+        counted = re.sub(rf"(?<![\d.]){re.escape(named)}(?![\d.])", "", counted)
     if query.wants_money:
         if (_AMOUNT if query.wants_sum else _MONEY).search(counted):
             found.add("figure")
@@ -500,6 +506,13 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # A stated month no retrieved clause speaks of (10月份 asked, a 9月份 table found) is not answered.
         words = "、".join(t.source for t in unmatched)
         reason = f"no document found for {words}" if query.lang == "en" else f"文件中没有找到{words}的相关内容"
+        return _abstain(query, replace(result, empty_reason=reason), notices, k)
+    unnamed = [d for d in query.departments if not any(mentions_department(d, h.chunk.text) for h in hits)]
+    if unnamed:
+        # 市民政局具体负责哪些事 answered by other departments' duties: the asked one is assigned nothing found.
+        words = "、".join(unnamed)
+        reason = (f"no document found that assigns anything to {words}" if query.lang == "en"
+                  else f"文件中没有找到关于{words}的规定")
         return _abstain(query, replace(result, empty_reason=reason), notices, k)
     weights = weigh(query.terms)
     pool = result.hits[:max(k, tuning.evidence_pool)]

@@ -191,3 +191,40 @@ def group_departments(names: list[str]) -> dict[str, str]:
             groups.append(name)
             shown[name] = name
     return shown
+
+
+# --- a department a question names, and whether a clause speaks of it -------------------------------------
+
+# A department with its level (市民政局, 区教体局, 县应急管理局): a place's own name may precede the level word.
+# 区里新建的几所公办园 and 区里那个分拣中心 name none: the words between are a department's (no 里, 那, 几, 了…).
+_NAMED_UNIT = re.compile(
+    r"[省市区县](?![里内上级])[^\W\d的了那这个几所在里新我你他她它们与及或是有要将被把对从向为]{1,10}?"
+    r"(?:管委会|委员会|办公室|分局|大队|支队|中心|局|委|办)")
+
+
+def departments_in(text: str) -> list[str]:
+    """The departments a question names by their level and function.
+
+    >>> departments_in("黄河防汛的分工里，市民政局具体负责哪些事？")
+    ['市民政局']
+    """
+    names = [m.group(0) for m in _NAMED_UNIT.finditer(text)]
+    return list(dict.fromkeys(n for n in names if "的" not in n and is_department(n)))
+
+
+def mentions_department(name: str, text: str) -> bool:
+    """Whether text speaks of the department, by its name without the level (民政局) or a fuller name of which
+    the asked one is an abbreviation (区人社局 → 人力资源和社会保障局: its characters in order, close together).
+
+    >>> mentions_department("区人社局", "由区人力资源和社会保障局负责")
+    True
+    >>> mentions_department("市民政局", "市应急局、市财政局负责")
+    False
+    """
+    _, core, unit = _parts(name)
+    if not core:
+        return False
+    if core + unit in text:
+        return True
+    spread = "[\u4e00-\u9fff]{0,6}?".join(re.escape(ch) for ch in core)
+    return bool(re.search(spread + "[\u4e00-\u9fff]{0,6}?" + re.escape(unit), text))

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import cn2an
+
 from assistant.models import QuestionKind
 from assistant.wordlists import read_words
 from assistant.govdocs.cleaning import to_simplified
+from assistant.govdocs.departments import departments_in
 from assistant.govdocs.patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
 from assistant.govdocs.places import find_places, gazetteer
 
@@ -37,7 +40,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
-        r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|几点|"
+        r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|哪一?年(?!度|级)|哪一?个?月|哪个?季度|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|几点|"
         r"(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|多少天|多少个?工作日|多少个?小时|"
         r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
     # How to reach an office: a number to call, an address to post to, an e-mail (not 打电话上报, which asks when).
@@ -122,6 +125,8 @@ class Query:
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
+    # Departments named in what is asked (市民政局具体负责哪些事？): a clause that never names one does not answer.
+    departments: list[str] = field(default_factory=list)
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
     parts: list["Query"] = field(default_factory=list)
@@ -296,6 +301,7 @@ def _singular(word: str) -> str:
     return word
 
 
+_EDITION = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(届|批)")
 _QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
 # The asker speaking of themselves (我爸在上海…, 俺家…), not asking (我想问…, 我想知道…).
 _OWN_ACCOUNT = re.compile(r"(?:我|俺|咱)(?!想问|想知道|想了解|想咨询|问一?下|请问)")
@@ -319,6 +325,14 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         sentence = next(m.group() for m in _QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
         terms.append(Term((f"{month}月",), f"{month}月", required=not _OWN_ACCOUNT.search(sentence)))
         seen.add(month)
+    for found in _EDITION.finditer(text):
+        # A stated edition or batch (第二十一届, 第3批) is what is asked about: the 20th festival does not answer.
+        number = found.group(1)
+        count = int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
+        spellings = tuple(dict.fromkeys([found.group(0), f"第{count}{found.group(2)}",
+                                         f"第{cn2an.an2cn(str(count))}{found.group(2)}"]))
+        terms.append(Term(spellings, found.group(0), required=True))
+        seen.update([found.group(0), found.group(0)[1:], number])
     for token in tokenize(text):
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
@@ -355,6 +369,7 @@ _ASKING = re.compile(r"[?？]|吗|(?<![这那多])么|多少|(?<![十百千万�
                      r"有没有|是不是|"
                      r"\b(?:what|which|who|when|how|whether|is|are|does|do|can)\b", re.I)
 _CLAUSE = re.compile(r"[^，,。！？?!；;]+[，,。！？?!；;]*")
+_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
 
 
 def focus_of(text: str) -> str:
@@ -379,7 +394,7 @@ def focus_of(text: str) -> str:
 _JUDGEMENT = re.compile(
     r"你们?(?:认为|觉得|估计|预计|预测|猜|说说)|您(?:认为|觉得|估计|预计|预测)|怎么看|(?:如何|怎么)评价|是不是太|合理吗|公平吗|能赢吗|能不能赢|会赢吗|"
     r"谁占理|谁有理|谁对谁错|靠谱吗|值不值|值得吗|划算吗|该买|哪个(?:更)?(?:好|划算|效率更高)|"
-    r"帮我查|帮忙查|给我查|查查我|查一下我|我的(?:工单|诉求|申请|案子)(?:办|处理|进展)到|(?:审核|审批)到哪一?步|"
+    r"帮我查|帮忙查|给我查|查查我|查一下我|(?:工单|诉求|申请|案子)[^。？?，,]{0,6}(?:办|处理|进展|审核|审批)到|(?:审核|审批)到哪一?步|"
     r"(?:处理|办理|审核)结果出来了|钱(?:什么时候|啥时候|哪天)能?到账|"
     r"what do you think|in your opinion|do you think|should i (?:buy|invest|sell)|track my", re.I)
 
@@ -392,8 +407,9 @@ def asks_judgement(text: str) -> bool:
     >>> asks_judgement("今年供暖有没有新办法？听说要用矿井水取暖，靠谱吗？")
     False
     """
-    asking = [c for c in _CLAUSE.findall(text) if _ASKING.search(c)]
-    return bool(asking) and all(_JUDGEMENT.search(c) for c in asking)
+    # Read by sentence: the opinion word may open it and the asking word close it (你觉得…，是不是施工单位不行？).
+    sentences = [s for s in _SENTENCE.findall(text) if any(_ASKING.search(c) for c in _CLAUSE.findall(s))]
+    return bool(sentences) and all(_JUDGEMENT.search(s) for s in sentences)
 
 
 def asking_clauses(text: str) -> str:
@@ -480,6 +496,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_actual=bool(_ASKS_ACTUAL.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
+        departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
     )
     if lang == "zh":
         query.parts = [_part_of(query, part, tokenize) for part in question_parts(text)]
