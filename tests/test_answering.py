@@ -776,3 +776,16 @@ def test_a_named_department_no_clause_speaks_of_is_declined_with_the_reason():
     # An abbreviation of the name a clause uses is that department.
     named = _chunk(2, text="区人力资源和社会保障局负责失业保险金的发放。")
     assert not _answer("区人社局负责哪些事？", [named]).abstained
+
+
+def test_pointing_words_are_not_topic_words_and_which_people_asks_who():
+    q = parse_query("那一批获奖名单里，创业类是哪两个人？")
+    assert "who" in q.kinds
+    assert not {"两个", "一类", "一批"} & {t.source for t in q.terms}
+    assert "创业" in {t.source for t in q.terms}
+
+
+def test_economic_growth_in_everyday_words_finds_the_gdp_figure():
+    q = parse_query("今年经济增速的目标定的是多少？")
+    weights = [1.0] * len(q.terms)
+    assert term_coverage(q.terms, "主要预期目标：地区生产总值增长6%左右", weights) > 0.5

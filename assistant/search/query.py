@@ -36,7 +36,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"(?:依据|根据|按照|依照|贯彻|落实|引用)(?:的是|了)?(?:哪|什么)|(?:哪部|哪个|哪份)(?:法|条例|文件|办法|规章)|"
         r"based on (?:which|what)|under which (?:law|regulation|rule|document)|which (?:law|regulation|document)")),
     ("who", re.compile(
-        r"谁|哪位|哪一位|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
+        r"谁|哪[一两几三四五]?位|哪[两几三四五]?个人|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
         r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
@@ -301,6 +301,8 @@ def _singular(word: str) -> str:
     return word
 
 
+# Which one or that one (哪两个人, 哪几位, 那一类, 这批): pointing words, not the topic (两个, 一类 are corpus words).
+_POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]")
 _EDITION = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(届|批)")
 _QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
 # The asker speaking of themselves (我爸在上海…, 俺家…), not asking (我想问…, 我想知道…).
@@ -333,7 +335,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
                                          f"第{cn2an.an2cn(str(count))}{found.group(2)}"]))
         terms.append(Term(spellings, found.group(0), required=True))
         seen.update([found.group(0), found.group(0)[1:], number])
-    for token in tokenize(text):
+    for token in tokenize(_POINTING.sub(" ", text)):
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
         if any(token in t.source for t in terms):
