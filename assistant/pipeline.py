@@ -180,12 +180,16 @@ class Assistant:
         return status_answer(query.text, statuses, rows, self.index.notice_by_id.get(top.notice_id),
                              english=query.lang == "en")
 
-    def sub_headings(self, chunk: Chunk) -> list[str]:
-        """The headings one level under a clause, in document order (a list its text only introduces)."""
-        parent = chunk.clause_path
+    def sub_headings(self, chunk: Chunk, depth: int | None = None) -> list[str]:
+        """The headings one level under a clause, in document order (a list its text only introduces); with
+        `depth`, under the clause's heading at that depth (三、实施十大行动 → its (一)…(十))."""
+        parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
         chunks = self.index.chunks
         headings: list[str] = []
-        i = self.position.get(chunk.id, len(chunks)) + 1
+        i = self.position.get(chunk.id, len(chunks)) + (1 if depth is None else 0)
+        while depth is not None and 0 < i < len(chunks) and chunks[i - 1].notice_id == chunk.notice_id \
+                and chunks[i - 1].clause_path[:len(parent)] == parent:
+            i -= 1  # back to the first clause under the heading
         while parent and i < len(chunks) and chunks[i].notice_id == chunk.notice_id:
             path = chunks[i].clause_path
             if path[:len(parent)] != parent:

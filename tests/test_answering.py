@@ -1,6 +1,8 @@
 """Query understanding, fusion, evidence selection, answer composition and fact checking, on tiny fixtures."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answering.extractive import compose_answer, kind_features, list_file_contents, select_evidence
@@ -789,3 +791,56 @@ def test_economic_growth_in_everyday_words_finds_the_gdp_figure():
     q = parse_query("今年经济增速的目标定的是多少？")
     weights = [1.0] * len(q.terms)
     assert term_coverage(q.terms, "主要预期目标：地区生产总值增长6%左右", weights) > 0.5
+
+
+# --- a list given as a section's sub-headings ------------------------------------------------------------
+
+@pytest.mark.parametrize("question,count", [
+    ("五大工程具体是哪五个？", 5), ("三项措施分别是什么？", 3), ("这次一共要办哪两件事？", 2),
+    ("有哪些工程？", 0), ("一大批项目在哪里？", 0), ("第三大产业是什么？", 0),
+])
+def test_the_number_of_items_a_list_question_expects(question, count):
+    assert parse_query(question).asked_count == count
+
+
+_SECTION = "二、实施“三大工程”"
+_WORKS = [replace(_chunk(i, "n1", text=t), clause_path=[_SECTION, h]) for i, (h, t) in enumerate([
+    ("（一）道路畅通工程", "新改建道路12公里。"), ("（二）绿地提升工程", "新建口袋公园5处。"),
+    ("（三）管网改造工程", "改造老旧管网30公里。")])]
+
+
+def _children(chunk, depth=None):
+    parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
+    return list(dict.fromkeys(c.clause_path[len(parent)] for c in _WORKS
+                              if c.clause_path[:len(parent)] == parent and len(c.clause_path) > len(parent)))
+
+
+def test_a_list_of_sub_headings_answers_a_question_asking_that_many():
+    q = parse_query("三大工程具体是哪三个？")
+    hits = [_good(c, rank) for rank, c in enumerate(_WORKS[1:2] + _WORKS[:1], start=1)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, children=_children)
+    assert not answer.abstained
+    assert all(h in answer.text for h in ("道路畅通工程", "绿地提升工程", "管网改造工程"))
+    # Asked for four, the three sub-headings of a heading that only shares a word are not quoted as the list.
+    four = compose_answer(parse_query("城市建设要实施的工程是哪四个？"), SearchResult(hits), NOTICES, _equal_weights,
+                          children=_children)
+    assert "管网改造工程" not in four.text
+
+
+def test_a_quote_ending_in_a_lead_in_is_unfinished_whatever_was_asked():
+    q = parse_query("专班办公室下面分了几个组？")
+    chunk = _chunk(1, text="专班办公室设在区发改局。办公室下设3个工作组，具体职责如下：")
+    e = select_evidence(q, Hit(chunk, 1.0, 1, 1, coverage=1.0), [1.0] * len(q.terms))
+    assert e.list_continues
+
+
+def test_sub_headings_under_a_heading_of_the_clause_start_at_the_sections_first_clause():
+    from types import SimpleNamespace
+
+    from assistant.pipeline import Assistant
+
+    chunks = [replace(_chunk(9, "n1", text="总体要求。"), clause_path=["一、总体要求"])] + _WORKS
+    index = SimpleNamespace(index=SimpleNamespace(chunks=chunks), position={c.id: i for i, c in enumerate(chunks)})
+    last = _WORKS[-1]
+    assert Assistant.sub_headings(index, last, 1) == ["（一）道路畅通工程", "（二）绿地提升工程", "（三）管网改造工程"]
+    assert Assistant.sub_headings(index, last) == []  # nothing under the last clause itself

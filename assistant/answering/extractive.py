@@ -14,7 +14,7 @@ from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER
-from assistant.search.query import Query, Term
+from assistant.search.query import Query, Term, stated_count
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
@@ -188,15 +188,16 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
             if having:
                 chosen.add(max(having, key=score))
     list_continues = False
-    if {"list", "what"} & set(query.kinds):
-        # "主要是：" / "如下：" introduces the answer: quote what follows, as far as the budget allows.
-        for i in sorted(chosen):
-            if _LEAD_IN.search(sentences[i]):
-                j = i + 1
-                while j < len(sentences) and sum(len(sentences[x]) for x in chosen) + len(sentences[j]) <= LIST_CHARS:
-                    chosen.add(j)
-                    j += 1
-                list_continues = list_continues or i == len(sentences) - 1
+    for i in sorted(chosen):
+        if _LEAD_IN.search(sentences[i]):
+            # "主要是：" / "如下：" introduces the answer: quote what follows, as far as the budget allows.
+            j = i + 1
+            while ({"list", "what"} & set(query.kinds) and j < len(sentences)
+                   and sum(len(sentences[x]) for x in chosen) + len(sentences[j]) <= LIST_CHARS):
+                chosen.add(j)
+                j += 1
+            # A quote ending in "下设6个工作组，具体职责如下：" is unfinished whatever was asked (几个组？都叫什么？).
+            list_continues = list_continues or i == len(sentences) - 1
     if hit.chunk.kind == "table_row":
         # A table row is one record: show the cells of the row that fit, in order.
         for i in range(len(sentences)):
@@ -271,6 +272,39 @@ def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float |
         return None
     text = hits[0].chunk.index_text.lower()
     return term_coverage([t for t, _ in pairs], text, [w for _, w in pairs])
+
+
+def heading_list(query: Query, hits: list[Hit], weights: list[float],
+                 children: Callable[..., list[str]], tuning: Tuning = DEFAULT_TUNING) -> Evidence | None:
+    """A list the document gives as the sub-headings of a section (三、实施碳达峰“十大行动” → (一)…(十)): the
+    heading of a retrieved clause's section that the question's words match, quoted with its sub-headings when
+    their number is the one asked or stated (哪十个, 十大) or the heading matches the question closely.
+
+    children(chunk, depth) gives the headings under the chunk's heading at that depth."""
+    if "list" not in query.kinds and not query.asked_count:
+        return None
+    candidates = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for hit in hits:
+        path = hit.chunk.clause_path
+        for depth in range(1, len(path)):
+            key = (hit.chunk.notice_id, tuple(path[:depth]))
+            if key in seen:
+                continue
+            seen.add(key)
+            heading = path[depth - 1]
+            coverage = term_coverage(query.terms, heading.lower(), weights)
+            if coverage < tuning.heading_list_min_coverage:
+                continue
+            items = children(hit.chunk, depth)
+            # The number asked (哪四个) decides; else the number the heading states (三大工程).
+            counted = len(items) == (query.asked_count or stated_count(heading))
+            if len(items) >= 2 and (counted or coverage >= tuning.heading_list_coverage):
+                candidates.append(((counted, coverage), hit, heading, items))
+    if not candidates:
+        return None
+    _, hit, heading, items = max(candidates, key=lambda c: c[0])
+    return Evidence(hit, [heading.rstrip("：:") + "：", "；".join(items[:MAX_CHILD_HEADINGS])], True)
 
 
 def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
@@ -540,15 +574,20 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     confidence = _confidence(query, hits, evidence[:k], weights, tuning)
     if lead is not None:
         hits = [lead.hit] + [h for h in hits if h is not lead.hit][:k - 1]
-    if confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning):
+    listed = heading_list(query, hits, weights, children, tuning) if children else None
+    if (confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning)
+            and listed is None):
         return _abstain(query, result, notices, k, confidence)
     if query.wants_money and not any(e.answers_kind and e.hit.coverage >= tuning.money_coverage for e in evidence[:k]):
         # An amount of money is asked and no clause on what is asked states one: a quoted answer could not give it.
         return _abstain(query, result, notices, k, confidence)
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
-    if not sources:
+    if not sources and listed is None:
         return _abstain(query, result, notices, k, confidence)
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
+    if listed is not None:
+        # The section's own list leads; a clause of the same section quoted beside it would repeat one item.
+        sources = [listed] + [e for e in sources if e.hit.chunk.notice_id != listed.hit.chunk.notice_id]
     unanswered: list[int] = []
     if query.parts and search_part is not None:
         sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)

@@ -127,6 +127,7 @@ class Query:
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
     # Departments named in what is asked (市民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
+    asked_count: int = 0  # how many items a list question expects (十大行动是哪十个 → 10), 0 when it does not say
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
     parts: list["Query"] = field(default_factory=list)
@@ -414,6 +415,29 @@ def asks_judgement(text: str) -> bool:
     return bool(sentences) and all(_JUDGEMENT.search(s) for s in sentences)
 
 
+# 哪十个, 哪三项, 十大行动, 三项措施分别是: the number of items a list question expects.
+_ASKED_COUNT = re.compile(r"哪\s*([两二三四五六七八九十]+|\d{1,2})\s*[个项条类种件批方面大]|"
+                          r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)[\u4e00-\u9fff]{1,8}?"
+                          r"(?:分别|具体|都|各)?是(?:哪|什么|啥)")
+
+
+def stated_count(text: str) -> int:
+    """How many items the text says a list has (哪十个 → 10, 三项措施分别是什么 → 3, 十大行动 → 10); 0 if none.
+
+    >>> stated_count("碳达峰方案的十大行动具体是哪十个？"), stated_count("有哪些行动？")
+    (10, 0)
+    """
+    found = _ASKED_COUNT.search(text) or _NAMED_COUNT.search(text)
+    if not found:
+        return 0
+    number = next(g for g in found.groups() if g)
+    return int(number) if number.isdigit() else int(cn2an.cn2an(number.replace("两", "二"), "smart"))
+
+
+# A set named by its size: 十大行动, 三大攻坚战, “六个一”, 五项措施 (not 一大批, 第三大).
+_NAMED_COUNT = re.compile(r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)(?=[\u4e00-\u9fff“\"])")
+
+
 def asking_clauses(text: str) -> str:
     """The clauses of a question that ask something.
 
@@ -499,6 +523,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
+        asked_count=stated_count(text) if lang == "zh" else 0,
     )
     if lang == "zh":
         query.parts = [_part_of(query, part, tokenize) for part in question_parts(text)]
