@@ -15,7 +15,7 @@ from assistant.govdocs.people import names_a_person
 from assistant.govdocs.places import ancestors, level_name
 from assistant.search.query import Query, parse_query
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
-from assistant.search.retrieval import Searcher
+from assistant.search.retrieval import Searcher, each_place_a_turn
 
 MAX_QUERY_CHARS = 2000
 QUERY_VECTOR_CACHE = 4096  # question vectors kept (6 KB each): the hotline asks the same things all day
@@ -102,7 +102,21 @@ class Assistant:
                                                focus_vector=focus_vector).hits
         elif "metadata" in query.kinds and result.hits:
             self._lead_with_header(result)
+        elif len(query.jurisdictions) >= 2 and result.hits:
+            self._give_each_place_a_turn(query, result, k, filters, vector, focus_vector)
         return result
+
+    def _give_each_place_a_turn(self, query: Query, result: SearchResult, k: int, filters: Filters | None,
+                                vector, focus_vector) -> None:
+        """A comparison (张店和淄川各建多少) whose first hits are all one place's: each other place's own best
+        clauses take the last places of the first k, so both sides can be answered and cited."""
+        own: dict[str, list[Hit]] = {}
+        for place in query.jurisdictions:
+            if not any(h.chunk.jurisdiction == place for h in result.hits[:k]):
+                found = self.searcher.search(replace(query, jurisdictions=[place]), k, filters, query_vector=vector,
+                                             focus_vector=focus_vector)
+                own[place] = [] if found.empty_reason else found.hits
+        result.hits = each_place_a_turn(result.hits, own, k, self.settings.tuning.place_turn)
 
     def _lead_with_header(self, result: SearchResult) -> None:
         """A question about a notice's 文号/date/issuer is answered by its header (发文信息) clause."""

@@ -34,6 +34,9 @@ class Tuning:
     # 0.66/0.80 → 0.63/0.80 (no gain there); the other sample and corpus-ncp questions within ±1 question.
     focus_weight: float = 0.5
     story_term_weight: float = 0.2
+    # A comparison whose first hits are all one place's: each other place's best clauses put in (set by reading:
+    # two, so a place's second clause can show the kind its first lacks).
+    place_turn: int = 2
     per_notice_cap: int = 3  # clauses of one notice in the top k before the diversity discount applies
     diversity_penalty: float = 0.6  # the discount: other notices get a turn unless they match much worse
     # --- answers (answering/extractive.py) ---

@@ -26,6 +26,8 @@ from assistant.answering.verify import chinese_number, unsupported_facts
     ("今年充电桩要建多少个？", []),
     ("我姥姥家在福园东区，小区在不在征收范围里？", []),  # 东区, 城区, 郊区: everyday words without their city
     ("城区和郊区的充电桩各建多少？", []),
+    ("想对比一下张店和淄川的充电桩各建多少？", ["张店区", "淄川区"]),  # jieba reads 一下张 as one word
+    ("依法行政和执法有什么要求？", []),  # 政和 (政和县) inside 行政和
 ])
 def test_jurisdictions_from_names_short_forms_and_english(question, places):
     assert parse_query(question).jurisdictions == places
@@ -844,3 +846,14 @@ def test_sub_headings_under_a_heading_of_the_clause_start_at_the_sections_first_
     last = _WORKS[-1]
     assert Assistant.sub_headings(index, last, 1) == ["（一）道路畅通工程", "（二）绿地提升工程", "（三）管网改造工程"]
     assert Assistant.sub_headings(index, last) == []  # nothing under the last clause itself
+
+
+def test_each_place_of_a_comparison_gets_a_turn_in_the_first_hits():
+    from assistant.search.retrieval import each_place_a_turn
+
+    first = [Hit(_chunk(i, "a", place="甲县"), 1 - i / 10) for i in range(5)]
+    other = [Hit(_chunk(10 + i, "b", place="乙县"), 0.3 - i / 10) for i in range(3)]
+    merged = each_place_a_turn(first, {"乙县": other}, k=5, turn=2)
+    assert [h.chunk.jurisdiction for h in merged[:5]] == ["甲县"] * 3 + ["乙县"] * 2
+    assert len(merged) == 7 and merged[5:] == first[3:]  # the displaced clauses follow
+    assert each_place_a_turn(first, {"甲县": first}, k=5) == first  # a place already there changes nothing

@@ -204,3 +204,4 @@ def test_places_asked_about_that_no_document_covers_are_named_before_the_answer(
     # Places the corpus covers are answered without the note; 山东省 is covered by its counties' notices.
     for question in ("高青县和桓台县今年各新建多少处口袋公园？", "山东省和桓台县今年各新建多少处口袋公园？"):
         assert "语料中没有" not in assistant.ask(question).text
+

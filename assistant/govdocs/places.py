@@ -239,12 +239,29 @@ def _is_word_at(text: str, start: int, end: int) -> bool:
         position += len(token)
         cuts.add(position)
     a, b = start - left, end - left
-    if a not in cuts:
+    if a not in cuts and not _ends_a_word(text[left:start]):
         return False
+    if a not in cuts:
+        # 想对比一下张店和淄川: jieba reads 一下张 as one word; read from the name on, the name is a word.
+        cuts = {0}
+        position = 0
+        for token in jieba.cut(text[start : end + _WORD_WINDOW], HMM=False):
+            position += len(token)
+            cuts.add(position)
+        b = end - start
     if b in cuts:
         return True
     # '临淄区' is one jieba word; 临淄 before a level word or a government body is still the place.
     return window[b : b + 1] in ("市", "区", "县", "省", "州", "盟", "旗")
+
+
+def _ends_a_word(before: str) -> bool:
+    """Whether the text before a name ends in a word of two or more characters (想对比一下 → 一下), so the
+    name may start there; a single character left over (行 of 行政和司法) is part of a word with what follows."""
+    import jieba
+
+    tokens = jieba.lcut(before, HMM=False)
+    return bool(tokens) and len(tokens[-1]) >= 2
 
 
 def level_of(name: str) -> int:

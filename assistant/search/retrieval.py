@@ -69,6 +69,22 @@ def diversify(ranked: list[Hit], k: int, cap: int = DEFAULT_TUNING.per_notice_ca
     return [hit for _, _, hit in adjusted[:k]]
 
 
+def each_place_a_turn(hits: list[Hit], own: dict[str, list[Hit]], k: int, turn: int = DEFAULT_TUNING.place_turn
+                      ) -> list[Hit]:
+    """The hits with each place's own best `turn` clauses (own[place], searched for it alone) in the first k,
+    taking the last places there, for a place none of the first k is of (a comparison of two districts)."""
+    top = hits[:k]
+    extra: list[Hit] = []
+    for place, place_hits in own.items():
+        if any(h.chunk.jurisdiction == place for h in top):
+            continue
+        extra += [h for h in place_hits[:turn] if all(h.chunk.id != t.chunk.id for t in top + extra)]
+    if not extra:
+        return hits
+    kept = top[:max(k - len(extra), 1)]
+    return kept + extra + [h for h in hits[len(kept):] if all(h.chunk.id != e.chunk.id for e in extra)]
+
+
 class Searcher:
     """Searches one loaded index (any store) with one embedder."""
 
