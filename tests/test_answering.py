@@ -28,6 +28,9 @@ from assistant.answering.verify import chinese_number, unsupported_facts
     ("城区和郊区的充电桩各建多少？", []),
     ("想对比一下张店和淄川的充电桩各建多少？", ["张店区", "淄川区"]),  # jieba reads 一下张 as one word
     ("依法行政和执法有什么要求？", []),  # 政和 (政和县) inside 行政和
+    ("市里和张店区的方案，截止时间分别是哪天？", ["张店区", "淄博市"]),  # 市里: the named district's city
+    ("桓台县和省里的规定一样吗？", ["桓台县", "山东省"]),
+    ("市里的规定是什么？", []),  # no district named: which city is unknown
 ])
 def test_jurisdictions_from_names_short_forms_and_english(question, places):
     assert parse_query(question).jurisdictions == places

@@ -17,7 +17,7 @@ from assistant.wordlists import read_words
 from assistant.govdocs.cleaning import to_simplified
 from assistant.govdocs.departments import departments_in
 from assistant.govdocs.patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
-from assistant.govdocs.places import find_places, gazetteer
+from assistant.govdocs.places import ancestors, find_places, gazetteer, level_name
 
 _DATA = Path(__file__).parent / "data"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -234,7 +234,13 @@ def detect_jurisdictions(text: str) -> list[str]:
         if name not in result:
             result.append(name)
     parents = {places[n].parent for n in result if n in places}
-    return [n for n in result if not (n in parents and _named_together(text, n, result))]
+    result = [n for n in result if not (n in parents and _named_together(text, n, result))]
+    # 市里和张店区的规定: "the city" beside a named district is that district's city (省里: its province).
+    for word, level in (("市里", "city"), ("省里", "province")):
+        if word in text:
+            result += [a for n in list(result) for a in ancestors(n)
+                       if level_name(a) == level and a not in result][:1]
+    return result
 
 
 def _named_together(text: str, parent: str, names: list[str]) -> bool:
