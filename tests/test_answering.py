@@ -860,3 +860,18 @@ def test_each_place_of_a_comparison_gets_a_turn_in_the_first_hits():
     assert [h.chunk.jurisdiction for h in merged[:5]] == ["甲县"] * 3 + ["乙县"] * 2
     assert len(merged) == 7 and merged[5:] == first[3:]  # the displaced clauses follow
     assert each_place_a_turn(first, {"甲县": first}, k=5) == first  # a place already there changes nothing
+
+
+def test_what_was_achieved_is_answered_by_a_reported_figure_of_the_asked_measure_only():
+    from assistant.answering.extractive import reports_figure
+
+    q = parse_query("前三季度地区生产总值实际增长了多少？")
+    assert q.asks_actual
+    row = _chunk(1, text="x")
+    assert not reports_figure("年度目标任务：地区生产总值增长5.5%以上。", row, q)  # a target
+    # the report part speaks of other measures only
+    assert not reports_figure("年度目标任务：地区生产总值增长5.5%以上。完成情况：部分完成。一般公共预算收入增长8.1%。", row, q)
+    assert not reports_figure("完成情况：完成。目标调整为“力争地区生产总值增长6%”。", row, q)  # a target again
+    assert reports_figure("年度目标任务：地区生产总值增长5.5%以上。完成情况：完成。地区生产总值同比增长6.2%。", row, q)
+    english = parse_query("How much did the district's output grow in the first half?")
+    assert english.asks_actual

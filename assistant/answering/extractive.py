@@ -103,7 +103,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
             found.add("figure")
     elif _DIGIT_FIGURE.search(counted) or _CHINESE_COUNT.search(counted):
         found.add("figure")
-    if "figure" in found and query.asks_actual and is_target(sentence, chunk):
+    if "figure" in found and query.asks_actual and not reports_figure(sentence, chunk, query):
         found.discard("figure")  # 实际增长了多少 is not answered by 力争增长5.5%以上
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
@@ -132,6 +132,25 @@ def is_target(sentence: str, chunk: Chunk) -> bool:
     if _ACHIEVED.search(sentence):
         return False
     return bool(_TARGET.search(sentence) or _PLAN_TITLE.search(chunk.notice_title))
+
+
+def reports_figure(sentence: str, chunk: Chunk, query: Query) -> bool:
+    """Whether a sentence reports a figure achieved for what is asked: in its report part (after 完成情况：,
+    已建成…), a phrase with a number, no target word (力争, 目标), and the question's longest words, most often
+    the measure asked (地区生产总值 asked: 一般公共预算收入增长8.1% reports something else)."""
+    if is_target(sentence, chunk):
+        return False
+    found = _ACHIEVED.search(sentence)
+    report = sentence[found.start():] if found else sentence
+    topic = [t for t in query.terms if not t.required]  # a stated month is no measure
+    longest = max((len(t.source) for t in topic), default=0)
+    words = [s.lower() for t in topic if len(t.source) == longest for s in t.spellings]
+    for phrase in re.split(r"[，,；;。]", report.lower()):
+        if _TARGET.search(phrase) or not (_DIGIT_FIGURE.search(phrase) or _CHINESE_COUNT.search(phrase)):
+            continue
+        if not words or any(w in phrase for w in words):
+            return True
+    return False
 
 
 def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning = DEFAULT_TUNING) -> Evidence:

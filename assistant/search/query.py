@@ -82,7 +82,8 @@ _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什
                  "address": re.compile(r"寄|地址|邮编|邮政编码|address|post|mail(?!box)")}
 # What was achieved, not what was planned: 实际增长了多少, 到目前为止建成了几个, 已经完成多少.
 _ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
-                          r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)")
+                          r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)|"
+                          r"how (?:much|many|fast) did\b|did [\w' ]{1,40} (?:grow|increase|rise|fall|reach)\b")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
 # Words of the question itself, not of the topic: they never decide whether a clause answers.
