@@ -14,7 +14,7 @@ from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER
-from assistant.search.query import Query, Term, stated_count
+from assistant.search.query import ASKS_ACTUAL, Query, Term, stated_count
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
@@ -142,7 +142,9 @@ def reports_figure(sentence: str, chunk: Chunk, query: Query) -> bool:
         return False
     found = _ACHIEVED.search(sentence)
     report = sentence[found.start():] if found else sentence
-    topic = [t for t in query.terms if not t.required]  # a stated month is no measure
+    # Not a stated month, nor the words that ask for the achieved (到目前为止, 实际): those name no measure.
+    asking = " ".join(m.group(0) for m in ASKS_ACTUAL.finditer(query.text.lower()))
+    topic = [t for t in query.terms if not t.required and t.source.lower() not in asking]
     longest = max((len(t.source) for t in topic), default=0)
     words = [s.lower() for t in topic if len(t.source) == longest for s in t.spellings]
     for phrase in re.split(r"[，,；;。]", report.lower()):

@@ -81,7 +81,7 @@ _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什
                  "email": re.compile(r"邮箱|e-?mail"),
                  "address": re.compile(r"寄|地址|邮编|邮政编码|address|post|mail(?!box)")}
 # What was achieved, not what was planned: 实际增长了多少, 到目前为止建成了几个, 已经完成多少.
-_ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
+ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
                           r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)|"
                           r"how (?:much|many|fast) did\b|did [\w' ]{1,40} (?:grow|increase|rise|fall|reach)\b")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
@@ -526,7 +526,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_person=asks_for_person(text),
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
         asks_judgement=asks_judgement(text),
-        asks_actual=bool(_ASKS_ACTUAL.search(asked_lowered)),
+        asks_actual=bool(ASKS_ACTUAL.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
