@@ -875,3 +875,15 @@ def test_what_was_achieved_is_answered_by_a_reported_figure_of_the_asked_measure
     assert reports_figure("年度目标任务：地区生产总值增长5.5%以上。完成情况：完成。地区生产总值同比增长6.2%。", row, q)
     english = parse_query("How much did the district's output grow in the first half?")
     assert english.asks_actual
+
+
+def test_money_asked_per_unit_needs_an_amount_with_that_unit():
+    q = parse_query("老城区房屋征收每平方米补偿多少钱？")
+    assert q.wants_money and q.rate_units == ["平方米"]
+    chunk = _chunk(1, text="x")
+    assert "figure" not in kind_features("征收项目总投资12.5亿元，年内完成签约。", q, chunk)
+    assert "figure" in kind_features("住宅按每平方米6800元给予货币补偿。", q, chunk)
+    assert "figure" in kind_features("补偿标准为6800元/㎡。", q, chunk)
+    daily = parse_query("医护人员每人每天补助多少钱？")
+    assert "figure" in kind_features("给予每人每天300元补助。", daily, chunk)
+    assert parse_query("补贴一共多少钱？").rate_units == []

@@ -29,6 +29,9 @@ LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
 
 _DIGIT_FIGURE = re.compile(r"\d")
+RATE_WINDOW = 12  # characters either side of an amount where the unit it is per must stand (每人每天补助300元)
+_RATE_SPELLINGS = {"平方米": ("平方米", "平米", "㎡", "m2"), "平米": ("平方米", "平米", "㎡", "m2"), "日": ("日", "天"),
+                   "天": ("天", "日")}
 _NAMED_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ASKED_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")  # the year asked about is read by the year filter, not here
 _CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)")
@@ -99,7 +102,13 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     for named in set(_NAMED_NUMBER.findall(_ASKED_YEAR.sub("", query.text))):
         counted = re.sub(rf"(?<![\d.]){re.escape(named)}(?![\d.])", "", counted)
     if query.wants_money:
-        if (_AMOUNT if query.wants_sum else _MONEY).search(counted):
+        amounts = list((_AMOUNT if query.wants_sum else _MONEY).finditer(counted))
+        if query.rate_units:
+            # 每平方米多少钱: an amount with its unit beside it (每平方米3000元, 3000元/平方米), not a project's total.
+            amounts = [m for m in amounts
+                       if any(u in counted[max(0, m.start() - RATE_WINDOW):m.end() + RATE_WINDOW] for u in
+                              [w for unit in query.rate_units for w in _RATE_SPELLINGS.get(unit, (unit,))])]
+        if amounts:
             found.add("figure")
     elif _DIGIT_FIGURE.search(counted) or _CHINESE_COUNT.search(counted):
         found.add("figure")

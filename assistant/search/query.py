@@ -69,6 +69,7 @@ _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助
 # ...asked in a clause that asks (报送补助的人数和金额，每月几号前报？ asks a date: 几号 is no amount).
 _AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|标准|预算|经费|奖金|"
                          r"how much|how many|amount|total|budget|bonus|prize")
+_RATE_UNIT = re.compile(r"每\s*(?:一\s*)?个?(平方米|平米|亩|人|户|月|天|日|年|吨|辆|台|家|次|小时|公里|间|套|名|张|份|学期|课时)")
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
@@ -128,6 +129,9 @@ class Query:
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
     # Departments named in what is asked (市民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
+    # The unit a sum of money is asked per (每平方米补偿多少钱 → 平方米, 每人每天 → 人, 天): an amount without it
+    # (项目总投资39.8亿元) does not answer.
+    rate_units: list[str] = field(default_factory=list)
     asked_count: int = 0  # how many items a list question expects (十大行动是哪十个 → 10), 0 when it does not say
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
@@ -531,6 +535,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         if QuestionKind.CONTACT in kinds else [],
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
         asked_count=stated_count(text) if lang == "zh" else 0,
+        rate_units=list(dict.fromkeys(_RATE_UNIT.findall(asked_lowered))) if wants_money else [],
     )
     if lang == "zh":
         query.parts = [_part_of(query, part, tokenize) for part in question_parts(text)]
