@@ -887,3 +887,23 @@ def test_money_asked_per_unit_needs_an_amount_with_that_unit():
     daily = parse_query("医护人员每人每天补助多少钱？")
     assert "figure" in kind_features("给予每人每天300元补助。", daily, chunk)
     assert parse_query("补贴一共多少钱？").rate_units == []
+
+
+@pytest.mark.parametrize("question,counted", [
+    ("一共接待了多少游客？", "游客"), ("热线有多少个接线员？", "接线员"),
+    ("一共给多少户换了？", ""), ("多少天内要备案？", ""),  # a measure word, a span: nothing counted by name
+])
+def test_the_word_a_how_many_question_counts(question, counted):
+    assert parse_query(question).counted == counted
+
+
+def test_a_count_of_something_no_document_speaks_of_is_declined():
+    clause = _chunk(1, text="热线实行7×24小时人工服务，设座席120个。")
+
+    def weigh(terms):  # 接线员 is a word no document uses
+        return [0.0 if t.source == "接线员" else 1.0 for t in terms]
+
+    q = parse_query("热线有多少个接线员？")
+    answer = compose_answer(q, SearchResult([_good(clause)]), NOTICES, weigh)
+    assert answer.abstained and "接线员" in answer.text
+    assert not compose_answer(parse_query("热线有多少个座席？"), SearchResult([_good(clause)]), NOTICES, weigh).abstained

@@ -579,6 +579,12 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                   else f"文件中没有找到关于{words}的规定")
         return _abstain(query, replace(result, empty_reason=reason), notices, k)
     weights = weigh(query.terms)
+    uncounted = [w for t, w in zip(query.terms, weights) if t.source == query.counted and not t.in_story]
+    if uncounted and uncounted[0] == 0.0:
+        # 一共接待了多少游客: no document uses the word, so none counts them (a figure quoted would count else).
+        reason = (f"no document speaks of {query.counted}" if query.lang == "en"
+                  else f"文件中没有关于“{query.counted}”的数字")
+        return _abstain(query, replace(result, empty_reason=reason), notices, k)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
     if any(not e.sentences for e in evidence):

@@ -132,6 +132,8 @@ class Query:
     # The unit a sum of money is asked per (每平方米补偿多少钱 → 平方米, 每人每天 → 人, 天): an amount without it
     # (项目总投资39.8亿元) does not answer.
     rate_units: list[str] = field(default_factory=list)
+    # What a "how many" question counts (接待了多少游客 → 游客): a word no document uses counts nothing there.
+    counted: str = ""
     asked_count: int = 0  # how many items a list question expects (十大行动是哪十个 → 10), 0 when it does not say
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
@@ -426,6 +428,26 @@ def asks_judgement(text: str) -> bool:
     return bool(sentences) and all(_JUDGEMENT.search(s) for s in sentences)
 
 
+# 多少游客？ 几个接线员呢？: the counted word closes the clause (多少天内要备案 counts no 天内).
+_HOW_MANY = re.compile(r"(?:多少|几)\s*(?:个|名|位|家|所|座|处|项|件|条|台|辆|只|头|种|户|人|次|批)?\s*"
+                       r"((?![个名位家所座处项件条台辆只头种户人次批天年月日])[\u4e00-\u9fff]{2,5}?)"
+                       r"(?=[？?。，,！!；;]|$|了|呢|吗|啊)")
+
+
+def counted_word(asked: str, terms: list[Term]) -> str:
+    """The topic word a "how many" question counts, right after 多少/几个 (接待了多少游客 → 游客); '' if none.
+
+    >>> counted_word("一共有多少个接线员？", [Term(("接线员",), "接线员")])
+    '接线员'
+    """
+    for found in _HOW_MANY.finditer(asked):
+        after = found.group(1)
+        word = next((t.source for t in terms if after == t.source), "")
+        if word:
+            return word
+    return ""
+
+
 # 哪十个, 哪三项, 十大行动, 三项措施分别是: the number of items a list question expects.
 _ASKED_COUNT = re.compile(r"哪\s*([两二三四五六七八九十]+|\d{1,2})\s*[个项条类种件批方面大]|"
                           r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)[\u4e00-\u9fff]{1,8}?"
@@ -535,6 +557,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         if QuestionKind.CONTACT in kinds else [],
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
         asked_count=stated_count(text) if lang == "zh" else 0,
+        counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",
         rate_units=list(dict.fromkeys(_RATE_UNIT.findall(asked_lowered))) if wants_money else [],
     )
     if lang == "zh":
