@@ -101,7 +101,7 @@ class Assistant:
             result.hits = self.searcher.search(replace(query, **dropped), k, filters, query_vector=vector,
                                                focus_vector=focus_vector).hits
         elif "metadata" in query.kinds and result.hits:
-            self._lead_with_header(result)
+            self._lead_with_header(result, query.text)
         elif len(query.jurisdictions) >= 2 and result.hits:
             self._give_each_place_a_turn(query, result, k, filters, vector, focus_vector)
         return result
@@ -118,9 +118,15 @@ class Assistant:
                 own[place] = [] if found.empty_reason else found.hits
         result.hits = each_place_a_turn(result.hits, own, k, self.settings.tuning.place_turn)
 
-    def _lead_with_header(self, result: SearchResult) -> None:
-        """A question about a notice's 文号/date/issuer is answered by its header (发文信息) clause."""
+    def _lead_with_header(self, result: SearchResult, question: str = "") -> None:
+        """A question about a notice's 文号/date/issuer is answered by its header (发文信息) clause: of the notice
+        the question names by its title (张店2023年政府工作报告是哪天作的), else of the best-matching one."""
         top = result.hits[0]
+        asked = "".join(question.split())
+        named = [h for h in result.hits
+                 if len(h.chunk.notice_title) >= 4 and "".join(h.chunk.notice_title.split()) in asked]
+        if named:
+            top = max(named, key=lambda h: len(h.chunk.notice_title))
         header = self.header_of.get(top.chunk.notice_id)
         if header is None or any(h.chunk is header for h in result.hits[:1]):
             return

@@ -907,3 +907,22 @@ def test_a_count_of_something_no_document_speaks_of_is_declined():
     answer = compose_answer(q, SearchResult([_good(clause)]), NOTICES, weigh)
     assert answer.abstained and "接线员" in answer.text
     assert not compose_answer(parse_query("热线有多少个座席？"), SearchResult([_good(clause)]), NOTICES, weigh).abstained
+
+
+@pytest.mark.parametrize("question", ["县政府工作报告是哪天、在什么会上作的？", "那个报告是谁作的？", "工作报告在哪次会议上作的？"])
+def test_when_where_and_by_whom_a_report_was_given_is_asked_of_its_header(question):
+    assert "metadata" in parse_query(question).kinds
+
+
+def test_a_notice_the_question_names_by_title_gives_the_header():
+    from types import SimpleNamespace
+
+    from assistant.pipeline import Assistant
+
+    report = replace(_chunk(1, "n2", text="全县新建道路30公里。"), notice_title="政府工作报告")
+    plan = replace(_chunk(2, "n1", text="政务公开工作方案的任务。"), notice_title="政务公开工作方案")
+    header = replace(_chunk(3, "n2", text="政府工作报告——2024年1月9日", kind="header"), notice_title="政府工作报告")
+    result = SearchResult([Hit(plan, 0.9), Hit(report, 0.8)])
+    this = SimpleNamespace(header_of={"n2": header, "n1": None})
+    Assistant._lead_with_header(this, result, "县里2024年政府工作报告是哪天作的？")
+    assert result.hits[0].chunk is header

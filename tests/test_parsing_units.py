@@ -86,3 +86,13 @@ def test_a_post_is_held_by_a_person_or_by_whoever_holds_an_office():
     assert names_a_holder("以镇为单位设立学区，镇驻地初中或中心小学校长兼任学区主任。")
     assert names_a_holder("领导小组组长由分管副区长担任。")
     assert not names_a_holder("由领导小组统筹推进，研究解决重大问题。")
+
+
+def test_a_reports_subtitle_lines_stay_in_its_header():
+    text = ("政府工作报告\n——2024年1月9日在某县\n第五届人民代表大会第三次会议上\n某县人民政府县长　李明\n各位代表：\n"
+            "现在我代表县人民政府，向大会报告工作，请予审议。\n一、过去一年工作回顾\n全县新建道路30公里。\n")
+    notices, chunks = chunk_document(text, "report.txt")
+    header = next(c for c in chunks if c.kind == "header")
+    assert "第五届人民代表大会第三次会议上" in header.text and "李明" in header.text
+    assert not any("李明" in c.text for c in chunks if c.kind != "header")
+    assert any("新建道路30公里" in c.text for c in chunks if c.kind != "header")  # the body is no subtitle

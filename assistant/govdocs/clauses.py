@@ -100,6 +100,15 @@ class _Builder:
         self.stack.append((rank, heading))
 
 
+def _continues_subtitle(header: list[Paragraph], text: str) -> bool:
+    """A short line under a report's subtitle continues it: '——2023年1月7日在张店区' / '第十八届人民代表大会第二次
+    会议上' / '张店区人民政府区长　苏振华' (where, when and by whom the report was given) — no sentence in it."""
+    if not header or len(text) > 30 or re.search(r"[。；;：:，,！？]", text):
+        return False
+    subtitle = next((k for k in range(len(header) - 1, -1, -1) if header[k].clean.startswith("——")), None)
+    return subtitle is not None and subtitle >= len(header) - 2
+
+
 def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
     """Clauses of one notice, in order; the first is the notice's header (title, 文号, cover letter…)."""
     b = _Builder(title)
@@ -118,7 +127,8 @@ def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
             i = j
             continue
         if not b.in_body and (i == 0 or text == title or _is_signature(paragraphs, i) or ADDRESSEE.match(text)
-                              or is_doc_number_line(text) or text.startswith("——")):
+                              or is_doc_number_line(text) or text.startswith("——")
+                              or _continues_subtitle(b.header, text)):
             b.header.append(p)
             i += 1
             continue
