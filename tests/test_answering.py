@@ -926,3 +926,13 @@ def test_a_notice_the_question_names_by_title_gives_the_header():
     this = SimpleNamespace(header_of={"n2": header, "n1": None})
     Assistant._lead_with_header(this, result, "县里2024年政府工作报告是哪天作的？")
     assert result.hits[0].chunk is header
+
+
+def test_which_day_is_answered_by_a_day_not_by_a_deadline_word():
+    q = parse_query("工作台账最晚哪天要交上去？")
+    assert q.asks_day
+    chunk = _chunk(1, text="x")
+    assert "when" not in kind_features("各单位要梳理工作台账，明确完成时限。", q, chunk)
+    assert "when" in kind_features("请于7月21日前将工作台账报送。", q, chunk)
+    assert "when" in kind_features("工作台账6月底前报送。", q, chunk)
+    assert "when" in kind_features("各单位要梳理工作台账，明确完成时限。", parse_query("工作台账什么时候交？"), chunk)

@@ -47,6 +47,9 @@ _TIME = re.compile(
     r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个月|个?星期|周|分钟|小时|天|日|年|个?工作日)(?:之?内|以内)|即日起|之日起|"
     # a time of day (7:00-19:00, 上午9时, 13时起)
     r"(?<![\d.])(?:[01]?\d|2[0-4])\s*[:：]\s*[0-5]\d(?!\d)|(?<![\d第])(?:[01]?\d|2[0-4])\s*[时点](?:\s*[0-5]?\d\s*分)?(?![\d间期段])")
+# A day, or the end of a month or year (7月21日前, 15日前, 6月底, 2020-02-10): what 哪天 asks for.
+_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*[日号]\s*(?:前|起|之前|以前|开始)|"
+                  r"\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)|年底|年末|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|即日起|之日起")
 # A span of time (6个月的延期, 延长45天, 2小时内, 三个工作日): answers "how long", not "when" (9月, 2020年, 5日 are
 # dates: a month needs 个, a day count a 内 after it, a year count at most three digits).
 _DURATION = re.compile(
@@ -116,8 +119,8 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.discard("figure")  # 实际增长了多少 is not answered by 力争增长5.5%以上
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
-    if _TIME.search(sentence):
-        found.add("when")
+    if _TIME.search(sentence) and (not query.asks_day or _DAY.search(sentence)):
+        found.add("when")  # 哪天交 is not answered by 明确完成时限 (a deadline word without its day)
     if query.asks_duration and _DURATION.search(sentence):
         found |= {"when", "duration"}  # a date answers 延到什么时候; a span answers 多久 better
     if any(_CONTACTS[way].search(sentence) for way in query.contact_ways or _CONTACTS):

@@ -71,6 +71,7 @@ _MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助
 # ...asked in a clause that asks (报送补助的人数和金额，每月几号前报？ asks a date: 几号 is no amount).
 _AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|标准|预算|经费|奖金|"
                          r"how much|how many|amount|total|budget|bonus|prize")
+_ASKS_DAY = re.compile(r"哪一?天|几号|几月几[日号]|哪个日子|什么日期|具体日期|which day|what date")
 _RATE_UNIT = re.compile(r"每\s*(?:一\s*)?个?(平方米|平米|亩|人|户|月|天|日|年|吨|辆|台|家|次|小时|公里|间|套|名|张|份|学期|课时)")
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
@@ -127,6 +128,7 @@ class Query:
     asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
     asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
+    asks_day: bool = False  # which day (哪天, 几号, 截止到哪天): a deadline word without its day (时限) does not answer
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
     # Departments named in what is asked (市民政局具体负责哪些事？): a clause that never names one does not answer.
@@ -555,6 +557,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
         asks_judgement=asks_judgement(text),
         asks_actual=bool(ASKS_ACTUAL.search(asked_lowered)),
+        asks_day=bool(_ASKS_DAY.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
