@@ -152,7 +152,8 @@ class Assistant:
                   and (national or level_name(p) != "country")]
         if not higher:
             return None
-        wider = replace(query, jurisdictions=[])
+        # Its clauses that name the place (喀什地区支队 0998-…, in the region's list of hotlines) are favoured.
+        wider = replace(query, jurisdictions=[], story_places=[place])
         result = self.searcher.search(wider, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=higher),
                                       query_vector=self.embed_query(wider.search_text),
                                       focus_vector=self.embed_query(wider.focus) if wider.focus else None)

@@ -158,3 +158,14 @@ def test_english_place_names_are_read_in_english_and_mixed_questions_only():
     assert detect_jurisdictions("What is Huantai's 2024 afforestation target?") == ["桓台县"]
     assert detect_jurisdictions("Zhoucun 2024年植树目标") == ["周村区"]
     assert detect_jurisdictions("桓台县2024年植树目标是多少？") == ["桓台县"]
+
+
+def test_a_space_inside_a_reporters_byline_ends_no_paragraph():
+    # The long list of hotlines ends in '（记者 王某）': cut at that space, it looked like no paragraph end, and
+    # the whole article stayed one block (its headline's header, never quoted).
+    text = ("某省公布儿童救助热线 为做好疫情期间儿童救助工作，日前，省民政厅公布各地热线。 "
+            "据介绍，发现无人照料的儿童可致电当地热线。 " + "各地受理电话分别是：" +
+            "；".join(f"第{i}市救助保护中心0311-96600{i}" for i in range(1, 10)) + "。（记者 王某）")
+    notices, chunks = parse(text)
+    assert any("0311-966005" in c.text for c in chunks if c.kind != "header")
+    assert split_long_line("热线已开通。（记者 王某）")[-1] == "热线已开通。（记者 王某）"

@@ -201,8 +201,17 @@ def _keeps_space(before: str, after: str) -> bool:
     marker = marker_of(last)
     bare_marker = marker is not None and len(marker[1]) >= len(last.strip())  # '(二) 继续深化…'
     # A letter-spaced run ('财 政 部 2020年1月31日') stays with what follows it; a lone character
-    # joins what precedes it only after a digit ('2020年2月7 日').
-    return latin or bare_marker or len(last) == 1 or (len(after) == 1 and a.isdigit())
+    # joins what precedes it only after a digit ('2020年2月7 日'). A space inside a short parenthesis
+    # ('（记者 尹翠莉）') ends no paragraph.
+    return latin or bare_marker or len(last) == 1 or (len(after) == 1 and a.isdigit()) or _open_bracket(before)
+
+
+_OPEN_BRACKET = re.compile(r"[（(][^（()）]{0,12}$")
+
+
+def _open_bracket(before: str) -> bool:
+    """Whether text ends inside a parenthesis opened a few characters before ('…。（记者')."""
+    return bool(_OPEN_BRACKET.search(before))
 
 
 def drop_noise(lines: list[Line]) -> list[Line]:
