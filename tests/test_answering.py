@@ -936,3 +936,27 @@ def test_which_day_is_answered_by_a_day_not_by_a_deadline_word():
     assert "when" in kind_features("请于7月21日前将工作台账报送。", q, chunk)
     assert "when" in kind_features("工作台账6月底前报送。", q, chunk)
     assert "when" in kind_features("各单位要梳理工作台账，明确完成时限。", parse_query("工作台账什么时候交？"), chunk)
+
+
+def test_when_something_starts_asks_its_day_not_a_time_of_day():
+    q = parse_query("新开的公交线路是什么时候开始跑的？")
+    assert q.asks_day
+    chunk = _chunk(1, text="x")
+    assert "when" not in kind_features("运营时间7:00-19:00。", q, chunk)
+    assert "when" in kind_features("市交通运输局决定从2月10日13时起开通运营该线路。", q, chunk)
+
+
+def test_a_part_in_words_no_clause_uses_is_answered_by_the_notices_clause_showing_what_it_asks():
+    from assistant.answering.extractive import answer_parts
+
+    opening = _chunk(1, text="市交通运输局决定从2月10日起开通运营15路公交线路。")
+    hours = replace(_chunk(2, text="7:00-19:00。"), clause_path=["二、运营时间"])
+    other = _chunk(3, "n2", text="出租车暂停运营。")
+    q = parse_query("15路公交什么时候开始跑的？一天几点到几点有车？")
+    first = select_evidence(q, _good(opening), [1.0] * len(q.terms))
+    sources, unanswered = answer_parts(q, [first], _equal_weights,
+                                       lambda part: [_good(other, coverage=0.2), _good(hours, 2, coverage=0.0)])
+    assert unanswered == [] and any("7:00-19:00" in s for e in sources for s in e.sentences)
+    # no clause of the answering notice shows a time: the part is said to be unanswered
+    sources, unanswered = answer_parts(q, [first], _equal_weights, lambda part: [_good(other, coverage=0.2)])
+    assert unanswered == [2]

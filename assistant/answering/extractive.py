@@ -473,6 +473,13 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         evidence = [select_evidence(part, h, weights, tuning) for h in search_part(part)[:k]]
         found = choose_sources(part, evidence, k, tuning)
         extra = next((e for e in found if all(e.hit.chunk is not c.hit.chunk for c in chosen)), None)
+        wanted = asked_kinds(part)
+        if not found and wanted and chosen:
+            # 一天几点到几点有车？ in words no clause uses: the answering notice's clause showing what it asks
+            # (a time, a number, a department) found by the part's own search answers it (二、运营时间 7:00-19:00).
+            found = [e for e in evidence if e.hit.chunk.notice_id == chosen[0].hit.chunk.notice_id
+                     and e.hit.chunk.kind != "header" and set(wanted) <= kinds_shown(part, e)][:1]
+            extra = next((e for e in found if all(e.hit.chunk is not c.hit.chunk for c in chosen)), None)
         if extra is not None:
             chosen.append(extra)
         elif not found:
