@@ -31,6 +31,7 @@ from assistant.answering.verify import chinese_number, unsupported_facts
     ("市里和张店区的方案，截止时间分别是哪天？", ["张店区", "淄博市"]),  # 市里: the named district's city
     ("桓台县和省里的规定一样吗？", ["桓台县", "山东省"]),
     ("市里的规定是什么？", []),  # no district named: which city is unknown
+    ("我在桓台县教书，市里对乡村老师有什么安排？", ["桓台县"]),  # the county's question, asked of its city
 ])
 def test_jurisdictions_from_names_short_forms_and_english(question, places):
     assert parse_query(question).jurisdictions == places

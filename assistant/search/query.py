@@ -248,9 +248,10 @@ def detect_jurisdictions(text: str) -> list[str]:
             result.append(name)
     parents = {places[n].parent for n in result if n in places}
     result = [n for n in result if not (n in parents and _named_together(text, n, result))]
-    # 市里和张店区的规定: "the city" beside a named district is that district's city (省里: its province).
+    # 市里和张店区的规定: "the city" set beside a named district is that district's city (省里: its province);
+    # 我在桓台县教书，市里有什么安排 asks the county's question of its city, no comparison.
     for word, level in (("市里", "city"), ("省里", "province")):
-        if word in text:
+        if re.search(rf"{word}(?:和|与|跟|及|、)|(?:和|与|跟|及|、){word}", text):
             result += [a for n in list(result) for a in ancestors(n)
                        if level_name(a) == level and a not in result][:1]
     return result
