@@ -961,3 +961,11 @@ def test_a_part_in_words_no_clause_uses_is_answered_by_the_notices_clause_showin
     # no clause of the answering notice shows a time: the part is said to be unanswered
     sources, unanswered = answer_parts(q, [first], _equal_weights, lambda part: [_good(other, coverage=0.2)])
     assert unanswered == [2]
+
+
+def test_the_measure_of_an_achieved_figure_is_read_from_the_sentence_that_asks_it():
+    from assistant.answering.extractive import reports_figure
+
+    q = parse_query("今年引进外资的任务完成了没有？实际用了多少外资？")
+    row = "年度目标任务：力争引进外资8000万美元。完成情况：未完成。1-9月实际利用外资4870万美元。"
+    assert reports_figure(row, _chunk(1, text="x"), q)

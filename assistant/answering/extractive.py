@@ -14,7 +14,7 @@ from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER
-from assistant.search.query import ASKS_ACTUAL, Query, Term, stated_count
+from assistant.search.query import ASKS_ACTUAL, HOW_MANY, Query, Term, stated_count
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
@@ -29,6 +29,7 @@ LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
 
 _DIGIT_FIGURE = re.compile(r"\d")
+_SENTENCES = re.compile(r"[^。！？?!]+[。！？?!]*")
 RATE_WINDOW = 12  # characters either side of an amount where the unit it is per must stand (每人每天补助300元)
 _RATE_SPELLINGS = {"平方米": ("平方米", "平米", "㎡", "m2"), "平米": ("平方米", "平米", "㎡", "m2"), "日": ("日", "天"),
                    "天": ("天", "日")}
@@ -154,11 +155,18 @@ def reports_figure(sentence: str, chunk: Chunk, query: Query) -> bool:
         return False
     found = _ACHIEVED.search(sentence)
     report = sentence[found.start():] if found else sentence
-    # Not a stated month, nor the words that ask for the achieved (到目前为止, 实际): those name no measure.
-    asking = " ".join(m.group(0) for m in ASKS_ACTUAL.finditer(query.text.lower()))
+    # The words of the sentence asking for the achieved (实际用了多少外资？), but not a stated month, nor the
+    # words that ask (到目前为止, 实际): those name no measure.
+    text = query.text.lower()
+    asking = " ".join(m.group(0) for m in ASKS_ACTUAL.finditer(text))
+    sentence = next((s for s in _SENTENCES.findall(text) if ASKS_ACTUAL.search(s)), text)
     topic = [t for t in query.terms if not t.required and t.source.lower() not in asking]
-    longest = max((len(t.source) for t in topic), default=0)
-    words = [s.lower() for t in topic if len(t.source) == longest for s in t.spellings]
+    own = [t for t in topic if t.source.lower() in sentence]
+    longest = max((len(t.source) for t in own or topic), default=0)
+    words = [s.lower() for t in own or topic if len(t.source) == longest for s in t.spellings]
+    counted = HOW_MANY.search(sentence)
+    if not own and counted:
+        words = [counted.group(1)]  # 实际用了多少外资: 外资, a word inside the term 引进外资 of another sentence
     for phrase in re.split(r"[，,；;。]", report.lower()):
         if _TARGET.search(phrase) or not (_DIGIT_FIGURE.search(phrase) or _CHINESE_COUNT.search(phrase)):
             continue

@@ -436,7 +436,7 @@ def asks_judgement(text: str) -> bool:
 
 
 # 多少游客？ 几个接线员呢？: the counted word closes the clause (多少天内要备案 counts no 天内).
-_HOW_MANY = re.compile(r"(?:多少|几)\s*(?:个|名|位|家|所|座|处|项|件|条|台|辆|只|头|种|户|人|次|批)?\s*"
+HOW_MANY = re.compile(r"(?:多少|几)\s*(?:个|名|位|家|所|座|处|项|件|条|台|辆|只|头|种|户|人|次|批)?\s*"
                        r"((?![个名位家所座处项件条台辆只头种户人次批天年月日])[\u4e00-\u9fff]{2,5}?)"
                        r"(?=[？?。，,！!；;]|$|了|呢|吗|啊)")
 
@@ -447,7 +447,7 @@ def counted_word(asked: str, terms: list[Term]) -> str:
     >>> counted_word("一共有多少个接线员？", [Term(("接线员",), "接线员")])
     '接线员'
     """
-    for found in _HOW_MANY.finditer(asked):
+    for found in HOW_MANY.finditer(asked):
         after = found.group(1)
         word = next((t.source for t in terms if after == t.source), "")
         if word:
