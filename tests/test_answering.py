@@ -390,6 +390,7 @@ def test_how_long_is_a_question_of_its_own(question, asks):
     ("停车收费标准是多少？", False),
     # the opinion word opens the sentence, the asking word closes it
     ("你觉得那条路修了这么久，是不是施工队不行？", True),
+    ("区里定的增长20%以上，这个目标是不是定得太高了？", True), ("这个标准会不会太低？", True),
     ("我打热线反映了楼下噪音，工单现在办到哪个环节了？能帮我查一下吗？", True),
 ])
 def test_a_question_asking_only_an_opinion_or_ones_own_case_is_told_apart(question, judgement):

@@ -28,7 +28,9 @@ def names_a_person(text: str) -> bool:
         after = tagged[k + 1].word if k + 1 < len(tagged) else ""
         # A three-character name (孟凡伟) stands alone; the tagger also marks two-character words as names
         # (达峰 of 碳达峰), so those count only where a name is listed or given a post (邹倩、 邹倩任).
-        if len(word) == 3 or (len(word) in (2, 4) and after in _AFTER_NAME):
+        # A comma after a two-character word is weak evidence: the tagger also marks words (洪水) as names.
+        weak = {"，", ","} if len(word) == 2 else set()
+        if len(word) == 3 or (len(word) in (2, 4) and after in _AFTER_NAME - weak):
             return True
     return False
 
