@@ -170,6 +170,31 @@ class Assistant:
             head = f"{place}的文件中没有直接规定；适用于{place}的上级（{levels}）文件规定如下：\n"
         return replace(answer, text=head + answer.text)
 
+    def _from_lower_level(self, query: Query, k: int) -> Answer | None:
+        """A city's question its own documents do not answer may be answered by one of its districts' (泰州's
+        environmental hotline, in 海陵区's notice; people name the city they live in): said as such."""
+        place = query.jurisdictions[0]
+        lower = sorted(p for p in self._places_with_notices if place in ancestors(p))
+        if not lower:
+            return None
+        narrower = replace(query, jurisdictions=[])
+        result = self.searcher.search(narrower, max(k, self.settings.tuning.evidence_pool),
+                                      Filters(jurisdictions=lower),
+                                      query_vector=self.embed_query(narrower.search_text),
+                                      focus_vector=self.embed_query(narrower.focus) if narrower.focus else None)
+        if result.empty_reason or not result.hits:
+            return None
+        answer = compose_answer(narrower, result, self.index.notice_by_id, self.searcher.term_weights, k,
+                                children=self.sub_headings, tuning=self.settings.tuning)
+        if answer.abstained or (answer.confidence or 0.0) < self.settings.tuning.lower_level_threshold:
+            return None
+        levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
+        if query.lang == "en":
+            head = f"The documents of {place} itself do not address this; those of {levels}, within it, say:\n"
+        else:
+            head = f"{place}本级的文件中没有直接规定；其下辖{levels}的文件规定如下：\n"
+        return replace(answer, text=head + answer.text)
+
     def _say_places_not_covered(self, query: Query, answer: Answer) -> Answer:
         """A question about several places the corpus covers only some of (甲市的规定跟乙市的一样吗？) is
         answered for those it covers, saying first which places no document speaks for."""
@@ -249,7 +274,7 @@ class Assistant:
                                     search_part=lambda part: self.retrieve(part, k, filters).hits)
         if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
             if not result.empty_reason:
-                extractive = self._from_higher_level(query, k) or extractive
+                extractive = self._from_lower_level(query, k) or self._from_higher_level(query, k) or extractive
             elif result.missing == "place":
                 extractive = self._from_higher_level(query, k, national=False) or extractive
         if not extractive.abstained:

@@ -970,3 +970,9 @@ def test_the_measure_of_an_achieved_figure_is_read_from_the_sentence_that_asks_i
     q = parse_query("今年引进外资的任务完成了没有？实际用了多少外资？")
     row = "年度目标任务：力争引进外资8000万美元。完成情况：未完成。1-9月实际利用外资4870万美元。"
     assert reports_figure(row, _chunk(1, text="x"), q)
+
+
+def test_no_word_of_the_question_in_any_retrieved_clause_is_no_answer():
+    parks = _chunk(1, text="公园开放时间为每日6:00至22:00。")
+    assert _answer("企业复工遇到排污许可问题，有没有环保服务热线？", [parks], coverage=0.0).abstained
+    assert not _answer("公园几点开门？", [parks], coverage=0.5).abstained

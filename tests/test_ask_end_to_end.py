@@ -205,3 +205,21 @@ def test_places_asked_about_that_no_document_covers_are_named_before_the_answer(
     for question in ("高青县和桓台县今年各新建多少处口袋公园？", "山东省和桓台县今年各新建多少处口袋公园？"):
         assert "语料中没有" not in assistant.ask(question).text
 
+
+
+def test_a_citys_question_answered_only_in_a_districts_notice_says_so(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "city.txt").write_text(
+        "淄博市人民政府办公室关于做好城市公园管理工作的通知\n淄政办字〔2024〕5号\n各区县人民政府：\n"
+        "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n淄博市人民政府办公室\n2024年3月1日\n",
+        encoding="utf-8")
+    (corpus / "county.txt").write_text(
+        "高青县生态环境分局关于公布支持企业复工复产环保服务热线的通告\n为帮助企业解决复工复产中遇到的环保问题，"
+        "现公布环保服务热线：0533-6961234，受理时间为工作日9:00-17:00，受理危险废物转移、排污许可办理等问题。\n"
+        "高青县生态环境分局\n2024年2月20日\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    answer = Assistant(settings, embedder=embedder).ask("淄博企业复工遇到排污许可办理的问题，有没有环保服务热线？")
+    assert not answer.abstained and "0533-6961234" in answer.text
+    assert answer.text.startswith("淄博市本级的文件中没有直接规定；其下辖高青县")

@@ -628,6 +628,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     confidence = _confidence(query, hits, evidence[:k], weights, tuning)
     if lead is not None:
         hits = [lead.hit] + [h for h in hits if h is not lead.hit][:k - 1]
+    if any(weights) and not any(h.coverage > 0 for h in hits):
+        # Not one word of the question (the corpus knows) in any retrieved clause: whatever the embedding model
+        # finds close, nothing here speaks of what is asked (a city's park rules for its hotline question).
+        return _abstain(query, result, notices, k, confidence)
     listed = heading_list(query, hits, weights, children, tuning) if children else None
     if (confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning)
             and listed is None):
