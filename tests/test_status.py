@@ -66,3 +66,13 @@ def test_a_department_the_question_names_keeps_the_rows_it_is_responsible_for():
     everyone = "哪些工作任务还没完成？"
     answer = status_answer(everyone, wanted_statuses(everyone), rows, NOTICE)
     assert [c.chunk.id for c in answer.citations] == ["n#1.1", "n#1.3"]
+
+
+def test_an_unfinished_task_is_listed_with_how_far_it_got():
+    rows = ROWS + [Chunk(id="n#1.5", notice_id="n#1", notice_title=NOTICE.title, clause_path=["序号 5"],
+                         text="序号 5｜工作任务：引进外资8000万美元｜进展情况：未完成。1-9月实际利用外资4870万美元。｜责任单位：区商务局",
+                         index_text="", file="p.txt", line_start=5, line_end=5, kind="table_row")]
+    answer = status_answer("哪些任务未完成？", wanted_statuses("哪些任务未完成？"), rows, NOTICE)
+    assert "引进外资8000万美元——1-9月实际利用外资4870万美元" in answer.text
+    done = status_answer("已经完成了哪些任务？", wanted_statuses("已经完成了哪些任务？"), rows, NOTICE)
+    assert "相关工作持续推进" not in done.text  # a finished task needs no progress note

@@ -88,8 +88,10 @@ def status_answer(question: str, statuses: frozenset[str], rows: list[Chunk], no
     for marker, (chunk, status) in enumerate(shown, start=1):
         label = chunk.clause_path[-1] if chunk.clause_path else ""
         task = _task_of(chunk.text)
-        lines.append(f"{marker}. {label}（{status}）{task}[{marker}]")
-        citations.append(Citation(marker, chunk, notice, 1.0, [task]))
+        # How far an unfinished task got (1-9月实际利用外资4870万美元): what staff are asked next.
+        progress = progress_of(chunk.text) if status in NOT_DONE else ""
+        lines.append(f"{marker}. {label}（{status}）{task}" + (f"——{progress}" if progress else "") + f"[{marker}]")
+        citations.append(Citation(marker, chunk, notice, 1.0, [task] + ([progress] if progress else [])))
     more = "" if len(matching) <= MAX_ROWS else f"\n……另有{len(matching) - MAX_ROWS}项，见原表。"
     return Answer(question, head + "\n" + "\n".join(lines) + more, False, citations, confidence=1.0)
 
@@ -104,6 +106,22 @@ def departments_named(question: str, rows: list[Chunk]) -> list[str]:
     units = dict.fromkeys(u for c in rows for u in c.lead_departments + c.support_departments)
     named = [u for u in units if u in question or any(same_department(u, a) for a in asked)]
     return [u for u in named if not any(u != v and u in v for v in named)]  # 区卫健局, not also 卫健局
+
+
+PROGRESS_CHARS = 60
+
+
+def progress_of(text: str) -> str:
+    """What a status cell says after its status word ('部分完成。北部污水处理厂主体完工。' → '北部污水处理厂主体完工').
+
+    >>> progress_of("序号 3｜完成情况：部分完成。北部污水处理厂主体完工。｜责任单位：区住建局")
+    '北部污水处理厂主体完工'
+    """
+    m = _STATUS_CELL.search(text)
+    if not m:
+        return ""
+    rest = text[m.end():].split("｜", 1)[0].strip(" 。，,；;")
+    return rest[:PROGRESS_CHARS] + ("…" if len(rest) > PROGRESS_CHARS else "")
 
 
 def _task_of(text: str) -> str:
