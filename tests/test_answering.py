@@ -976,3 +976,11 @@ def test_no_word_of_the_question_in_any_retrieved_clause_is_no_answer():
     parks = _chunk(1, text="公园开放时间为每日6:00至22:00。")
     assert _answer("企业复工遇到排污许可问题，有没有环保服务热线？", [parks], coverage=0.0).abstained
     assert not _answer("公园几点开门？", [parks], coverage=0.5).abstained
+
+
+def test_a_lead_in_inside_a_sentence_continues_with_the_items_that_follow():
+    q = parse_query("健康码在哪些情况下会显示红色？")
+    chunk = _chunk(1, text="系统生成绿色、红色两种健康码。其中，红色表示核验不通过，属于以下三种情况之一：有发热记录；"
+                           "来自高风险地区；属于密切接触者。")
+    e = select_evidence(q, Hit(chunk, 1.0, 1, 1, coverage=1.0), [1.0] * len(q.terms))
+    assert "属于密切接触者。" in e.sentences

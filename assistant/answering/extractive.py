@@ -73,7 +73,7 @@ _ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分�
 _UNIT_SUFFIX = "局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部"
 _UNIT = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?(?:{_UNIT_SUFFIX})")
 # A sentence that introduces a list: what follows it is the answer to 哪些/什么.
-_LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]")
+_LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]|以下[^，。：:]{0,12}[：:]")
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
 _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
 # Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject.
