@@ -984,3 +984,11 @@ def test_a_lead_in_inside_a_sentence_continues_with_the_items_that_follow():
                            "来自高风险地区；属于密切接触者。")
     e = select_evidence(q, Hit(chunk, 1.0, 1, 1, coverage=1.0), [1.0] * len(q.terms))
     assert "属于密切接触者。" in e.sentences
+
+
+def test_a_quoted_task_keeps_the_note_naming_who_leads_it():
+    text = ("推进乡村学校照明改造，到2025年全部乡村学校教室照明达标。" + "加强校园安全管理，完善应急预案，定期开展演练。" * 12
+            + "（市教育局牵头，市财政局配合）")
+    chunk = replace(_chunk(1, text=text), lead_departments=["市教育局"], support_departments=["市财政局"])
+    answer = _answer("乡村学校教室的灯有什么要求？", [chunk])
+    assert not answer.abstained and "市教育局牵头" in answer.text

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from assistant.govdocs.cleaning import clean_text
-from assistant.govdocs.departments import mentions_department
+from assistant.govdocs.departments import mentions_department, responsibility_note
 from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
@@ -659,6 +659,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         if headings:
             # The list itself is the clause's sub-headings: （一）综合协调组；（二）安全保障组…
             e.sentences = e.sentences + ["；".join(headings)]
+        note = responsibility_note(e.hit.chunk.text) if e.hit.chunk.lead_departments else ""
+        if note and note not in "".join(e.sentences).replace(" ", ""):
+            # Who leads the task the quote is from (（市教育局牵头，…配合）): staff are asked that next.
+            e.sentences = e.sentences + [note]
     used = [e.hit for e in sources]
     ordered = used + [h for h in hits if h not in used]
     citations = []

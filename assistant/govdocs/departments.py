@@ -49,6 +49,14 @@ def parse_responsibility(text: str) -> tuple[list[str], list[str]]:
     return _only_departments(parse_role_text(m.group(1)))
 
 
+def responsibility_note(text: str) -> str:
+    """The parenthesis that closes a task and names who leads it ('（区科技局牵头，区财政局配合）'), as written;
+    '' when there is none."""
+    compact = re.sub(r"\s+", "", text)
+    m = _TRAILING_PAREN.search(compact)
+    return m.group(0).rstrip("。；; ") if m and _ROLE_WORDS.search(m.group(1)) else ""
+
+
 def parse_role_text(inner: str) -> tuple[list[str], list[str]]:
     """Roles inside the parenthesis: 'A、B按照分工牵头，C、D等部门配合' or '责任单位：A、B'."""
     inner = inner.strip()
