@@ -159,12 +159,12 @@ def reports_figure(sentence: str, chunk: Chunk, query: Query) -> bool:
     # words that ask (到目前为止, 实际): those name no measure.
     text = query.text.lower()
     asking = " ".join(m.group(0) for m in ASKS_ACTUAL.finditer(text))
-    sentence = next((s for s in _SENTENCES.findall(text) if ASKS_ACTUAL.search(s)), text)
+    asked = next((s for s in _SENTENCES.findall(text) if ASKS_ACTUAL.search(s)), text)
     topic = [t for t in query.terms if not t.required and t.source.lower() not in asking]
-    own = [t for t in topic if t.source.lower() in sentence]
+    own = [t for t in topic if t.source.lower() in asked]
     longest = max((len(t.source) for t in own or topic), default=0)
     words = [s.lower() for t in own or topic if len(t.source) == longest for s in t.spellings]
-    counted = HOW_MANY.search(sentence)
+    counted = HOW_MANY.search(asked)
     if not own and counted:
         words = [counted.group(1)]  # 实际用了多少外资: 外资, a word inside the term 引进外资 of another sentence
     for phrase in re.split(r"[，,；;。]", report.lower()):
@@ -566,6 +566,28 @@ def has_required_term(term: Term, chunk: Chunk) -> bool:
     return any(s.lower() in text for s in term.spellings)
 
 
+def reason_unanswerable(query: Query, hits: list[Hit], weights: list[float]) -> str:
+    """Why no retrieved clause can answer, whatever they match — said to the user — or '' to go on."""
+    english = query.lang == "en"
+    if query.asks_judgement:
+        return ("it asks for a judgement or the state of a personal case, which documents do not give" if english
+                else "所问的是个人判断或个人办件进度，文件不作判断、不记录个案")
+    unmatched = [t for t in query.terms if t.required and not any(has_required_term(t, h.chunk) for h in hits)]
+    if unmatched:
+        # A stated month or edition no retrieved clause speaks of (10月份 asked, a 9月份 table found).
+        words = "、".join(t.source for t in unmatched)
+        return f"no document found for {words}" if english else f"文件中没有找到{words}的相关内容"
+    unnamed = [d for d in query.departments if not any(mentions_department(d, h.chunk.text) for h in hits)]
+    if unnamed:
+        # 市民政局具体负责哪些事 answered by other departments' duties: the asked one is assigned nothing found.
+        words = "、".join(unnamed)
+        return f"no document found that assigns anything to {words}" if english else f"文件中没有找到关于{words}的规定"
+    if any(t.source == query.counted and not t.in_story and w == 0.0 for t, w in zip(query.terms, weights)):
+        # 一共接待了多少游客: no document uses the word, so none counts them (a figure quoted would count else).
+        return f"no document speaks of {query.counted}" if english else f"文件中没有关于“{query.counted}”的数字"
+    return ""
+
+
 def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice],
                    weigh: Callable[[list[Term]], list[float]], k: int = 5,
                    children: Callable[[Chunk], list[str]] | None = None,
@@ -579,29 +601,9 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
-    if query.asks_judgement:
-        reason = ("it asks for a judgement or the state of a personal case, which documents do not give"
-                  if query.lang == "en" else "所问的是个人判断或个人办件进度，文件不作判断、不记录个案")
-        return _abstain(query, replace(result, empty_reason=reason), notices, k)
-    unmatched = [t for t in query.terms if t.required and not any(has_required_term(t, h.chunk) for h in hits)]
-    if unmatched:
-        # A stated month no retrieved clause speaks of (10月份 asked, a 9月份 table found) is not answered.
-        words = "、".join(t.source for t in unmatched)
-        reason = f"no document found for {words}" if query.lang == "en" else f"文件中没有找到{words}的相关内容"
-        return _abstain(query, replace(result, empty_reason=reason), notices, k)
-    unnamed = [d for d in query.departments if not any(mentions_department(d, h.chunk.text) for h in hits)]
-    if unnamed:
-        # 市民政局具体负责哪些事 answered by other departments' duties: the asked one is assigned nothing found.
-        words = "、".join(unnamed)
-        reason = (f"no document found that assigns anything to {words}" if query.lang == "en"
-                  else f"文件中没有找到关于{words}的规定")
-        return _abstain(query, replace(result, empty_reason=reason), notices, k)
     weights = weigh(query.terms)
-    uncounted = [w for t, w in zip(query.terms, weights) if t.source == query.counted and not t.in_story]
-    if uncounted and uncounted[0] == 0.0:
-        # 一共接待了多少游客: no document uses the word, so none counts them (a figure quoted would count else).
-        reason = (f"no document speaks of {query.counted}" if query.lang == "en"
-                  else f"文件中没有关于“{query.counted}”的数字")
+    reason = reason_unanswerable(query, hits, weights)
+    if reason:
         return _abstain(query, replace(result, empty_reason=reason), notices, k)
     pool = result.hits[:max(k, tuning.evidence_pool)]
     evidence = [select_evidence(query, h, weights, tuning) for h in pool] if query.terms else []
