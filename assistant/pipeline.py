@@ -138,8 +138,12 @@ class Assistant:
         best clauses, past the cap on clauses per notice that keeps the first hits varied."""
         if result.empty_reason or not result.hits:
             return []
-        only_top = replace(filters or Filters(), notice_ids=[result.hits[0].chunk.notice_id])
-        return self.retrieve(query, self.settings.tuning.second_kind_pool, only_top).hits
+        return self._clauses_of(query, result.hits[0].chunk.notice_id, filters)
+
+    def _clauses_of(self, query: Query, notice_id: str, filters: Filters | None) -> list[Hit]:
+        """One notice's clauses best matching the question (another clause of a notice a comparison cites)."""
+        only = replace(filters or Filters(), notice_ids=[notice_id])
+        return self.retrieve(query, self.settings.tuning.second_kind_pool, only).hits
 
     def _from_higher_level(self, query: Query, k: int, national: bool = True) -> Answer | None:
         """A county's question its own documents do not answer may be answered by its city's, province's or
@@ -271,6 +275,7 @@ class Assistant:
         extractive = compose_answer(query, result, self.index.notice_by_id, self.searcher.term_weights, k,
                                     children=self.sub_headings, tuning=self.settings.tuning,
                                     more=lambda: self._more_of_top_notice(query, result, filters),
+                                    more_of=lambda notice_id: self._clauses_of(query, notice_id, filters),
                                     search_part=lambda part: self.retrieve(part, k, filters).hits)
         if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
             if not result.empty_reason:

@@ -992,3 +992,24 @@ def test_a_quoted_task_keeps_the_note_naming_who_leads_it():
     chunk = replace(_chunk(1, text=text), lead_departments=["市教育局"], support_departments=["市财政局"])
     answer = _answer("乡村学校教室的灯有什么要求？", [chunk])
     assert not answer.abstained and "市教育局牵头" in answer.text
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("两个区的科技型中小企业目标谁定得高？", "figure"), ("两个区谁多？", "figure"), ("谁负责高标准农田建设？", "who"),
+])
+def test_which_of_two_is_higher_compares_figures_it_asks_for_no_one(question, kind):
+    assert parse_query(question).kind == kind
+
+
+def test_a_comparisons_side_that_only_matches_well_gives_way_to_its_notices_clause_showing_the_date():
+    from assistant.answering.extractive import showing_in_notice
+
+    q = parse_query("甲县和乙县的方案，工作台账截止时间分别是哪天？")
+    vague = Hit(_chunk(1, "n1", text="各部门要梳理工作台账，明确完成时限。"), 0.5, coverage=1.0)
+    dated = Hit(_chunk(2, "n1", text="请各部门于7月21日前将工作台账报送。"), 0.4, coverage=0.9)
+    weights = [1.0] * len(q.terms)
+    source = select_evidence(q, vague, weights)
+    assert source.trusted  # answers only because it matches so well: no day in it
+    better = showing_in_notice(q, source, lambda notice_id: [vague, dated], weights)
+    assert better.hit is dated
+    assert showing_in_notice(q, source, lambda notice_id: [vague], weights) is source

@@ -495,6 +495,20 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
     return chosen, unanswered
 
 
+def showing_in_notice(query: Query, source: Evidence, more_of: Callable[[str], list[Hit]], weights: list[float],
+                      tuning: Tuning = DEFAULT_TUNING) -> Evidence:
+    """The best clause of the source's notice that shows what is asked and matches nearly as well, or the source."""
+    for hit in more_of(source.hit.chunk.notice_id):
+        if hit.chunk.id == source.hit.chunk.id or hit.chunk.kind == "header":
+            continue
+        if hit.coverage < source.hit.coverage - tuning.shown_kind_margin:
+            continue
+        e = select_evidence(query, hit, weights, tuning)
+        if e.sentences and e.answers_kind and not e.trusted:
+            return e
+    return source
+
+
 def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list[Evidence],
                          tuning: Tuning = DEFAULT_TUNING,
                          more: Callable[[], list[Evidence]] | None = None) -> list[Evidence]:
@@ -592,12 +606,14 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                    weigh: Callable[[list[Term]], list[float]], k: int = 5,
                    children: Callable[[Chunk], list[str]] | None = None,
                    tuning: Tuning = DEFAULT_TUNING, more: Callable[[], list[Hit]] | None = None,
-                   search_part: Callable[[Query], list[Hit]] | None = None) -> Answer:
+                   search_part: Callable[[Query], list[Hit]] | None = None,
+                   more_of: Callable[[str], list[Hit]] | None = None) -> Answer:
     """Answer from the retrieved clauses, or abstain and point to the closest notices.
 
     children(chunk) gives the sub-headings under a clause, for a list its text only introduces; `more()`
     gives further clauses of the best notice, for a second asked kind its best clauses do not show;
-    `search_part(part)` the clauses for one of several questions asked at once (query.parts)."""
+    `search_part(part)` the clauses for one of several questions asked at once (query.parts); `more_of(notice_id)`
+    a notice's best clauses, for a comparison whose clause of one place only matches well."""
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)
@@ -644,6 +660,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
     if not sources and listed is None:
         return _abstain(query, result, notices, k, confidence)
+    if len(query.jurisdictions) >= 2 and more_of is not None:
+        # 两边的截止时间分别是哪天: a place's clause that only matches well gives way to one of its notice that
+        # shows the date (请…于7月21日前将工作台账报送).
+        sources = [showing_in_notice(query, e, more_of, weights, tuning) if e.trusted else e for e in sources]
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if listed is not None:
         # The section's own list leads; a clause of the same section quoted beside it would repeat one item.

@@ -216,8 +216,13 @@ def asks_for_person(text: str) -> bool:
 _CONTACT_NUMBER = re.compile(r"(?:电话|号码|热线|邮编|邮政编码|传真)(?:号码?)?(?:是)?(?:多少|几号)")
 
 
+_WHICH_IS_MORE = re.compile(r"谁(?:定得|定的|的目标|的指标|的)?(?:更|比较|最)?(?:高|低|多|少|大|小|快|慢|早|晚)"
+                            r"(?=[？?。，,！!]|呢|吗|啊|$)")
+
+
 def detect_kinds(text: str) -> list[QuestionKind]:
     lowered = re.sub(r"哪几", "哪些", text.lower())  # 哪几家单位 asks for a list, not a count
+    lowered = _WHICH_IS_MORE.sub("多少", lowered)  # 两区的目标谁定得高？ compares figures, it asks for no one
     kinds = [QuestionKind(kind) for kind, pattern in _KIND_RULES if pattern.search(lowered)]
     if QuestionKind.FIGURE in kinds and QuestionKind.CONTACT in kinds and not _KIND_RULES_BY_NAME["figure"].search(
             _CONTACT_NUMBER.sub("", lowered)):
