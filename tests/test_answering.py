@@ -1013,3 +1013,17 @@ def test_a_comparisons_side_that_only_matches_well_gives_way_to_its_notices_clau
     better = showing_in_notice(q, source, lambda notice_id: [vague, dated], weights)
     assert better.hit is dated
     assert showing_in_notice(q, source, lambda notice_id: [vague], weights) is source
+
+
+def test_who_won_needs_a_clause_that_names_the_result():
+    q = parse_query("那场机器人比赛最后是哪所学校拿了冠军？")
+    assert [t.source for t in q.terms if t.required] == ["冠军"]
+    plan = _chunk(1, text="比赛时间：2023年8月26日，地点：会展中心。区教体局负责组织学校报名参赛。")
+    assert _answer("那场机器人比赛最后是哪所学校拿了冠军？", [plan]).abstained
+    assert not [t for t in parse_query("专项资金奖励贡献突出的企业多少钱？").terms if t.required]  # 资金奖励 ≠ 金奖
+
+
+def test_a_price_per_unit_is_a_sum_of_money_asked():
+    q = parse_query("超出面积部分每平方米按什么价格结算？")
+    assert q.wants_money and q.rate_units == ["平方米"]
+    assert "figure" not in kind_features("项目总投资12亿元。", q, _chunk(1, text="x"))

@@ -65,11 +65,12 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
 ]
 _KIND_RULES_BY_NAME = dict(_KIND_RULES)
 # Questions about money need a figure in 元 as the answer, not any number.
-_MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|money|budget|fund|bonus|prize|subsid|compensation|"
+_MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|价格|价钱|单价|"
+                    r"money|budget|fund|bonus|prize|subsid|compensation|"
                     r"how much (?:money|funding)")
 # ...but only when the question asks for an amount: 补偿方案是谁制定的 is not a money question.
 # ...asked in a clause that asks (报送补助的人数和金额，每月几号前报？ asks a date: 几号 is no amount).
-_AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|标准|预算|经费|奖金|"
+_AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|标准|预算|经费|奖金|什么价|单价|"
                          r"how much|how many|amount|total|budget|bonus|prize")
 # ...or the day something starts (什么时候开始跑的, 从什么时候起停征): a time of day (7:00-19:00) does not say it.
 _ASKS_DAY = re.compile(r"哪一?天|几号|几月几[日号]|哪个日子|什么日期|具体日期|which day|what date|"
@@ -329,6 +330,8 @@ def _singular(word: str) -> str:
 
 # Which one or that one (哪两个人, 哪几位, 那一类, 这批): pointing words, not the topic (两个, 一类 are corpus words).
 _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]")
+# (金奖 only after a verb: 资金奖励 holds the characters 金奖 too)
+_OUTCOME = re.compile(r"冠军|亚军|季军|第[一二三1-3]名|[一二三1-3]等奖|特等奖|夺冠|(?<=[获得拿了])[金银铜]奖")
 _EDITION = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(届|批)")
 _QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
 # The asker speaking of themselves (我爸在上海…, 俺家…), not asking (我想问…, 我想知道…).
@@ -353,6 +356,10 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         sentence = next(m.group() for m in _QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
         terms.append(Term((f"{month}月",), f"{month}月", required=not _OWN_ACCOUNT.search(sentence)))
         seen.add(month)
+    for found in _OUTCOME.finditer(text):
+        # Who won (拿了冠军, 一等奖是哪个项目): plans and notices announce contests, only a result names a winner.
+        terms.append(Term((found.group(0),), found.group(0), required=True))
+        seen.add(found.group(0))
     for found in _EDITION.finditer(text):
         # A stated edition or batch (第二十一届, 第3批) is what is asked about: the 20th festival does not answer.
         number = found.group(1)
