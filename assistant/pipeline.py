@@ -108,7 +108,7 @@ class Assistant:
 
     def _give_each_place_a_turn(self, query: Query, result: SearchResult, k: int, filters: Filters | None,
                                 vector, focus_vector) -> None:
-        """A comparison (张店和淄川各建多少) whose first hits are all one place's: each other place's own best
+        """A comparison (甲区和乙区各建多少) whose first hits are all one place's: each other place's own best
         clauses take the last places of the first k, so both sides can be answered and cited."""
         own: dict[str, list[Hit]] = {}
         for place in query.jurisdictions:
@@ -120,7 +120,7 @@ class Assistant:
 
     def _lead_with_header(self, result: SearchResult, question: str = "") -> None:
         """A question about a notice's 文号/date/issuer is answered by its header (发文信息) clause: of the notice
-        the question names by its title (张店2023年政府工作报告是哪天作的), else of the best-matching one."""
+        the question names by its title (县里2024年政府工作报告是哪天作的), else of the best-matching one."""
         top = result.hits[0]
         asked = "".join(question.split())
         named = [h for h in result.hits
@@ -154,18 +154,9 @@ class Assistant:
         place = query.jurisdictions[0]
         higher = [p for p in ancestors(place) if p in self._places_with_notices
                   and (national or level_name(p) != "country")]
-        if not higher:
-            return None
-        # Its clauses that name the place (喀什地区支队 0998-…, in the region's list of hotlines) are favoured.
-        wider = replace(query, jurisdictions=[], story_places=[place])
-        result = self.searcher.search(wider, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=higher),
-                                      query_vector=self.embed_query(wider.search_text),
-                                      focus_vector=self.embed_query(wider.focus) if wider.focus else None)
-        if result.empty_reason or not result.hits:
-            return None
-        answer = compose_answer(wider, result, self.index.notice_by_id, self.searcher.term_weights, k,
-                                children=self.sub_headings, tuning=self.settings.tuning)
-        if answer.abstained or (not national and (answer.confidence or 0.0) < self.settings.tuning.no_documents_threshold):
+        bar = 0.0 if national else self.settings.tuning.no_documents_threshold
+        answer = self._answer_from(query, k, higher, bar, favour_named=True)
+        if answer is None:
             return None
         levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
         if query.lang == "en":
@@ -175,22 +166,13 @@ class Assistant:
         return replace(answer, text=head + answer.text)
 
     def _from_lower_level(self, query: Query, k: int) -> Answer | None:
-        """A city's question its own documents do not answer may be answered by one of its districts' (泰州's
-        environmental hotline, in 海陵区's notice; people name the city they live in): said as such."""
+        """A city's question its own documents do not answer may be answered by one of its districts' (a city's
+        hotline in a district's notice; people name the city they live in): said as such, when the decline
+        model is sure (tuning.lower_level_threshold)."""
         place = query.jurisdictions[0]
         lower = sorted(p for p in self._places_with_notices if place in ancestors(p))
-        if not lower:
-            return None
-        narrower = replace(query, jurisdictions=[])
-        result = self.searcher.search(narrower, max(k, self.settings.tuning.evidence_pool),
-                                      Filters(jurisdictions=lower),
-                                      query_vector=self.embed_query(narrower.search_text),
-                                      focus_vector=self.embed_query(narrower.focus) if narrower.focus else None)
-        if result.empty_reason or not result.hits:
-            return None
-        answer = compose_answer(narrower, result, self.index.notice_by_id, self.searcher.term_weights, k,
-                                children=self.sub_headings, tuning=self.settings.tuning)
-        if answer.abstained or (answer.confidence or 0.0) < self.settings.tuning.lower_level_threshold:
+        answer = self._answer_from(query, k, lower, self.settings.tuning.lower_level_threshold)
+        if answer is None:
             return None
         levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
         if query.lang == "en":
@@ -198,6 +180,25 @@ class Assistant:
         else:
             head = f"{place}本级的文件中没有直接规定；其下辖{levels}的文件规定如下：\n"
         return replace(answer, text=head + answer.text)
+
+    def _answer_from(self, query: Query, k: int, places: list[str], bar: float,
+                     favour_named: bool = False) -> Answer | None:
+        """The question answered from these places' notices instead of the one it names, or None when they do
+        not answer or the decline model is less sure than `bar`. With favour_named, their clauses naming the
+        asked place (a region's list of hotlines, one per county) are favoured."""
+        if not places:
+            return None
+        other = replace(query, jurisdictions=[], story_places=query.jurisdictions[:1] if favour_named else [])
+        result = self.searcher.search(other, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=places),
+                                      query_vector=self.embed_query(other.search_text),
+                                      focus_vector=self.embed_query(other.focus) if other.focus else None)
+        if result.empty_reason or not result.hits:
+            return None
+        answer = compose_answer(other, result, self.index.notice_by_id, self.searcher.term_weights, k,
+                                children=self.sub_headings, tuning=self.settings.tuning)
+        if answer.abstained or (answer.confidence or 0.0) < bar:
+            return None
+        return answer
 
     def _say_places_not_covered(self, query: Query, answer: Answer) -> Answer:
         """A question about several places the corpus covers only some of (甲市的规定跟乙市的一样吗？) is
@@ -232,7 +233,7 @@ class Assistant:
 
     def sub_headings(self, chunk: Chunk, depth: int | None = None) -> list[str]:
         """The headings one level under a clause, in document order (a list its text only introduces); with
-        `depth`, under the clause's heading at that depth (三、实施十大行动 → its (一)…(十))."""
+        `depth`, under the clause's heading at that depth (三、实施五大工程 → its (一)…(五))."""
         parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
         chunks = self.index.chunks
         headings: list[str] = []

@@ -49,7 +49,7 @@ class Tuning:
     # A clause showing the asked date/department (or the number, the list) may match this much worse than the
     # best clause of its notice and lead the answer (choose_sources, clause_showing_kind).
     shown_kind_margin: float = 0.3
-    # A list given as a section's sub-headings (三、实施“十大行动” → (一)…(十)) answers a list question when the
+    # A list given as a section's sub-headings (三、实施“五大工程” → (一)…(五)) answers a list question when the
     # section heading holds heading_list_min_coverage of the question's words and its sub-headings number what is
     # asked or stated (哪十个, 十大), or the heading holds heading_list_coverage of them. Set by reading, not fitted:
     # the dev files have 3 such questions; eval/run.py --both answered them with nothing else changed.
@@ -113,7 +113,7 @@ class Tuning:
     no_documents_threshold: float = 0.7
     # A city's question its own documents leave unanswered is answered from its districts' notices only when the
     # decline model is this sure (eval/run.py --both, dev files: the 3 ncp questions so answered scored 0.94–0.97;
-    # the 4 unanswerable sample questions about 淄博 it would have answered from its districts 0.26–0.71).
+    # the 4 unanswerable sample questions about the city it would have answered from its districts 0.26–0.71).
     lower_level_threshold: float = 0.8
 
 

@@ -14,7 +14,7 @@ from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER
-from assistant.search.query import ASKS_ACTUAL, HOW_MANY, Query, Term, stated_count
+from assistant.search.query import ASKS_ACTUAL, HOW_MANY, QUESTION_SENTENCE, Query, Term, stated_count
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
@@ -29,7 +29,6 @@ LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
 
 _DIGIT_FIGURE = re.compile(r"\d")
-_SENTENCES = re.compile(r"[^。！？?!]+[。！？?!]*")
 RATE_WINDOW = 12  # characters either side of an amount where the unit it is per must stand (每人每天补助300元)
 _RATE_SPELLINGS = {"平方米": ("平方米", "平米", "㎡", "m2"), "平米": ("平方米", "平米", "㎡", "m2"), "日": ("日", "天"),
                    "天": ("天", "日")}
@@ -102,7 +101,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     """Which of the question's kinds this sentence can answer."""
     found = set()
     counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
-    # A number the question itself names (12345热线有多少接线员, 2023年的目标) is what it asks about, not an answer.
+    # A number the question itself names (110热线有多少接警员, 2024年的目标) is what it asks about, not an answer.
     for named in set(_NAMED_NUMBER.findall(_ASKED_YEAR.sub("", query.text))):
         counted = re.sub(rf"(?<![\d.]){re.escape(named)}(?![\d.])", "", counted)
     if query.wants_money:
@@ -159,7 +158,7 @@ def reports_figure(sentence: str, chunk: Chunk, query: Query) -> bool:
     # words that ask (到目前为止, 实际): those name no measure.
     text = query.text.lower()
     asking = " ".join(m.group(0) for m in ASKS_ACTUAL.finditer(text))
-    asked = next((s for s in _SENTENCES.findall(text) if ASKS_ACTUAL.search(s)), text)
+    asked = next((s for s in QUESTION_SENTENCE.findall(text) if ASKS_ACTUAL.search(s)), text)
     topic = [t for t in query.terms if not t.required and t.source.lower() not in asking]
     own = [t for t in topic if t.source.lower() in asked]
     longest = max((len(t.source) for t in own or topic), default=0)
@@ -317,7 +316,7 @@ def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float |
 
 def heading_list(query: Query, hits: list[Hit], weights: list[float],
                  children: Callable[..., list[str]], tuning: Tuning = DEFAULT_TUNING) -> Evidence | None:
-    """A list the document gives as the sub-headings of a section (三、实施碳达峰“十大行动” → (一)…(十)): the
+    """A list the document gives as the sub-headings of a section (三、实施“五大工程” → (一)…(五)): the
     heading of a retrieved clause's section that the question's words match, quoted with its sub-headings when
     their number is the one asked or stated (哪十个, 十大) or the heading matches the question closely.
 
@@ -593,7 +592,7 @@ def reason_unanswerable(query: Query, hits: list[Hit], weights: list[float]) -> 
         return f"no document found for {words}" if english else f"文件中没有找到{words}的相关内容"
     unnamed = [d for d in query.departments if not any(mentions_department(d, h.chunk.text) for h in hits)]
     if unnamed:
-        # 市民政局具体负责哪些事 answered by other departments' duties: the asked one is assigned nothing found.
+        # 县民政局负责哪些事 answered by other departments' duties: the asked one is assigned nothing found.
         words = "、".join(unnamed)
         return f"no document found that assigns anything to {words}" if english else f"文件中没有找到关于{words}的规定"
     if any(t.source == query.counted and not t.in_story and w == 0.0 for t, w in zip(query.terms, weights)):

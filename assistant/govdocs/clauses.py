@@ -101,8 +101,8 @@ class _Builder:
 
 
 def _continues_subtitle(header: list[Paragraph], text: str) -> bool:
-    """A short line under a report's subtitle continues it: '——2023年1月7日在张店区' / '第十八届人民代表大会第二次
-    会议上' / '张店区人民政府区长　苏振华' (where, when and by whom the report was given) — no sentence in it."""
+    """A short line under a report's subtitle continues it: '——2024年1月9日在某县' / '第五届人民代表大会第三次
+    会议上' / '某县人民政府县长　李明' (where, when and by whom the report was given) — no sentence in it."""
     if not header or len(text) > 30 or re.search(r"[。；;：:，,！？]", text):
         return False
     subtitle = next((k for k in range(len(header) - 1, -1, -1) if header[k].clean.startswith("——")), None)

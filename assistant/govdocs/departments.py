@@ -203,7 +203,7 @@ def group_departments(names: list[str]) -> dict[str, str]:
 
 # --- a department a question names, and whether a clause speaks of it -------------------------------------
 
-# A department with its level (市民政局, 区教体局, 县应急管理局): a place's own name may precede the level word.
+# A department with its level (县民政局, 区教体局, 市应急管理局): a place's own name may precede the level word.
 # 区里新建的几所公办园 and 区里那个分拣中心 name none: the words between are a department's (no 里, 那, 几, 了…).
 _NAMED_UNIT = re.compile(
     r"[省市区县](?![里内上级])[^\W\d的了那这个几所在里新我你他她它们与及或是有要将被把对从向为]{1,10}?"
@@ -213,8 +213,8 @@ _NAMED_UNIT = re.compile(
 def departments_in(text: str) -> list[str]:
     """The departments a question names by their level and function.
 
-    >>> departments_in("黄河防汛的分工里，市民政局具体负责哪些事？")
-    ['市民政局']
+    >>> departments_in("防汛分工里，县民政局具体负责哪些事？")
+    ['县民政局']
     """
     names = [m.group(0) for m in _NAMED_UNIT.finditer(text)]
     return list(dict.fromkeys(n for n in names if "的" not in n and is_department(n)))
@@ -226,7 +226,7 @@ def mentions_department(name: str, text: str) -> bool:
 
     >>> mentions_department("区人社局", "由区人力资源和社会保障局负责")
     True
-    >>> mentions_department("市民政局", "市应急局、市财政局负责")
+    >>> mentions_department("县民政局", "县应急局、县财政局负责")
     False
     """
     _, core, unit = _parts(name)

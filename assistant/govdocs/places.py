@@ -242,7 +242,7 @@ def _is_word_at(text: str, start: int, end: int) -> bool:
     if a not in cuts and not _ends_a_word(text[left:start]):
         return False
     if a not in cuts:
-        # 想对比一下张店和淄川: jieba reads 一下张 as one word; read from the name on, the name is a word.
+        # 想对比一下张家口和承德: jieba may run 一下 into the name's first character; read from the name on, the name is a word.
         cuts = {0}
         position = 0
         for token in jieba.cut(text[start : end + _WORD_WINDOW], HMM=False):

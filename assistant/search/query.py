@@ -134,14 +134,14 @@ class Query:
     asks_day: bool = False  # which day (哪天, 几号, 截止到哪天): a deadline word without its day (时限) does not answer
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
-    # Departments named in what is asked (市民政局具体负责哪些事？): a clause that never names one does not answer.
+    # Departments named in what is asked (县民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
     # The unit a sum of money is asked per (每平方米补偿多少钱 → 平方米, 每人每天 → 人, 天): an amount without it
-    # (项目总投资39.8亿元) does not answer.
+    # (项目总投资12亿元) does not answer.
     rate_units: list[str] = field(default_factory=list)
     # What a "how many" question counts (接待了多少游客 → 游客): a word no document uses counts nothing there.
     counted: str = ""
-    asked_count: int = 0  # how many items a list question expects (十大行动是哪十个 → 10), 0 when it does not say
+    asked_count: int = 0  # how many items a list question expects (五大工程是哪五个 → 5), 0 when it does not say
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
     parts: list["Query"] = field(default_factory=list)
@@ -254,7 +254,7 @@ def detect_jurisdictions(text: str) -> list[str]:
             result.append(name)
     parents = {places[n].parent for n in result if n in places}
     result = [n for n in result if not (n in parents and _named_together(text, n, result))]
-    # 市里和张店区的规定: "the city" set beside a named district is that district's city (省里: its province);
+    # 市里和某区的规定: "the city" set beside a named district is that district's city (省里: its province);
     # 我在桓台县教书，市里有什么安排 asks the county's question of its city, no comparison.
     for word, level in (("市里", "city"), ("省里", "province")):
         if re.search(rf"{word}(?:和|与|跟|及|、)|(?:和|与|跟|及|、){word}", text):
@@ -333,7 +333,7 @@ _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位�
 # (金奖 only after a verb: 资金奖励 holds the characters 金奖 too)
 _OUTCOME = re.compile(r"冠军|亚军|季军|第[一二三1-3]名|[一二三1-3]等奖|特等奖|夺冠|(?<=[获得拿了])[金银铜]奖")
 _EDITION = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(届|批)")
-_QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
+QUESTION_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
 # The asker speaking of themselves (我爸在上海…, 俺家…), not asking (我想问…, 我想知道…).
 _OWN_ACCOUNT = re.compile(r"(?:我|俺|咱)(?!想问|想知道|想了解|想咨询|问一?下|请问)")
 
@@ -353,7 +353,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
     for found in _MONTH.finditer(text):
         month = found.group(1)
         # A month of the asker's own account (我爸的登记5月到期) is no month the answer must speak of.
-        sentence = next(m.group() for m in _QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
+        sentence = next(m.group() for m in QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
         terms.append(Term((f"{month}月",), f"{month}月", required=not _OWN_ACCOUNT.search(sentence)))
         seen.add(month)
     for found in _OUTCOME.finditer(text):
@@ -404,7 +404,6 @@ _ASKING = re.compile(r"[?？]|吗|(?<![这那多])么|多少|(?<![十百千万�
                      r"有没有|是不是|"
                      r"\b(?:what|which|who|when|how|whether|is|are|does|do|can)\b", re.I)
 _CLAUSE = re.compile(r"[^，,。！？?!；;]+[，,。！？?!；;]*")
-_SENTENCE = re.compile(r"[^。！？?!]+[。！？?!]*")
 
 
 def focus_of(text: str) -> str:
@@ -444,7 +443,7 @@ def asks_judgement(text: str) -> bool:
     False
     """
     # Read by sentence: the opinion word may open it and the asking word close it (你觉得…，是不是施工单位不行？).
-    sentences = [s for s in _SENTENCE.findall(text) if any(_ASKING.search(c) for c in _CLAUSE.findall(s))]
+    sentences = [s for s in QUESTION_SENTENCE.findall(text) if any(_ASKING.search(c) for c in _CLAUSE.findall(s))]
     return bool(sentences) and all(_JUDGEMENT.search(s) for s in sentences)
 
 
@@ -468,17 +467,17 @@ def counted_word(asked: str, terms: list[Term]) -> str:
     return ""
 
 
-# 哪十个, 哪三项, 十大行动, 三项措施分别是: the number of items a list question expects.
+# 哪十个, 哪三项, 五大工程, 三项措施分别是: the number of items a list question expects.
 _ASKED_COUNT = re.compile(r"哪\s*([两二三四五六七八九十]+|\d{1,2})\s*[个项条类种件批方面大]|"
                           r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)[\u4e00-\u9fff]{1,8}?"
                           r"(?:分别|具体|都|各)?是(?:哪|什么|啥)")
 
 
 def stated_count(text: str) -> int:
-    """How many items the text says a list has (哪十个 → 10, 三项措施分别是什么 → 3, 十大行动 → 10); 0 if none.
+    """How many items the text says a list has (哪十个 → 10, 三项措施分别是什么 → 3, 五大工程 → 5); 0 if none.
 
-    >>> stated_count("碳达峰方案的十大行动具体是哪十个？"), stated_count("有哪些行动？")
-    (10, 0)
+    >>> stated_count("城建方案的五大工程具体是哪五个？"), stated_count("有哪些工程？")
+    (5, 0)
     """
     found = _ASKED_COUNT.search(text) or _NAMED_COUNT.search(text)
     if not found:
@@ -487,7 +486,7 @@ def stated_count(text: str) -> int:
     return int(number) if number.isdigit() else int(cn2an.cn2an(number.replace("两", "二"), "smart"))
 
 
-# A set named by its size: 十大行动, 三大攻坚战, “六个一”, 五项措施 (not 一大批, 第三大).
+# A set named by its size: 五大工程, 三大攻坚战, “六个一”, 五项措施 (not 一大批, 第三大).
 _NAMED_COUNT = re.compile(r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)(?=[\u4e00-\u9fff“\"])")
 
 
@@ -508,7 +507,7 @@ def question_parts(text: str) -> list[str]:
     >>> question_parts("我家住老小区。今年改造多少个小区？棚改呢？")
     ['今年改造多少个小区？', '棚改呢？']
     """
-    asking = [s for s in _QUESTION_SENTENCE.findall(text) if _ASKING.search(s) or s.rstrip().endswith(("呢", "？", "?"))]
+    asking = [s for s in QUESTION_SENTENCE.findall(text) if _ASKING.search(s) or s.rstrip().endswith(("呢", "？", "?"))]
     return asking if len(asking) >= 2 else []
 
 
