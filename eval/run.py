@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 import sys
 import time
 from dataclasses import replace
@@ -160,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
             if name:
                 print(f"\n## {name}: {set_settings.corpus_dir} — " + ", ".join(f.name for f in files), flush=True)
             questions = [dict(q, type=q["type"], split=f.stem) for f in files for q in load_questions(f)]
+            ids = Counter(q["id"] for q in questions)
+            if any(n > 1 for n in ids.values()):
+                # Answers are keyed by id: a repeated one would score one file's question with another's answer.
+                return f"question ids used twice: {sorted(i for i, n in ids.items() if n > 1)[:10]}"
             out = args.out.with_name(f"{args.out.stem}-{name}{args.out.suffix}") if name else args.out
             code = evaluate(set_settings, embedder, questions, args, out, split_groups=len(files) > 1)
             if code:
