@@ -86,6 +86,17 @@ def test_terms_leave_out_question_words_places_and_years_and_add_synonyms():
     assert "充电桩" in spellings  # colloquial 充电设施 also matches the documents' 充电桩
 
 
+
+@pytest.mark.parametrize("question", ["这个供水管理办法啥时候到期？", "那个补贴政策管到哪年？", "养犬规定现在还有效吗？",
+                                      "停车收费办法什么时候失效？"])
+def test_expiry_in_everyday_words_matches_a_documents_term_of_validity(question):
+    # A notice states its term as "本办法自印发之日起施行，有效期至2027年3月31日" / "有效期届满"; residents ask when it expires.
+    q = parse_query(question)
+    clause = "第三十条 本办法自印发之日起施行，有效期至2027年3月31日。"
+    assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) > 0
+    spellings = {s for t in q.terms for s in t.spellings}
+    assert "有效期" in spellings
+
 def test_english_question_is_translated_to_chinese_search_terms():
     q = parse_query("What is Zhangdian's 2023 charging-pile target?")
     assert q.lang == "en" and q.years == [2023]
@@ -1027,3 +1038,15 @@ def test_a_price_per_unit_is_a_sum_of_money_asked():
     q = parse_query("超出面积部分每平方米按什么价格结算？")
     assert q.wants_money and q.rate_units == ["平方米"]
     assert "figure" not in kind_features("项目总投资12亿元。", q, _chunk(1, text="x"))
+
+
+@pytest.mark.parametrize("question,plan", [
+    ("今年要改造多少个老旧小区？", True),
+    ("区里计划建几个口袋公园？", True),
+    ("What is this year's target for new parks?", True),
+    ("去年改造了多少个老旧小区？", False),  # looking back
+    ("今年到目前为止实际改造了多少个？", False),  # what was achieved
+    ("老旧小区改造由哪个部门负责？", False),
+])
+def test_a_question_about_what_is_planned_is_told_from_one_looking_back(question, plan):
+    assert parse_query(question).asks_plan is plan
