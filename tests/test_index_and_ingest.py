@@ -270,3 +270,45 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path, small_
     assert {c.file for c in open_index(index_dir).chunks} == {p.name for p in small_corpus.iterdir()}
     assert not any(p.name.startswith(".building-") for p in index_dir.iterdir())
     assert result.changed
+
+
+COUNTY_REPORT = """政府工作报告
+——2024年1月10日在沂源县第十八届人民代表大会第三次会议上
+县长 王某
+各位代表：
+现在，我代表县人民政府向大会报告工作，请予审议。
+一、2023年工作回顾
+过去一年，我们扎实推进城市更新，老旧小区改造成效明显，改造老旧小区12个、惠及居民3000户，群众居住条件持续改善。
+新建口袋公园5处，城市绿地面积稳步增加。
+二、2024年主要目标和重点任务
+（一）扎实推进城市更新。实施老旧小区改造20个，惠及居民5000户。
+（二）提升城市品质。新建城市绿道8公里。
+"""
+
+
+def test_a_question_about_this_years_plan_is_answered_from_the_plan_not_the_review(tmp_path, embedder):
+    # Made-up county report: its review of the past year matches "老旧小区改造" best, but "今年要改造多少个"
+    # asks what is planned, which only the plan part says.
+    from dataclasses import replace
+    from assistant.tuning import DEFAULT_TUNING
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "report.txt").write_text(COUNTY_REPORT, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    index = open_store(settings)
+    plan = parse_query("沂源县今年要改造多少个老旧小区？", index.tokenizer.tokenize)
+    assert plan.asks_plan
+
+    def scores(tuning):
+        hits = Searcher(index, embedder, tuning=tuning).search(plan, 3).hits
+        return (next(h.score for h in hits if "改造20个" in h.chunk.text),
+                next(h.score for h in hits if "改造老旧小区12个" in h.chunk.text))
+
+    planned, reviewed = scores(DEFAULT_TUNING)
+    assert planned > reviewed
+    planned, reviewed = scores(replace(DEFAULT_TUNING, review_penalty=0.0))
+    assert reviewed >= planned  # the review matches as well or better: the penalty decides
+    back = parse_query("沂源县去年改造了多少个老旧小区？", index.tokenizer.tokenize)
+    assert not back.asks_plan

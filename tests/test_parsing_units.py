@@ -98,3 +98,26 @@ def test_a_reports_subtitle_lines_stay_in_its_header():
     assert "第五届人民代表大会第三次会议上" in header.text and "李明" in header.text
     assert not any("李明" in c.text for c in chunks if c.kind != "header")
     assert any("新建道路30公里" in c.text for c in chunks if c.kind != "header")  # the body is no subtitle
+
+
+def test_a_reports_first_numbered_heading_after_the_salutation_is_a_heading_not_subtitle():
+    # "各位代表：" opens the speech: the short numbered line after it heads the review, it is no subtitle line.
+    text = ("政府工作报告\n——2024年1月9日在某县第五届人民代表大会第三次会议上\n县长 李明\n各位代表：\n"
+            "现在我代表县人民政府，向大会报告工作，请予审议。\n一、2023年工作回顾\n全县新建道路30公里。\n"
+            "二、2024年主要任务\n新建道路50公里。\n")
+    notices, chunks = chunk_document(text, "report.txt")
+    header = next(c for c in chunks if c.kind == "header")
+    assert "工作回顾" not in header.text
+    review = next(c for c in chunks if "新建道路30公里" in c.text)
+    assert review.clause_path == ["一、2023年工作回顾"]
+
+
+def test_a_report_part_looking_back_is_told_from_one_looking_ahead():
+    from assistant.govdocs.clauses import looks_back
+
+    assert looks_back(["一、2023年工作回顾", "（一）经济运行"], 2024)
+    assert looks_back(["过去五年工作总结"], None)
+    assert looks_back(["2023年主要工作"], 2024)  # only years before the report's own
+    assert not looks_back(["二、2024年主要目标和重点任务"], 2024)
+    assert not looks_back(["二、2023—2024年主要任务"], 2024)
+    assert not looks_back([], 2024)

@@ -16,6 +16,23 @@ _LEAD_SENTENCE = re.compile(r"^([^。；！？，]{4,16})。")
 _MAX_TITLE = 40
 _UNIT_COLUMN = re.compile(r"责任单位|牵头单位|责任部门|承办单位")
 _SUPPORT_COLUMN = re.compile(r"配合单位|协办单位")
+# A report's part that looks back (2022年政府工作回顾, 过去五年工作总结) rather than ahead (2023年主要目标和重点任务).
+_LOOKS_BACK = re.compile(r"回顾|工作总结|^过去")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def looks_back(clause_path: list[str] | tuple[str, ...], year: int | None) -> bool:
+    """Whether a clause stands in a part reviewing the past: its top heading says so, or names only years
+    before its notice's.
+
+    >>> looks_back(["2022年工作回顾"], 2023), looks_back(["2023年主要目标和重点任务", "一、稳增长"], 2023)
+    (True, False)
+    """
+    if not clause_path:
+        return False
+    heading = clause_path[0]
+    years = [int(y) for y in _YEAR.findall(heading)]
+    return bool(_LOOKS_BACK.search(heading)) or bool(years and year and max(years) < year)
 
 
 def _heading_title(text: str, kind: str) -> str:
@@ -103,10 +120,12 @@ class _Builder:
 def _continues_subtitle(header: list[Paragraph], text: str) -> bool:
     """A short line under a report's subtitle continues it: '——2024年1月9日在某县' / '第五届人民代表大会第三次
     会议上' / '某县人民政府县长　李明' (where, when and by whom the report was given) — no sentence in it."""
-    if not header or len(text) > 30 or re.search(r"[。；;：:，,！？]", text):
-        return False
+    if not header or len(text) > 30 or re.search(r"[。；;：:，,！？]", text) or marker_of(text):
+        return False  # a numbered line (一、2023年工作回顾) is a heading
     subtitle = next((k for k in range(len(header) - 1, -1, -1) if header[k].clean.startswith("——")), None)
-    return subtitle is not None and subtitle >= len(header) - 2
+    # Right under the subtitle: not after the salutation (各位代表：) that opens the speech.
+    return (subtitle is not None and subtitle >= len(header) - 2
+            and not any(h.clean.endswith(("：", ":")) for h in header[subtitle + 1:]))
 
 
 def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
@@ -128,7 +147,7 @@ def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
             continue
         if not b.in_body and (i == 0 or text == title or _is_signature(paragraphs, i) or ADDRESSEE.match(text)
                               or is_doc_number_line(text) or text.startswith("——")
-                              or _continues_subtitle(b.header, text)):
+                              or (not b.pending and _continues_subtitle(b.header, text))):
             b.header.append(p)
             i += 1
             continue

@@ -91,6 +91,10 @@ _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什
 ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
                           r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)|"
                           r"how (?:much|many|fast) did\b|did [\w' ]{1,40} (?:grow|increase|rise|fall|reach)\b")
+# A question about what is planned for the year (今年要改造多少个小区, this year's target) — not one looking back
+# (去年完成了多少, 实际增长了多少): a report's review of the past year does not answer it.
+_ASKS_PLAN = re.compile(r"今年|本年度?|年内|计划|目标|打算|准备|将要|this year|target|plan")
+_LOOKS_BACK = re.compile(r"去年|上一?年|过去|以来|回顾|last year|in the past")
 # Relative time words carry no usable year: the corpus decides what "this year" is.
 _RELATIVE_YEAR = re.compile(r"今年|本年度|明年|去年|上一年|this year|last year|next year")
 # Words of the question itself, not of the topic: they never decide whether a clause answers.
@@ -133,6 +137,7 @@ class Query:
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
     asks_day: bool = False  # which day (哪天, 几号, 截止到哪天): a deadline word without its day (时限) does not answer
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
+    asks_plan: bool = False  # what is planned for the year (今年要改造多少个): a review of the past year does not answer it
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
     # Departments named in what is asked (县民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
@@ -572,6 +577,8 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
         asks_judgement=asks_judgement(text),
         asks_actual=bool(ASKS_ACTUAL.search(asked_lowered)),
+        asks_plan=bool(_ASKS_PLAN.search(asked_lowered)) and not ASKS_ACTUAL.search(asked_lowered)
+        and not _LOOKS_BACK.search(lowered),
         asks_day=bool(_ASKS_DAY.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],

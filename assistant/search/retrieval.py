@@ -11,6 +11,7 @@ import numpy as np
 from assistant.config import Fusion
 from assistant.embedding import Embedder
 from assistant.govdocs.cleaning import to_simplified
+from assistant.govdocs.clauses import looks_back
 from assistant.govdocs.places import ancestors, level_name
 from assistant.models import Filters, Hit, SearchResult
 from assistant.stores.base import Store
@@ -195,6 +196,8 @@ class Searcher:
                 score += tuning.year_boost
             if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
                 score += tuning.doc_type_boost
+            if query.asks_plan and looks_back(chunk.clause_path, chunk.year):
+                score -= tuning.review_penalty
             if query.story_places and any(p in self.index.facets[row].places for p in query.story_places):
                 score += tuning.story_place_boost
             hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage,
