@@ -121,3 +121,24 @@ def test_a_report_part_looking_back_is_told_from_one_looking_ahead():
     assert not looks_back(["二、2024年主要目标和重点任务"], 2024)
     assert not looks_back(["二、2023—2024年主要任务"], 2024)
     assert not looks_back([], 2024)
+
+
+def test_a_notice_published_as_one_line_is_answered_from_its_text_not_kept_as_header():
+    # A made-up one-line notice: headline, a space, the text, then the signature after a run of spaces.
+    text = ("某区档案馆关于暂停现场查档服务的通知 为做好疫情防控工作，减少人员聚集，即日起暂停现场查档服务，"
+            "恢复时间另行通知。暂停期间，查档人可通过邮寄方式提出申请，我馆将在收到申请后及时办理并寄回查档结果。"
+            "来信地址：某区长安路8号；邮政编码：100001。" + " " * 40 + "某区档案馆" + " " * 30 + "2020年2月3日\n")
+    notices, chunks = chunk_document(text, "notice.txt")
+    assert notices[0].title == "某区档案馆关于暂停现场查档服务的通知"
+    header = next(c for c in chunks if c.kind == "header")
+    assert "长安路8号" not in header.text
+    assert any("长安路8号" in c.text and "邮政编码" in c.text for c in chunks if c.kind != "header")
+
+
+def test_a_dash_paragraph_with_sentences_is_text_not_a_subtitle():
+    text = ("抗疫税收政策解读\n——减税降费要落地。税务部门对防疫物资生产企业全额退还增值税增量留抵税额。\n"
+            "——服务要贴心。推行非接触式办税。\n")
+    notices, chunks = chunk_document(text, "news.txt")
+    header = next(c for c in chunks if c.kind == "header")
+    assert "留抵税额" not in header.text
+    assert any("留抵税额" in c.text for c in chunks if c.kind != "header")

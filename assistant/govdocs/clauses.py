@@ -14,6 +14,8 @@ from .tables import is_caption_row, parse_table
 HEADER_PATH = "发文信息"  # the path of a notice's own header: title, 文号, cover letter, signature
 _LEAD_SENTENCE = re.compile(r"^([^。；！？，]{4,16})。")
 _MAX_TITLE = 40
+_MIN_BODY_AFTER_HEADLINE = 10  # characters after a headline that make them text, not a subtitle
+_SENTENCE = re.compile(r"[。！？；]")  # '——优惠政策要给力。…' is text, not a report's subtitle ('——2024年1月9日在…')
 _UNIT_COLUMN = re.compile(r"责任单位|牵头单位|责任部门|承办单位")
 _SUPPORT_COLUMN = re.compile(r"配合单位|协办单位")
 # A report's part that looks back (2022年政府工作回顾, 过去五年工作总结) rather than ahead (2023年主要目标和重点任务).
@@ -131,6 +133,7 @@ def _continues_subtitle(header: list[Paragraph], text: str) -> bool:
 def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
     """Clauses of one notice, in order; the first is the notice's header (title, 文号, cover letter…)."""
     b = _Builder(title)
+    paragraphs = _headline_apart(paragraphs, title)
     tabular = _tabular(paragraphs)
     i = 0
     expect_attachment_title = False
@@ -146,7 +149,7 @@ def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
             i = j
             continue
         if not b.in_body and (i == 0 or text == title or _is_signature(paragraphs, i) or ADDRESSEE.match(text)
-                              or is_doc_number_line(text) or text.startswith("——")
+                              or is_doc_number_line(text) or (text.startswith("——") and not _SENTENCE.search(text))
                               or (not b.pending and _continues_subtitle(b.header, text))):
             b.header.append(p)
             i += 1
@@ -212,6 +215,43 @@ def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
     b.flush()
     header = _header_clause(b.header)
     return ([header] if header else []) + b.clauses
+
+
+def _headline_apart(paragraphs: list[Paragraph], title: str) -> list[Paragraph]:
+    """A notice published as one line opens with its headline and goes on with its text after a space
+    ('某区信访办公室关于暂停接待来访的通知 在暂停期间，可来信反映…'): the headline is the header, the rest is
+    text a question is answered from.
+
+    >>> [p.clean for p in _headline_apart([_paragraph("某局关于暂停窗口服务的通知 即日起暂停窗口服务。")],
+    ...                                    "某局关于暂停窗口服务的通知")]
+    ['某局关于暂停窗口服务的通知', '即日起暂停窗口服务。']
+    """
+    if not paragraphs or not title:
+        return paragraphs
+    first = paragraphs[0].lines[0]
+    headline = title.rstrip("…").replace(" ", "")
+    if len(first.clean) < len(headline) + _MIN_BODY_AFTER_HEADLINE or not first.clean.replace(" ", "").startswith(headline):
+        return paragraphs
+    # Where the headline ends in the raw line (its characters counted without spaces), up to the next space.
+    seen, cut = 0, None
+    for k, ch in enumerate(first.raw):
+        if not ch.isspace():
+            seen += 1
+        if seen >= len(headline):
+            rest = first.raw[k + 1:]
+            if not rest[:1].isspace():
+                return paragraphs  # the headline runs on into the text: no space marks where it ends
+            cut = k + 1
+            break
+    if cut is None:
+        return paragraphs
+    head = Line(first.number, first.raw[:cut], clean_text(first.raw[:cut]), first.after_break)
+    body = Line(first.number, first.raw[cut:].strip(), clean_text(first.raw[cut:]), True)
+    return [Paragraph([head]), Paragraph([body] + paragraphs[0].lines[1:])] + paragraphs[1:]
+
+
+def _paragraph(text: str) -> Paragraph:
+    return Paragraph([Line(1, text, clean_text(text))])
 
 
 def _tabular(paragraphs: list[Paragraph]) -> list[bool]:
