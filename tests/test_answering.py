@@ -1050,3 +1050,14 @@ def test_a_price_per_unit_is_a_sum_of_money_asked():
 ])
 def test_a_question_about_what_is_planned_is_told_from_one_looking_back(question, plan):
     assert parse_query(question).asks_plan is plan
+
+
+@pytest.mark.parametrize("question,kept,dropped", [
+    ("我们厂在某省，省里是不是有奖励？", {"奖励"}, {"不是", "是不是", "省里"}),
+    ("小区会不会被停水？", {"停水"}, {"不会"}),
+    ("县里有没有租金补贴？", {"租金", "补贴"}, {"没有", "有没有", "县里"}),
+    ("哪些店不能开门？", {"不能", "开门"}, set()),  # a prohibition asked about stays
+])
+def test_a_yes_or_no_asked_by_repeating_the_verb_is_no_topic(question, kept, dropped):
+    sources = {t.source for t in parse_query(question).terms}
+    assert kept <= sources and not dropped & sources

@@ -335,6 +335,9 @@ def _singular(word: str) -> str:
 
 # Which one or that one (哪两个人, 哪几位, 那一类, 这批): pointing words, not the topic (两个, 一类 are corpus words).
 _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]")
+# A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
+# tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1|可不可以")
 # (金奖 only after a verb: 资金奖励 holds the characters 金奖 too)
 _OUTCOME = re.compile(r"冠军|亚军|季军|第[一二三1-3]名|[一二三1-3]等奖|特等奖|夺冠|(?<=[获得拿了])[金银铜]奖")
 _EDITION = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(届|批)")
@@ -373,7 +376,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
                                          f"第{cn2an.an2cn(str(count))}{found.group(2)}"]))
         terms.append(Term(spellings, found.group(0), required=True))
         seen.update([found.group(0), found.group(0)[1:], number])
-    for token in tokenize(_POINTING.sub(" ", text)):
+    for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", text))):
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
         if any(token in t.source for t in terms):
