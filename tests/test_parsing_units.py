@@ -52,6 +52,14 @@ def test_jurisdiction_from_issuer_title_or_content():
     assert infer_jurisdiction("某某县人民政府", "", "") == "某某县"
 
 
+def test_a_story_about_the_whole_country_or_many_provinces_is_national():
+    assert infer_jurisdiction("", "全国城市公交有序恢复运营", "福建省公交已恢复，福建省客运站开放。") == "全国"
+    many = "截至2月12日，江苏、浙江、安徽、福建、山东5个省份已恢复省际客运，福建省客运量回升。"
+    assert infer_jurisdiction("", "客运有序恢复", many) == "全国"
+    few = "福建省客运站开放，福建省客运量回升，江苏也已恢复。"
+    assert infer_jurisdiction("", "客运有序恢复", few) == "福建省"
+
+
 def test_long_clause_splits_at_sentence_ends_with_overlap():
     raw = "第一句很长的话。" * 10 + "最后一句。"
     pieces = windows(raw, max_chars=30, overlap=1)

@@ -297,6 +297,10 @@ _CENTRAL = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|最高�
 _RELATIVE = {"省": "province", "市": "city", "区": "county", "县": "county"}
 
 
+_NATIONWIDE = re.compile(r"全国|各省|多省|各地")
+NATIONWIDE_PROVINCES = 5  # provinces a text names that make it about the country (set by reading corpus-ncp)
+
+
 def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     """The most specific place named by the issuer, else by the title; a central body is national;
     else the place the body names most (of the issuer's level when it is '市…局'/'省…厅')."""
@@ -308,11 +312,15 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     relative = head[:1] in _RELATIVE and not re.search(r"总局|总署", head)  # 市委组织部; not 市场监管总局
     if head and _CENTRAL.match(head) and not relative:
         return _COUNTRY
+    if _NATIONWIDE.search(title):
+        return _COUNTRY  # '全国道路客运有序恢复' names no place but the country
     counts = Counter(find_places(body))
     places = gazetteer()
     counts.update(m.group(1) for m in _GOV_PLACE.finditer(body) if m.group(1) in places)
     if not counts:
         return ""
+    if sum(1 for n in counts if level_of(n) == LEVEL_RANK["province"]) >= NATIONWIDE_PROVINCES:
+        return _COUNTRY  # a story about many provinces (9个省份已恢复…：江苏、浙江、安徽…) is about the country
     wanted = _RELATIVE.get(issuer[:1]) if issuer and relative else None
     if wanted:
         of_level = {n: c for n, c in counts.items() if level_of(n) == LEVEL_RANK[wanted]}
