@@ -74,7 +74,7 @@ _AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|�
                          r"how much|how many|amount|total|budget|bonus|prize")
 # ...or the day something starts (什么时候开始跑的, 从什么时候起停征): a time of day (7:00-19:00) does not say it.
 _ASKS_DAY = re.compile(r"哪一?天|几号|几月几[日号]|哪个日子|什么日期|具体日期|which day|what date|"
-                       r"(?:什么时候|啥时候|何时|什么时间)(?:开始|起)|从(?:什么时候|啥时候|何时|哪天)")
+                       r"(?:什么时候|啥时候|何时|什么时间)(?:开始|起|之前|以前|前)|从(?:什么时候|啥时候|何时|哪天)")
 _RATE_UNIT = re.compile(r"每\s*(?:一\s*)?个?(平方米|平米|亩|人|户|月|天|日|年|吨|辆|台|家|次|小时|公里|间|套|名|张|份|学期|课时)")
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
