@@ -478,6 +478,20 @@ def test_a_list_question_is_answered_by_the_clause_that_lists_the_items():
     assert who.citations[0].chunk is announce
 
 
+def test_a_list_question_naming_one_item_is_answered_by_the_list_that_holds_it():
+    # Made-up archive rules: the best match speaks of channels and lists other things; the list of channels,
+    # which holds the 电话 the asker already knows, matches few of the question's words.
+    purpose = _chunk(61, "n1", "第一条 为畅通群众查档渠道，规范查档申请、受理、答复、复核等工作，制定本办法。")
+    channels = _chunk(62, "n1", "第二条 查档服务由电话、网站、微信公众号、信函等组成，统一受理查档申请。")
+    hits = [_good(purpose, coverage=0.9), _good(channels, 2, 0.3)]
+    q = parse_query("除了打电话，还能通过哪些渠道申请查档？")
+    assert "电话" in q.besides
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert answer.citations[0].chunk is channels and "微信公众号" in answer.text
+    plain = compose_answer(parse_query("查档申请要经过哪些环节？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert plain.citations[0].chunk is purpose  # no item named: the list of 申请、受理、答复 of the best match
+
+
 def test_each_of_several_questions_asked_at_once_is_read_with_the_place_and_kind_of_the_whole():
     q = parse_query("桓台县今年改造多少个老旧小区？棚改呢？")
     assert [p.text for p in q.parts] == ["桓台县今年改造多少个老旧小区？", "棚改呢？"]

@@ -127,8 +127,9 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.add("contact")
     if _CITES_DOCUMENT.search(sentence.replace(" ", "")):
         found.add("basis")
-    if "list" in query.kinds and _ENUMERATION.search(sentence):
-        found.add("list")
+    if "list" in query.kinds and any(not query.besides or any(w in m.group(0) for w in query.besides)
+                                     for m in _ENUMERATION.finditer(sentence)):
+        found.add("list")  # with 除了打电话，还有哪些渠道: only a list holding 电话 is the one asked for
     return found
 
 
@@ -453,9 +454,14 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     top = evidence[0].hit
     floor = top.coverage - tuning.shown_kind_margin
 
+    # A list holding the item the question names (除了打电话 → 电话、微信小程序、网站) is the one asked for,
+    # however few of the question's other words its clause shares.
+    named_item = bool(query.besides) and "list" in soft
+
     def shows(e: Evidence) -> bool:
         return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted and e.sentences
-                and e.hit.chunk.kind != "header" and e.hit.coverage >= floor and soft <= kinds_shown(query, e))
+                and e.hit.chunk.kind != "header" and (e.hit.coverage >= floor or named_item)
+                and soft <= kinds_shown(query, e))
 
     found = next((e for e in evidence[1:] if shows(e)), None)
     if found is None and more is not None:

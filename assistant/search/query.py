@@ -147,6 +147,7 @@ class Query:
     # What a "how many" question counts (接待了多少游客 → 游客): a word no document uses counts nothing there.
     counted: str = ""
     asked_count: int = 0  # how many items a list question expects (五大工程是哪五个 → 5), 0 when it does not say
+    besides: list[str] = field(default_factory=list)  # an item the list asked for holds (除了打电话 → 电话)
     # Each question of several asked at once (老旧小区改造多少个？棚改呢？), read on its own with the place, year
     # and kind of the whole: a part the chosen clauses do not cover is searched for by itself.
     parts: list["Query"] = field(default_factory=list)
@@ -475,6 +476,31 @@ def counted_word(asked: str, terms: list[Term]) -> str:
     return ""
 
 
+# "除了打电话，还能通过哪些渠道…" names one item of the list it asks for.
+_BESIDES = re.compile(r"除了?\s*([^，,。？?！!；;]{1,12}?)\s*(?:以外|之外)?[，,]")
+
+
+def besides_words(text: str, tokenize=None) -> list[str]:
+    """The words of the item a list question names as one it knows (除了打电话 → 打电话, 电话): the list
+    holding it is the one asked for. A word's last two characters are its head (打电话 → 电话).
+
+    >>> besides_words("除了打电话，还能通过哪些渠道反映？")
+    ['电话', '打电话']
+    """
+    found = _BESIDES.search(text)
+    if not found:
+        return []
+    words: list[str] = []
+    for token in (tokenize or _default_tokenize)(found.group(1)):
+        if len(token) < 2 or token in QUESTION_WORDS:
+            continue
+        head = token[-2:] if len(token) > 2 and re.fullmatch(r"[\u4e00-\u9fff]+", token) else token
+        for word in (token, head):
+            if word not in words and word not in QUESTION_WORDS:
+                words.append(word)
+    return words
+
+
 # 哪十个, 哪三项, 五大工程, 三项措施分别是: the number of items a list question expects.
 _ASKED_COUNT = re.compile(r"哪\s*([两二三四五六七八九十]+|\d{1,2})\s*[个项条类种件批方面大]|"
                           r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)[\u4e00-\u9fff]{1,8}?"
@@ -588,6 +614,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
         asked_count=stated_count(text) if lang == "zh" else 0,
         counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",
+        besides=besides_words(text, tokenize) if lang == "zh" and QuestionKind.LIST in kinds else [],
         rate_units=list(dict.fromkeys(_RATE_UNIT.findall(asked_lowered))) if wants_money else [],
     )
     if lang == "zh":
