@@ -1077,3 +1077,18 @@ def test_a_question_about_what_is_planned_is_told_from_one_looking_back(question
 def test_a_yes_or_no_asked_by_repeating_the_verb_is_no_topic(question, kept, dropped):
     sources = {t.source for t in parse_query(question).terms}
     assert kept <= sources and not dropped & sources
+
+
+def test_a_list_question_stating_its_size_is_answered_by_a_list_of_that_size():
+    # Made-up plan lines: the best match gives amounts (8个项目、35个小区、1.6万户); the one naming three areas
+    # (甲村、乙村、丙片区等3个片区) answers 哪三个片区, though it matches the question's words less well.
+    amounts = _chunk(71, "n1", "稳步推进城市更新。实施老旧小区改造8个项目、35个小区、1.6万户，改造棚户区2个。")
+    named = _chunk(72, "n2", "实施东关村、西营村、南湖片区等3个片区棚户区改造，完善功能配套。")
+    hits = [_good(amounts, coverage=0.9), _good(named, 2, 0.7)]
+    q = parse_query("今年要实施棚户区改造的是哪三个片区？")
+    assert q.asked_count == 3 and "list" in q.kinds
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert answer.citations[0].chunk is named and "南湖片区" in answer.text
+    four = compose_answer(parse_query("今年要实施棚户区改造的是哪四个片区？"), SearchResult(hits), NOTICES,
+                          _equal_weights)
+    assert four.citations[0].chunk is amounts  # no list of four: the best match stays first

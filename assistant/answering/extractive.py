@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+import cn2an
+
 from assistant.govdocs.cleaning import clean_text
 from assistant.govdocs.departments import mentions_department, responsibility_note
 from assistant.govdocs.people import names_a_holder
@@ -130,7 +132,31 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     if "list" in query.kinds and any(not query.besides or any(w in m.group(0) for w in query.besides)
                                      for m in _ENUMERATION.finditer(sentence)):
         found.add("list")  # with 除了打电话，还有哪些渠道: only a list holding 电话 is the one asked for
+    if query.asked_count and any(counts_items(m, sentence, query) for m in _ENUMERATION.finditer(sentence)):
+        found.add("counted_list")
     return found
+
+
+_STATED_SIZE = re.compile(r"^\s*等?\s*(\d{1,2}|[两二三四五六七八九十]+)\s*[个项条类种件批家所座处大]")
+
+
+def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
+    """Whether a list in the sentence has the number of items a question asks for (哪三个片区 → 实施甲村、乙村、
+    丙片区等3个片区棚户区改造) and is about what it asks: a term of the question in the list or right after it."""
+    text = enumeration.group(0)
+    tail = re.search(r"等\s*(?:\d{1,2}|[两二三四五六七八九十]+)\s*[个项条类种件批家所座处大]", text)
+    if tail:  # 甲村、乙村、丙片区等3个片区: the size is stated inside the match
+        text, after = text[:tail.start()], text[tail.start():] + sentence[enumeration.end():]
+    else:
+        after = sentence[enumeration.end(): enumeration.end() + RATE_WINDOW]
+    items = text.split("、")
+    if any(_DIGIT_FIGURE.search(item) for item in items):
+        return False  # 8个项目、35个小区、1.627万户 are amounts, not the named items asked for
+    size = _STATED_SIZE.match(after)
+    stated = (int(size.group(1)) if size.group(1).isdigit() else
+              int(cn2an.cn2an(size.group(1).replace("两", "二"), "smart"))) if size else len(items)
+    about = enumeration.group(0) + after[:RATE_WINDOW]
+    return stated == query.asked_count and any(s.lower() in about.lower() for t in query.terms for s in t.spellings)
 
 
 # A sentence that sets a target (年度目标任务：, 力争, 确保…以上) or any sentence of a plan (…工作任务, …方案), unless it
@@ -376,6 +402,10 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
                     break
         return chosen or usable[:1]
     best = usable[0]
+    if query.asked_count and "counted_list" not in kinds_shown(query, best):
+        # 哪三个片区: a clause listing three of them (甲村、乙村、丙片区等3个片区) beats one that only matches well.
+        best = next((e for e in usable if in_top(e) and "counted_list" in kinds_shown(query, e)), best)
+        usable = [best] + [e for e in usable if e is not best]
     if best.trusted:
         # A clause of the same notice that shows the date or department asked for beats one that only matches well.
         shown = [e for e in usable[1:] if not e.trusted and e.hit.chunk.notice_id == best.hit.chunk.notice_id

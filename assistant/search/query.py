@@ -55,7 +55,9 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("figure", re.compile(
         r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
         r"how many|how much|what share|what percentage|what proportion|rate\b|ratio|target|figure|number of|growth")),
-    ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|which (?:three|two|four|five)|list|what are")),
+    ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|"
+                        r"哪\s*(?:[两二三四五六七八九十几]+|\d{1,2})\s*[个项条类种件批家所座处]|"  # 是哪三个片区, 哪几项
+                        r"which (?:three|two|four|five)|list|what are")),
     # Which documents a gazette issue or file holds: 这期公报发布了哪些文件 / 第7期收录了几份通知.
     ("contents", re.compile(
         r"(?:公报|本期|这期|该期|一期|第\s*\d+\s*期|期里|期中|文件汇编|汇编)[^？?。]{0,20}?"
