@@ -116,6 +116,9 @@ def test_places_are_national_and_short_names_count_only_as_words():
     assert find_places("今年新建充电桩") == []  # 新建区's short name is an everyday word
     assert find_places("小西湖片区") == [] and gazetteer()["西湖区"].parent == ""  # two 西湖区: no short name
     assert find_places("淄博市张店区和云南大理") == ["淄博市", "张店区", "云南省", "大理白族自治州"]
+    # A street's name and a direction (建设路南延, 人民路北行) is no 路南区/路北区; beside its city it is.
+    assert find_places("完成建设路南延、文化路东延工程") == [] and find_places("沿人民路北行") == []
+    assert find_places("唐山路南区") == ["唐山市", "路南区"]
     assert infer_jurisdiction("国家税务总局", "", "北京市 上海市") == "全国"
     assert infer_jurisdiction("市场监管总局", "", "武汉市武汉市") == "全国"
     assert infer_jurisdiction("市商务局", "", "三明市企业 三明市 福建省") == "三明市"

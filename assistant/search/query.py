@@ -47,7 +47,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"\bwhen\b|deadline|by when|what date|which date|how long|how quickly|time limit")),
     # How to reach an office: a number to call, an address to post to, an e-mail (not 打电话上报, which asks when).
     ("contact", re.compile(
-        r"(?:电话|号码|热线|邮编|邮政编码)(?:号码?)?(?:是)?(?:多少|几号|是什么|有吗|有没有)|(?:什么|哪个|哪些|几个)(?:电话|号码|热线|邮箱|地址)|"
+        r"(?:电话|手机|号码|热线|邮编|邮政编码)(?:号码?)?(?:是)?(?:多少|几号|是什么|有吗|有没有)|(?:什么|哪个|哪些|几个)(?:电话|号码|热线|邮箱|地址)|"
         r"打(?:什么|哪个|哪)|联系(?:电话|方式)|(?:咨询|举报|服务|申报)电话|电话和邮箱|邮箱(?:是|地址)|"
         r"寄(?:到|往|给)?(?:哪|什么地方)|地址(?:是|在)?(?:哪|什么)|"
         r"(?:phone|telephone|hotline) number|e-?mail address|mailing address|(?:which|what) (?:number|address)|"
@@ -141,6 +141,9 @@ class Query:
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     asks_plan: bool = False  # what is planned for the year (今年要改造多少个): a review of the past year does not answer it
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
+    # A named person's own number or address asked (区长王某的办公电话): only a clause giving one answers — an
+    # office's duties or a list naming the person do not.
+    asks_personal_contact: bool = False
     # Departments named in what is asked (县民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
     # The unit a sum of money is asked per (每平方米补偿多少钱 → 平方米, 每人每天 → 人, 天): an amount without it
@@ -338,6 +341,11 @@ def _singular(word: str) -> str:
 
 # Which one or that one (哪两个人, 哪几位, 那一类, 这批): pointing words, not the topic (两个, 一类 are corpus words).
 _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]")
+# An official's own number asked (区长王某的办公电话, 王局长的手机): by the post, with or without the name (a name
+# alone is not read: the tagger takes 养老金 for one).
+_PERSONAL_CONTACT = re.compile(
+    r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长|同志|先生|女士)(?:[\u4e00-\u9fff]{2,3}?)?的?"
+    r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信)")
 # A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
 # tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1|可不可以")
@@ -613,6 +621,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_day=bool(_ASKS_DAY.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
+        asks_personal_contact=QuestionKind.CONTACT in kinds and bool(_PERSONAL_CONTACT.search(text)),
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
         asked_count=stated_count(text) if lang == "zh" else 0,
         counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",
