@@ -859,6 +859,28 @@ def test_a_list_of_sub_headings_answers_a_question_asking_that_many():
     assert "管网改造工程" not in four.text
 
 
+_STEPS = [replace(_chunk(90 + i, "n1", text=t), clause_path=["第三章 办理流程", "第十条", h]) for i, (h, t) in enumerate([
+    ("(一)登记。", "窗口人员当场登记申请事项。"), ("(二)审核。", "承办科室3个工作日内完成审核。"),
+    ("(三)复核。", "分管负责人复核审核意见。"), ("(四)归档。", "办理完毕的材料统一归档。")])]
+
+
+def _step_children(chunk, depth=None):
+    parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
+    return list(dict.fromkeys(c.clause_path[len(parent)] for c in _STEPS
+                              if c.clause_path[:len(parent)] == parent and len(c.clause_path) > len(parent)))
+
+
+def test_a_list_question_naming_its_first_and_last_steps_gets_the_sub_headings_between():
+    # Made-up procedure: the question names two sub-headings (登记 … 归档), not the heading (第十条) above them.
+    q = parse_query("一件申请从登记到归档，中间要经过哪些环节？")
+    hits = [_good(_STEPS[3]), _good(_STEPS[0], 2)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, children=_step_children)
+    assert all(step in answer.text for step in ("登记", "审核", "复核", "归档"))
+    one = compose_answer(parse_query("申请登记要准备哪些材料？"), SearchResult(hits), NOTICES, _equal_weights,
+                         children=_step_children)
+    assert "复核" not in one.text  # one sub-heading named: no list of steps
+
+
 def test_a_quote_ending_in_a_lead_in_is_unfinished_whatever_was_asked():
     q = parse_query("专班办公室下面分了几个组？")
     chunk = _chunk(1, text="专班办公室设在区发改局。办公室下设3个工作组，具体职责如下：")
@@ -1092,3 +1114,16 @@ def test_a_list_question_stating_its_size_is_answered_by_a_list_of_that_size():
     four = compose_answer(parse_query("今年要实施棚户区改造的是哪四个片区？"), SearchResult(hits), NOTICES,
                           _equal_weights)
     assert four.citations[0].chunk is amounts  # no list of four: the best match stays first
+
+
+def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
+    # Made-up: a leading group lists the district head; a later notice gives him as contact with a number.
+    group = _chunk(81, "n1", "成立领导小组。组长：王建国区委副书记、区长；副组长：李明远副区长。")
+    contact = _chunk(82, "n1", "联系人：王建国，联系电话：0533-2181234。")
+    q = parse_query("区长王建国的办公电话是多少？")
+    assert q.asks_personal_contact
+    assert _answer("区长王建国的办公电话是多少？", [group]).abstained
+    answer = _answer("区长王建国的办公电话是多少？", [group, contact])
+    assert not answer.abstained and "0533-2181234" in answer.text
+    office = parse_query("区政务公开办公室的电话是多少？")  # an office's number: a clause naming the office may do
+    assert not office.asks_personal_contact

@@ -284,7 +284,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     # A number or address to reach an office is quoted when the clause has one, but a clause without it still
     # answers (it names the office and what to do): requiring it declined more questions the notices answer
     # (eval/run.py --both: corpus-ncp false declines 6.4 % → 6.9 %).
-    required = [k for k in wanted if k not in ("contact", "duration")]
+    required = [k for k in wanted if k not in ("contact", "duration") or (k == "contact" and query.asks_personal_contact)]
     answers_kind = all(k in covered for k in required) if required else True
     trusted = answers_kind and not all(k in seen_kinds for k in required)
     return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues, trusted)
@@ -361,13 +361,19 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             seen.add(key)
             heading = path[depth - 1]
             coverage = term_coverage(query.terms, heading.lower(), weights)
-            if coverage < tuning.heading_list_min_coverage:
-                continue
             items = children(hit.chunk, depth)
+            # 从受理到办结要经过哪些环节: the question names two of the sub-headings (受理 … 办结), so the list is theirs.
+            # A word in every sub-heading (工程 of 道路畅通工程, 绿地提升工程…) names none of them.
+            matches = [{k for k, item in enumerate(items) if any(s.lower() in item.lower() for s in t.spellings)}
+                       for t in query.terms]
+            named = set().union(*(m for m in matches if len(m) == 1))
+            spans = len(items) >= 3 and len(named) >= 2
+            if coverage < tuning.heading_list_min_coverage and not spans:
+                continue
             # The number asked (哪四个) decides; else the number the heading states (三大工程).
             counted = len(items) == (query.asked_count or stated_count(heading))
-            if len(items) >= 2 and (counted or coverage >= tuning.heading_list_coverage):
-                candidates.append(((counted, coverage), hit, heading, items))
+            if len(items) >= 2 and (counted or spans or coverage >= tuning.heading_list_coverage):
+                candidates.append(((counted, spans, coverage), hit, heading, items))
     if not candidates:
         return None
     _, hit, heading, items = max(candidates, key=lambda c: c[0])
@@ -626,6 +632,11 @@ def reason_unanswerable(query: Query, hits: list[Hit], weights: list[float]) -> 
         # A stated month or edition no retrieved clause speaks of (10月份 asked, a 9月份 table found).
         words = "、".join(t.source for t in unmatched)
         return f"no document found for {words}" if english else f"文件中没有找到{words}的相关内容"
+    if query.asks_personal_contact and not any(_CONTACTS[way].search(h.chunk.text) for h in hits
+                                               for way in query.contact_ways or _CONTACTS):
+        # 区长王某的办公电话: a list naming him is no number to call.
+        return ("no document gives this person's contact details" if english
+                else "文件中没有公布所问人员的联系方式")
     unnamed = [d for d in query.departments if not any(mentions_department(d, h.chunk.text) for h in hits)]
     if unnamed:
         # 县民政局负责哪些事 answered by other departments' duties: the asked one is assigned nothing found.
