@@ -29,6 +29,8 @@ from assistant.answering.verify import chinese_number, unsupported_facts
     ("想对比一下张店和淄川的充电桩各建多少？", ["张店区", "淄川区"]),  # jieba reads 一下张 as one word
     ("依法行政和执法有什么要求？", []),  # 政和 (政和县) inside 行政和
     ("市里和张店区的方案，截止时间分别是哪天？", ["张店区", "淄博市"]),  # 市里: the named district's city
+    ("市政府办的方案和桓台县的方案，截止时间分别是哪天？", ["桓台县", "淄博市"]),  # the city by its government
+    ("城市里和桓台县的公园各有几个？", ["桓台县"]),  # 城市里 is no 市里
     ("桓台县和省里的规定一样吗？", ["桓台县", "山东省"]),
     ("市里的规定是什么？", []),  # no district named: which city is unknown
     ("我在桓台县教书，市里对乡村老师有什么安排？", ["桓台县"]),  # the county's question, asked of its city

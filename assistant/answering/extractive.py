@@ -137,6 +137,8 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     return found
 
 
+_HEADING_MARK = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[章节条]|[（(][一二三四五六七八九十\d]+[）)]|"
+                           r"[一二三四五六七八九十]+、|\d{1,3}[.．、])\s*")
 _STATED_SIZE = re.compile(r"^\s*等?\s*(\d{1,2}|[两二三四五六七八九十]+)\s*[个项条类种件批家所座处大]")
 
 
@@ -363,8 +365,11 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             coverage = term_coverage(query.terms, heading.lower(), weights)
             items = children(hit.chunk, depth)
             # 从受理到办结要经过哪些环节: the question names two of the sub-headings (受理 … 办结), so the list is theirs.
-            # A word in every sub-heading (工程 of 道路畅通工程, 绿地提升工程…) names none of them.
-            matches = [{k for k, item in enumerate(items) if any(s.lower() in item.lower() for s in t.spellings)}
+            # A word names a sub-heading when it is most of it ((一)受理。), not a word inside a long one; a word
+            # in every sub-heading (工程 of 道路畅通工程, 绿地提升工程…) names none of them.
+            cores = [_HEADING_MARK.sub("", item).strip("。：: ").lower() for item in items]
+            matches = [{k for k, core in enumerate(cores)
+                        if any(s.lower() in core and 2 * len(s) >= len(core) for s in t.spellings)}
                        for t in query.terms]
             named = set().union(*(m for m in matches if len(m) == 1))
             spans = len(items) >= 3 and len(named) >= 2

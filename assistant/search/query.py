@@ -267,8 +267,10 @@ def detect_jurisdictions(text: str) -> list[str]:
     result = [n for n in result if not (n in parents and _named_together(text, n, result))]
     # 市里和某区的规定: "the city" set beside a named district is that district's city (省里: its province);
     # 我在桓台县教书，市里有什么安排 asks the county's question of its city, no comparison.
-    for word, level in (("市里", "city"), ("省里", "province")):
-        if re.search(rf"{word}(?:和|与|跟|及|、)|(?:和|与|跟|及|、){word}", text):
+    # The city may be named by its government (市政府办的方案和某区的方案): the word opens its phrase.
+    for word, level in ((r"市(?:里|级|政府办公室|政府办|政府)", "city"), (r"省(?:里|级|政府办公厅|政府)", "province")):
+        if re.search(rf"(?:^|[，,。？?！!\s]){word}[^，,。？?和与跟及、]{{0,20}}(?:和|与|跟|及|、)|(?:和|与|跟|及|、){word}",
+                     text):
             result += [a for n in list(result) for a in ancestors(n)
                        if level_name(a) == level and a not in result][:1]
     return result
