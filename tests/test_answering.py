@@ -31,6 +31,8 @@ from assistant.answering.verify import chinese_number, unsupported_facts
     ("市里和张店区的方案，截止时间分别是哪天？", ["张店区", "淄博市"]),  # 市里: the named district's city
     ("市政府办的方案和桓台县的方案，截止时间分别是哪天？", ["桓台县", "淄博市"]),  # the city by its government
     ("城市里和桓台县的公园各有几个？", ["桓台县"]),  # 城市里 is no 市里
+    ("桓台要办的山东选拔赛是哪天？", ["桓台县"]),  # the province around the county only locates it
+    ("山东省和桓台县的目标各是多少？", ["山东省", "桓台县"]),  # set side by side: compared
     ("桓台县和省里的规定一样吗？", ["桓台县", "山东省"]),
     ("市里的规定是什么？", []),  # no district named: which city is unknown
     ("我在桓台县教书，市里对乡村老师有什么安排？", ["桓台县"]),  # the county's question, asked of its city
@@ -405,6 +407,9 @@ def test_how_long_is_a_question_of_its_own(question, asks):
     ("你觉得那条路修了这么久，是不是施工队不行？", True),
     ("区里定的增长20%以上，这个目标是不是定得太高了？", True), ("这个标准会不会太低？", True),
     ("我打热线反映了楼下噪音，工单现在办到哪个环节了？能帮我查一下吗？", True),
+    # the weather on a day: no notice forecasts or reports it; weather as a topic is asked about
+    ("下周六运动会那天天气咋样，会不会下雨？", True), ("开幕式那天下雨了没有？", True),
+    ("极端天气应对由哪个部门负责？", False), ("下雨天施工有什么要求？", False),
 ])
 def test_a_question_asking_only_an_opinion_or_ones_own_case_is_told_apart(question, judgement):
     assert parse_query(question).asks_judgement is judgement
@@ -1129,3 +1134,21 @@ def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
     assert not answer.abstained and "0533-2181234" in answer.text
     office = parse_query("区政务公开办公室的电话是多少？")  # an office's number: a clause naming the office may do
     assert not office.asks_personal_contact
+
+
+def test_where_an_event_is_held_is_asked_by_words_that_are_no_topic():
+    q = parse_query("比赛是哪天、在哪个场馆办？")
+    assert "场馆" not in {t.source for t in q.terms} and "地点" in q.search_text
+
+
+def test_a_best_clause_showing_no_date_gives_way_to_its_notices_clause_with_the_date():
+    # Made-up contest plan: duty clauses match the long question best but show no date; the clause giving
+    # the date and venue matches only as well as a clause must (min_coverage).
+    duty = _chunk(101, "n1", "区文旅局：负责做好马拉松赛事期间的宣传报道和现场保障工作。")
+    when = _chunk(102, "n1", "时间：2024年5月18日 地点：市体育中心东广场")
+    q = parse_query("我儿子想去看马拉松比赛，比赛是哪天？")
+    hits = [_good(duty, coverage=0.9)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, more=lambda: [_good(when, 9, 0.55)])
+    assert "5月18日" in answer.text
+    low = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, more=lambda: [_good(when, 9, 0.3)])
+    assert "5月18日" not in low.text  # matching less than a clause must: not put forward

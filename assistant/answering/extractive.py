@@ -494,6 +494,10 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         return None  # (a trusted clause answers only by matching well: the date or department is not seen)
     top = evidence[0].hit
     floor = top.coverage - tuning.shown_kind_margin
+    if evidence[0].trusted:
+        # The best clause shows nothing of what is asked (no date at all for 哪天): a clause of its notice that
+        # shows it and answers the question's words as a clause must (min_coverage) is the better quote.
+        floor = min(floor, tuning.min_coverage)
 
     # A list holding the item the question names (除了打电话 → 电话、微信小程序、网站) is the one asked for,
     # however few of the question's other words its clause shares.

@@ -211,7 +211,7 @@ def find_places(text: str) -> list[str]:
                 name = None  # 城区, 郊区, 东区 are everyday words: a district only beside its city's name
             if name and alias[0] in _STREET_ENDS and i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff" \
                     and not _parent_named(text[:i], name):
-                name = None  # 翔晖路南延, 中山路北行: the end of a street's name and a direction, not 路南区
+                name = None  # 建设路南延, 人民路北行: the end of a street's name and a direction, not 路南区
             if name and (alias == name or _is_word_at(text, i, i + length)):
                 found.append(name)
                 i += length

@@ -265,6 +265,10 @@ def detect_jurisdictions(text: str) -> list[str]:
             result.append(name)
     parents = {places[n].parent for n in result if n in places}
     result = [n for n in result if not (n in parents and _named_together(text, n, result))]
+    # A province or city around another place named (桓台要办的山东选拔赛, 我在济南…山东省的政策) only locates it,
+    # unless the two are set side by side (山东省和桓台县的目标各是多少).
+    around = {a for n in result for a in ancestors(n)}
+    result = [n for n in result if n not in around or _set_beside(text, n)]
     # 市里和某区的规定: "the city" set beside a named district is that district's city (省里: its province);
     # 我在桓台县教书，市里有什么安排 asks the county's question of its city, no comparison.
     # The city may be named by its government (市政府办的方案和某区的方案): the word opens its phrase.
@@ -274,6 +278,14 @@ def detect_jurisdictions(text: str) -> list[str]:
             result += [a for n in list(result) for a in ancestors(n)
                        if level_name(a) == level and a not in result][:1]
     return result
+
+
+def _set_beside(text: str, name: str) -> bool:
+    """Whether the text sets the place beside another (甲和乙, 甲、乙, 甲与乙相比): a comparison, not a location."""
+    short = gazetteer()[name].short if name in gazetteer() else ""
+    spelled = "|".join(re.escape(s) for s in (name, short) if s)
+    return bool(re.search(rf"(?:{spelled})[^，,。？?和与跟及、]{{0,12}}?(?:和|与|跟|及|、|相比|对比)|"
+                          rf"(?:和|与|跟|及|、|对比)\s*(?:{spelled})", text))
 
 
 def _named_together(text: str, parent: str, names: list[str]) -> bool:
@@ -350,6 +362,9 @@ _PERSONAL_CONTACT = re.compile(
     r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信)")
 # A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
 # tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
+# Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
+_WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
+                    r"哪个(?:场馆|地方|场地|会场|地点)")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1|可不可以")
 # (金奖 only after a verb: 资金奖励 holds the characters 金奖 too)
 _OUTCOME = re.compile(r"冠军|亚军|季军|第[一二三1-3]名|[一二三1-3]等奖|特等奖|夺冠|(?<=[获得拿了])[金银铜]奖")
@@ -389,7 +404,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
                                          f"第{cn2an.an2cn(str(count))}{found.group(2)}"]))
         terms.append(Term(spellings, found.group(0), required=True))
         seen.update([found.group(0), found.group(0)[1:], number])
-    for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", text))):
+    for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", text)))):
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
         if any(token in t.source for t in terms):
@@ -452,6 +467,9 @@ _JUDGEMENT = re.compile(
     r"谁占理|谁有理|谁对谁错|靠谱吗|值不值|值得吗|划算吗|该买|哪个(?:更)?(?:好|划算|效率更高)|"
     r"帮我查|帮忙查|给我查|查查我|查一下我|(?:工单|诉求|申请|案子)[^。？?，,]{0,6}(?:办|处理|进展|审核|审批)到|(?:审核|审批)到哪一?步|"
     r"(?:处理|办理|审核)结果出来了|钱(?:什么时候|啥时候|哪天)能?到账|"
+    # the weather on a day (a forecast or a report, which notices do not give): 天气咋样, 会不会下雨, 下雨没有
+    r"天气(?:怎么样|咋样|如何|好不好|怎样)|(?:会不会|会|要)(?:下雨|下雪|降温|刮风)|(?:下雨|下雪)了?(?:吗|没有|没)|"
+    r"多少度|冷不冷|热不热|"
     r"what do you think|in your opinion|do you think|should i (?:buy|invest|sell)|track my", re.I)
 
 
