@@ -278,10 +278,15 @@ class Assistant:
                                     more=lambda: self._more_of_top_notice(query, result, filters),
                                     more_of=lambda notice_id: self._clauses_of(query, notice_id, filters),
                                     search_part=lambda part: self.retrieve(part, k, filters).hits)
+        # When and by whom a place's own document was issued (某区的方案哪天印发) is not answered by its city's
+        # document on the topic, as a rule that applies there is (a district's notice may be the city's, filed
+        # under the district it names: the lower level is still read).
+        from_above = QuestionKind.METADATA not in query.kinds
         if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
             if not result.empty_reason:
-                extractive = self._from_lower_level(query, k) or self._from_higher_level(query, k) or extractive
-            elif result.missing == "place":
+                extractive = (self._from_lower_level(query, k)
+                              or (self._from_higher_level(query, k) if from_above else None) or extractive)
+            elif result.missing == "place" and from_above:
                 extractive = self._from_higher_level(query, k, national=False) or extractive
         if not extractive.abstained:
             extractive = self._say_places_not_covered(query, extractive)

@@ -176,6 +176,16 @@ def test_new_file_is_searchable_after_ingest(tmp_path, small_corpus, embedder, s
     assert hits[0].chunk.lead_departments == ["县住房城乡建设局"]
 
 
+def _ingest_one(tmp_path, embedder, name, text):
+    """A corpus of one made-up file, ingested with the real embedder; its settings."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    return settings
+
+
 CITY_DUTIES = """淄博市人民政府办公室关于印发淄博市河道防汛职责的通知
 淄政办字〔2024〕9号
 各区县人民政府，市政府有关部门：
@@ -193,11 +203,7 @@ CITY_DUTIES = """淄博市人民政府办公室关于印发淄博市河道防汛
 def test_a_place_named_only_in_the_askers_story_widens_to_the_rules_of_its_city(tmp_path, embedder):
     # Made-up city notice: one clause names the county, the answering one does not. The county named in the
     # question restricts to clauses naming it; named only in the asker's story, its city's rules all apply.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "duties.txt").write_text(CITY_DUTIES, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    settings = _ingest_one(tmp_path, embedder, "duties.txt", CITY_DUTIES)
     index = open_store(settings)
     searcher = Searcher(index, embedder)
     story = ("我在沂源一个厂里上班，每天骑电动车走浮桥过河，能省不少路。听工友说一到汛期浮桥就得拆，只能绕远路。"
@@ -292,11 +298,7 @@ def test_a_question_about_this_years_plan_is_answered_from_the_plan_not_the_revi
     from dataclasses import replace
     from assistant.tuning import DEFAULT_TUNING
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "report.txt").write_text(COUNTY_REPORT, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    settings = _ingest_one(tmp_path, embedder, "report.txt", COUNTY_REPORT)
     index = open_store(settings)
     plan = parse_query("沂源县今年要改造多少个老旧小区？", index.tokenizer.tokenize)
     assert plan.asks_plan
@@ -312,3 +314,15 @@ def test_a_question_about_this_years_plan_is_answered_from_the_plan_not_the_revi
     assert reviewed >= planned  # the review matches as well or better: the penalty decides
     back = parse_query("沂源县去年改造了多少个老旧小区？", index.tokenizer.tokenize)
     assert not back.asks_plan
+
+
+def test_a_question_about_a_places_own_document_is_not_answered_by_its_citys(tmp_path, embedder):
+    # Made-up city notice; 高青县 has no document. When 高青县's own duties notice was issued: the city's notice
+    # is not that document — offered for reference, never given as the answer (as the city's rule on bridges,
+    # which applies in the county, may be).
+    from assistant.pipeline import Assistant
+
+    settings = _ingest_one(tmp_path, embedder, "duties.txt", CITY_DUTIES)
+    assistant = Assistant(settings, embedder=embedder)
+    document = assistant.ask("高青县的河道防汛职责是哪天印发的？")
+    assert document.abstained and document.text.startswith("语料中没有高青县的文件")
