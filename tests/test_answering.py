@@ -1152,3 +1152,14 @@ def test_a_best_clause_showing_no_date_gives_way_to_its_notices_clause_with_the_
     assert "5月18日" in answer.text
     low = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, more=lambda: [_good(when, 9, 0.3)])
     assert "5月18日" not in low.text  # matching less than a clause must: not put forward
+
+
+@pytest.mark.parametrize("question,clause,full", [
+    ("单位发的防护用品要交个税吗？", "单位发给个人的防护用品不计入工资收入，免征个人所得税。", "个人所得税"),
+    ("疫情期间社保能缓交吗？", "受疫情影响的企业可缓缴社会保险费。", "社会保险"),
+    ("个体户房租能减免吗？", "承租国有房产的个体工商户减免三个月房租。", "个体工商户"),
+])
+def test_an_everyday_abbreviation_matches_the_documents_full_term(question, clause, full):
+    q = parse_query(question)
+    assert any(full in t.spellings for t in q.terms)
+    assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) >= 0.5
