@@ -1163,3 +1163,15 @@ def test_an_everyday_abbreviation_matches_the_documents_full_term(question, clau
     q = parse_query(question)
     assert any(full in t.spellings for t in q.terms)
     assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) >= 0.5
+
+
+def test_a_plan_question_on_a_progress_row_quotes_the_rows_target_first():
+    # Made-up progress row: a long report cell matches the question's words better than the target cell.
+    report = "农村生活污水：累计完成11个村庄治理，农村生活污水处理设施尚未验收，" * 10
+    row = _chunk(111, "n1", kind="table_row", text=(
+        "序号 7｜年度目标任务：统筹布局全区污水处理设施，建成两座污水处理厂，改造雨污分流管网5公里，完成20个村生活污水治理，"
+        "确保河流断面水质稳定达标。｜9月份目标任务：完成12个村。｜完成情况：部分完成。" + report))
+    q = parse_query("今年农村生活污水治理要完成几个村？")
+    assert q.asks_plan
+    e = select_evidence(q, Hit(row, 1.0, 1, 1, coverage=1.0), [1.0] * len(q.terms))
+    assert any("完成20个村" in s for s in e.sentences)

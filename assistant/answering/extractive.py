@@ -220,9 +220,12 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     similar = dict(zip(clause_sentences(hit.chunk), hit.sentence_similarity))
     closeness = [similar.get(s, 0.0) for s in sentences]
     closest = max(closeness)
+    # A progress table's row sets a target and reports what was done: asked what is planned (今年要完成几个),
+    # its target cells (年度目标任务：…) are the answer, the report (完成情况：…) comes after.
+    planned = [query.asks_plan and hit.chunk.kind == "table_row" and is_target(s, hit.chunk) for s in sentences]
 
     def score(i: int) -> float:
-        return (coverage[i] + tuning.kind_weight * len(features[i] & set(wanted))
+        return (coverage[i] + tuning.kind_weight * (len(features[i] & set(wanted)) + planned[i])
                 + tuning.figure_near_weight * ("figure" in wanted and near[i]) - tuning.position_penalty * i
                 + tuning.sentence_similarity_weight * (closeness[i] - closest))
 
