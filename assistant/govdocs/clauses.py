@@ -245,8 +245,10 @@ def _headline_apart(paragraphs: list[Paragraph], title: str) -> list[Paragraph]:
             break
     if cut is None:
         return paragraphs
+    while cut < len(first.raw) and first.raw[cut].isspace():
+        cut += 1  # the spaces stay with the headline: the raw pieces still make up the line
     head = Line(first.number, first.raw[:cut], clean_text(first.raw[:cut]), first.after_break)
-    body = Line(first.number, first.raw[cut:].strip(), clean_text(first.raw[cut:]), True)
+    body = Line(first.number, first.raw[cut:], clean_text(first.raw[cut:]), True)
     return [Paragraph([head]), Paragraph([body] + paragraphs[0].lines[1:])] + paragraphs[1:]
 
 
