@@ -15,7 +15,7 @@ from assistant.govdocs.departments import mentions_department, responsibility_no
 from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
-from assistant.govdocs.patterns import DOC_NUMBER
+from assistant.govdocs.patterns import DOC_NUMBER, marker_of
 from assistant.search.query import ASKS_ACTUAL, HOW_MANY, QUESTION_SENTENCE, Query, Term, stated_count
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
@@ -137,9 +137,16 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     return found
 
 
-_HEADING_MARK = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[章节条]|[（(][一二三四五六七八九十\d]+[）)]|"
-                           r"[一二三四五六七八九十]+、|\d{1,3}[.．、])\s*")
 _STATED_SIZE = re.compile(r"^\s*等?\s*(\d{1,2}|[两二三四五六七八九十]+)\s*[个项条类种件批家所座处大]")
+
+
+def _without_marker(heading: str) -> str:
+    """(一)受理。 → 受理。"""
+    marker = marker_of(heading.strip())
+    return heading.strip()[len(marker[1]):].strip() if marker else heading
+
+
+LIST_TAIL_CHARS = 12  # characters after a list where what it lists is named (甲村、乙村等3个片区)
 
 
 def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
@@ -150,14 +157,14 @@ def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
     if tail:  # 甲村、乙村、丙片区等3个片区: the size is stated inside the match
         text, after = text[:tail.start()], text[tail.start():] + sentence[enumeration.end():]
     else:
-        after = sentence[enumeration.end(): enumeration.end() + RATE_WINDOW]
+        after = sentence[enumeration.end(): enumeration.end() + LIST_TAIL_CHARS]
     items = text.split("、")
     if any(_DIGIT_FIGURE.search(item) for item in items):
         return False  # 8个项目、35个小区、1.627万户 are amounts, not the named items asked for
     size = _STATED_SIZE.match(after)
     stated = (int(size.group(1)) if size.group(1).isdigit() else
               int(cn2an.cn2an(size.group(1).replace("两", "二"), "smart"))) if size else len(items)
-    about = enumeration.group(0) + after[:RATE_WINDOW]
+    about = enumeration.group(0) + after[:LIST_TAIL_CHARS]
     return stated == query.asked_count and any(s.lower() in about.lower() for t in query.terms for s in t.spellings)
 
 
@@ -288,8 +295,9 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
         covered |= {"when", "figure", "who", "basis"}  # the notice's 文号, issuer and date answer these
     # A number or address to reach an office is quoted when the clause has one, but a clause without it still
     # answers (it names the office and what to do): requiring it declined more questions the notices answer
-    # (eval/run.py --both: corpus-ncp false declines 6.4 % → 6.9 %).
-    required = [k for k in wanted if k not in ("contact", "duration") or (k == "contact" and query.asks_personal_contact)]
+    # (eval/run.py --both: corpus-ncp false declines 6.4 % → 6.9 %). An official's own number is required.
+    optional = ("duration",) if query.asks_personal_contact else ("contact", "duration")
+    required = [k for k in wanted if k not in optional]
     answers_kind = all(k in covered for k in required) if required else True
     trusted = answers_kind and not all(k in seen_kinds for k in required)
     return Evidence(hit, [_clip(s, query, weights) for s in picked], answers_kind, list_continues, trusted)
@@ -370,7 +378,7 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             # 从受理到办结要经过哪些环节: the question names two of the sub-headings (受理 … 办结), so the list is theirs.
             # A word names a sub-heading when it is most of it ((一)受理。), not a word inside a long one; a word
             # in every sub-heading (工程 of 道路畅通工程, 绿地提升工程…) names none of them.
-            cores = [_HEADING_MARK.sub("", item).strip("。：: ").lower() for item in items]
+            cores = [_without_marker(item).strip("。：: ").lower() for item in items]
             matches = [{k for k, core in enumerate(cores)
                         if any(s.lower() in core and 2 * len(s) >= len(core) for s in t.spellings)}
                        for t in query.terms]
