@@ -156,14 +156,9 @@ class Assistant:
                   and (national or level_name(p) != "country")]
         bar = 0.0 if national else self.settings.tuning.no_documents_threshold
         answer = self._answer_from(query, k, higher, bar, favour_named=True)
-        if answer is None:
-            return None
-        levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
-        if query.lang == "en":
-            head = f"The documents of {place} do not address this; those of {levels}, which apply there, say:\n"
-        else:
-            head = f"{place}的文件中没有直接规定；适用于{place}的上级（{levels}）文件规定如下：\n"
-        return replace(answer, text=head + answer.text)
+        return _said_to_come_from(
+            answer, query, "The documents of {place} do not address this; those of {levels}, which apply there, say:\n",
+            "{place}的文件中没有直接规定；适用于{place}的上级（{levels}）文件规定如下：\n")
 
     def _from_lower_level(self, query: Query, k: int) -> Answer | None:
         """A city's question its own documents do not answer may be answered by one of its districts' (a city's
@@ -172,14 +167,9 @@ class Assistant:
         place = query.jurisdictions[0]
         lower = sorted(p for p in self._places_with_notices if place in ancestors(p))
         answer = self._answer_from(query, k, lower, self.settings.tuning.lower_level_threshold)
-        if answer is None:
-            return None
-        levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
-        if query.lang == "en":
-            head = f"The documents of {place} itself do not address this; those of {levels}, within it, say:\n"
-        else:
-            head = f"{place}本级的文件中没有直接规定；其下辖{levels}的文件规定如下：\n"
-        return replace(answer, text=head + answer.text)
+        return _said_to_come_from(
+            answer, query, "The documents of {place} itself do not address this; those of {levels}, within it, say:\n",
+            "{place}本级的文件中没有直接规定；其下辖{levels}的文件规定如下：\n")
 
     def _answer_from(self, query: Query, k: int, places: list[str], bar: float,
                      favour_named: bool = False) -> Answer | None:
@@ -294,3 +284,13 @@ class Assistant:
             yield extractive
             return
         yield from self.llm.answer_stream(query, extractive)
+
+
+def _said_to_come_from(answer: Answer | None, query: Query, english: str, chinese: str) -> Answer | None:
+    """The answer headed by where its clauses come from instead of the place asked about; `english` and
+    `chinese` are formats with {place} (the asked one) and {levels} (the places cited)."""
+    if answer is None:
+        return None
+    levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
+    head = (english if query.lang == "en" else chinese).format(place=query.jurisdictions[0], levels=levels)
+    return replace(answer, text=head + answer.text)

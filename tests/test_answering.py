@@ -848,10 +848,16 @@ _WORKS = [replace(_chunk(i, "n1", text=t), clause_path=[_SECTION, h]) for i, (h,
     ("（三）管网改造工程", "改造老旧管网30公里。")])]
 
 
-def _children(chunk, depth=None):
-    parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
-    return list(dict.fromkeys(c.clause_path[len(parent)] for c in _WORKS
-                              if c.clause_path[:len(parent)] == parent and len(c.clause_path) > len(parent)))
+def _children_in(chunks):
+    """children(chunk, depth) over these chunks: the headings right under the chunk's heading at that depth."""
+    def children(chunk, depth=None):
+        parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
+        return list(dict.fromkeys(c.clause_path[len(parent)] for c in chunks
+                                  if c.clause_path[:len(parent)] == parent and len(c.clause_path) > len(parent)))
+    return children
+
+
+_children = _children_in(_WORKS)
 
 
 def test_a_list_of_sub_headings_answers_a_question_asking_that_many():
@@ -871,10 +877,7 @@ _STEPS = [replace(_chunk(90 + i, "n1", text=t), clause_path=["第三章 办理�
     ("(三)复核。", "分管负责人复核审核意见。"), ("(四)归档。", "办理完毕的材料统一归档。")])]
 
 
-def _step_children(chunk, depth=None):
-    parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
-    return list(dict.fromkeys(c.clause_path[len(parent)] for c in _STEPS
-                              if c.clause_path[:len(parent)] == parent and len(c.clause_path) > len(parent)))
+_step_children = _children_in(_STEPS)
 
 
 def test_a_list_question_naming_its_first_and_last_steps_gets_the_sub_headings_between():

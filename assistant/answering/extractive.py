@@ -8,15 +8,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-import cn2an
-
 from assistant.govdocs.cleaning import clean_text
 from assistant.govdocs.departments import mentions_department, responsibility_note
 from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, marker_of
-from assistant.search.query import ASKS_ACTUAL, HOW_MANY, QUESTION_SENTENCE, Query, Term, stated_count
+from assistant.search.query import ASKS_ACTUAL, HOW_MANY, QUESTION_SENTENCE, Query, Term, count_of, stated_count
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
@@ -162,8 +160,7 @@ def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
     if any(_DIGIT_FIGURE.search(item) for item in items):
         return False  # 8个项目、35个小区、1.627万户 are amounts, not the named items asked for
     size = _STATED_SIZE.match(after)
-    stated = (int(size.group(1)) if size.group(1).isdigit() else
-              int(cn2an.cn2an(size.group(1).replace("两", "二"), "smart"))) if size else len(items)
+    stated = count_of(size.group(1)) if size else len(items)
     about = enumeration.group(0) + after[:LIST_TAIL_CHARS]
     return stated == query.asked_count and any(s.lower() in about.lower() for t in query.terms for s in t.spellings)
 

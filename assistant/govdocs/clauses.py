@@ -8,14 +8,14 @@ from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, 
                        is_title_like)
 from .departments import parse_responsibility, parse_unit_cell
 from assistant.models import Clause, Line
-from .patterns import ADDRESSEE, ATTACHMENT, MARKER_RANK, MARKERS, PUBLIC_NOTE, ends_sentence, marker_of
+from .patterns import (ADDRESSEE, ATTACHMENT, MARKER_RANK, MARKERS, PUBLIC_NOTE, SENTENCE_END, ends_sentence,
+                       marker_of)
 from .tables import is_caption_row, parse_table
 
 HEADER_PATH = "发文信息"  # the path of a notice's own header: title, 文号, cover letter, signature
 _LEAD_SENTENCE = re.compile(r"^([^。；！？，]{4,16})。")
 _MAX_TITLE = 40
 _MIN_BODY_AFTER_HEADLINE = 10  # characters after a headline that make them text, not a subtitle
-_SENTENCE = re.compile(r"[。！？；]")  # '——优惠政策要给力。…' is text, not a report's subtitle ('——2024年1月9日在…')
 _UNIT_COLUMN = re.compile(r"责任单位|牵头单位|责任部门|承办单位")
 _SUPPORT_COLUMN = re.compile(r"配合单位|协办单位")
 # A report's part that looks back (2022年政府工作回顾, 过去五年工作总结) rather than ahead (2023年主要目标和重点任务).
@@ -119,6 +119,11 @@ class _Builder:
         self.stack.append((rank, heading))
 
 
+def _is_subtitle(text: str) -> bool:
+    """'——2024年1月9日在某县…会议上' under a report's title; '——优惠政策要给力。…' is text (it holds a sentence)."""
+    return text.startswith("——") and not any(stop in text for stop in SENTENCE_END)
+
+
 def _continues_subtitle(header: list[Paragraph], text: str) -> bool:
     """A short line under a report's subtitle continues it: '——2024年1月9日在某县' / '第五届人民代表大会第三次
     会议上' / '某县人民政府县长　李明' (where, when and by whom the report was given) — no sentence in it."""
@@ -149,7 +154,7 @@ def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
             i = j
             continue
         if not b.in_body and (i == 0 or text == title or _is_signature(paragraphs, i) or ADDRESSEE.match(text)
-                              or is_doc_number_line(text) or (text.startswith("——") and not _SENTENCE.search(text))
+                              or is_doc_number_line(text) or _is_subtitle(text)
                               or (not b.pending and _continues_subtitle(b.header, text))):
             b.header.append(p)
             i += 1
@@ -222,8 +227,8 @@ def _headline_apart(paragraphs: list[Paragraph], title: str) -> list[Paragraph]:
     ('某区信访办公室关于暂停接待来访的通知 在暂停期间，可来信反映…'): the headline is the header, the rest is
     text a question is answered from.
 
-    >>> [p.clean for p in _headline_apart([_paragraph("某局关于暂停窗口服务的通知 即日起暂停窗口服务。")],
-    ...                                    "某局关于暂停窗口服务的通知")]
+    >>> line = "某局关于暂停窗口服务的通知 即日起暂停窗口服务。"
+    >>> [p.clean for p in _headline_apart([Paragraph([Line(1, line, clean_text(line))])], "某局关于暂停窗口服务的通知")]
     ['某局关于暂停窗口服务的通知', '即日起暂停窗口服务。']
     """
     if not paragraphs or not title:
@@ -250,10 +255,6 @@ def _headline_apart(paragraphs: list[Paragraph], title: str) -> list[Paragraph]:
     head = Line(first.number, first.raw[:cut], clean_text(first.raw[:cut]), first.after_break)
     body = Line(first.number, first.raw[cut:], clean_text(first.raw[cut:]), True)
     return [Paragraph([head]), Paragraph([body] + paragraphs[0].lines[1:])] + paragraphs[1:]
-
-
-def _paragraph(text: str) -> Paragraph:
-    return Paragraph([Line(1, text, clean_text(text))])
 
 
 def _tabular(paragraphs: list[Paragraph]) -> list[bool]:

@@ -360,11 +360,11 @@ _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位�
 _PERSONAL_CONTACT = re.compile(
     r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长|同志|先生|女士)(?:[\u4e00-\u9fff]{2,3}?)?的?"
     r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信)")
-# A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
-# tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
 # Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
 _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
                     r"哪个(?:场馆|地方|场地|会场|地点)")
+# A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
+# tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1|可不可以")
 # (金奖 only after a verb: 资金奖励 holds the characters 金奖 too)
 _OUTCOME = re.compile(r"冠军|亚军|季军|第[一二三1-3]名|[一二三1-3]等奖|特等奖|夺冠|(?<=[获得拿了])[金银铜]奖")
@@ -399,7 +399,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
     for found in _EDITION.finditer(text):
         # A stated edition or batch (第二十一届, 第3批) is what is asked about: the 20th festival does not answer.
         number = found.group(1)
-        count = int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
+        count = count_of(number)
         spellings = tuple(dict.fromkeys([found.group(0), f"第{count}{found.group(2)}",
                                          f"第{cn2an.an2cn(str(count))}{found.group(2)}"]))
         terms.append(Term(spellings, found.group(0), required=True))
@@ -546,7 +546,15 @@ def stated_count(text: str) -> int:
     found = _ASKED_COUNT.search(text) or _NAMED_COUNT.search(text)
     if not found:
         return 0
-    number = next(g for g in found.groups() if g)
+    return count_of(next(g for g in found.groups() if g))
+
+
+def count_of(number: str) -> int:
+    """A count written in digits or Chinese numerals (12, 十二, 两 → 2).
+
+    >>> count_of("十二"), count_of("两"), count_of("3")
+    (12, 2, 3)
+    """
     return int(number) if number.isdigit() else int(cn2an.cn2an(number.replace("两", "二"), "smart"))
 
 
