@@ -316,6 +316,26 @@ def test_a_question_about_this_years_plan_is_answered_from_the_plan_not_the_revi
     assert not back.asks_plan
 
 
+def test_a_past_year_finds_a_reports_review_that_does_not_name_it(tmp_path, embedder):
+    # Made-up: the review is headed 过去一年 and never says 2023; the report is of 2024.
+    from dataclasses import replace
+    from assistant.tuning import DEFAULT_TUNING
+
+    report = COUNTY_REPORT.replace("一、2023年工作回顾", "一、过去一年工作回顾")
+    settings = _ingest_one(tmp_path, embedder, "report.txt", report)
+    index = open_store(settings)
+    past = parse_query("沂源县2023年改造了多少个老旧小区？", index.tokenizer.tokenize)
+
+    def scores(tuning):
+        hits = Searcher(index, embedder, tuning=tuning).search(past, 3).hits
+        return (next(h.score for h in hits if "改造老旧小区12个" in h.chunk.text),
+                next(h.score for h in hits if "改造20个" in h.chunk.text))
+
+    reviewed, planned = scores(DEFAULT_TUNING)
+    without = scores(replace(DEFAULT_TUNING, year_boost=0.0))
+    assert reviewed - planned > without[0] - without[1]  # the review, of 2023, gains on the plan
+
+
 def test_a_question_about_a_places_own_document_is_not_answered_by_its_citys(tmp_path, embedder):
     # Made-up city notice; 高青县 has no document. When 高青县's own duties notice was issued: the city's notice
     # is not that document — offered for reference, never given as the answer (as the city's rule on bridges,

@@ -358,13 +358,17 @@ _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位�
 # An official's own number asked (区长王某的办公电话, 王局长的手机): by the post, with or without the name (a name
 # alone is not read: the tagger takes 养老金 for one).
 _PERSONAL_CONTACT = re.compile(
-    r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长|同志|先生|女士)(?:[\u4e00-\u9fff]{2,3}?)?的?"
-    r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信)")
+    r"(?:(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长|同志|先生|女士)(?:[\u4e00-\u9fff]{2,3}?)?|[他她])的?"
+    r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信|住址|地址)")
 # Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
 _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
                     r"哪个(?:场馆|地方|场地|会场|地点)")
 # A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
 # tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
+# From when (从哪天起, 什么时候开始): words that ask the day, cut by the tokenizer into 天起, 开始 as if topics.
+_FROM_WHEN = re.compile(r"(?:从|自)?(?:哪一?天|什么时候|啥时候|何时|几月几[号日]|几号)(?:起|开始)")
+# A name in quotation marks: 2–12 characters of Chinese, letters or digits.
+_QUOTED_NAME = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1|可不可以")
 # (金奖 only after a verb: 资金奖励 holds the characters 金奖 too)
 _OUTCOME = re.compile(r"冠军|亚军|季军|第[一二三1-3]名|[一二三1-3]等奖|特等奖|夺冠|(?<=[获得拿了])[金银铜]奖")
@@ -400,11 +404,20 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         # A stated edition or batch (第二十一届, 第3批) is what is asked about: the 20th festival does not answer.
         number = found.group(1)
         count = count_of(number)
+        # The first is often called so (首批, 首届) or not numbered at all (本期): 首 spells it too.
         spellings = tuple(dict.fromkeys([found.group(0), f"第{count}{found.group(2)}",
-                                         f"第{cn2an.an2cn(str(count))}{found.group(2)}"]))
+                                         f"第{cn2an.an2cn(str(count))}{found.group(2)}"]
+                                        + ([f"首{found.group(2)}"] if count == 1 else [])))
         terms.append(Term(spellings, found.group(0), required=True))
         seen.update([found.group(0), found.group(0)[1:], number])
-    for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", text)))):
+    for found in _QUOTED_NAME.finditer(text):
+        # A name in quotation marks (扫“泰安通”, “零见面审批”) is one term: cut up, a place word in it would be
+        # dropped and the rest lost in everyday words.
+        name = found.group(1)
+        if name not in seen and name not in QUESTION_WORDS:
+            terms.append(Term((name, *synonyms.get(name, [])), name))
+            seen.add(name)
+    for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", text))))):
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
         if any(token in t.source for t in terms):
@@ -468,7 +481,7 @@ _JUDGEMENT = re.compile(
     r"帮我查|帮忙查|给我查|查查我|查一下我|(?:工单|诉求|申请|案子)[^。？?，,]{0,6}(?:办|处理|进展|审核|审批)到|(?:审核|审批)到哪一?步|"
     r"(?:处理|办理|审核)结果出来了|钱(?:什么时候|啥时候|哪天)能?到账|"
     # the weather on a day (a forecast or a report, which notices do not give): 天气咋样, 会不会下雨, 下雨没有
-    r"天气(?:怎么样|咋样|如何|好不好|怎样)|(?:会不会|会|要)(?:下雨|下雪|降温|刮风)|(?:下雨|下雪)了?(?:吗|没有|没)|"
+    r"天气(?:怎么样|咋样|如何|好不好|怎样)|(?:会不会|会|要)(?:下[暴大中小阵]?[雨雪]|降温|刮风|起风)|下[暴大中小阵]?[雨雪]了?(?:吗|没有|没)|"
     r"多少度|冷不冷|热不热|"
     r"what do you think|in your opinion|do you think|should i (?:buy|invest|sell)|track my", re.I)
 
@@ -649,7 +662,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_day=bool(_ASKS_DAY.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
-        asks_personal_contact=QuestionKind.CONTACT in kinds and bool(_PERSONAL_CONTACT.search(text)),
+        asks_personal_contact=bool(_PERSONAL_CONTACT.search(text)),
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
         asked_count=stated_count(text) if lang == "zh" else 0,
         counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",

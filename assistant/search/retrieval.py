@@ -192,7 +192,9 @@ class Searcher:
             row_of[id(chunk)] = row
             coverage = term_coverage(query.terms, self.index.search_texts[row], weights)
             score += tuning.coverage_weight * coverage
-            if query.years and (chunk.year in query.years or any(str(y) in self.index.search_texts[row] for y in query.years)):
+            if query.years and (chunk.year in query.years or any(str(y) in self.index.search_texts[row] for y in query.years)
+                                or (chunk.year and chunk.year - 1 in query.years and looks_back(chunk.clause_path, chunk.year))):
+                # A report's review of the past year (一年来…) speaks of the year before its own.
                 score += tuning.year_boost
             if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
                 score += tuning.doc_type_boost
