@@ -1169,6 +1169,11 @@ def test_a_quoted_name_is_one_term_and_from_when_asks_no_topic():
     assert "零见面审批" in {t.source for t in parse_query("“零见面审批”什么时候开始？").terms}
 
 
+def test_deciding_for_oneself_matches_the_official_word():
+    terms = {t.source: t.spellings for t in parse_query("缴存比例能自己定吗？").terms}
+    assert "自主确定" in terms["自己定"]
+
+
 def test_everyday_words_for_a_restaurant_match_the_catering_term():
     terms = {t.source: t.spellings for t in parse_query("小饭馆什么时候可以复工？").terms}
     assert "餐饮" in terms["小饭馆"]
