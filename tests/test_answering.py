@@ -1160,6 +1160,20 @@ def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
     assert _answer(asked, [group]).abstained
 
 
+def test_how_to_get_something_done_quotes_the_notices_steps():
+    assert parse_query("普通市民怎么买口罩？").asks_procedure
+    assert parse_query("开店要走什么手续？").asks_procedure
+    assert not parse_query("口罩多少钱一个？").asks_procedure
+    # Made-up: a notice whose steps are numbered clauses, each matching the question alike.
+    steps = [_chunk(41, "n1", "1.市民通过“惠民码”小程序预约购买口罩。"),
+             _chunk(42, "n1", "2.预约成功后凭短信到定点药店购买口罩。"),
+             _chunk(43, "n1", "3.每天预约购买口罩时间为8:00-17:00。")]
+    answer = _answer("普通市民怎么买口罩？", steps)
+    assert all(s in answer.text for s in ("惠民码", "定点药店", "8:00-17:00"))
+    one = _answer("普通市民在哪里买口罩？", steps)  # not the steps asked: the best clause and one more
+    assert not all(s in one.text for s in ("惠民码", "定点药店", "8:00-17:00"))
+
+
 def test_a_quoted_name_is_one_term_and_from_when_asks_no_topic():
     # Made-up: a pass app named after its city; the place word inside the quotes must not swallow it.
     q = parse_query("进小区要扫“临沂通”，从哪天起执行？")

@@ -440,11 +440,11 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
         return chosen + ([citing] if citing else [])
     # Another clause of the same notice that answers about as well (a notice published as one line is cut
     # into many short clauses; the figure asked for is often in the next one).
-    sibling = next((e for e in usable[1:] if e.hit.chunk.notice_id == best.hit.chunk.notice_id and in_top(e)
-                    and e.hit.chunk.kind != "header"
-                    and e.hit.coverage >= best.hit.coverage - tuning.extra_source_margin), None)
-    if sibling is not None:
-        chosen.append(sibling)
+    siblings = [e for e in usable[1:] if e.hit.chunk.notice_id == best.hit.chunk.notice_id and in_top(e)
+                and e.hit.chunk.kind != "header"
+                and e.hit.coverage >= best.hit.coverage - tuning.extra_source_margin]
+    # 怎么买/如何申请: the steps are often the notice's numbered clauses, each matching about alike.
+    chosen += siblings[:MAX_SOURCES - 1] if query.asks_procedure else siblings[:1]
     seen_notices = {best.hit.chunk.notice_id}
     seen_places = {best.hit.chunk.jurisdiction}
     for e in usable[1:]:

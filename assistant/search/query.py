@@ -85,6 +85,10 @@ _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时
 # 这几天, 前几个月, 好几天 tell, they do not ask.
 _ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后头好十第哪])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日|几年)|"
                             r"多少天|多少个?工作日|多少个?小时|多少个月|how long|how many (?:days|weeks|months|hours)")
+# How to get something done (怎么买口罩, 如何申请, 要走什么手续, 办理流程): the steps, often one numbered clause each.
+_ASKS_PROCEDURE = re.compile(r"(?:怎么|怎样|如何|咋)(?:才能|样才能|去|来)?(?:买|购买|办|申请|申领|领|预约|报名|登记|申报|缴|交|退|提取|订)|"
+                             r"(?:什么|哪些|啥)(?:手续|流程|步骤)|(?:办理|申请|申报)(?:流程|步骤|程序)|"
+                             r"how (?:do|can|should) (?:i|we) (?:apply|buy|book|register|get|claim)")
 # The way to reach an office a question asks for: 打什么电话 a number, 寄到哪里 an address (any, when it names none).
 _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什么|致电|phone|call|hotline"),
                  "email": re.compile(r"邮箱|e-?mail"),
@@ -136,6 +140,7 @@ class Query:
     focus: str = ""
     asks_person: bool = False  # who holds a post (组长是谁, 谁分管教育): answered only by a clause naming someone
     asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
+    asks_procedure: bool = False  # how to get something done (怎么买, 如何申请, 手续): every step of the notice
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
     asks_day: bool = False  # which day (哪天, 几号, 截止到哪天): a deadline word without its day (时限) does not answer
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
@@ -655,6 +660,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         focus=focus,
         asks_person=asks_for_person(text),
         asks_duration=bool(_ASKS_DURATION.search(lowered)),
+        asks_procedure=bool(_ASKS_PROCEDURE.search(asked_lowered)),
         asks_judgement=asks_judgement(text),
         asks_actual=bool(ASKS_ACTUAL.search(asked_lowered)),
         asks_plan=bool(_ASKS_PLAN.search(asked_lowered)) and not ASKS_ACTUAL.search(asked_lowered)
