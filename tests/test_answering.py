@@ -1174,6 +1174,15 @@ def test_how_to_get_something_done_quotes_the_notices_steps():
     assert not all(s in one.text for s in ("惠民码", "定点药店", "8:00-17:00"))
 
 
+@pytest.mark.parametrize("question,counts", [
+    ("几个部门互相推，职责有争议时由谁来定？", False),  # 几个 = "several": the asking is 由谁来定
+    ("我家几个孩子都在上学，学费能减免吗？", False),
+    ("有几个片区要改造，分别是哪些？", True), ("几个部门负责这项工作？", True), ("一共几项任务？", True),
+])
+def test_a_few_in_a_clause_that_does_not_ask_counts_nothing(question, counts):
+    assert ("figure" in parse_query(question).kinds) is counts
+
+
 def test_a_quoted_name_is_one_term_and_from_when_asks_no_topic():
     # Made-up: a pass app named after its city; the place word inside the quotes must not swallow it.
     q = parse_query("进小区要扫“临沂通”，从哪天起执行？")

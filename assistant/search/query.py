@@ -580,13 +580,35 @@ def count_of(number: str) -> int:
 _NAMED_COUNT = re.compile(r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)(?=[\u4e00-\u9fff“\"])")
 
 
+_FEW = re.compile(r"(?<![有是共了第十百千万好这那哪])几(?=[个家位名项次条种天年]?[\u4e00-\u9fff])")
+
+
+def few_not_asked(text: str) -> str:
+    """The text with 几 meaning "a few" spelled 多: in a clause that does not ask when a later clause of its
+    sentence does (几个部门互相推，由谁来定？), it counts nothing asked.
+
+    >>> few_not_asked("几个部门互相推，由谁来定？"), few_not_asked("有几个片区要改造？")
+    ('多个部门互相推，由谁来定？', '有几个片区要改造？')
+    """
+    out = []
+    for sentence in QUESTION_SENTENCE.findall(text):
+        clauses = _CLAUSE.findall(sentence)
+        for i, clause in enumerate(clauses):
+            later = "".join(clauses[i + 1:])
+            if i < len(clauses) - 1 and not re.search(r"[?？]", clause) \
+                    and not _ASKING.search(_FEW.sub("多", clause)) and _ASKING.search(_FEW.sub("多", later)):
+                clause = _FEW.sub("多", clause)
+            out.append(clause)
+    return "".join(out) or text
+
+
 def asking_clauses(text: str) -> str:
     """The clauses of a question that ask something.
 
     >>> asking_clauses("我在南宁租了国企的门面开店，生意受疫情影响很大，房租能减免吗？能减多少？")
     '房租能减免吗？能减多少？'
     """
-    clauses = _CLAUSE.findall(text)
+    clauses = _CLAUSE.findall(few_not_asked(text))
     asking = [c for c in clauses if _ASKING.search(c)]
     return "".join(asking) if asking else text
 
@@ -641,7 +663,7 @@ def parse_query(text: str, tokenize=None) -> Query:
     # Money named in what is asked, or just before it (我领的是失业补助金，每月能领多少？), not in a story
     # around it (有个拆迁补偿的问题…信寄到哪个地址？邮编是多少？).
     wants_money = bool(_MONEY.search(focus.lower() or lowered) and _AMOUNT_ASK.search(asked_lowered))
-    kinds = detect_kinds(focus or text)  # 之前投了保险 in a resident's story asks no date
+    kinds = detect_kinds(few_not_asked(focus or text))  # 之前投了保险 in a resident's story asks no date
     query = Query(
         text=asked_as,
         lang=lang,
