@@ -1192,6 +1192,11 @@ def test_a_quoted_name_is_one_term_and_from_when_asks_no_topic():
     assert "零见面审批" in {t.source for t in parse_query("“零见面审批”什么时候开始？").terms}
 
 
+def test_contesting_a_decision_in_residents_words_matches_the_legal_terms():
+    terms = {t.source: t.spellings for t in parse_query("我对这个决定不太服，想打官司，有时间限制吗？").terms}
+    assert "不服" in terms["不太服"] and "行政复议" in terms["打官司"]
+
+
 def test_deciding_for_oneself_matches_the_official_word():
     terms = {t.source: t.spellings for t in parse_query("缴存比例能自己定吗？").terms}
     assert "自主确定" in terms["自己定"]
