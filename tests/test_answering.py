@@ -425,6 +425,8 @@ def test_how_long_is_a_question_of_its_own(question, asks):
     ("下周六运动会那天天气咋样，会不会下雨？", True), ("开幕式那天下雨了没有？", True),
     ("极端天气应对由哪个部门负责？", False), ("下雨天施工有什么要求？", False),
     ("下周城里会不会下暴雨？", True), ("明天下大雪吗？", True), ("暴雨天气停课由谁决定？", False),
+    ("明天白天最高气温多少度？", True), ("晨检时体温到多少度以上要隔离？", False),
+    ("老板说延长假期那几天不发工资，这合理吗？", False),  # the rule on pay answers it
 ])
 def test_a_question_asking_only_an_opinion_or_ones_own_case_is_told_apart(question, judgement):
     assert parse_query(question).asks_judgement is judgement
@@ -1195,6 +1197,13 @@ def test_a_quoted_name_is_one_term_and_from_when_asks_no_topic():
 def test_contesting_a_decision_in_residents_words_matches_the_legal_terms():
     terms = {t.source: t.spellings for t in parse_query("我对这个决定不太服，想打官司，有时间限制吗？").terms}
     assert "不服" in terms["不太服"] and "行政复议" in terms["打官司"]
+
+
+def test_a_modal_joined_to_a_noun_and_clause_joining_words_leave_the_topic_word():
+    terms = {t.source: t.spellings for t in parse_query("要是今年内还在本市办，场租能补多少？").terms}
+    assert "要是" not in terms and "场租" in terms["场租能"]
+    wages = {t.source: t.spellings for t in parse_query("老板欠了两个月工钱，打热线投诉后怎么处理？").terms}
+    assert "工资" in wages["工钱"] and "用人单位" in wages["老板"]
 
 
 def test_deciding_for_oneself_matches_the_official_word():

@@ -370,6 +370,8 @@ _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地�
                     r"哪个(?:场馆|地方|场地|会场|地点)")
 # A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
 # tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
+# A modal the tokenizer may join to the noun before it in everyday questions (场租能补多少 → 场租能 + 补).
+_TRAILING_VERB_WORDS = "能要会可都也就还才又该"
 # From when (从哪天起, 什么时候开始): words that ask the day, cut by the tokenizer into 天起, 开始 as if topics.
 _FROM_WHEN = re.compile(r"(?:从|自)?(?:哪一?天|什么时候|啥时候|何时|几月几[号日]|几号)(?:起|开始)")
 # A name in quotation marks: 2–12 characters of Chinese, letters or digits.
@@ -430,7 +432,10 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         if len(token) == 1 and not token.isdigit():
             continue
         seen.add(token)
-        terms.append(Term((token, *synonyms.get(token, [])), token))
+        spellings = [token, *synonyms.get(token, [])]
+        if len(token) >= 3 and token[-1] in _TRAILING_VERB_WORDS:
+            spellings.append(token[:-1])  # 场租能补多少 cut as 场租能: the word is 场租
+        terms.append(Term(tuple(spellings), token))
     return _drop_subterms(terms)
 
 
@@ -481,13 +486,16 @@ def focus_of(text: str) -> str:
 # they neither judge nor track a case.
 _JUDGEMENT = re.compile(
     r"你们?(?:认为|觉得|估计|预计|预测|猜|说说)|您(?:认为|觉得|估计|预计|预测)|怎么看|(?:如何|怎么)评价|"
-    r"(?:是不是|会不会)[^，,。？?]{0,4}太|合理吗|公平吗|能赢吗|能不能赢|会赢吗|"
+    # a rule or target judged (这个补贴标准合理吗); one's employer's conduct asked about (老板不发工资，这合理吗？) is
+    # answered by the rule
+    r"(?:是不是|会不会)[^，,。？?]{0,4}太|(?:标准|政策|规定|措施|方案|目标|指标|收费|价格|定得)[^，,。？?]{0,8}(?:合理吗|公平吗)|"
+    r"能赢吗|能不能赢|会赢吗|"
     r"谁占理|谁有理|谁对谁错|靠谱吗|值不值|值得吗|划算吗|该买|哪个(?:更)?(?:好|划算|效率更高)|"
     r"帮我查|帮忙查|给我查|查查我|查一下我|(?:工单|诉求|申请|案子)[^。？?，,]{0,6}(?:办|处理|进展|审核|审批)到|(?:审核|审批)到哪一?步|"
     r"(?:处理|办理|审核)结果出来了|钱(?:什么时候|啥时候|哪天)能?到账|"
     # the weather on a day (a forecast or a report, which notices do not give): 天气咋样, 会不会下雨, 下雨没有
     r"天气(?:怎么样|咋样|如何|好不好|怎样)|(?:会不会|会|要)(?:下[暴大中小阵]?[雨雪]|降温|刮风|起风)|下[暴大中小阵]?[雨雪]了?(?:吗|没有|没)|"
-    r"多少度|冷不冷|热不热|"
+    r"(?:气温|天气|今天|明天|后天|下周|周末|白天|晚上|夜里)[^，,。？?]{0,8}多少度|冷不冷|热不热|"  # not 体温多少度
     r"what do you think|in your opinion|do you think|should i (?:buy|invest|sell)|track my", re.I)
 
 
