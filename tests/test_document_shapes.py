@@ -123,6 +123,8 @@ def test_places_are_national_and_short_names_count_only_as_words():
     assert infer_jurisdiction("市场监管总局", "", "武汉市武汉市") == "全国"
     assert infer_jurisdiction("市商务局", "", "三明市企业 三明市 福建省") == "三明市"
     assert infer_jurisdiction("", "", "各相关区人民政府") == ""
+    # A city's bureau in a city governed as a province, helping another province's firms: the city is its own.
+    assert infer_jurisdiction("市市场监管委", "", "天津市企业 湖北省企业 天津市 湖北省") == "天津市"
 
 
 def test_departments_are_one_under_several_names_and_belong_to_their_place():

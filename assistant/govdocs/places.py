@@ -329,7 +329,9 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
         return _COUNTRY  # a story about many provinces (9个省份已恢复…：江苏、浙江、安徽…) is about the country
     wanted = _RELATIVE.get(issuer[:1]) if issuer and relative else None
     if wanted:
-        of_level = {n: c for n, c in counts.items() if level_of(n) == LEVEL_RANK[wanted]}
+        # 市…局 of a city governed as a province (天津市, 上海市) is of that city.
+        of_level = {n: c for n, c in counts.items() if level_of(n) == LEVEL_RANK[wanted]
+                    or (wanted == "city" and level_of(n) == LEVEL_RANK["province"] and n.endswith("市"))}
         if of_level:
             return max(of_level.items(), key=lambda item: (item[1], -list(counts).index(item[0])))[0]
     # Prefer a district/county named repeatedly over the city around it.
