@@ -1157,6 +1157,12 @@ def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
     office = parse_query("区政务公开办公室的电话是多少？")  # an office's number: a clause naming the office may do
     assert not office.asks_personal_contact
     # One named in a list, asked after by 他/她 (his mobile, her home address): no notice publishes it.
+    # An official's age or birthplace: declined unless a clause gives it (an appointment notice's 1975年3月生).
+    life = "区长王建国是哪里人、今年多大年纪？"
+    assert parse_query(life).asks_personal_detail and _answer(life, [group]).abstained
+    born = _chunk(83, "n1", "王建国，男，1975年3月生，山东沂源人，任区长。")
+    assert not _answer(life, [born]).abstained
+    assert not parse_query("他的老家在河南，养老金能转吗？").asks_personal_detail  # a relative, not an official
     asked = "入选名单里的李明远，他的手机号和家庭住址能告诉我吗？"
     assert parse_query(asked).asks_personal_contact
     assert _answer(asked, [group]).abstained

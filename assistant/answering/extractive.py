@@ -56,6 +56,8 @@ _DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*[日号]
 _DURATION = re.compile(
     r"(?<![\d月.])(?:\d{1,3}|[一二两三四五六七八九十半百]+)\s*(?:个\s*(?:月|星期|工作日|自然日|小时)|"
     r"(?:工作日|自然日|小时|分钟|星期|周|天|年)(?![份度底初末])|日\s*(?:之?内|以内))")
+# What a notice says of a person's life, when it does (an appointment's 男，1975年3月生，山东淄博人).
+_LIFE_DETAIL = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*(?:生|出生)|籍贯|出生|\d{2}\s*岁")
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
 # characters after a word that introduces one (咨询电话：63429421, 拨打12360), an e-mail, a street address with
 # its number, a room. A bare number (12000张, 15000元) is a count or an amount, not a contact.
@@ -655,6 +657,10 @@ def reason_unanswerable(query: Query, hits: list[Hit], weights: list[float]) -> 
         # 区长王某的办公电话: a list naming him is no number to call.
         return ("no document gives this person's contact details" if english
                 else "文件中没有公布所问人员的联系方式")
+    if query.asks_personal_detail and not any(_LIFE_DETAIL.search(h.chunk.text) for h in hits):
+        # 区长某某是哪里人、多大年纪: a list naming him says nothing of his life.
+        return ("no document gives this person's personal details" if english
+                else "文件中没有公布所问人员的个人信息")
     unnamed = [d for d in query.departments if not any(mentions_department(d, h.chunk.text) for h in hits)]
     if unnamed:
         # 县民政局负责哪些事 answered by other departments' duties: the asked one is assigned nothing found.

@@ -149,6 +149,7 @@ class Query:
     # A named person's own number or address asked (区长王某的办公电话): only a clause giving one answers — an
     # office's duties or a list naming the person do not.
     asks_personal_contact: bool = False
+    asks_personal_detail: bool = False  # an official's age, birthplace, income (区长某某多大年纪): no notice says
     # Departments named in what is asked (县民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
     # The unit a sum of money is asked per (每平方米补偿多少钱 → 平方米, 每人每天 → 人, 天): an amount without it
@@ -365,6 +366,11 @@ _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位�
 _PERSONAL_CONTACT = re.compile(
     r"(?:(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长|同志|先生|女士)(?:[\u4e00-\u9fff]{2,3}?)?|[他她])的?"
     r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信|住址|地址)")
+# An official's own life (区长某某是哪里人、多大年纪): by the post, with or without the name (not 他/她, which a
+# resident says of a relative: 他的老家在河南，养老金能转吗).
+_PERSONAL_DETAIL = re.compile(
+    r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长)(?:[\u4e00-\u9fff]{2,3}?)?的?[，,、]?"
+    r"(?:是)?(?:哪里人|哪儿人|哪的人|多大(?:年纪|岁数|了)|年纪|年龄|岁数|籍贯|生日|出生年月|学历)")
 # Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
 _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
                     r"哪个(?:场馆|地方|场地|会场|地点)")
@@ -699,6 +705,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
         asks_personal_contact=bool(_PERSONAL_CONTACT.search(text)),
+        asks_personal_detail=bool(_PERSONAL_DETAIL.search(text)),
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
         asked_count=stated_count(text) if lang == "zh" else 0,
         counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",
