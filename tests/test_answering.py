@@ -9,7 +9,7 @@ from assistant.answering.extractive import compose_answer, kind_features, list_f
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Citation, Hit, SearchResult
 from assistant.models import Chunk, Notice
-from assistant.search.query import parse_query
+from assistant.search.query import asking_clauses, parse_query
 from assistant.search.retrieval import diversify, reciprocal_rank_fusion, term_coverage, weighted_score_fusion
 from assistant.answering.verify import chinese_number, unsupported_facts
 
@@ -1210,6 +1210,13 @@ def test_a_modal_joined_to_a_noun_and_clause_joining_words_leave_the_topic_word(
     assert "要是" not in terms and "场租" in terms["场租能"]
     wages = {t.source: t.spellings for t in parse_query("老板欠了两个月工钱，打热线投诉后怎么处理？").terms}
     assert "工资" in wages["工钱"] and "用人单位" in wages["老板"]
+
+
+def test_a_hotline_callers_words_match_the_service_rules():
+    # "the past few days" asks nothing; the asking clause is the last one
+    assert asking_clauses("前几天楼下路灯坏了，一般几天能办完？") == "一般几天能办完？"
+    spelled = {s for t in parse_query("凌晨打过去有真人接吗？急事几天能办完？").terms for s in t.spellings}
+    assert {"人工服务", "全时段", "紧急事项", "办理完毕"} <= spelled
 
 
 def test_deciding_for_oneself_matches_the_official_word():

@@ -465,7 +465,7 @@ FOCUS_SHARE = 0.6  # below this share of the question the asking part is searche
 
 # A clause asks when it holds a question word or mark; the others tell the asker's story.
 # 这么/那么 and 十几/好几 do not ask (长这么大, 十几里山路); 咋/啥 do (每天来回咋整).
-_ASKING = re.compile(r"[?？]|吗|(?<![这那多])么|多少|(?<![十百千万好这那])几(?!乎)|哪|谁|何|怎|咋|啥|是否|能否|可否|"
+_ASKING = re.compile(r"[?？]|吗|(?<![这那多])么|多少|(?<![十百千万好这那前后头])几(?!乎)|哪|谁|何|怎|咋|啥|是否|能否|可否|"
                      r"有没有|是不是|"
                      r"\b(?:what|which|who|when|how|whether|is|are|does|do|can)\b", re.I)
 _CLAUSE = re.compile(r"[^，,。！？?!；;]+[，,。！？?!；;]*")
