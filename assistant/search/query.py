@@ -374,14 +374,14 @@ _PERSONAL_DETAIL = re.compile(
 # Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
 _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
                     r"哪个(?:场馆|地方|场地|会场|地点)")
-# A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
-# tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
-# A modal the tokenizer may join to the noun before it in everyday questions (场租能补多少 → 场租能 + 补).
+# A modal the tokenizer may join to the word before it in everyday questions (场租能补多少 → 场租能 + 补).
 _TRAILING_VERB_WORDS = "能要会可都也就还才又该"
 # From when (从哪天起, 什么时候开始): words that ask the day, cut by the tokenizer into 天起, 开始 as if topics.
 _FROM_WHEN = re.compile(r"(?:从|自)?(?:哪一?天|什么时候|啥时候|何时|几月几[号日]|几号)(?:起|开始)")
 # A name in quotation marks: 2–12 characters of Chinese, letters or digits.
 _QUOTED_NAME = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]")
+# A yes-or-no question asked by repeating the verb (能不能, 是不是, 会不会, 有没有, 可不可以) asks as 是否 does;
+# tokenized, it leaves 不能, 不是, 没有 behind as if the question were about a prohibition.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1|可不可以")
 # (金奖 only after a verb: 资金奖励 holds the characters 金奖 too)
 _OUTCOME = re.compile(r"冠军|亚军|季军|第[一二三1-3]名|[一二三1-3]等奖|特等奖|夺冠|(?<=[获得拿了])[金银铜]奖")
@@ -431,6 +431,8 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
             terms.append(Term((name, *synonyms.get(name, [])), name))
             seen.add(name)
     for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", text))))):
+        if len(token) >= 3 and token[-1] in _TRAILING_VERB_WORDS and not _is_known_word(token):
+            token = token[:-1]  # 场租能补多少 cut as 场租能: the word is 场租 (最多能 → 最多, a question word)
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
         if any(token in t.source for t in terms):
@@ -438,11 +440,16 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         if len(token) == 1 and not token.isdigit():
             continue
         seen.add(token)
-        spellings = [token, *synonyms.get(token, [])]
-        if len(token) >= 3 and token[-1] in _TRAILING_VERB_WORDS:
-            spellings.append(token[:-1])  # 场租能补多少 cut as 场租能: the word is 场租
-        terms.append(Term(tuple(spellings), token))
+        terms.append(Term((token, *synonyms.get(token, [])), token))
     return _drop_subterms(terms)
+
+
+@lru_cache(maxsize=4096)
+def _is_known_word(token: str) -> bool:
+    """Whether jieba's dictionary lists the token (新动能, 可能 are words; 场租能 is a cut the tokenizer made up)."""
+    import jieba
+
+    return bool(jieba.get_FREQ(token))
 
 
 def _drop_subterms(terms: list[Term]) -> list[Term]:
