@@ -728,17 +728,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # An amount of money is asked and no clause on what is asked states one: a quoted answer could not give it.
         return _abstain(query, result, notices, k, confidence)
     sources = choose_sources(query, evidence, k, tuning, floor=0.0)
-    if sources and query.years and not any(_speaks_of_year(e, notices, y) for e in sources for y in query.years):
-        # 2022年的地区生产总值 asked of a 2023 report: its review of the past year answers, not the plan that
-        # matched best; the plan is only offered when no clause of the first hits speaks of the year.
-        of_year = next((e for e in evidence[:k] if e.sentences and e.hit.coverage >= tuning.min_coverage
-                        and any(_speaks_of_year(e, notices, y) for y in query.years)), None)
-        sources = [of_year] if of_year is not None else sources
-    elif query.years:
-        # The review beside its notice's plan (两句都匹配): the clause of the asked year speaks for its notice.
-        speaking = {id(e) for e in sources if any(_speaks_of_year(e, notices, y) for y in query.years)}
-        answered = {e.hit.chunk.notice_id for e in sources if id(e) in speaking}
-        sources = [e for e in sources if id(e) in speaking or e.hit.chunk.notice_id not in answered]
+    if query.years:
+        sources = of_asked_year(query, sources, evidence[:k], notices, tuning)
     if not sources and listed is None:
         return _abstain(query, result, notices, k, confidence)
     if len(query.jurisdictions) >= 2 and more_of is not None:
@@ -811,6 +802,26 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     return Answer(query.text, text, False, citations, confidence=confidence)
 
 
+def of_asked_year(query: Query, sources: list[Evidence], candidates: list[Evidence], notices: dict[str, Notice],
+                  tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
+    """The sources that speak of the year asked (2022年的地区生产总值 asked of a 2023 report: its review of the
+    past year, not the plan that matched best). With none, the first candidate that does and covers min_coverage
+    replaces them; with some, a clause of the same notice that does not is dropped. Else the sources stay, and
+    the answer offers them as another year's."""
+    def speaks(e: Evidence) -> bool:
+        return any(_speaks_of_year(e, notices, y) for y in query.years)
+
+    if sources and not any(speaks(e) for e in sources):
+        of_year = next((e for e in candidates if e.sentences and e.hit.coverage >= tuning.min_coverage and speaks(e)),
+                       None)
+        return [of_year] if of_year is not None else sources
+    answered = {e.hit.chunk.notice_id for e in sources if speaks(e)}
+    return [e for e in sources if speaks(e) or e.hit.chunk.notice_id not in answered]
+
+
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
 def _speaks_of_year(e: Evidence, notices: dict[str, Notice], year: int) -> bool:
     """The quoted clause is about the asked year: it names it, or its notice is of that year and the quote
     names no other."""
@@ -819,9 +830,9 @@ def _speaks_of_year(e: Evidence, notices: dict[str, Notice], year: int) -> bool:
         return True
     notice = notices.get(e.hit.chunk.notice_id)
     if notice is not None and notice.year == year + 1 and looks_back(e.hit.chunk.clause_path, notice.year) \
-            and not re.search(r"(?:19|20)\d{2}\s*年", "".join(e.sentences)):
+            and not _YEAR_WORD.search("".join(e.sentences)):
         return True  # 一年来… in a report's review of the year before its own
-    if notice is None or re.search(r"(?:19|20)\d{2}\s*年", quoted):
+    if notice is None or _YEAR_WORD.search(quoted):
         return False
     # An undated table is of the year its title names: 2023年《政府工作报告》重点工作9月份完成情况通报表.
     return notice.year == year or str(year) in (notice.title or e.hit.chunk.notice_title)

@@ -13,7 +13,7 @@ from assistant.embedding import Embedder
 from assistant.govdocs.cleaning import to_simplified
 from assistant.govdocs.clauses import looks_back
 from assistant.govdocs.places import ancestors, level_name
-from assistant.models import Filters, Hit, SearchResult
+from assistant.models import Chunk, Filters, Hit, SearchResult
 from assistant.stores.base import Store
 from assistant.stores.facets import Restriction
 from assistant.tuning import DEFAULT_TUNING, Tuning
@@ -54,6 +54,13 @@ def term_coverage(terms: list[Term], text: str, weights: list[float]) -> float:
         return 0.0
     found = sum(w for t, w in zip(terms, weights) if any(s.lower() in text for s in t.spellings))
     return found / total if total else 0.0
+
+
+def fits_asked_year(years: list[int], chunk: Chunk, text: str) -> bool:
+    """Whether a clause is of a year asked: its notice's year, a year it names, or — in a report's review of
+    the past year (一年来…) — the year before its notice's."""
+    return (chunk.year in years or any(str(y) in text for y in years)
+            or bool(chunk.year and chunk.year - 1 in years and looks_back(chunk.clause_path, chunk.year)))
 
 
 def diversify(ranked: list[Hit], k: int, cap: int = DEFAULT_TUNING.per_notice_cap,
@@ -192,9 +199,7 @@ class Searcher:
             row_of[id(chunk)] = row
             coverage = term_coverage(query.terms, self.index.search_texts[row], weights)
             score += tuning.coverage_weight * coverage
-            if query.years and (chunk.year in query.years or any(str(y) in self.index.search_texts[row] for y in query.years)
-                                or (chunk.year and chunk.year - 1 in query.years and looks_back(chunk.clause_path, chunk.year))):
-                # A report's review of the past year (一年来…) speaks of the year before its own.
+            if query.years and fits_asked_year(query.years, chunk, self.index.search_texts[row]):
                 score += tuning.year_boost
             if query.doc_types and any(chunk.notice_title.endswith(d) for d in query.doc_types):
                 score += tuning.doc_type_boost
