@@ -262,6 +262,16 @@ def test_an_undated_table_is_of_the_year_its_title_names():
     assert answer.abstained and answer.text.startswith("文件中没有找到2021年")
 
 
+def test_a_contact_person_asked_is_found_in_another_clause_of_the_notice():
+    # Made-up: the notice's best clause says what to do; its last line names the contact person.
+    rules = _chunk(51, "n1", "办理跨省通行证的单位向市交通委提出申请，市交通委审核后发放通行证。")
+    contact = _chunk(52, "n1", "办理跨省通行证咨询市交通委。（联系人：李明远；邮箱：tongxing@example.cn）")
+    q = parse_query("办理跨省通行证，市交通委的联系人是谁？")
+    hits = [_good(rules), _good(contact, rank=2, coverage=0.6)]  # too far below the best to be quoted beside it
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert not answer.abstained and "李明远" in answer.text
+
+
 def test_who_holds_a_post_is_answered_only_by_a_clause_naming_someone():
     assert parse_query("碳达峰领导小组的组长是谁？").asks_person
     assert parse_query("Who is the director of the hotline centre?").asks_person

@@ -85,6 +85,8 @@ def test_a_person_is_named_by_tongzhi_a_post_label_or_a_full_name_not_by_tagger_
     assert names_a_person("组长：王京文，区委副书记。")
     assert names_a_person("经评审，确定咸日明等8名入选。")
     assert not names_a_person("由市碳达峰碳中和工作领导小组进行整体部署。")  # 达峰 is tagged a name
+    assert not names_a_person("报市政府分管负责同志审定后执行。")  # 同志 after a post, not a name
+    assert not names_a_person("请各位领导同志准时参加。")
     assert not names_a_person("市应急局负责统一发布灾情。")
     assert not names_a_person("遇超标准洪水,确保堤防安全。")  # the tagger marks 洪水 a name; a comma is no list
     assert names_a_person("副组长：邹倩、王勇。") and names_a_person("由王勇同志负责。")

@@ -744,6 +744,13 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     if query.parts and search_part is not None:
         sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)
     if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
+        # 联系人是谁: the notice's clause naming one (（联系人：某某；邮箱：…）) answers, whatever matched best.
+        cited = {e.hit.chunk.notice_id for e in sources}
+        naming = next((e for e in evidence[:k] if e.hit.chunk.notice_id in cited and e not in sources
+                       and e.hit.coverage >= tuning.min_coverage and any(names_a_holder(s) for s in e.sentences)),
+                      None)
+        sources = [naming] + sources if naming is not None else sources
+    if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"
                   else "文件没有写明担任该职务或分管该工作的人员")

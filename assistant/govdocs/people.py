@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 
-# '同志' follows a name in every official text; a post label followed by a name: '组长：王京文'.
-_NAMED_HOLDER = re.compile(r"[\u4e00-\u9fff]{2,4}同志|(?:组长|主任|主席|召集人|总指挥|指挥长|负责人|联系人)[：:]\s*[\u4e00-\u9fff]{2,4}")
+# '同志' follows a name in every official text (孟凡伟同志), but also a post (报市政府分管负责同志); a post label
+# followed by a name: '组长：王京文'.
+_NAMED_COMRADE = re.compile(r"([\u4e00-\u9fff]{2,4})同志")
+_POST_COMRADE = re.compile(r"(?:负责|领导|有关|相关|分管|其他|全体|广大|各位|主要)$")
+_NAMED_HOLDER = re.compile(r"(?:组长|主任|主席|召集人|总指挥|指挥长|负责人|联系人)[：:]\s*[\u4e00-\u9fff]{2,4}")
 
 
 def names_a_person(text: str) -> bool:
@@ -17,7 +20,7 @@ def names_a_person(text: str) -> bool:
     >>> names_a_person("孟凡伟同志任办公室主任。"), names_a_person("由市碳达峰碳中和工作领导小组进行整体部署。")
     (True, False)
     """
-    if _NAMED_HOLDER.search(text):
+    if _NAMED_HOLDER.search(text) or any(not _POST_COMRADE.search(m.group(1)) for m in _NAMED_COMRADE.finditer(text)):
         return True
     import jieba.posseg  # part-of-speech tagging: 'nr' marks a person's name
 
