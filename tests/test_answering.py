@@ -1219,6 +1219,8 @@ def test_a_modal_joined_to_a_noun_and_clause_joining_words_leave_the_topic_word(
     terms = {t.source: t.spellings for t in parse_query("要是今年内还在本市办，场租能补多少？").terms}
     assert "要是" not in terms and "场租" in terms and "场租能" not in terms
     assert "最多" not in {t.source for t in parse_query("一家企业最多能担保多少钱？").terms}
+    rank = {t.source: t.spellings for t in parse_query("回来评职称有什么照顾？").terms}
+    assert "职称评审" in rank["评职称"] and "倾斜" in rank["照顾"]
     reopen = {t.source: t.spellings for t in parse_query("理发店停了一个月，现在能开门吗？").terms}
     assert "复业" in reopen["开门"] and "恢复营业" in reopen["开门"]
     wages = {t.source: t.spellings for t in parse_query("老板欠了两个月工钱，打热线投诉后怎么处理？").terms}
