@@ -149,7 +149,7 @@ class Query:
     # A named person's own number or address asked (区长王某的办公电话): only a clause giving one answers — an
     # office's duties or a list naming the person do not.
     asks_personal_contact: bool = False
-    asks_personal_detail: bool = False  # an official's age, birthplace, income (区长某某多大年纪): no notice says
+    asks_personal_detail: bool = False  # an official's age or birthplace (区长某某多大年纪): no notice says
     # Departments named in what is asked (县民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
     # The unit a sum of money is asked per (每平方米补偿多少钱 → 平方米, 每人每天 → 人, 天): an amount without it
@@ -361,8 +361,8 @@ def _singular(word: str) -> str:
 
 # Which one or that one (哪两个人, 哪几位, 那一类, 这批): pointing words, not the topic (两个, 一类 are corpus words).
 _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]")
-# An official's own number asked (区长王某的办公电话, 王局长的手机): by the post, with or without the name (a name
-# alone is not read: the tagger takes 养老金 for one).
+# An official's own number or home address asked (区长王某的办公电话, 王局长的手机, 入选的某某，他的手机号): by the
+# post, with or without the name, or by 他/她 (a name alone is not read: the tagger takes 养老金 for one).
 _PERSONAL_CONTACT = re.compile(
     r"(?:(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长|同志|先生|女士)(?:[\u4e00-\u9fff]{2,3}?)?|[他她])的?"
     r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信|住址|地址)")
@@ -601,6 +601,7 @@ def count_of(number: str) -> int:
 _NAMED_COUNT = re.compile(r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)(?=[\u4e00-\u9fff“\"])")
 
 
+# 几 that may mean "a few" (几个部门): not 有几/是几/共几, which ask, nor 好几/这几/第几.
 _FEW = re.compile(r"(?<![有是共了第十百千万好这那哪])几(?=[个家位名项次条种天年]?[\u4e00-\u9fff])")
 
 
