@@ -56,7 +56,7 @@ _DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*[日号]
 _DURATION = re.compile(
     r"(?<![\d月.])(?:\d{1,3}|[一二两三四五六七八九十半百]+)\s*(?:个\s*(?:月|星期|工作日|自然日|小时)|"
     r"(?:工作日|自然日|小时|分钟|星期|周|天|年)(?![份度底初末])|日\s*(?:之?内|以内))")
-# What a notice says of a person's life, when it does (an appointment's 男，1975年3月生，山东淄博人).
+# What a notice says of a person's life, when it does (an appointment's 男，1975年3月生，某省某县人).
 _LIFE_DETAIL = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*(?:生|出生)|籍贯|出生|\d{2}\s*岁")
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
 # characters after a word that introduces one (咨询电话：63429421, 拨打12360), an e-mail, a street address with

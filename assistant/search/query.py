@@ -374,7 +374,7 @@ _PERSONAL_DETAIL = re.compile(
 # Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
 _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
                     r"哪个(?:场馆|地方|场地|会场|地点)")
-# A modal the tokenizer may join to the word before it in everyday questions (场租能补多少 → 场租能 + 补).
+# A modal the tokenizer may join to the word before it in everyday questions (房租能减多少 → 房租能 + 减).
 _TRAILING_VERB_WORDS = "能要会可都也就还才又该"
 # From when (从哪天起, 什么时候开始): words that ask the day, cut by the tokenizer into 天起, 开始 as if topics.
 _FROM_WHEN = re.compile(r"(?:从|自)?(?:哪一?天|什么时候|啥时候|何时|几月几[号日]|几号)(?:起|开始)")
@@ -424,7 +424,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         terms.append(Term(spellings, found.group(0), required=True))
         seen.update([found.group(0), found.group(0)[1:], number])
     for found in _QUOTED_NAME.finditer(text):
-        # A name in quotation marks (扫“泰安通”, “零见面审批”) is one term: cut up, a place word in it would be
+        # A name in quotation marks (扫“某某通”, “一网通办”) is one term: cut up, a place word in it would be
         # dropped and the rest lost in everyday words.
         name = found.group(1)
         if name not in seen and name not in QUESTION_WORDS:
@@ -432,7 +432,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
             seen.add(name)
     for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", text))))):
         if len(token) >= 3 and token[-1] in _TRAILING_VERB_WORDS and not _is_known_word(token):
-            token = token[:-1]  # 场租能补多少 cut as 场租能: the word is 场租 (最多能 → 最多, a question word)
+            token = token[:-1]  # 房租能减多少 cut as 房租能: the word is 房租 (最多能 → 最多, a question word)
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
         if any(token in t.source for t in terms):
@@ -446,7 +446,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
 
 @lru_cache(maxsize=4096)
 def _is_known_word(token: str) -> bool:
-    """Whether jieba's dictionary lists the token (新动能, 可能 are words; 场租能 is a cut the tokenizer made up)."""
+    """Whether jieba's dictionary lists the token (新动能, 可能 are words; 房租能 is a cut the tokenizer made up)."""
     import jieba
 
     return bool(jieba.get_FREQ(token))
