@@ -34,7 +34,7 @@ RATE_WINDOW = 12  # characters either side of an amount where the unit it is per
 _RATE_SPELLINGS = {"平方米": ("平方米", "平米", "㎡", "m2"), "平米": ("平方米", "平米", "㎡", "m2"), "日": ("日", "天"),
                    "天": ("天", "日")}
 _NAMED_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_ASKED_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")  # the year asked about is read by the year filter, not here
+_WRITTEN_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")  # a year as written (2023年)
 _CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
 # An amount (3000元, 1.5亿元, 一元钱, 两千元), or a share of one (超出概算10%); 一元化 is not an amount.
@@ -105,7 +105,8 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     found = set()
     counted = _ORDINAL.sub("", sentence)  # 第十一条 numbers a clause, it is not a figure
     # A number the question itself names (110热线有多少接警员, 2024年的目标) is what it asks about, not an answer.
-    for named in set(_NAMED_NUMBER.findall(_ASKED_YEAR.sub("", query.text))):
+    # (the year asked about is read by the year filter, not here)
+    for named in set(_NAMED_NUMBER.findall(_WRITTEN_YEAR.sub("", query.text))):
         counted = re.sub(rf"(?<![\d.]){re.escape(named)}(?![\d.])", "", counted)
     if query.wants_money:
         amounts = list((_AMOUNT if query.wants_sum else _MONEY).finditer(counted))
@@ -743,14 +744,13 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     unanswered: list[int] = []
     if query.parts and search_part is not None:
         sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)
-    if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
+    if query.asks_person and not any(map(_names_someone, sources)):
         # 联系人是谁: the notice's clause naming one (（联系人：某某；邮箱：…）) answers, whatever matched best.
         cited = {e.hit.chunk.notice_id for e in sources}
         naming = next((e for e in evidence[:k] if e.hit.chunk.notice_id in cited and e not in sources
-                       and e.hit.coverage >= tuning.min_coverage and any(names_a_holder(s) for s in e.sentences)),
-                      None)
+                       and e.hit.coverage >= tuning.min_coverage and _names_someone(e)), None)
         sources = [naming] + sources if naming is not None else sources
-    if query.asks_person and not any(names_a_holder(s) for e in sources for s in e.sentences):
+    if query.asks_person and not any(map(_names_someone, sources)):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"
                   else "文件没有写明担任该职务或分管该工作的人员")
@@ -809,6 +809,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     return Answer(query.text, text, False, citations, confidence=confidence)
 
 
+def _names_someone(e: Evidence) -> bool:
+    return any(names_a_holder(s) for s in e.sentences)
+
+
 def of_asked_year(query: Query, sources: list[Evidence], candidates: list[Evidence], notices: dict[str, Notice],
                   tuning: Tuning = DEFAULT_TUNING) -> list[Evidence]:
     """The sources that speak of the year asked (2022年的地区生产总值 asked of a 2023 report: its review of the
@@ -826,9 +830,6 @@ def of_asked_year(query: Query, sources: list[Evidence], candidates: list[Eviden
     return [e for e in sources if speaks(e) or e.hit.chunk.notice_id not in answered]
 
 
-_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年")
-
-
 def _speaks_of_year(e: Evidence, notices: dict[str, Notice], year: int) -> bool:
     """The quoted clause is about the asked year: it names it, or its notice is of that year and the quote
     names no other."""
@@ -837,9 +838,9 @@ def _speaks_of_year(e: Evidence, notices: dict[str, Notice], year: int) -> bool:
         return True
     notice = notices.get(e.hit.chunk.notice_id)
     if notice is not None and notice.year == year + 1 and looks_back(e.hit.chunk.clause_path, notice.year) \
-            and not _YEAR_WORD.search("".join(e.sentences)):
+            and not _WRITTEN_YEAR.search("".join(e.sentences)):
         return True  # 一年来… in a report's review of the year before its own
-    if notice is None or _YEAR_WORD.search(quoted):
+    if notice is None or _WRITTEN_YEAR.search(quoted):
         return False
     # An undated table is of the year its title names: 2023年《政府工作报告》重点工作9月份完成情况通报表.
     return notice.year == year or str(year) in (notice.title or e.hit.chunk.notice_title)

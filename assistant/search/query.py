@@ -363,13 +363,14 @@ def _singular(word: str) -> str:
 _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]")
 # An official's own number or home address asked (区长王某的办公电话, 王局长的手机, 入选的某某，他的手机号): by the
 # post, with or without the name, or by 他/她 (a name alone is not read: the tagger takes 养老金 for one).
+_OFFICIAL_POST = r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长)"
 _PERSONAL_CONTACT = re.compile(
-    r"(?:(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长|同志|先生|女士)(?:[\u4e00-\u9fff]{2,3}?)?|[他她])的?"
+    rf"(?:(?:{_OFFICIAL_POST}|同志|先生|女士)(?:[\u4e00-\u9fff]{{2,3}}?)?|[他她])的?"
     r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信|住址|地址)")
 # An official's own life (区长某某是哪里人、多大年纪): by the post, with or without the name (not 他/她, which a
 # resident says of a relative: 他的老家在河南，养老金能转吗).
 _PERSONAL_DETAIL = re.compile(
-    r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长)(?:[\u4e00-\u9fff]{2,3}?)?的?[，,、]?"
+    rf"{_OFFICIAL_POST}(?:[\u4e00-\u9fff]{{2,3}}?)?的?[，,、]?"
     r"(?:是)?(?:哪里人|哪儿人|哪的人|多大(?:年纪|岁数|了)|年纪|年龄|岁数|籍贯|生日|出生年月|学历)")
 # Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
 _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
