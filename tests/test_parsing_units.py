@@ -60,6 +60,31 @@ def test_a_story_about_the_whole_country_or_many_provinces_is_national():
     assert infer_jurisdiction("", "客运有序恢复", few) == "福建省"
 
 
+def test_a_tie_between_places_goes_to_the_one_named_first():
+    text = "本市研发的平台上线。该平台依托南京市数据系统，在鼓楼区部分社区试运行后推广。"
+    assert infer_jurisdiction("", "某某平台正式上线", text) == "南京市"
+    assert infer_jurisdiction("", "某某平台正式上线", "在鼓楼区试运行，再依托南京市系统推广。") == "鼓楼区"
+
+
+def test_districts_named_alike_inside_a_place_named_as_often_make_it_that_places_notice():
+    hospitals = "泰安市定点医院：泰山区医院（泰山区）、岱岳区医院（岱岳区）、宁阳县医院（宁阳县）。泰安市卫健委提醒。"
+    assert infer_jurisdiction("", "致全体市民的一封公开信", hospitals) == "泰安市"
+    unlike = "泰山区医院（泰山区）、岱岳区医院（岱岳区）由泰安市统一调度。"
+    assert infer_jurisdiction("", "致全体市民的一封公开信", unlike) == "泰山区"
+
+
+def test_a_title_speaking_of_its_own_city_is_a_citys_notice():
+    body = "浙江省教育厅要求各地做好线上教学。绍兴市各区县教体局落实。"
+    assert infer_jurisdiction("", "关于完善全市中小学线上教学工作的通知", body) == "绍兴市"
+    assert infer_jurisdiction("", "关于完善中小学线上教学工作的通知", body) == "浙江省"
+
+
+def test_a_news_dateline_does_not_make_the_story_about_the_place_it_was_filed_in():
+    story = "新华社北京2月15日电 记者从某银行获悉，该行向湖北省发放贷款50亿元。"
+    assert infer_jurisdiction("", "某银行发放贷款", story) == "湖北省"
+    assert infer_jurisdiction("", "某银行发放贷款", "新华社北京2月15日电 某银行发放贷款50亿元。") == ""
+
+
 def test_long_clause_splits_at_sentence_ends_with_overlap():
     raw = "第一句很长的话。" * 10 + "最后一句。"
     pieces = windows(raw, max_chars=30, overlap=1)

@@ -303,6 +303,12 @@ _CENTRAL = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|最高�
 _RELATIVE = {"省": "province", "市": "city", "区": "county", "县": "county"}
 
 
+# A title speaking of its own area by level (全市, 本省, 全县) is a notice of that level; not 全区, which in an
+# autonomous region's title (全区各级…) means the region.
+_OWN_SCOPE = re.compile(r"[全本]([省市县])")
+# A news dateline names where the agency filed the story (新华社北京2月1日电: a ministry's news is filed in the
+# capital), not whom it is about.
+_DATELINE = re.compile(r"(?<=[社网台报])[\u4e00-\u9fff]{2,5}(?:\d{1,2}月)?\d{1,2}日电")
 _NATIONWIDE = re.compile(r"全国|各省|多省|各地")
 NATIONWIDE_PROVINCES = 5  # provinces a text names that make it about the country (set by reading corpus-ncp)
 
@@ -320,14 +326,18 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
         return _COUNTRY
     if _NATIONWIDE.search(title):
         return _COUNTRY  # '全国道路客运有序恢复' names no place but the country
+    if sum(1 for n in set(find_places(body)) if level_of(n) == LEVEL_RANK["province"]) >= NATIONWIDE_PROVINCES:
+        return _COUNTRY  # a story about many provinces (9个省份已恢复…：江苏、浙江、安徽…) is about the country
+    body = _DATELINE.sub("", body)
     counts = Counter(find_places(body))
     places = gazetteer()
     counts.update(m.group(1) for m in _GOV_PLACE.finditer(body) if m.group(1) in places)
     if not counts:
         return ""
-    if sum(1 for n in counts if level_of(n) == LEVEL_RANK["province"]) >= NATIONWIDE_PROVINCES:
-        return _COUNTRY  # a story about many provinces (9个省份已恢复…：江苏、浙江、安徽…) is about the country
     wanted = _RELATIVE.get(issuer[:1]) if issuer and relative else None
+    own_scope = _OWN_SCOPE.search(title)
+    if not wanted and own_scope:
+        wanted = _RELATIVE[own_scope.group(1)]  # '全市中小学…的通知' is a city's notice
     if wanted:
         # 市…局 of a city governed as a province (天津市, 上海市) is of that city.
         of_level = {n: c for n, c in counts.items() if level_of(n) == LEVEL_RANK[wanted]
@@ -337,7 +347,17 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     # Prefer a district/county named repeatedly over the city around it.
     best_level = max(level_of(n) for n, c in counts.items() if c >= 2) if any(c >= 2 for c in counts.values()) else None
     candidates = [(c, n) for n, c in counts.items() if best_level is None or level_of(n) == best_level]
-    return max(candidates)[1]
+    top = max(c for c, _ in candidates)
+    tied = [n for c, n in candidates if c == top]
+    if len(tied) > 1:
+        # Several districts alike (a list of every county's hospitals) in a place named as often: that place's
+        # notice. Else the one named first: a news lead names its subject before the places it touches.
+        placed = [n for n in tied if ancestors(n)]  # a name several places share (市中区) has no known parent
+        around = [a for a in ancestors(placed[0]) if all(a in ancestors(n) for n in placed[1:]) and counts[a] >= top
+                  ] if len(placed) > 1 else []
+        if around:
+            return around[0]
+    return tied[0]
 
 
 def ancestors(name: str) -> list[str]:
