@@ -73,6 +73,22 @@ def test_districts_named_alike_inside_a_place_named_as_often_make_it_that_places
     assert infer_jurisdiction("", "致全体市民的一封公开信", unlike) == "泰山区"
 
 
+def test_a_street_named_after_a_city_and_a_word_that_is_a_district_far_away_are_no_places():
+    from assistant.govdocs.places import find_places
+
+    assert find_places("沿洛阳路、开封大街到郑州广场") == []
+    assert find_places("洛阳市交通局") == ["洛阳市"]
+    assert "大社区" not in find_places("这个大社区守住了出入口")  # a district of Taiwan, and an everyday word
+    assert "大社区" in find_places("台湾高雄市大社区的居民")
+
+
+def test_a_county_named_twice_outside_the_city_the_story_is_about_is_not_its_place():
+    story = "昆明市公交线路：东站、通海口、通海口、昆明市疾控提醒。"  # a stop named after 通海县 of 玉溪市
+    assert infer_jurisdiction("", "紧急公告", story) == "昆明市"
+    inside = "昆明市五华区：五华区疾控提醒，云南省要求，昆明市统一调度。"
+    assert infer_jurisdiction("", "紧急公告", inside) == "五华区"
+
+
 def test_a_title_speaking_of_its_own_city_is_a_citys_notice():
     body = "浙江省教育厅要求各地做好线上教学。绍兴市各区县教体局落实。"
     assert infer_jurisdiction("", "关于完善全市中小学线上教学工作的通知", body) == "绍兴市"
