@@ -82,11 +82,11 @@ def test_a_street_named_after_a_city_and_a_word_that_is_a_district_far_away_are_
     assert "大社区" in find_places("台湾高雄市大社区的居民")
 
 
-def test_a_county_named_twice_outside_the_city_the_story_is_about_is_not_its_place():
-    story = "昆明市公交线路：东站、通海口、通海口、昆明市疾控提醒。"  # a stop named after 通海县 of 玉溪市
-    assert infer_jurisdiction("", "紧急公告", story) == "昆明市"
-    inside = "昆明市五华区：五华区疾控提醒，云南省要求，昆明市统一调度。"
-    assert infer_jurisdiction("", "紧急公告", inside) == "五华区"
+def test_a_city_governed_as_a_province_ranks_with_the_cities_its_story_names():
+    story = "上海市海关保障物资运往武汉市。上海市口岸通关零延时，武汉市收到物资。上海市将继续支援。"
+    assert infer_jurisdiction("", "通关零延时", story) == "上海市"
+    district = "上海市浦东新区：浦东新区口岸通关零延时，上海市将继续支援。"
+    assert infer_jurisdiction("", "通关零延时", district) == "浦东新区"
 
 
 def test_a_title_speaking_of_its_own_city_is_a_citys_notice():

@@ -212,7 +212,8 @@ def find_places(text: str) -> list[str]:
             if name and alias[0] in _STREET_ENDS and i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff" \
                     and not _parent_named(text[:i], name):
                 name = None  # 建设路南延, 人民路北行: the end of a street's name and a direction, not 路南区
-            if name and alias != name and text.startswith(_ROAD_AFTER, i + length):
+            if name and alias != name and text.startswith(_ROAD_AFTER, i + length) \
+                    and not _child_at(text, i + length, name, aliases, lengths_from):
                 name = None  # 临汾路, 南京大街, 西宁广场: a street or square named after a city
             if name and _outlying(name) and not _region_named(text, name):
                 name = None  # 大社区, 东区: a district of Taiwan or Hong Kong only where the text names the region
@@ -229,6 +230,11 @@ _STREET_ENDS = "路街道桥"  # the last character of a street's or bridge's na
 _ROAD_AFTER = ("路", "大道", "大街", "广场")
 # Regions whose district names are everyday words in a mainland notice (大社区, 中西区, 东区).
 _OUTLYING = ("台湾省", "香港特别行政区", "澳门特别行政区")
+
+
+def _child_at(text: str, start: int, name: str, aliases: dict[str, str], lengths_from: dict) -> bool:
+    """Whether a place inside `name` is named at `start` (唐山路南区: 路南区 of 唐山市, not a street)."""
+    return any(name in ancestors(aliases.get(text[start:start + n], "")) for n in lengths_from.get(text[start:start + 1], ()))
 
 
 def _outlying(name: str) -> bool:
@@ -360,15 +366,12 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
         if of_level:
             return max(of_level.items(), key=lambda item: (item[1], -list(counts).index(item[0])))[0]
     # Prefer a district/county named repeatedly over the city around it.
-    repeated = [n for n, c in counts.items() if c >= 2]
+    def rank(name: str) -> int:  # a city governed as a province (上海市) ranks with cities: 武汉市 is no part of it
+        level = level_of(name)
+        return LEVEL_RANK["city"] if level == LEVEL_RANK["province"] and name.endswith("市") else level
 
-    def inside_the_others(name: str) -> bool:
-        # 新宁广场 named twice in a story of 西宁市, 青海省 is a bus stop, not 新宁县 of another province.
-        wider = [n for n in repeated if level_of(n) < level_of(name)]
-        return not wider or any(n in ancestors(name) for n in wider)
-
-    best_level = max((level_of(n) for n in repeated if inside_the_others(n)), default=None)
-    candidates = [(c, n) for n, c in counts.items() if best_level is None or level_of(n) == best_level]
+    best_level = max(rank(n) for n, c in counts.items() if c >= 2) if any(c >= 2 for c in counts.values()) else None
+    candidates = [(c, n) for n, c in counts.items() if best_level is None or rank(n) == best_level]
     top = max(c for c, _ in candidates)
     tied = [n for c, n in candidates if c == top]
     if len(tied) > 1:
