@@ -141,6 +141,15 @@ def test_a_post_is_held_by_a_person_or_by_whoever_holds_an_office():
     assert not names_a_holder("由领导小组统筹推进，研究解决重大问题。")
 
 
+def test_a_field_of_a_contact_block_is_no_heading():
+    text = ("某某局关于开放线上培训平台的通知\n为做好培训工作，现将有关事项通知如下，请各地认真落实并及时反馈遇到的问题。\n"
+            "（一）技术咨询\n1.某某部某某中心某某出版集团有限公司“某某职业技能培训在线”学习服务平台\n联系人：张小明\n"
+            "联系电话：010-12345678，13800000000，工作日9时至17时均可咨询，节假日请发送电子邮件说明问题。\n")
+    notices, chunks = chunk_document(text, "contacts.txt")
+    phone = next(c for c in chunks if "010-12345678" in c.text)
+    assert "联系人：张小明" in phone.text and "张小明" not in phone.clause_path_text
+
+
 def test_a_reports_subtitle_lines_stay_in_its_header():
     text = ("政府工作报告\n——2024年1月9日在某县\n第五届人民代表大会第三次会议上\n某县人民政府县长　李明\n各位代表：\n"
             "现在我代表县人民政府，向大会报告工作，请予审议。\n一、过去一年工作回顾\n全县新建道路30公里。\n")

@@ -50,6 +50,9 @@ def _heading_title(text: str, kind: str) -> str:
     return f"{marker}{sep}{lead}".strip()
 
 
+_LABELLED_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]\s*\S")
+
+
 def _is_plain_heading(paragraphs: list[Paragraph], i: int) -> bool:
     """An unnumbered heading such as '扎实推进共同富裕' (its number lost in extraction)."""
     text = paragraphs[i].clean
@@ -57,6 +60,8 @@ def _is_plain_heading(paragraphs: list[Paragraph], i: int) -> bool:
         return False
     if marker_of(text) or is_date_line(text) or is_doc_number_line(text) or ADDRESSEE.match(text):
         return False
+    if _LABELLED_VALUE.match(text):
+        return False  # 联系人：某某, 地址：某路1号 — a field of a contact block, not a heading
     if paragraphs[i].is_table_row or i + 1 >= len(paragraphs):
         return False
     if i > 0:
