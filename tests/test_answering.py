@@ -1173,6 +1173,8 @@ def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
     born = _chunk(83, "n1", "王建国，男，1975年3月生，山东沂源人，任区长。")
     assert not _answer(life, [born]).abstained
     assert not parse_query("他的老家在河南，养老金能转吗？").asks_personal_detail  # a relative, not an official
+    assert parse_query("副县长李明远现在多大岁数，老家是哪的？").asks_personal_detail  # a time word between
+    assert parse_query("局长王建国的老家在哪里？").asks_personal_detail
     asked = "入选名单里的李明远，他的手机号和家庭住址能告诉我吗？"
     assert parse_query(asked).asks_personal_contact
     assert _answer(asked, [group]).abstained
@@ -1283,3 +1285,19 @@ def test_a_plan_question_on_a_progress_row_quotes_the_rows_target_first():
     assert q.asks_plan
     e = select_evidence(q, Hit(row, 1.0, 1, 1, coverage=1.0), [1.0] * len(q.terms))
     assert any("完成20个村" in s for s in e.sentences)
+
+
+def test_a_wider_places_list_answers_the_askers_place_with_its_own_line():
+    intro = _chunk(91, "p1", "省民政厅公布各地特殊儿童救助保护服务热线，发现无人照料的儿童可致电当地热线电话反映。"
+                   "全省各地受理电话分别是：济南市未成年人保护中心0531-1234567。", place="山东省")
+    lines = _chunk(92, "p1", "青岛市未成年人保护中心0532-7654321；淄博市未成年人救助保护中心0533-2112447；"
+                   "烟台市未成年人保护中心0535-1111111。", place="山东省")
+
+    def ask(question):  # the general clause matches the question's words; the list matches none of them
+        hits = [_good(intro, 1, coverage=0.6), _good(lines, 2, coverage=0.0)]
+        return compose_answer(parse_query(question), SearchResult(hits), NOTICES, _equal_weights)
+
+    answer = ask("我住在淄博，邻居被隔离了，孩子没人照顾，该打哪个电话反映？")
+    assert not answer.abstained and "0533-2112447" in answer.text.split("[1]")[0]
+    other = ask("我住在济南，邻居被隔离了，孩子没人照顾，该打哪个电话反映？")
+    assert "0531-1234567" in other.text.split("[1]")[0]  # the best clause already names the asker's place

@@ -12,6 +12,7 @@ from assistant.govdocs.clauses import looks_back
 from assistant.govdocs.cleaning import clean_text
 from assistant.govdocs.departments import mentions_department, responsibility_note
 from assistant.govdocs.people import names_a_holder
+from assistant.govdocs.places import ancestors, gazetteer
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, marker_of
@@ -98,6 +99,26 @@ def asked_kinds(query: Query) -> list[str]:
     asks for an amount in 元), a department, a date, a way to reach an office."""
     wanted = [k for k in query.kinds if k in ("figure", "who", "when", "contact")]
     return wanted + ["figure"] if query.wants_money and "figure" not in wanted else wanted
+
+
+# What a place's own line in a wider place's list gives (保定市…中心0312-2112447; 淄博市1775个): a number, a
+# figure, a date. Not a department: the line naming a county is as often the notice's addressees (某县人民政府，市有关部门：).
+_PLACE_LINE_KINDS = {"contact", "figure", "when"}
+
+
+def places_inside(query: Query, chunk: Chunk) -> list[str]:
+    """How the question's places lying inside the clause's own are written (保定市, 保定): a province's notice
+    listing every city's hotline answers a resident of one city in that city's line."""
+    spellings: list[str] = []
+    for place in dict.fromkeys(query.jurisdictions + query.story_places):
+        if chunk.jurisdiction and chunk.jurisdiction != place and chunk.jurisdiction in ancestors(place):
+            known = gazetteer().get(place)
+            spellings += [place] + ([known.short] if known and known.short else [])
+    return spellings
+
+
+def names_place(sentences: list[str], spellings: list[str]) -> bool:
+    return bool(spellings) and any(sp in s for s in sentences for sp in spellings)
 
 
 def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
@@ -231,9 +252,12 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     # A progress table's row sets a target and reports what was done: asked what is planned (今年要完成几个),
     # its target cells (年度目标任务：…) are the answer, the report (完成情况：…) comes after.
     planned = [query.asks_plan and hit.chunk.kind == "table_row" and is_target(s, hit.chunk) for s in sentences]
+    own_place = places_inside(query, hit.chunk)
+    names_own = [names_place([s], own_place) and bool(features[i] & _PLACE_LINE_KINDS & set(wanted))
+                 for i, s in enumerate(sentences)]
 
     def score(i: int) -> float:
-        return (coverage[i] + tuning.kind_weight * (len(features[i] & set(wanted)) + planned[i])
+        return (coverage[i] + tuning.kind_weight * (len(features[i] & set(wanted)) + planned[i] + names_own[i])
                 + tuning.figure_near_weight * ("figure" in wanted and near[i]) - tuning.position_penalty * i
                 + tuning.sentence_similarity_weight * (closeness[i] - closest))
 
@@ -500,11 +524,27 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         return None
     # A number to call, the items of a list, a span of time for 多久 are not required to answer (the clause
     # naming the office, the plan, the date answers too), but a clause that has them is the better quote.
+    top = evidence[0].hit
+    own_place = places_inside(query, top.chunk)
+    if own_place and not names_place(evidence[0].sentences, own_place):
+        # A wider place's notice whose best clause is general (全省各地受理电话分别是…): its clause naming the
+        # asker's place and showing what is asked is that place's answer.
+        wanted = _PLACE_LINE_KINDS & set(asked_kinds(query))
+
+        def own_line(e: Evidence) -> bool:
+            return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted
+                    and any(names_place([s], own_place) and wanted & kind_features(s, query, e.hit.chunk)
+                            for s in e.sentences))
+
+        found = next((e for e in evidence[1:] if own_line(e)), None)
+        if found is None and more is not None:
+            found = next((e for e in more() if own_line(e)), None)
+        if found is not None:
+            return found
     asked = set(query.kinds) | ({"duration"} if query.asks_duration else set())
     soft = {k for k in ("contact", "list", "duration") if k in asked} - kinds_shown(query, evidence[0])
     if evidence[0].answers_kind and not evidence[0].trusted and not soft:
         return None  # (a trusted clause answers only by matching well: the date or department is not seen)
-    top = evidence[0].hit
     floor = top.coverage - tuning.shown_kind_margin
     if evidence[0].trusted:
         # The best clause shows nothing of what is asked (no date at all for 哪天): a clause of its notice that
