@@ -59,6 +59,8 @@ def test_years_months_and_doc_numbers():
     ("张店英才科技创新类都有谁入选？", "who"),
     ("碳达峰方案的十大行动具体是哪些？", "list"),
     ("赛事办公室主任由哪位兼任？", "who"),
+    ("某某市的专项督查安排在哪几天？", "when"),  # 哪几天 asks for dates; 哪几项 for a list
+    ("专项督查重点查哪几项？", "list"),
     ("Who leads Zichuan's 2023 talent-attraction task?", "who"),
     ("By when should all town-centre kindergartens meet the standard?", "when"),
 ])
@@ -1301,3 +1303,15 @@ def test_a_wider_places_list_answers_the_askers_place_with_its_own_line():
     assert not answer.abstained and "0533-2112447" in answer.text.split("[1]")[0]
     other = ask("我住在济南，邻居被隔离了，孩子没人照顾，该打哪个电话反映？")
     assert "0531-1234567" in other.text.split("[1]")[0]  # the best clause already names the asker's place
+
+
+def test_a_notices_schedule_under_its_own_heading_answers_when():
+    duty = Chunk(id="c95", notice_id="s1", notice_title="s1的通知", clause_path=["三、工作要求", "（二）严守纪律"],
+                 text="专项督查时，各督查组要轻车简从。督查材料请于3月8日12:00前报市政府督查室。", index_text="",
+                 file="f.txt", line_start=1, line_end=1, kind="clause", jurisdiction="桓台县", year=2023)
+    schedule = replace(duty, id="c96", clause_path=["一、专项督查时间"], text="2023年3月9日至12日")
+    hits = [_good(duty, 1, coverage=0.9), _good(schedule, 2, coverage=0.7)]
+    answer = compose_answer(parse_query("桓台县的专项督查安排在哪几天？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert answer.text.split("[1]")[0].endswith("2023年3月9日至12日")
+    asked_who = compose_answer(parse_query("桓台县专项督查材料报给谁？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert "市政府督查室" in asked_who.text.split("[1]")[0]

@@ -106,6 +106,14 @@ def asked_kinds(query: Query) -> list[str]:
 _PLACE_LINE_KINDS = {"contact", "figure", "when"}
 
 
+_TIME_HEADING = re.compile(r"时间|日期|时限|期限")
+
+
+def _names_time(chunk: Chunk) -> bool:
+    """Whether the clause's own heading says it gives a time (一、报名时间, （二）办理时限)."""
+    return bool(chunk.clause_path) and bool(_TIME_HEADING.search(chunk.clause_path[-1]))
+
+
 def places_inside(query: Query, chunk: Chunk) -> list[str]:
     """How the question's places lying inside the clause's own are written (保定市, 保定): a province's notice
     listing every city's hotline answers a resident of one city in that city's line."""
@@ -539,6 +547,14 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         found = next((e for e in evidence[1:] if own_line(e)), None)
         if found is None and more is not None:
             found = next((e for e in more() if own_line(e)), None)
+        if found is not None:
+            return found
+    if "when" in asked_kinds(query) and not _names_time(top.chunk):
+        # A notice's schedule under its own heading (一、督查时间 / 2020年2月19日至22日) answers "when" better
+        # than a clause that mentions some other date in passing (材料请于2月18日前报送).
+        found = next((e for e in evidence[1:] if e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind
+                      and not e.trusted and _names_time(e.hit.chunk)
+                      and e.hit.coverage >= top.coverage - tuning.shown_kind_margin), None)
         if found is not None:
             return found
     asked = set(query.kinds) | ({"duration"} if query.asks_duration else set())

@@ -239,7 +239,8 @@ _WHICH_IS_MORE = re.compile(r"谁(?:定得|定的|的目标|的指标|的)?(?:�
 
 
 def detect_kinds(text: str) -> list[QuestionKind]:
-    lowered = re.sub(r"哪几", "哪些", text.lower())  # 哪几家单位 asks for a list, not a count
+    # 哪几家单位 asks for a list, not a count; 哪几天 (安排在哪几天) asks for dates.
+    lowered = re.sub(r"哪几(?![天日号])", "哪些", text.lower())
     lowered = _WHICH_IS_MORE.sub("多少", lowered)  # 两区的目标谁定得高？ compares figures, it asks for no one
     kinds = [QuestionKind(kind) for kind, pattern in _KIND_RULES if pattern.search(lowered)]
     if QuestionKind.FIGURE in kinds and QuestionKind.CONTACT in kinds and not _KIND_RULES_BY_NAME["figure"].search(
