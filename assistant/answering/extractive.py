@@ -552,9 +552,13 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     if "when" in asked_kinds(query) and not _names_time(top.chunk):
         # A notice's schedule under its own heading (一、督查时间 / 2020年2月19日至22日) answers "when" better
         # than a clause that mentions some other date in passing (材料请于2月18日前报送).
-        found = next((e for e in evidence[1:] if e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind
-                      and not e.trusted and _names_time(e.hit.chunk)
-                      and e.hit.coverage >= top.coverage - tuning.shown_kind_margin), None)
+        def schedule(e: Evidence) -> bool:
+            return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted
+                    and _names_time(e.hit.chunk) and e.hit.coverage >= top.coverage - tuning.shown_kind_margin)
+
+        found = next((e for e in evidence[1:] if schedule(e)), None)
+        if found is None and more is not None:
+            found = next((e for e in more() if schedule(e)), None)
         if found is not None:
             return found
     asked = set(query.kinds) | ({"duration"} if query.asks_duration else set())
