@@ -1177,6 +1177,8 @@ def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
     assert not parse_query("他的老家在河南，养老金能转吗？").asks_personal_detail  # a relative, not an official
     assert parse_query("副县长李明远现在多大岁数，老家是哪的？").asks_personal_detail  # a time word between
     assert parse_query("局长王建国的老家在哪里？").asks_personal_detail
+    assert parse_query("分管城建的王建国今年多大岁数？").asks_personal_detail
+    assert not parse_query("分管城建的是哪位区领导？").asks_personal_detail
     asked = "入选名单里的李明远，他的手机号和家庭住址能告诉我吗？"
     assert parse_query(asked).asks_personal_contact
     assert _answer(asked, [group]).abstained
@@ -1246,6 +1248,13 @@ def test_deciding_for_oneself_matches_the_official_word():
 def test_everyday_words_for_a_restaurant_match_the_catering_term():
     terms = {t.source: t.spellings for t in parse_query("小饭馆什么时候可以复工？").terms}
     assert "餐饮" in terms["小饭馆"]
+
+
+def test_everyday_words_for_a_meal_together_and_for_how_long_a_rule_holds_match_the_official_terms():
+    spelled = {s for t in parse_query("家里老人过寿想办酒席请亲戚吃顿饭，算违规吗？").terms for s in t.spellings}
+    assert {"聚餐", "宴席"} <= spelled
+    valid = {s for t in parse_query("这个试行办法能用到哪年？").terms for s in t.spellings}
+    assert "有效期" in valid
 
 
 def test_where_an_event_is_held_is_asked_by_words_that_are_no_topic():

@@ -371,7 +371,7 @@ _PERSONAL_CONTACT = re.compile(
 # An official's own life (区长某某是哪里人、多大年纪): by the post, with or without the name (not 他/她, which a
 # resident says of a relative: 他的老家在河南，养老金能转吗).
 _PERSONAL_DETAIL = re.compile(
-    rf"{_OFFICIAL_POST}(?:[\u4e00-\u9fff]{{2,3}}?)?的?[，,、]?(?:今年|现在|目前|如今)?"
+    rf"(?:{_OFFICIAL_POST}|分管[\u4e00-\u9fff]{{1,6}}?的|领导|负责人)(?:[\u4e00-\u9fff]{{2,3}}?)?的?[，,、]?(?:今年|现在|目前|如今)?"
     r"(?:是)?(?:哪里人|哪儿人|哪的人|多大(?:年纪|岁数|了)|年纪|年龄|岁数|籍贯|生日|出生年月|学历|老家|家乡)")
 # Where an event is held (在哪儿办, 在哪个场馆): the words that ask it are no topic (the glossary adds 地点 to the search).
 _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地方)(?=办|举办|举行|开|比|召开|进行)|"
