@@ -52,6 +52,12 @@ def test_jurisdiction_from_issuer_title_or_content():
     assert infer_jurisdiction("某某县人民政府", "", "") == "某某县"
 
 
+def test_a_command_post_is_no_ministry():
+    body = "某某市疫情防控工作指挥部决定在全市开展扫码通行。某某市各区落实。"
+    assert infer_jurisdiction("疫情防控工作指挥部", "关于开展扫码行动的通告", body.replace("某某市", "西安市")) == "西安市"
+    assert infer_jurisdiction("人力资源社会保障部", "关于开展扫码行动的通告", "西安市落实。") == "全国"
+
+
 def test_a_story_about_the_whole_country_or_many_provinces_is_national():
     assert infer_jurisdiction("", "全国城市公交有序恢复运营", "福建省公交已恢复，福建省客运站开放。") == "全国"
     many = "截至2月12日，江苏、浙江、安徽、福建、山东5个省份已恢复省际客运，福建省客运量回升。"

@@ -319,7 +319,9 @@ def places_in_issuer(issuer: str) -> list[str]:
 
 
 # A central body names no place: 财政部, 国家税务总局, 国务院办公厅, 中共中央, 全国总工会, 海关总署
-_CENTRAL = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|最高人民)|^[\u4e00-\u9fff]{2,10}(?:部|总局|总署|署)(?:办公厅)?")
+# (not 疫情防控指挥部: a command post is any level's)
+_CENTRAL = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|最高人民)|"
+                      r"^[\u4e00-\u9fff]{2,10}(?:(?<!指挥)部|总局|总署|署)(?:办公厅)?")
 # A body named only by its level: 市商务局, 省卫生健康委, 区教体局 — its place is the one the text names.
 _RELATIVE = {"省": "province", "市": "city", "区": "county", "县": "county"}
 
