@@ -1324,3 +1324,13 @@ def test_a_notices_schedule_under_its_own_heading_answers_when():
     assert answer.text.split("[1]")[0].endswith("2023年3月9日至12日")
     asked_who = compose_answer(parse_query("桓台县专项督查材料报给谁？"), SearchResult(hits), NOTICES, _equal_weights)
     assert "市政府督查室" in asked_who.text.split("[1]")[0]
+
+
+def test_a_long_sentence_is_cut_where_the_questions_words_are():
+    names = "、".join(f"某某{i}局局长张{i}" for i in range(60))
+    roster = Chunk(id="c97", notice_id="n1", notice_title="n1的通知", clause_path=["四、组织机构"],
+                   text=f"区政府成立某某赛事领导小组，名单如下：{names}，工作专班下设办公室，李明同志兼任办公室主任。",
+                   index_text="", file="f.txt", line_start=1, line_end=1, kind="clause", jurisdiction="张店区", year=2023)
+    answer = compose_answer(parse_query("某某赛事工作专班办公室的主任由谁兼任？"), SearchResult([_good(roster)]), NOTICES,
+                            _equal_weights)
+    assert "李明同志兼任办公室主任" in answer.text

@@ -355,12 +355,18 @@ def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
 
 
 def _clip(sentence: str, query: Query, weights: list[float]) -> str:
-    """A long sentence is cut to a window around its first matched term."""
+    """A long sentence is cut to the window that holds most of the question's words (the earliest such): a
+    list of names run into one sentence answers 办公室主任是谁 where 主任 and 兼任 are, not where the event is
+    first named."""
     if len(sentence) <= MAX_SENTENCE_CHARS:
         return sentence
-    positions = [sentence.lower().find(s.lower()) for t in query.terms for s in t.spellings]
-    positions = [p for p in positions if p >= 0]
-    start = max(0, min(positions) - 40) if positions else 0
+    lowered = sentence.lower()
+    positions = sorted({m.start() for t in query.terms for s in t.spellings if s
+                        for m in re.finditer(re.escape(s.lower()), lowered)})
+    if not positions:
+        return sentence[:MAX_SENTENCE_CHARS] + "…"
+    starts = [max(0, p - 40) for p in positions]
+    start = max(starts, key=lambda a: (term_coverage(query.terms, lowered[a:a + MAX_SENTENCE_CHARS], weights), -a))
     return ("…" if start else "") + sentence[start:start + MAX_SENTENCE_CHARS] + "…"
 
 
