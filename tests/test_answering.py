@@ -1334,3 +1334,14 @@ def test_a_long_sentence_is_cut_where_the_questions_words_are():
     answer = compose_answer(parse_query("某某赛事工作专班办公室的主任由谁兼任？"), SearchResult([_good(roster)]), NOTICES,
                             _equal_weights)
     assert "李明同志兼任办公室主任" in answer.text
+
+
+def test_a_clause_sending_the_reader_to_phone_is_answered_by_the_notices_list_of_numbers():
+    refer = Chunk(id="c98", notice_id="n1", notice_title="n1的通知", clause_path=["三、推行不见面办理"],
+                  text="对无法网上办理的参保登记、缴费业务，可通过电话联系相关科室，通过快递方式登记办理。", index_text="",
+                  file="f.txt", line_start=1, line_end=1, kind="clause", jurisdiction="张店区", year=2023)
+    numbers = replace(refer, id="c99", text="谢谢您的合作！\n登记征缴科：61234567\n支付科：61234568\n稽核科：61234569")
+    hits = [_good(refer, 1, coverage=0.8), _good(numbers, 2, coverage=0.1)]
+    answer = compose_answer(parse_query("张店区办参保登记、缴费业务要联系哪个科室？电话多少？"), SearchResult(hits),
+                            NOTICES, _equal_weights)
+    assert "登记征缴科：61234567" in answer.text.split("[1]")[0]

@@ -65,7 +65,9 @@ _LIFE_DETAIL = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*(?:生|出生)|籍贯|
 _CONTACTS = {
     "phone": re.compile(
         r"(?<![\d.])[(（]?0\d{2,3}[)）]?\s*[-－—]\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|"
-        r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])",
+        r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])|"
+        # an office's line in a list of numbers (登记征缴科：69044210)
+        r"(?:科|处|室|中心|站|所|组|办)[：:]\s*\d{7,8}(?![\d.])",
         re.IGNORECASE),
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
     "address": re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)\d+号|\d+\s*室|(?:邮编|邮政编码)\D{0,3}\d{6}(?!\d)"),
@@ -106,6 +108,8 @@ def asked_kinds(query: Query) -> list[str]:
 _PLACE_LINE_KINDS = {"contact", "figure", "when"}
 
 
+# A clause that sends the reader to a phone without giving the number (可通过电话联系相关科室, 请致电咨询).
+_POINTS_TO_PHONE = re.compile(r"电话(?:联系|咨询|办理|预约)|致电|拨打")
 _TIME_HEADING = re.compile(r"时间|日期|时限|期限")
 
 
@@ -572,6 +576,8 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     if evidence[0].answers_kind and not evidence[0].trusted and not soft:
         return None  # (a trusted clause answers only by matching well: the date or department is not seen)
     floor = top.coverage - tuning.shown_kind_margin
+    if "contact" in soft and any(_POINTS_TO_PHONE.search(x) for x in evidence[0].sentences):
+        floor = 0.0  # 可通过电话联系相关科室 with the numbers listed elsewhere in the notice: that list answers
     if evidence[0].trusted:
         # The best clause shows nothing of what is asked (no date at all for 哪天): a clause of its notice that
         # shows it and answers the question's words as a clause must (min_coverage) is the better quote.
