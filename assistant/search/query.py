@@ -607,12 +607,20 @@ _NAMED_COUNT = re.compile(r"(?<![第一\d])([两二三四五六七八九十]+|\d
 _FEW = re.compile(r"(?<![有是共了第十百千万好这那哪])几(?=[个家位名项次条种天年]?[\u4e00-\u9fff])")
 
 
+# A clause of when or if (几个部门都说该谁办吵不清的时候，/ 要是几家都不管的话，) sets the scene for the question
+# after it; a 谁 or 几 inside it asks nothing (not 什么时候, which asks).
+_SETS_THE_SCENE = re.compile(r"(?:(?<!什么)(?<!啥)时候|的话|之后|以后)[，,]$")
+
+
 def few_not_asked(text: str) -> str:
     """The text with 几 meaning "a few" spelled 多: in a clause that does not ask when a later clause of its
     sentence does (几个部门互相推，由谁来定？), it counts nothing asked.
 
     >>> few_not_asked("几个部门互相推，由谁来定？"), few_not_asked("有几个片区要改造？")
     ('多个部门互相推，由谁来定？', '有几个片区要改造？')
+    >>> few_not_asked("牵扯几个部门、该谁办说不清的时候，由谁来定？")
+    '牵扯多个部门、该谁办说不清的时候，由谁来定？'
+
     """
     out = []
     for sentence in QUESTION_SENTENCE.findall(text):
@@ -620,7 +628,8 @@ def few_not_asked(text: str) -> str:
         for i, clause in enumerate(clauses):
             later = "".join(clauses[i + 1:])
             if i < len(clauses) - 1 and not re.search(r"[?？]", clause) \
-                    and not _ASKING.search(_FEW.sub("多", clause)) and _ASKING.search(_FEW.sub("多", later)):
+                    and (not _ASKING.search(_FEW.sub("多", clause)) or _SETS_THE_SCENE.search(clause)) \
+                    and _ASKING.search(_FEW.sub("多", later)):
                 clause = _FEW.sub("多", clause)
             out.append(clause)
     return "".join(out) or text
