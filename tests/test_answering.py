@@ -1326,6 +1326,13 @@ def test_a_notices_schedule_under_its_own_heading_answers_when():
     assert answer.text.split("[1]")[0].endswith("2023年3月9日至12日")
     asked_who = compose_answer(parse_query("桓台县专项督查材料报给谁？"), SearchResult(hits), NOTICES, _equal_weights)
     assert "市政府督查室" in asked_who.text.split("[1]")[0]
+    # A numbered clause whose lead sentence names a time is no schedule heading.
+    stop = replace(duty, id="c94", clause_path=["五、督查停止时间由指挥部另行通告"], text="五、督查停止时间由指挥部另行通告，总结材料于3月20日前报送。")
+    start = replace(duty, id="c93", text="自2023年3月9日10时起，全县开展专项督查。")
+    answer = compose_answer(parse_query("桓台县的专项督查从什么时候开始？"),
+                            SearchResult([_good(start, 1, coverage=0.9), _good(stop, 2, coverage=0.8)]), NOTICES,
+                            _equal_weights)
+    assert "2023年3月9日10时" in answer.text.split("[1]")[0]
 
 
 def test_a_long_sentence_is_cut_where_the_questions_words_are():

@@ -110,12 +110,14 @@ _PLACE_LINE_KINDS = {"contact", "figure", "when"}
 
 # A clause that sends the reader to a phone without giving the number (可通过电话联系相关科室, 请致电咨询).
 _POINTS_TO_PHONE = re.compile(r"电话(?:联系|咨询|办理|预约)|致电|拨打")
-_TIME_HEADING = re.compile(r"时间|日期|时限|期限")
+# A heading that is a time and nothing more (一、报名时间, （二）办理时限, 三、时间安排); not a numbered clause's
+# lead sentence that names a time (五、停止时间由指挥部另行通告).
+_TIME_HEADING = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:时间|日期|时限|期限)(?:安排|和地点|及地点)?[。：:]?$")
 
 
 def _names_time(chunk: Chunk) -> bool:
     """Whether the clause's own heading says it gives a time (一、报名时间, （二）办理时限)."""
-    return bool(chunk.clause_path) and bool(_TIME_HEADING.search(chunk.clause_path[-1]))
+    return bool(chunk.clause_path) and bool(_TIME_HEADING.search(_without_marker(chunk.clause_path[-1]).strip()))
 
 
 def places_inside(query: Query, chunk: Chunk) -> list[str]:
