@@ -84,7 +84,7 @@ def test_a_street_named_after_a_city_and_a_word_that_is_a_district_far_away_are_
 
     assert find_places("沿洛阳路、开封大街到郑州广场") == []
     assert find_places("洛阳市交通局") == ["洛阳市"]
-    assert "大社区" not in find_places("这个大社区守住了出入口")  # a district of Taiwan, and an everyday word
+    assert "大社区" not in find_places("我们这个大社区有五个出入口")  # a district of Taiwan, and an everyday word
     assert "大社区" in find_places("台湾高雄市大社区的居民")
 
 

@@ -66,7 +66,7 @@ _CONTACTS = {
     "phone": re.compile(
         r"(?<![\d.])[(（]?0\d{2,3}[)）]?\s*[-－—]\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|"
         r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])|"
-        # an office's line in a list of numbers (登记征缴科：69044210)
+        # an office's line in a list of numbers (某某科：61234567)
         r"(?:科|处|室|中心|站|所|组|办)[：:]\s*\d{7,8}(?![\d.])",
         re.IGNORECASE),
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
@@ -103,15 +103,15 @@ def asked_kinds(query: Query) -> list[str]:
     return wanted + ["figure"] if query.wants_money and "figure" not in wanted else wanted
 
 
-# What a place's own line in a wider place's list gives (保定市…中心0312-2112447; 淄博市1775个): a number, a
+# What a place's own line in a wider place's list gives (某市救助中心0533-1234567; 某县120个): a number, a
 # figure, a date. Not a department: the line naming a county is as often the notice's addressees (某县人民政府，市有关部门：).
 _PLACE_LINE_KINDS = {"contact", "figure", "when"}
 
 
-# A clause that sends the reader to a phone without giving the number (可通过电话联系相关科室, 请致电咨询).
+# A clause that sends the reader to a phone without giving the number (请电话联系有关窗口, 请致电咨询).
 _POINTS_TO_PHONE = re.compile(r"电话(?:联系|咨询|办理|预约)|致电|拨打")
 # A heading that is a time and nothing more (一、报名时间, （二）办理时限, 三、时间安排); not a numbered clause's
-# lead sentence that names a time (五、停止时间由指挥部另行通告).
+# lead sentence that names a time (五、结束时间由领导小组另行通知).
 _TIME_HEADING = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:时间|日期|时限|期限)(?:安排|和地点|及地点)?[。：:]?$")
 
 
@@ -121,7 +121,7 @@ def _names_time(chunk: Chunk) -> bool:
 
 
 def places_inside(query: Query, chunk: Chunk) -> list[str]:
-    """How the question's places lying inside the clause's own are written (保定市, 保定): a province's notice
+    """How the question's places lying inside the clause's own are written (洛阳市, 洛阳): a province's notice
     listing every city's hotline answers a resident of one city in that city's line."""
     spellings: list[str] = []
     for place in dict.fromkeys(query.jurisdictions + query.story_places):
@@ -547,7 +547,7 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     top = evidence[0].hit
     own_place = places_inside(query, top.chunk)
     if own_place and not names_place(evidence[0].sentences, own_place):
-        # A wider place's notice whose best clause is general (全省各地受理电话分别是…): its clause naming the
+        # A wider place's notice whose best clause is general (各市受理电话如下…): its clause naming the
         # asker's place and showing what is asked is that place's answer.
         wanted = _PLACE_LINE_KINDS & set(asked_kinds(query))
 
@@ -562,8 +562,8 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         if found is not None:
             return found
     if "when" in asked_kinds(query) and not _names_time(top.chunk):
-        # A notice's schedule under its own heading (一、督查时间 / 2020年2月19日至22日) answers "when" better
-        # than a clause that mentions some other date in passing (材料请于2月18日前报送).
+        # A notice's schedule under its own heading (一、督查时间 / 2023年3月9日至12日) answers "when" better
+        # than a clause that mentions some other date in passing (材料请于3月8日前报送).
         def schedule(e: Evidence) -> bool:
             return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted
                     and _names_time(e.hit.chunk) and e.hit.coverage >= top.coverage - tuning.shown_kind_margin)
@@ -579,7 +579,7 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         return None  # (a trusted clause answers only by matching well: the date or department is not seen)
     floor = top.coverage - tuning.shown_kind_margin
     if "contact" in soft and any(_POINTS_TO_PHONE.search(x) for x in evidence[0].sentences):
-        floor = 0.0  # 可通过电话联系相关科室 with the numbers listed elsewhere in the notice: that list answers
+        floor = 0.0  # 请电话联系有关窗口 with the numbers listed elsewhere in the notice: that list answers
     if evidence[0].trusted:
         # The best clause shows nothing of what is asked (no date at all for 哪天): a clause of its notice that
         # shows it and answers the question's words as a clause must (min_coverage) is the better quote.

@@ -214,9 +214,9 @@ def find_places(text: str) -> list[str]:
                 name = None  # 建设路南延, 人民路北行: the end of a street's name and a direction, not 路南区
             if name and alias != name and text.startswith(_ROAD_AFTER, i + length) \
                     and not _child_at(text, i + length, name, aliases, lengths_from):
-                name = None  # 临汾路, 南京大街, 西宁广场: a street or square named after a city
+                name = None  # 洛阳路, 开封大街, 郑州广场: a street or square named after a city
             if name and _outlying(name) and not _region_named(text, name):
-                name = None  # 大社区, 东区: a district of Taiwan or Hong Kong only where the text names the region
+                name = None  # 中西区, 东区: a district of Taiwan or Hong Kong only where the text names the region
             if name and (alias == name or _is_word_at(text, i, i + length)):
                 found.append(name)
                 i += length
@@ -228,7 +228,7 @@ def find_places(text: str) -> list[str]:
 
 _STREET_ENDS = "路街道桥"  # the last character of a street's or bridge's name
 _ROAD_AFTER = ("路", "大道", "大街", "广场")
-# Regions whose district names are everyday words in a mainland notice (大社区, 中西区, 东区).
+# Regions whose district names are everyday words in a mainland notice (中西区, 东区, 大社区 of 高雄).
 _OUTLYING = ("台湾省", "香港特别行政区", "澳门特别行政区")
 
 
@@ -360,7 +360,7 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     wanted = _RELATIVE.get(issuer[:1]) if issuer and relative else None
     own_scope = _OWN_SCOPE.search(title)
     if not wanted and own_scope:
-        wanted = _RELATIVE[own_scope.group(1)]  # '全市中小学…的通知' is a city's notice
+        wanted = _RELATIVE[own_scope.group(1)]  # '关于做好全市某某工作的通知' is a city's notice
     if wanted:
         # 市…局 of a city governed as a province (天津市, 上海市) is of that city.
         of_level = {n: c for n, c in counts.items() if level_of(n) == LEVEL_RANK[wanted]
@@ -368,7 +368,7 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
         if of_level:
             return max(of_level.items(), key=lambda item: (item[1], -list(counts).index(item[0])))[0]
     # Prefer a district/county named repeatedly over the city around it.
-    def rank(name: str) -> int:  # a city governed as a province (上海市) ranks with cities: 武汉市 is no part of it
+    def rank(name: str) -> int:  # a city governed as a province (直辖市) ranks with the cities beside it
         level = level_of(name)
         return LEVEL_RANK["city"] if level == LEVEL_RANK["province"] and name.endswith("市") else level
 
@@ -379,7 +379,7 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     if len(tied) > 1:
         # Several districts alike (a list of every county's hospitals) in a place named as often: that place's
         # notice. Else the one named first: a news lead names its subject before the places it touches.
-        placed = [n for n in tied if ancestors(n)]  # a name several places share (市中区) has no known parent
+        placed = [n for n in tied if ancestors(n)]  # a name several places share (鼓楼区) has no known parent
         around = [a for a in ancestors(placed[0]) if all(a in ancestors(n) for n in placed[1:]) and counts[a] >= top
                   ] if len(placed) > 1 else []
         if around:

@@ -239,7 +239,7 @@ _WHICH_IS_MORE = re.compile(r"谁(?:定得|定的|的目标|的指标|的)?(?:�
 
 
 def detect_kinds(text: str) -> list[QuestionKind]:
-    # 哪几家单位 asks for a list, not a count; 哪几天 (安排在哪几天) asks for dates.
+    # 哪几家单位 asks for a list, not a count; 哪几天 (督查安排在哪几天) asks for dates.
     lowered = re.sub(r"哪几(?![天日号])", "哪些", text.lower())
     lowered = _WHICH_IS_MORE.sub("多少", lowered)  # 两区的目标谁定得高？ compares figures, it asks for no one
     kinds = [QuestionKind(kind) for kind, pattern in _KIND_RULES if pattern.search(lowered)]
@@ -607,7 +607,7 @@ _NAMED_COUNT = re.compile(r"(?<![第一\d])([两二三四五六七八九十]+|\d
 _FEW = re.compile(r"(?<![有是共了第十百千万好这那哪])几(?=[个家位名项次条种天年]?[\u4e00-\u9fff])")
 
 
-# A clause of when or if (几个部门都说该谁办吵不清的时候，/ 要是几家都不管的话，) sets the scene for the question
+# A clause of when or if (两家单位互相推诿的时候，/ 要是几家都不管的话，) sets the scene for the question
 # after it; a 谁 or 几 inside it asks nothing (not 什么时候, which asks).
 _SETS_THE_SCENE = re.compile(r"(?:(?<!什么)(?<!啥)时候|的话|之后|以后)[，,]$")
 
@@ -618,8 +618,8 @@ def few_not_asked(text: str) -> str:
 
     >>> few_not_asked("几个部门互相推，由谁来定？"), few_not_asked("有几个片区要改造？")
     ('多个部门互相推，由谁来定？', '有几个片区要改造？')
-    >>> few_not_asked("牵扯几个部门、该谁办说不清的时候，由谁来定？")
-    '牵扯多个部门、该谁办说不清的时候，由谁来定？'
+    >>> few_not_asked("涉及几个单位、互相推诿的时候，由谁来定？")
+    '涉及多个单位、互相推诿的时候，由谁来定？'
 
     """
     out = []
