@@ -26,6 +26,8 @@ def test_the_question_words_pick_the_statuses():
     assert wanted_statuses("未完成的任务有哪些？") == {"未完成"}
     assert {"未完成", "部分完成"} <= wanted_statuses("截至9月有哪几项工作没达到进度？")
     assert {"未完成", "部分完成"} <= wanted_statuses("哪些指标没有达标？")
+    assert {"未完成", "部分完成"} <= wanted_statuses("区住建局那几项任务，到6月哪些没按进度干完？")
+    assert {"未完成", "部分完成"} <= wanted_statuses("今年的重点项目还有哪些没做完？")
     # A task's own figure, not a count of tasks by status:
     assert wanted_statuses("老旧小区改造任务累计完成了多少户？") == frozenset()
 

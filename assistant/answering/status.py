@@ -28,7 +28,10 @@ _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
     (re.compile(r"部分完成|完成了一部分|partially"), frozenset({"部分完成"})),
     (re.compile(r"未完成|没完成|没有完成|尚未完成|不能完成|not (?:yet )?(?:completed|finished|done)|unfinished|incomplete"),
      frozenset({"未完成"})),
-    (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|(?:未|没有?)达(?:到|标)|达不到|behind|lagging|delayed|overdue"),
+    # in everyday words too: 没按进度干完, 还没做完, 进度没跟上
+    (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|(?:未|没有?)达(?:到|标)|达不到|"
+                r"没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)完|没按进度|进度(?:没|未)跟上|拖了后腿|"
+                r"behind|lagging|delayed|overdue"),
      NOT_DONE),
     # 完成了多少项 counts tasks; 累计完成了多少户 asks a task's own figure, not a status.
     (re.compile(r"已完成|(?<![未没分])完成了哪些|(?<![未没分])完成的|已经完成|(?:^|[^未没分])完成了?(?:多少|几)(?:项|件|条|个?(?:任务|项目|事项|指标)|[？?]|$)|"
