@@ -69,14 +69,24 @@ def test_a_story_about_the_whole_country_or_many_provinces_is_national():
 def test_a_tie_between_places_goes_to_the_one_named_first():
     text = "本市研发的平台上线。该平台依托南京市数据系统，在鼓楼区部分社区试运行后推广。"
     assert infer_jurisdiction("", "某某平台正式上线", text) == "南京市"
-    assert infer_jurisdiction("", "某某平台正式上线", "在鼓楼区试运行，再依托南京市系统推广。") == "鼓楼区"
+    assert infer_jurisdiction("", "某某平台正式上线", "在鼓楼区试运行，再依托南京市系统推广。") == "南京市鼓楼区"
+
+
+def test_a_name_several_places_share_is_made_one_by_the_parent_the_text_names():
+    from assistant.govdocs.places import ancestors, bare_name, find_places
+
+    notice = infer_jurisdiction("鼓楼区人力资源和社会保障局", "关于养老待遇核准的通知", "通过福建省福州市系统办理。")
+    assert notice == "福州市鼓楼区" and ancestors(notice)[:2] == ["福州市", "福建省"]
+    assert infer_jurisdiction("鼓楼区人力资源和社会保障局", "关于养老待遇核准的通知", "各参保单位：") == "鼓楼区"
+    assert find_places("我在福州鼓楼上班") == ["福州市鼓楼区"] and find_places("鼓楼区的规定") == ["鼓楼区"]
+    assert bare_name("福州市鼓楼区") == "鼓楼区" and bare_name("张店区") == "张店区"
 
 
 def test_districts_named_alike_inside_a_place_named_as_often_make_it_that_places_notice():
     hospitals = "泰安市定点医院：泰山区医院（泰山区）、岱岳区医院（岱岳区）、宁阳县医院（宁阳县）。泰安市卫健委提醒。"
     assert infer_jurisdiction("", "致全体市民的一封公开信", hospitals) == "泰安市"
     unlike = "泰山区医院（泰山区）、岱岳区医院（岱岳区）由泰安市统一调度。"
-    assert infer_jurisdiction("", "致全体市民的一封公开信", unlike) == "泰山区"
+    assert infer_jurisdiction("", "致全体市民的一封公开信", unlike) == "泰安市泰山区"  # (泰山区 is a shared name)
 
 
 def test_a_street_named_after_a_city_and_a_word_that_is_a_district_far_away_are_no_places():

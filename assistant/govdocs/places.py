@@ -94,9 +94,46 @@ def gazetteer() -> dict[str, Place]:
             continue
         place = places[top[0]]
         places[top[0]] = Place(place.name, place.level, place.parent, short, ())
+    # A name several places share (通州区 of 北京市 and of 南通市) has no parent; each of them is known too by
+    # its parent's name and its own (北京市通州区), which a text names (北京通州) or a notice is filed under.
+    qualified = {}
+    for name, options in candidates.items():
+        level = min((o[0] for o in options), key=LEVEL_RANK.get)
+        parents = sorted({p for lv, p in options if lv == level and p and p != _COUNTRY})
+        if len(parents) > 1:
+            qualified.update({p + name: Place(p + name, level, p, "", ()) for p in parents if p + name not in places})
+    places.update(qualified)
     return {name: Place(p.name, p.level, p.parent, p.short,
+                        () if name in qualified else
                         tuple(exonyms.get(name, ())) or _pinyin_names(p, _short_form(name, nations) or name))
             for name, p in places.items()}
+
+
+@lru_cache(maxsize=1)
+def _qualified_names() -> dict[str, list[str]]:
+    """A name several places share → each of them by its parent's name and its own (通州区 → 北京市通州区, …)."""
+    places, found = gazetteer(), {}
+    for place in places.values():
+        bare = place.name[len(place.parent):] if place.parent and place.name.startswith(place.parent) else ""
+        if bare in places and not places[bare].parent and places[bare].level == place.level:
+            found.setdefault(bare, []).append(place.name)
+    return found
+
+
+def qualified_place(name: str, text: str) -> str:
+    """A name several places share, made one place by the parent the text names (通州区 in a text naming
+    北京市 → 北京市通州区); else the name as it is."""
+    places = gazetteer()
+    named = [q for q in _qualified_names().get(name, ())
+             if places[q].parent in text or (places[places[q].parent].short or "\0") in text]
+    return named[0] if len(named) == 1 else name
+
+
+def bare_name(name: str) -> str:
+    """北京市通州区 → 通州区 (the shared name a question may use alone); any other name as it is."""
+    place = gazetteer().get(name)
+    bare = name[len(place.parent):] if place and place.parent and name.startswith(place.parent) else ""
+    return bare if name in _qualified_names().get(bare, ()) else name
 
 
 def _nations(folder: Path) -> tuple[str, ...]:
@@ -187,6 +224,13 @@ def _alias_table() -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
         if place.short:
             alias_to_name.setdefault(place.short, place.name)
     alias_to_name.update(_other_aliases())
+    for bare, names in _qualified_names().items():
+        stem = _short_form(bare)
+        for name in names:
+            parent = gazetteer()[name].parent
+            for up in filter(None, (parent, gazetteer()[parent].short)):
+                for own in filter(None, (bare, stem)):
+                    alias_to_name.setdefault(up + own, name)  # 北京通州, 北京市通州, 北京通州区
     lengths: dict[str, set[int]] = {}
     for alias in alias_to_name:
         if len(alias) >= 2:
@@ -338,7 +382,12 @@ NATIONWIDE_PROVINCES = 5  # provinces a text names that make it about the countr
 
 def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     """The most specific place named by the issuer, else by the title; a central body is national;
-    else the place the body names most (of the issuer's level when it is '市…局'/'省…厅')."""
+    else the place the body names most (of the issuer's level when it is '市…局'/'省…厅'). A name several
+    places share is made one by the parent the text names (通州区… 北京市退休审批系统 → 北京市通州区)."""
+    return qualified_place(_inferred_place(issuer, title, body), "\n".join((issuer, title, body)))
+
+
+def _inferred_place(issuer: str, title: str, body: str) -> str:
     for source in (issuer, title):
         found = places_in_issuer(source)
         if found:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, normalize_doc_number
-from assistant.govdocs.places import ancestors, find_places, level_of
+from assistant.govdocs.places import ancestors, bare_name, find_places, level_of
 
 REPORT_TYPES = {"报告", "总结", "公报", "通报"}  # issued after the year they report on
 # Every year a text mentions: overlapping, so "2023" is found in "20232024" as a plain substring test would.
@@ -44,7 +44,8 @@ def clause_facets(chunk: Chunk, notice: Notice | None, search_text: str) -> Clau
     """Facets of one clause; `search_text` is its cleaned, lower-cased index text."""
     own = chunk.jurisdiction
     own_level = level_of(own or "全国")
-    places = [own] if own else []
+    # 北京市通州区 is asked about as 通州区 too
+    places = list(dict.fromkeys([own, bare_name(own)])) if own else []
     for name in find_places(search_text):
         if level_of(name) > own_level and name not in places:
             places.append(name)
