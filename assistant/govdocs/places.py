@@ -94,8 +94,8 @@ def gazetteer() -> dict[str, Place]:
             continue
         place = places[top[0]]
         places[top[0]] = Place(place.name, place.level, place.parent, short, ())
-    # A name several places share (通州区 of 北京市 and of 南通市) has no parent; each of them is known too by
-    # its parent's name and its own (北京市通州区), which a text names (北京通州) or a notice is filed under.
+    # A name several places share (鼓楼区 of 南京市, of 福州市, …) has no parent; each of them is known too by
+    # its parent's name and its own (福州市鼓楼区), which a text names (福州鼓楼) or a notice is filed under.
     qualified = {}
     for name, options in candidates.items():
         level = min((o[0] for o in options), key=LEVEL_RANK.get)
@@ -111,7 +111,7 @@ def gazetteer() -> dict[str, Place]:
 
 @lru_cache(maxsize=1)
 def _qualified_names() -> dict[str, list[str]]:
-    """A name several places share → each of them by its parent's name and its own (通州区 → 北京市通州区, …)."""
+    """A name several places share → each of them by its parent's name and its own (鼓楼区 → 南京市鼓楼区, 福州市鼓楼区, …)."""
     places, found = gazetteer(), {}
     for place in places.values():
         bare = place.name[len(place.parent):] if place.parent and place.name.startswith(place.parent) else ""
@@ -121,8 +121,8 @@ def _qualified_names() -> dict[str, list[str]]:
 
 
 def qualified_place(name: str, text: str) -> str:
-    """A name several places share, made one place by the parent the text names (通州区 in a text naming
-    北京市 → 北京市通州区); else the name as it is."""
+    """A name several places share, made one place by the parent the text names (鼓楼区 in a text naming
+    福州市 → 福州市鼓楼区); else the name as it is."""
     places = gazetteer()
     named = [q for q in _qualified_names().get(name, ())
              if places[q].parent in text or (places[places[q].parent].short or "\0") in text]
@@ -130,7 +130,7 @@ def qualified_place(name: str, text: str) -> str:
 
 
 def bare_name(name: str) -> str:
-    """北京市通州区 → 通州区 (the shared name a question may use alone); any other name as it is."""
+    """福州市鼓楼区 → 鼓楼区 (the shared name a question may use alone); any other name as it is."""
     place = gazetteer().get(name)
     bare = name[len(place.parent):] if place and place.parent and name.startswith(place.parent) else ""
     return bare if name in _qualified_names().get(bare, ()) else name
@@ -230,7 +230,7 @@ def _alias_table() -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
             parent = gazetteer()[name].parent
             for up in filter(None, (parent, gazetteer()[parent].short)):
                 for own in filter(None, (bare, stem)):
-                    alias_to_name.setdefault(up + own, name)  # 北京通州, 北京市通州, 北京通州区
+                    alias_to_name.setdefault(up + own, name)  # 福州鼓楼, 福州市鼓楼, 福州鼓楼区
     lengths: dict[str, set[int]] = {}
     for alias in alias_to_name:
         if len(alias) >= 2:
@@ -383,7 +383,7 @@ NATIONWIDE_PROVINCES = 5  # provinces a text names that make it about the countr
 def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
     """The most specific place named by the issuer, else by the title; a central body is national;
     else the place the body names most (of the issuer's level when it is '市…局'/'省…厅'). A name several
-    places share is made one by the parent the text names (通州区… 北京市退休审批系统 → 北京市通州区)."""
+    places share is made one by the parent the text names (鼓楼区… 福州市的系统 → 福州市鼓楼区)."""
     return qualified_place(_inferred_place(issuer, title, body), "\n".join((issuer, title, body)))
 
 

@@ -44,7 +44,7 @@ def clause_facets(chunk: Chunk, notice: Notice | None, search_text: str) -> Clau
     """Facets of one clause; `search_text` is its cleaned, lower-cased index text."""
     own = chunk.jurisdiction
     own_level = level_of(own or "全国")
-    # 北京市通州区 is asked about as 通州区 too
+    # 福州市鼓楼区 is asked about as 鼓楼区 too
     places = list(dict.fromkeys([own, bare_name(own)])) if own else []
     for name in find_places(search_text):
         if level_of(name) > own_level and name not in places:
