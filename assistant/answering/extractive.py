@@ -66,7 +66,7 @@ _CONTACTS = {
     "phone": re.compile(
         r"(?<![\d.])[(（]?0\d{2,3}[)）]?\s*[-－—]\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|"
         r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])|"
-        # an office's line in a list of numbers (某某科：61234567)
+        # an office's line in a list of numbers: the office's name, a colon, a local number
         r"(?:科|处|室|中心|站|所|组|办)[：:]\s*\d{7,8}(?![\d.])",
         re.IGNORECASE),
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
@@ -103,8 +103,8 @@ def asked_kinds(query: Query) -> list[str]:
     return wanted + ["figure"] if query.wants_money and "figure" not in wanted else wanted
 
 
-# What a place's own line in a wider place's list gives (某市救助中心0533-1234567; 某县120个): a number, a
-# figure, a date. Not a department: the line naming a county is as often the notice's addressees (某县人民政府，市有关部门：).
+# What a place's own line in a wider place's list gives: a number to call, a figure, a date. Not a department:
+# the line naming a county is as often the notice's addressee line.
 _PLACE_LINE_KINDS = {"contact", "figure", "when"}
 
 
@@ -556,9 +556,7 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
                     and any(names_place([s], own_place) and wanted & kind_features(s, query, e.hit.chunk)
                             for s in e.sentences))
 
-        found = next((e for e in evidence[1:] if own_line(e)), None)
-        if found is None and more is not None:
-            found = next((e for e in more() if own_line(e)), None)
+        found = _first_of_notice(evidence, more, own_line)
         if found is not None:
             return found
     if "when" in asked_kinds(query) and not _names_time(top.chunk):
@@ -568,9 +566,7 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
             return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted
                     and _names_time(e.hit.chunk) and e.hit.coverage >= top.coverage - tuning.shown_kind_margin)
 
-        found = next((e for e in evidence[1:] if schedule(e)), None)
-        if found is None and more is not None:
-            found = next((e for e in more() if schedule(e)), None)
+        found = _first_of_notice(evidence, more, schedule)
         if found is not None:
             return found
     asked = set(query.kinds) | ({"duration"} if query.asks_duration else set())
@@ -594,9 +590,16 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
                 and e.hit.chunk.kind != "header" and (e.hit.coverage >= floor or named_item)
                 and soft <= kinds_shown(query, e))
 
-    found = next((e for e in evidence[1:] if shows(e)), None)
+    return _first_of_notice(evidence, more, shows)
+
+
+def _first_of_notice(evidence: list[Evidence], more: Callable[[], list[Evidence]] | None,
+                     keep: Callable[[Evidence], bool]) -> Evidence | None:
+    """The first clause after the best that `keep` accepts: among the retrieved ones, else among the notice's
+    further clauses (read only if needed)."""
+    found = next((e for e in evidence[1:] if keep(e)), None)
     if found is None and more is not None:
-        found = next((e for e in more() if shows(e)), None)
+        found = next((e for e in more() if keep(e)), None)
     return found
 
 

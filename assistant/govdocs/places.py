@@ -413,13 +413,12 @@ def _inferred_place(issuer: str, title: str, body: str) -> str:
     if wanted:
         # 市…局 of a city governed as a province (天津市, 上海市) is of that city.
         of_level = {n: c for n, c in counts.items() if level_of(n) == LEVEL_RANK[wanted]
-                    or (wanted == "city" and level_of(n) == LEVEL_RANK["province"] and n.endswith("市"))}
+                    or (wanted == "city" and _governed_as_province(n))}
         if of_level:
             return max(of_level.items(), key=lambda item: (item[1], -list(counts).index(item[0])))[0]
     # Prefer a district/county named repeatedly over the city around it.
     def rank(name: str) -> int:  # a city governed as a province (直辖市) ranks with the cities beside it
-        level = level_of(name)
-        return LEVEL_RANK["city"] if level == LEVEL_RANK["province"] and name.endswith("市") else level
+        return LEVEL_RANK["city"] if _governed_as_province(name) else level_of(name)
 
     best_level = max(rank(n) for n, c in counts.items() if c >= 2) if any(c >= 2 for c in counts.values()) else None
     candidates = [(c, n) for n, c in counts.items() if best_level is None or rank(n) == best_level]
@@ -434,6 +433,11 @@ def _inferred_place(issuer: str, title: str, body: str) -> str:
         if around:
             return around[0]
     return tied[0]
+
+
+def _governed_as_province(name: str) -> bool:
+    """A city governed as a province (a 直辖市): of province level, named 市."""
+    return level_of(name) == LEVEL_RANK["province"] and name.endswith("市")
 
 
 def ancestors(name: str) -> list[str]:
