@@ -1354,3 +1354,20 @@ def test_a_clause_sending_the_reader_to_phone_is_answered_by_the_notices_list_of
     answer = compose_answer(parse_query("张店区办参保登记、缴费业务要联系哪个科室？电话多少？"), SearchResult(hits),
                             NOTICES, _equal_weights)
     assert "登记征缴科：61234567" in answer.text.split("[1]")[0]
+
+
+def test_a_question_where_an_area_ends_is_answered_by_the_clause_stating_its_bounds():
+    general = Chunk(id="c100", notice_id="n1", notice_title="n1的决定", clause_path=["一、征收范围", "2.其他区域"],
+                    text="2.其他涉及东湖片区改造项目的区域。依照东湖片区改造项目总体规划，需要征收的房屋及附属物。",
+                    index_text="", file="f.txt", line_start=1, line_end=1, kind="clause", jurisdiction="某某区",
+                    year=2023)
+    bounds = replace(general, id="c101", clause_path=["一、征收范围"],
+                     text="1.东至青年路，西至光明街，南至建设路，北至人民路（不包括幸福小区）区域；")
+    hits = [_good(general, 1, coverage=0.9), _good(bounds, 2, coverage=0.2)]
+    answer = compose_answer(parse_query("东湖片区改造征收的范围是哪几条路围起来的？"), SearchResult(hits), NOTICES,
+                            _equal_weights)
+    assert "东至青年路" in answer.text.split("[1]")[0]
+    # Not asked where it ends: the clause that matches the question is quoted first.
+    asked_what = compose_answer(parse_query("东湖片区改造项目要征收哪些房屋？"), SearchResult(hits), NOTICES,
+                                _equal_weights)
+    assert "东至青年路" not in asked_what.text.split("[1]")[0]

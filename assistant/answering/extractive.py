@@ -58,6 +58,8 @@ _DURATION = re.compile(
     r"(?<![\d月.])(?:\d{1,3}|[一二两三四五六七八九十半百]+)\s*(?:个\s*(?:月|星期|工作日|自然日|小时)|"
     r"(?:工作日|自然日|小时|分钟|星期|周|天|年)(?![份度底初末])|日\s*(?:之?内|以内))")
 # What a notice says of a person's life, when it does (an appointment's 男，1975年3月生，某省某县人).
+# An area's limits stated side by side (东至西五路，西至西六路; 北起某街、南到某河): two sides, each with its line.
+_BOUNDS = re.compile(r"[东西南北]\s*(?:至|到|起|临|邻|抵)\s*[^，,。；;、]{1,30}[，,；;、]\s*[东西南北]\s*(?:至|到|起|临|邻|抵)")
 _LIFE_DETAIL = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*(?:生|出生)|籍贯|出生|\d{2}\s*岁")
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
 # characters after a word that introduces one (咨询电话：63429421, 拨打12360), an e-mail, a street address with
@@ -162,6 +164,8 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.add("when")  # 哪天交 is not answered by 明确完成时限 (a deadline word without its day)
     if query.asks_duration and _DURATION.search(sentence):
         found |= {"when", "duration"}  # a date answers 延到什么时候; a span answers 多久 better
+    if query.asks_extent and _BOUNDS.search(sentence):
+        found |= {"extent", "list"} & ({"extent"} | set(query.kinds))  # 哪几条路围起来的: the bounds list them
     if any(_CONTACTS[way].search(sentence) for way in query.contact_ways or _CONTACTS):
         found.add("contact")
     if _CITES_DOCUMENT.search(sentence.replace(" ", "")):
@@ -257,6 +261,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     features = [kind_features(s, query, hit.chunk) for s in sentences]
     wanted = asked_kinds(query) + (["basis"] if "basis" in query.kinds else [])
     wanted += ["duration"] if query.asks_duration else []  # preferred in the quote, not required (a date answers too)
+    wanted += ["extent"] if query.asks_extent else []  # preferred, not required (范围 is as often what a policy covers)
     near = [figure_near_term(s, query) for s in lowered]
     # How close each sentence is to the question in the embedding model's eyes, against the clause's closest
     # sentence: a question in words no term matches (a resident's everyday words for what a clause names formally) still finds its sentence.
@@ -335,7 +340,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     # A number or address to reach an office is quoted when the clause has one, but a clause without it still
     # answers (it names the office and what to do): requiring it declined more questions the notices answer
     # (eval/run.py --both: corpus-ncp false declines 6.4 % → 6.9 %). An official's own number is required.
-    optional = ("duration",) if query.asks_personal_contact else ("contact", "duration")
+    optional = ("duration", "extent") if query.asks_personal_contact else ("contact", "duration", "extent")
     required = [k for k in wanted if k not in optional]
     answers_kind = all(k in covered for k in required) if required else True
     trusted = answers_kind and not all(k in seen_kinds for k in required)
@@ -569,13 +574,18 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         found = _first_of_notice(evidence, more, schedule)
         if found is not None:
             return found
-    asked = set(query.kinds) | ({"duration"} if query.asks_duration else set())
-    soft = {k for k in ("contact", "list", "duration") if k in asked} - kinds_shown(query, evidence[0])
+    asked = (set(query.kinds) | ({"duration"} if query.asks_duration else set())
+             | ({"extent"} if query.asks_extent else set()))
+    soft = {k for k in ("contact", "list", "duration", "extent") if k in asked} - kinds_shown(query, evidence[0])
     if evidence[0].answers_kind and not evidence[0].trusted and not soft:
         return None  # (a trusted clause answers only by matching well: the date or department is not seen)
     floor = top.coverage - tuning.shown_kind_margin
     if "contact" in soft and any(_POINTS_TO_PHONE.search(x) for x in evidence[0].sentences):
         floor = 0.0  # 请电话联系有关窗口 with the numbers listed elsewhere in the notice: that list answers
+    if "extent" in soft:
+        # An area's bounds (东至…西至…) stand under a heading (一、征收范围) and name streets, not the question's
+        # words: in the notice the retrievers chose, the clause stating them answers "where are its limits".
+        floor = 0.0
     if evidence[0].trusted:
         # The best clause shows nothing of what is asked (no date at all for 哪天): a clause of its notice that
         # shows it and answers the question's words as a clause must (min_coverage) is the better quote.

@@ -83,6 +83,9 @@ _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how 
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
 # How long something lasts or may take (延多久, 几个工作日内办完, 隔离多少天): a span answers it.
 # 这几天, 前几个月, 好几天 tell, they do not ask.
+# Where an area ends (征收范围是哪一块, 四至, 哪几条路围起来的, 在不在范围里).
+_ASKS_EXTENT = re.compile(r"范围|四至|边界|界线|哪一?块|哪一?片|(?:哪|几)条(?:路|街|马路)|围起来|"
+                          r"\bboundar(?:y|ies)|\bextent\b|\barea\b")
 _ASKS_DURATION = re.compile(r"多久|多长时间|多长期限|(?<![这那前后头好十第哪])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日|几年)|"
                             r"多少天|多少个?工作日|多少个?小时|多少个月|how long|how many (?:days|weeks|months|hours)")
 # How to get something done (怎么买口罩, 如何申请, 要走什么手续, 办理流程): the steps, often one numbered clause each.
@@ -142,6 +145,8 @@ class Query:
     asks_duration: bool = False  # how long (延多久, 几天内办完): a span of time answers it as a date does
     asks_procedure: bool = False  # how to get something done (怎么买, 如何申请, 手续): every step of the notice
     asks_judgement: bool = False  # only an opinion or one's own case is asked (起诉能赢吗): no document answers
+    # Where an area's limits lie (征收范围是哪一块, 哪几条路围起来的): a clause giving its bounds (东至…西至…) answers.
+    asks_extent: bool = False
     asks_day: bool = False  # which day (哪天, 几号, 截止到哪天): a deadline word without its day (时限) does not answer
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     asks_plan: bool = False  # what is planned for the year (今年要改造多少个): a review of the past year does not answer it
@@ -721,6 +726,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_plan=bool(_ASKS_PLAN.search(asked_lowered)) and not ASKS_ACTUAL.search(asked_lowered)
         and not _LOOKS_BACK.search(lowered),
         asks_day=bool(_ASKS_DAY.search(asked_lowered)),
+        asks_extent=bool(_ASKS_EXTENT.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
         asks_personal_contact=bool(_PERSONAL_CONTACT.search(text)),
