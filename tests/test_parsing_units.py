@@ -94,6 +94,10 @@ def test_a_street_named_after_a_city_and_a_word_that_is_a_district_far_away_are_
 
     assert find_places("沿洛阳路、开封大街到郑州广场") == []
     assert find_places("洛阳市交通局") == ["洛阳市"]
+    # The street's neighbourhood by the same name elsewhere in the text is no city either; the city in full is.
+    assert find_places("洛阳路街道地处三区交界，洛阳12个居民区都设了卡口") == []
+    assert find_places("洛阳路街道的居民去洛阳市探亲") == ["洛阳市"]
+    assert find_places("洛阳12个居民区都设了卡口") == ["洛阳市"]
     assert "大社区" not in find_places("我们这个大社区有五个出入口")  # a district of Taiwan, and an everyday word
     assert "大社区" in find_places("台湾高雄市大社区的居民")
 
@@ -218,3 +222,10 @@ def test_a_dash_paragraph_with_sentences_is_text_not_a_subtitle():
     header = next(c for c in chunks if c.kind == "header")
     assert "留抵税额" not in header.text
     assert any("留抵税额" in c.text for c in chunks if c.kind != "header")
+
+
+def test_asking_what_a_thing_is_for_leaves_the_thing_as_the_topic():
+    from assistant.search.query import parse_query
+
+    terms = [t.source for t in parse_query("社区给居民发的出入证是干什么用的？").terms]
+    assert "干什么" not in terms and "出入证" in terms

@@ -243,7 +243,8 @@ def find_places(text: str) -> list[str]:
     each position (a dictionary scan: one regex alternation of 6,000 names is slow). A short name counts
     only where it is a word of its sentence: 政和 (政和县) is not in '行政和司法'."""
     aliases, lengths_from = _alias_table()
-    found: list[str] = []
+    found: list[tuple[str, str]] = []  # (full name, how it is written)
+    streets: set[str] = set()  # short names the text gives a street (临汾路)
     i, n = 0, len(text)
     while i < n - 1:
         for length in lengths_from.get(text[i], ()):
@@ -258,16 +259,19 @@ def find_places(text: str) -> list[str]:
                 name = None  # 建设路南延, 人民路北行: the end of a street's name and a direction, not 路南区
             if name and alias != name and text.startswith(_ROAD_AFTER, i + length) \
                     and not _child_at(text, i + length, name, aliases, lengths_from):
+                streets.add(alias)
                 name = None  # 洛阳路, 开封大街, 郑州广场: a street or square named after a city
             if name and _outlying(name) and not _region_named(text, name):
                 name = None  # 中西区, 东区: a district of Taiwan or Hong Kong only where the text names the region
             if name and (alias == name or _is_word_at(text, i, i + length)):
-                found.append(name)
+                found.append((name, alias))
                 i += length
                 break
         else:
             i += 1
-    return found
+    # A text naming a street after a city (临汾路街道) means the street's neighbourhood by that name elsewhere
+    # too (临汾20个居民区): the city is named only in full (临汾市).
+    return [name for name, alias in found if alias == name or alias not in streets]
 
 
 _STREET_ENDS = "路街道桥"  # the last character of a street's or bridge's name
