@@ -28,6 +28,12 @@ def test_the_question_words_pick_the_statuses():
     assert {"未完成", "部分完成"} <= wanted_statuses("哪些指标没有达标？")
     assert {"未完成", "部分完成"} <= wanted_statuses("区住建局那几项任务，到6月哪些没按进度干完？")
     assert {"未完成", "部分完成"} <= wanted_statuses("今年的重点项目还有哪些没做完？")
+    # English: a negated or partial "completed" asks for the rows not (fully) done, not for the done ones.
+    assert wanted_statuses("Which tasks were still unfinished in June?") == {"未完成"}
+    assert wanted_statuses("Which projects have not yet been completed?") == {"未完成"}
+    assert wanted_statuses("Which tasks were only partly completed?") == {"部分完成"}
+    assert wanted_statuses("Which tasks has the district completed?") == {"完成"}
+    assert {"推进中"} <= wanted_statuses("Which projects are still in progress?")
     # A task's own figure, not a count of tasks by status:
     assert wanted_statuses("老旧小区改造任务累计完成了多少户？") == frozenset()
 

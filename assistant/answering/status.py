@@ -25,17 +25,19 @@ _CANONICAL = {"已完成": "完成", "基本完成": "完成", "尚未完成": "
 NOT_DONE = frozenset({"未完成", "部分完成", "滞后", "推进中", "未启动", "已启动"})
 # What the question asks for.
 _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
-    (re.compile(r"部分完成|完成了一部分|partially"), frozenset({"部分完成"})),
-    (re.compile(r"未完成|没完成|没有完成|尚未完成|不能完成|not (?:yet )?(?:completed|finished|done)|unfinished|incomplete"),
+    (re.compile(r"部分完成|完成了一部分|(?:partial(?:ly)?|\bpartly|\bhalf[- ]?)(?:\s+(?:completed|finished|done)\b)?"),
+     frozenset({"部分完成"})),
+    (re.compile(r"未完成|没完成|没有完成|尚未完成|不能完成|unfinished|incomplete|uncompleted|"
+                r"(?:\bnot|n't)\s+(?:yet\s+)?(?:been\s+)?(?:completed|finished|done)|yet to be (?:completed|finished|done)"),
      frozenset({"未完成"})),
     # in everyday words too: 没按进度干完, 还没做完, 进度没跟上
     (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|(?:未|没有?)达(?:到|标)|达不到|"
                 r"没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)完|没按进度|进度(?:没|未)跟上|拖了后腿|"
-                r"behind|lagging|delayed|overdue"),
+                r"behind|lagging|delayed|overdue|off[- ]track|in progress|ongoing|under ?way"),
      NOT_DONE),
     # 完成了多少项 counts tasks; 累计完成了多少户 asks a task's own figure, not a status.
     (re.compile(r"已完成|(?<![未没分])完成了哪些|(?<![未没分])完成的|已经完成|(?:^|[^未没分])完成了?(?:多少|几)(?:项|件|条|个?(?:任务|项目|事项|指标)|[？?]|$)|"
-                r"completed|finished|done"),
+                r"\b(?:completed|finished|done|accomplished)\b"),
      frozenset({"完成"})),
 ]
 
@@ -43,10 +45,16 @@ _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
 def wanted_statuses(question: str) -> frozenset[str]:
     """The statuses a question asks rows for; empty when it asks no status question."""
     lowered = question.lower()
-    if not re.search(r"任务|项目|工作|事项|指标|tasks?|projects?|items?", lowered):
+    if not re.search(r"任务|项目|工作|事项|指标|tasks?|projects?|items?|targets?|goals?", lowered):
         return frozenset()
-    # Every status asked (未完成或部分完成的有哪些): the union.
-    return frozenset().union(*(statuses for pattern, statuses in _INTENTS if pattern.search(lowered)))
+    # Every status asked (未完成或部分完成的有哪些): the union. Words read for one status are not read again
+    # for a later one (not completed, partly finished do not ask for the completed rows).
+    wanted: set[str] = set()
+    for pattern, statuses in _INTENTS:
+        if pattern.search(lowered):
+            wanted |= statuses
+            lowered = pattern.sub(" ", lowered)
+    return frozenset(wanted)
 
 
 def row_status(text: str) -> str:
