@@ -174,3 +174,17 @@ def test_a_space_inside_a_reporters_byline_ends_no_paragraph():
     notices, chunks = parse(text)
     assert any("0311-966005" in c.text for c in chunks if c.kind != "header")
     assert split_long_line("热线已开通。（记者 王某）")[-1] == "热线已开通。（记者 王某）"
+
+
+def test_a_window_keeps_the_department_its_first_duty_belongs_to():
+    from assistant.ingest.chunking import windows
+
+    duties = ("市水利局负责雨水情监测工作。", "市交通局负责防汛运输保障，协调落实防汛物资运输车辆的储备和调集。"
+              "负责加强对渡口的行业管理。配合河务部门督促渡口经营企业按要求停航。",
+              "市农业局负责沿河农业防灾减灾工作，监测、发布农业灾情，指导农业紧急救灾和灾后生产恢复。")
+    pieces = windows("\n".join(duties), 120, 1)
+    starting_with_duty = [p for p in pieces if p.startswith("配合")]
+    assert not starting_with_duty and any(p.startswith("市交通局") and "督促渡口" in p for p in pieces[1:])
+    # A window whose first sentence names its own subject is cut as before (one sentence of overlap).
+    plain = windows("甲局负责一一一一一一一一一一。乙局负责二二二二二二二二二二。丙局负责三三三三三三三三三三。", 30, 1)
+    assert plain[1].startswith("乙局")

@@ -13,7 +13,7 @@ from assistant.govdocs.cleaning import clean_text
 from assistant.govdocs.departments import mentions_department, responsibility_note
 from assistant.govdocs.people import names_a_holder
 from assistant.govdocs.places import ancestors, gazetteer
-from assistant.govdocs.sentences import clause_sentences
+from assistant.govdocs.sentences import DUTY_WITHOUT_SUBJECT, clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, marker_of
 from assistant.search.query import ASKS_ACTUAL, HOW_MANY, QUESTION_SENTENCE, Query, Term, count_of, stated_count
@@ -84,7 +84,6 @@ _LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
 _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
 # Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject.
-_VERB_INITIAL = re.compile(r"^(?:负责|承担|参与|配合|指导|组织|协调|督促|做好|牵头|会同|协助|加强)")
 _SUBJECT_START = re.compile(
     rf"^[\u4e00-\u9fff]{{1,20}}?(?:{_UNIT_SUFFIX}|院|所|站|队)(?=负责|牵头|承担|会同|配合|要|应|[：:])")
 
@@ -301,7 +300,7 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
     if "who" in wanted:
         # A subjectless duty sentence answers "who" through the sentence that names the department.
         for i in sorted(chosen):
-            if _VERB_INITIAL.match(sentences[i]):
+            if DUTY_WITHOUT_SUBJECT.match(sentences[i]):
                 subject = next((j for j in range(i - 1, -1, -1) if _SUBJECT_START.match(sentences[j])), None)
                 if subject is not None:
                     chosen.add(subject)

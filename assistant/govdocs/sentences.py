@@ -7,6 +7,8 @@ from assistant.govdocs.cleaning import clean_text
 from assistant.models import Chunk
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n")
+# A duty stated without its subject (负责…, 配合…): it goes on from a sentence naming the department.
+DUTY_WITHOUT_SUBJECT = re.compile(r"^(?:负责|承担|参与|配合|指导|组织|协调|督促|做好|牵头|会同|协助|加强)")
 
 
 def clause_sentences(chunk: Chunk) -> list[str]:

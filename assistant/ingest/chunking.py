@@ -8,6 +8,7 @@ from assistant.govdocs.cleaning import clean_text, drop_noise, join_broken_lines
 from assistant.models import Chunk, Clause, Notice
 from assistant.govdocs.notices import read_metadata, split_notices
 from assistant.govdocs.injection import tainted_spans, without_instructions
+from assistant.govdocs.sentences import DUTY_WITHOUT_SUBJECT
 
 # Surrogate code points (a lenient decoder's lone halves) cannot be encoded as UTF-8: not converted,
 # stored or embedded. They become U+FFFD.
@@ -88,7 +89,15 @@ def windows(raw: str, max_chars: int, overlap: int) -> list[str]:
         pieces.append("".join(sentences[start:end]).strip("\n"))
         if end >= len(sentences):
             break
-        start = max(end - overlap, start + 1)
+        next_start = max(end - overlap, start + 1)
+        # A window that would start with a duty whose subject is earlier in its paragraph ("配合…" after
+        # "某局负责…") starts at the paragraph when that part is short: the window keeps who does it.
+        opening = next((p for p in range(next_start, start, -1) if sentences[p - 1].endswith("\n")
+                        or sentences[p].startswith("\n")), None)
+        if opening is not None and DUTY_WITHOUT_SUBJECT.match(clean_text(sentences[next_start])) \
+                and sum(len(clean_text(x)) for x in sentences[opening:end]) <= max_chars * 2 // 3:
+            next_start = opening
+        start = next_start
     return pieces
 
 
