@@ -1371,3 +1371,9 @@ def test_a_question_where_an_area_ends_is_answered_by_the_clause_stating_its_bou
     asked_what = compose_answer(parse_query("东湖片区改造项目要征收哪些房屋？"), SearchResult(hits), NOTICES,
                                 _equal_weights)
     assert "东至青年路" not in asked_what.text.split("[1]")[0]
+
+
+def test_everyday_words_for_passing_the_buck_match_the_official_terms_for_a_dispute_over_duties():
+    spelled = {s for t in parse_query("楼道灯坏了，物业和社区推来推去，好几个单位都说不归自己管，最后谁说了算？").terms
+               for s in t.spellings}
+    assert {"争议", "职责"} <= spelled
