@@ -12,7 +12,7 @@ from .config import Settings
 from .errors import QueryError
 from .models import Chunk
 from assistant.govdocs.people import names_a_person
-from assistant.govdocs.places import ancestors, level_name
+from assistant.govdocs.places import ancestors, gazetteer, level_name, named_bare
 from assistant.search.query import Query, parse_query
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher, each_place_a_turn
@@ -69,10 +69,25 @@ class Assistant:
         return vector
 
     def parse(self, question: str) -> Query:
-        query = parse_query(check_question(question), self.index.tokenizer.tokenize)
+        question = check_question(question)
+        query = self._words_not_places(parse_query(question, self.index.tokenizer.tokenize), question)
         if query.lang == "en" and self.llm is not None:
             query = self._translated(query)
         return query
+
+    def _words_not_places(self, query: Query, question: str) -> Query:
+        """A county named only by its short name, far from every notice of the corpus (惠农补贴 → 惠农区 in
+        Ningxia, 老平房 → 平房区 in Harbin, asked of a corpus with nothing of their cities), is read as the
+        everyday word it also is: the question is not declined for a place it never asked about."""
+        def far(place: str) -> bool:
+            around = {place} | ({gazetteer()[place].parent} if place in gazetteer() else set())
+            return not any(p in around or around & set(ancestors(p)) for p in self._places_with_notices)
+
+        stray = [p for p in query.jurisdictions if named_bare(p, question) and far(p)]
+        if not stray:
+            return query
+        return replace(query, jurisdictions=[p for p in query.jurisdictions if p not in stray],
+                       story_places=[p for p in query.story_places if p not in stray])
 
     def _translated(self, query: Query) -> Query:
         """An English question read through its Chinese translation by the configured LLM (once per

@@ -346,3 +346,20 @@ def test_a_question_about_a_places_own_document_is_not_answered_by_its_citys(tmp
     assistant = Assistant(settings, embedder=embedder)
     document = assistant.ask("高青县的河道防汛职责是哪天印发的？")
     assert document.abstained and document.text.startswith("语料中没有高青县的文件")
+
+
+def test_a_word_that_is_also_a_far_countys_short_name_does_not_decline_the_question(tmp_path, embedder):
+    # Made-up city notice. 惠农 is the short name of 惠农区 (Ningxia), 平房 of 平房区 (Harbin): in a corpus with
+    # nothing of their cities, 惠农补贴 and 老平房 are words; the county written in full is still that place.
+    from assistant.pipeline import Assistant
+
+    settings = _ingest_one(tmp_path, embedder, "duties.txt", CITY_DUTIES)
+    assistant = Assistant(settings, embedder=embedder)
+    assert assistant.parse("我家老平房旁边的浮桥汛期拆不拆？").jurisdictions == []
+    assert assistant.parse("领过惠农补贴的人家，浮桥拆了怎么过河？").jurisdictions == []
+    assert assistant.parse("惠农区的浮桥汛期拆不拆？").jurisdictions == ["惠农区"]
+    assert assistant.parse("石嘴山惠农的浮桥汛期拆不拆？").jurisdictions[-1:] == ["惠农区"]
+    # A county of a city the corpus has notices of is that county, however it is written.
+    assert assistant.parse("沂源的浮桥汛期拆不拆？").jurisdictions == ["沂源县"]
+    answer = assistant.ask("我家老平房旁边的浮桥，汛期归哪个部门督促拆除？")
+    assert not answer.abstained and "市交通运输局" in answer.text

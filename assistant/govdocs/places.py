@@ -444,6 +444,16 @@ def _governed_as_province(name: str) -> bool:
     return level_of(name) == LEVEL_RANK["province"] and name.endswith("市")
 
 
+def named_bare(name: str, text: str) -> bool:
+    """Whether a county-level place is written in the text only by its short name, no place above it named
+    (惠农 of 惠农补贴 → 惠农区, 平房 of 老平房 → 平房区): the word may be an everyday one, not the place."""
+    place = gazetteer().get(name)
+    if place is None or place.level != "county" or bare_name(name) in text:
+        return False
+    above = [a for a in ancestors(name) if a != _COUNTRY]
+    return not any(a in text or (gazetteer()[a].short and gazetteer()[a].short in text) for a in above)
+
+
 def ancestors(name: str) -> list[str]:
     """The places a place lies inside, nearest first, by the gazetteer's parents (张店区 → 淄博市, 山东省, 全国)."""
     places, found, seen = gazetteer(), [], set()
