@@ -1377,3 +1377,13 @@ def test_everyday_words_for_passing_the_buck_match_the_official_terms_for_a_disp
     spelled = {s for t in parse_query("楼道灯坏了，物业和社区推来推去，好几个单位都说不归自己管，最后谁说了算？").terms
                for s in t.spellings}
     assert {"争议", "职责"} <= spelled
+
+
+def test_what_the_asker_says_they_do_not_know_is_told_not_asked_when_another_sentence_asks():
+    story = "我是某某村的，每年都说有补贴，可到底发了多少、都发给了谁，我们也不清楚。镇里有没有要求把这些补贴公开出来？"
+    query = parse_query(story)
+    assert query.kinds == ["what"] and query.asked == "镇里有没有要求把这些补贴公开出来？"
+    # Nothing else asks: the sentence is the question.
+    assert "figure" in parse_query("补贴到底发了多少，我也不清楚。").kinds
+    # Asked with a question mark, it asks whatever follows.
+    assert "figure" in parse_query("补贴到底发了多少？我也不清楚。").kinds

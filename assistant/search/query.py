@@ -492,12 +492,12 @@ def focus_of(text: str) -> str:
     >>> focus_of("我家在城东，孩子今年七岁，老人带着。听说区里新建了学校，今年能招多少学生？")
     '听说区里新建了学校，今年能招多少学生？'
     """
-    clauses = _CLAUSE.findall(text)
+    clauses = _clauses_asking(text)
     keep = set()
-    for i, clause in enumerate(clauses):
-        if _ASKING.search(clause):
+    for i, (clause, asks) in enumerate(clauses):
+        if asks:
             keep.update((i - 1, i) if i else (i,))
-    focus = "".join(c for i, c in enumerate(clauses) if i in keep)
+    focus = "".join(c for i, (c, _) in enumerate(clauses) if i in keep)
     return focus if keep and len(focus) <= FOCUS_SHARE * len(text) else ""
 
 
@@ -646,9 +646,24 @@ def asking_clauses(text: str) -> str:
     >>> asking_clauses("我在南宁租了国企的门面开店，生意受疫情影响很大，房租能减免吗？能减多少？")
     '房租能减免吗？能减多少？'
     """
-    clauses = _CLAUSE.findall(few_not_asked(text))
-    asking = [c for c in clauses if _ASKING.search(c)]
+    asking = [c for c, asks in _clauses_asking(few_not_asked(text)) if asks]
     return "".join(asking) if asking else text
+
+
+# The asker saying what they do not know (到底发了多少，我们也不清楚。): told, not asked, when another sentence
+# asks with a question mark (区里有没有要求公开？).
+_NOT_KNOWING = re.compile(r"不清楚|不知道|不明白|说不清|搞不清|弄不清|搞不懂|没人知道")
+
+
+def _clauses_asking(text: str) -> list[tuple[str, bool]]:
+    """Each clause of the text, and whether it asks."""
+    sentences = QUESTION_SENTENCE.findall(text)
+    marked = any(re.search(r"[?？]", s) for s in sentences)
+    out = []
+    for sentence in sentences:
+        told = marked and not re.search(r"[?？]", sentence) and bool(_NOT_KNOWING.search(sentence))
+        out += [(clause, not told and bool(_ASKING.search(clause))) for clause in _CLAUSE.findall(sentence)]
+    return out
 
 
 def question_parts(text: str) -> list[str]:
