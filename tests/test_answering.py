@@ -1387,3 +1387,36 @@ def test_what_the_asker_says_they_do_not_know_is_told_not_asked_when_another_sen
     assert "figure" in parse_query("补贴到底发了多少，我也不清楚。").kinds
     # Asked with a question mark, it asks whatever follows.
     assert "figure" in parse_query("补贴到底发了多少？我也不清楚。").kinds
+
+
+_ACTIONS = [replace(_chunk(95 + i, "n1", text=t), clause_path=["二、主要任务", h]) for i, (h, t) in enumerate([
+    ("1. 实施书香校园行动", "每校建成图书角。"), ("2. 实施教师成长行动", "每年培训教师200人。"),
+    ("3. 实施家校共育行动", "每学期召开家长会2次。"), ("4. 完善经费保障", "落实生均公用经费。")])]
+
+
+def test_a_list_question_naming_what_each_item_is_gets_the_sub_headings_that_name_one():
+    # Made-up plan: every action's heading says 行动, the section's heading (主要任务) does not.
+    children = _children_in(_ACTIONS[:3])
+    hits = [_good(_ACTIONS[1]), _good(_ACTIONS[2], 2)]
+    answer = compose_answer(parse_query("某某教育提升方案提出了哪些行动？"), SearchResult(hits), NOTICES, _equal_weights,
+                            children=children)
+    assert all(a in answer.text.split("[1]")[0] for a in ("书香校园行动", "教师成长行动", "家校共育行动"))
+    # A sub-heading without the word (完善经费保障): the headings do not each name an action, no list of them.
+    mixed = compose_answer(parse_query("某某教育提升方案提出了哪些行动？"), SearchResult(hits), NOTICES, _equal_weights,
+                           children=_children_in(_ACTIONS))
+    assert "书香校园行动" not in mixed.text.split("[1]")[0]
+
+
+def test_a_list_question_whose_item_word_is_one_character_gets_the_sub_headings_ending_in_it():
+    groups = [replace(_chunk(101 + i, "n1", text=t), clause_path=["四、活动组织机构", h]) for i, (h, t) in enumerate([
+        ("（一）综合协调组", "区某某中心负责综合协调。"), ("（二）安全保障组", "某某分局负责现场安全。"),
+        ("（三）后勤服务组", "某某办负责食宿安排。")])]
+    hits = [_good(groups[1]), _good(groups[0], 2)]
+    answer = compose_answer(parse_query("某某活动的工作专班下设哪几个组？"), SearchResult(hits), NOTICES, _equal_weights,
+                            children=_children_in(groups))
+    assert all(g in answer.text.split("[1]")[0] for g in ("综合协调组", "安全保障组", "后勤服务组"))
+    # The section's sentence announcing the list leads it, rather than the section's heading.
+    intro = replace(_chunk(104, "n1", text="办公室下设3个工作组，具体职责如下："), clause_path=["四、活动组织机构"])
+    answer = compose_answer(parse_query("某某活动的工作专班下设哪几个组？"), SearchResult(hits + [_good(intro, 3)]),
+                            NOTICES, _equal_weights, children=_children_in(groups))
+    assert "办公室下设3个工作组，具体职责如下：（一）综合协调组" in answer.text.replace("\n", "")

@@ -403,6 +403,10 @@ def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float |
     return term_coverage([t for t, _ in pairs], text, [w for _, w in pairs])
 
 
+# A list question's one-character item word: 下设哪几个组, 分哪几类, 有哪些项.
+_LISTED_ONE = re.compile(r"哪(?:些|几)(?:个|大|种)?([\u4e00-\u9fff])(?=[？?，,。！!]|$)")
+
+
 def heading_list(query: Query, hits: list[Hit], weights: list[float],
                  children: Callable[..., list[str]], tuning: Tuning = DEFAULT_TUNING) -> Evidence | None:
     """A list the document gives as the sub-headings of a section (三、实施“五大工程” → (一)…(五)): the
@@ -414,6 +418,9 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
         return None
     candidates = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
+    # The words that may name each item (哪些行动 → 行动; 下设哪几个组 → 组, too short to be a term).
+    named_by = [[sp.lower() for sp in t.spellings] for t in query.terms if not t.in_story]
+    named_by += [[m.group(1)] for m in _LISTED_ONE.finditer(query.asked or query.text)]
     for hit in hits:
         path = hit.chunk.clause_path
         for depth in range(1, len(path)):
@@ -433,16 +440,25 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
                        for t in query.terms]
             named = set().union(*(m for m in matches if len(m) == 1))
             spans = len(items) >= 3 and len(named) >= 2
-            if coverage < tuning.heading_list_min_coverage and not spans:
+            # 方案提出了哪些行动: sub-headings that each name one (实施…行动: the word ends the name, as a Chinese
+            # name's head noun does) are the list, whatever their section's heading says (二、重点任务).
+            each_one = len(items) >= 3 and len(items) == (query.asked_count or len(items)) and any(
+                all(any(core.endswith(sp) for sp in spellings) for core in cores) for spellings in named_by)
+            if coverage < tuning.heading_list_min_coverage and not spans and not each_one:
                 continue
             # The number asked (哪四个) decides; else the number the heading states (三大工程).
             counted = len(items) == (query.asked_count or stated_count(heading))
-            if len(items) >= 2 and (counted or spans or coverage >= tuning.heading_list_coverage):
-                candidates.append(((counted, spans, coverage), hit, heading, items))
+            if len(items) >= 2 and (counted or spans or each_one or coverage >= tuning.heading_list_coverage):
+                candidates.append(((counted, spans, each_one, coverage), hit, heading, items))
     if not candidates:
         return None
     _, hit, heading, items = max(candidates, key=lambda c: c[0])
-    return Evidence(hit, [heading.rstrip("：:") + "：", "；".join(items[:MAX_CHILD_HEADINGS])], True)
+    # The section's own sentence announcing the list (办公室下设6个工作组，具体职责如下：) says more than its heading.
+    section = hit.chunk.clause_path[:hit.chunk.clause_path.index(heading) + 1]
+    intro = next((clean_text(h.chunk.text).strip() for h in hits if h.chunk.notice_id == hit.chunk.notice_id
+                  and h.chunk.clause_path == section and _LEAD_IN.search(clean_text(h.chunk.text).strip())), "")
+    lead = intro if intro and len(intro) <= MAX_SENTENCE_CHARS else heading.rstrip("：:") + "："
+    return Evidence(hit, [lead, "；".join(items[:MAX_CHILD_HEADINGS])], True)
 
 
 def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
