@@ -7,7 +7,7 @@ from functools import cached_property, lru_cache
 
 from assistant.answering.extractive import compose_answer, has_required_term, list_file_contents
 from assistant.answering.llm import translate_question
-from assistant.answering.status import row_status, status_answer, wanted_statuses
+from assistant.answering.status import ANY_STATUS, row_status, status_answer, wanted_statuses
 from .config import Settings
 from .errors import QueryError
 from .models import Chunk
@@ -224,7 +224,8 @@ class Assistant:
     def _places_with_notices(self) -> set[str]:
         return {n.jurisdiction for n in self.index.notice_by_id.values() if n.jurisdiction}
 
-    def _status_rows(self, query: Query, result: SearchResult, statuses: frozenset[str]) -> Answer | None:
+    def _status_rows(self, query: Query, result: SearchResult, statuses: frozenset[str],
+                     of_department: bool = False) -> Answer | None:
         """The rows of the progress table the best-matching status row belongs to, filtered by status."""
         top = next((h.chunk for h in result.hits[:max(5, self.settings.tuning.evidence_pool)]
                     if h.chunk.kind == "table_row" and row_status(h.chunk.text)), None)
@@ -234,7 +235,7 @@ class Assistant:
         if any(t.required and not any(has_required_term(t, c) for c in rows) for t in query.terms):
             return None  # a 10月份 table asked, a 9月份 one found: not the table asked about
         return status_answer(query.text, statuses, rows, self.index.notice_by_id.get(top.notice_id),
-                             english=query.lang == "en")
+                             english=query.lang == "en", of_department=of_department)
 
     def sub_headings(self, chunk: Chunk, depth: int | None = None) -> list[str]:
         """The headings one level under a clause, in document order (a list its text only introduces); with
@@ -270,6 +271,12 @@ class Assistant:
         statuses = wanted_statuses(query.text)
         if statuses and not result.empty_reason:
             listing = self._status_rows(query, result, statuses)
+            if listing is not None:
+                yield listing
+                return
+        if not statuses and query.departments and QuestionKind.LIST in query.kinds and not result.empty_reason:
+            # 某局负责的任务有哪些 over a progress table: every row the department leads or supports.
+            listing = self._status_rows(query, result, ANY_STATUS, of_department=True)
             if listing is not None:
                 yield listing
                 return

@@ -363,3 +363,22 @@ def test_a_word_that_is_also_a_far_countys_short_name_does_not_decline_the_quest
     assert assistant.parse("沂源的浮桥汛期拆不拆？").jurisdictions == ["沂源县"]
     answer = assistant.ask("我家老平房旁边的浮桥，汛期归哪个部门督促拆除？")
     assert not answer.abstained and "市交通运输局" in answer.text
+
+
+PROGRESS_TABLE = """某某区2024年重点工作6月份完成情况通报表
+
+序号\t年度目标任务\t完成情况\t责任单位
+1\t新建城市公园3处\t完成。已建成公园3处。\t区住建局
+2\t改造老旧小区12个\t部分完成。已开工8个。\t区住建局
+3\t新建社区卫生服务站2处\t未完成。正在选址。\t区卫健局
+4\t开展全民健身赛事20场\t完成。已举办22场。\t区教体局
+"""
+
+
+def test_a_list_of_a_departments_tasks_is_every_row_of_the_progress_table_it_answers_for(tmp_path, embedder):
+    from assistant.pipeline import Assistant
+
+    settings = _ingest_one(tmp_path, embedder, "progress.txt", PROGRESS_TABLE)
+    answer = Assistant(settings, embedder=embedder).ask("某某区6月份通报里，区住建局负责的任务有哪些？")
+    assert not answer.abstained and "新建城市公园3处" in answer.text and "改造老旧小区12个" in answer.text
+    assert "社区卫生服务站" not in answer.text and len(answer.citations) == 2

@@ -1,5 +1,5 @@
 """Status questions over a progress table written here: the question picks the statuses, every matching row is listed."""
-from assistant.answering.status import row_status, status_answer, wanted_statuses
+from assistant.answering.status import ANY_STATUS, row_status, status_answer, wanted_statuses
 from assistant.models import Chunk, Notice
 
 NOTICE = Notice(title="某区重点工作第三季度进展情况通报", id="n#1", file="p.txt")
@@ -28,6 +28,7 @@ def test_the_question_words_pick_the_statuses():
     assert {"未完成", "部分完成"} <= wanted_statuses("哪些指标没有达标？")
     assert {"未完成", "部分完成"} <= wanted_statuses("区住建局那几项任务，到6月哪些没按进度干完？")
     assert {"未完成", "部分完成"} <= wanted_statuses("今年的重点项目还有哪些没做完？")
+    assert {"未完成", "部分完成"} <= wanted_statuses("区某某局6月份有哪些工作没按计划完成？")
     # English: a negated or partial "completed" asks for the rows not (fully) done, not for the done ones.
     assert wanted_statuses("Which tasks were still unfinished in June?") == {"未完成"}
     assert wanted_statuses("Which projects have not yet been completed?") == {"未完成"}
@@ -76,6 +77,11 @@ def test_a_department_the_question_names_keeps_the_rows_it_is_responsible_for():
     everyone = "哪些工作任务还没完成？"
     answer = status_answer(everyone, wanted_statuses(everyone), rows, NOTICE)
     assert [c.chunk.id for c in answer.citations] == ["n#1.1", "n#1.3"]
+    # Asked which tasks a department has, whatever their status: all of its rows.
+    all_of = status_answer("区卫健局负责的任务有哪些？", ANY_STATUS, rows, NOTICE, of_department=True)
+    assert [c.chunk.id for c in all_of.citations] == ["n#1.3", "n#1.4"]
+    # A department the table does not name: no listing (another kind of answer is needed), not every row.
+    assert status_answer("区教体局负责的任务有哪些？", ANY_STATUS, rows, NOTICE, of_department=True) is None
 
 
 def test_an_unfinished_task_is_listed_with_how_far_it_got():

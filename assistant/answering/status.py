@@ -23,6 +23,7 @@ _STATUS_CELL = re.compile(r"(?:^|｜)\s*(?:[^｜：]{0,6}(?:完成情况|进展�
 _CANONICAL = {"已完成": "完成", "基本完成": "完成", "尚未完成": "未完成", "进度滞后": "滞后",
               "正在推进": "推进中", "进行中": "推进中"}
 NOT_DONE = frozenset({"未完成", "部分完成", "滞后", "推进中", "未启动", "已启动"})
+ANY_STATUS = NOT_DONE | {"完成"}
 # What the question asks for.
 _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
     (re.compile(r"部分完成|完成了一部分|(?:partial(?:ly)?|\bpartly|\bhalf[- ]?)(?:\s+(?:completed|finished|done)\b)?"),
@@ -32,7 +33,7 @@ _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
      frozenset({"未完成"})),
     # in everyday words too: 没按进度干完, 还没做完, 进度没跟上
     (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|(?:未|没有?)达(?:到|标)|达不到|"
-                r"没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)完|没按进度|进度(?:没|未)跟上|拖了后腿|"
+                r"没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)完|没按进度|(?:没有?|未)按(?:计划|要求|时间|节点)|进度(?:没|未)跟上|拖了后腿|"
                 r"behind|lagging|delayed|overdue|off[- ]track|in progress|ongoing|under ?way"),
      NOT_DONE),
     # 完成了多少项 counts tasks; 累计完成了多少户 asks a task's own figure, not a status.
@@ -64,16 +65,18 @@ def row_status(text: str) -> str:
 
 
 def status_answer(question: str, statuses: frozenset[str], rows: list[Chunk], notice: Notice | None,
-                  english: bool = False) -> Answer | None:
+                  english: bool = False, of_department: bool = False) -> Answer | None:
     """Every row of one table whose status is wanted, in table order, each cited; None when the table has
     no status column (another kind of answer is needed). A department the question names (区卫健局牵头的任务)
-    keeps the rows it leads or supports."""
+    keeps the rows it leads or supports; with of_department, None when the question names none of the table's."""
     with_status = [(c, row_status(c.text)) for c in rows if c.kind == "table_row"]
     with_status = [(c, s) for c, s in with_status if s]
     if not with_status:
         return None
     title = notice.title if notice else rows[0].notice_title
     named = departments_named(question, [c for c, _ in with_status])
+    if of_department and not named:
+        return None
     about = "、".join(named)
     if named:
         with_status = [(c, s) for c, s in with_status
