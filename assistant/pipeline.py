@@ -239,7 +239,8 @@ class Assistant:
 
     def sub_headings(self, chunk: Chunk, depth: int | None = None) -> list[str]:
         """The headings one level under a clause, in document order (a list its text only introduces); with
-        `depth`, under the clause's heading at that depth (三、实施五大工程 → its (一)…(五))."""
+        `depth`, under the clause's heading at that depth (三、实施五大工程 → its (一)…(五)); depth 0: the notice's
+        own top-level headings (一、…二、…)."""
         parent = chunk.clause_path if depth is None else chunk.clause_path[:depth]
         chunks = self.index.chunks
         headings: list[str] = []
@@ -247,7 +248,7 @@ class Assistant:
         while depth is not None and 0 < i < len(chunks) and chunks[i - 1].notice_id == chunk.notice_id \
                 and chunks[i - 1].clause_path[:len(parent)] == parent:
             i -= 1  # back to the first clause under the heading
-        while parent and i < len(chunks) and chunks[i].notice_id == chunk.notice_id:
+        while (parent or depth == 0) and i < len(chunks) and chunks[i].notice_id == chunk.notice_id:
             path = chunks[i].clause_path
             if path[:len(parent)] != parent:
                 break

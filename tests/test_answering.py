@@ -1420,3 +1420,15 @@ def test_a_list_question_whose_item_word_is_one_character_gets_the_sub_headings_
     answer = compose_answer(parse_query("某某活动的工作专班下设哪几个组？"), SearchResult(hits + [_good(intro, 3)]),
                             NOTICES, _equal_weights, children=_children_in(groups))
     assert "办公室下设3个工作组，具体职责如下：（一）综合协调组" in answer.text.replace("\n", "")
+
+
+def test_a_question_asking_what_parts_a_document_has_gets_its_top_level_headings():
+    parts = [replace(_chunk(105 + i, "n1", text=t), clause_path=path) for i, (path, t) in enumerate([
+        (["发文信息"], "某某区人民政府办公室"), (["一、工作目标"], "到年底建成智慧校园20所。"),
+        (["二、重点任务", "1. 实施书香校园行动"], "每校建成图书角。（区教体局牵头，区财政局配合）"),
+        (["三、保障措施"], "加强组织领导。")])]
+    parts = [replace(c, notice_title="某某区教育提升工作方案") for c in parts]
+    answer = compose_answer(parse_query("某某区教育提升工作方案分哪几个方面？"), SearchResult([_good(parts[2])]), NOTICES,
+                            _equal_weights, children=_children_in(parts))
+    quoted = answer.text.split("[1]")[0]
+    assert "一、工作目标；二、重点任务；三、保障措施" in quoted and "发文信息" not in quoted and "牵头" not in quoted

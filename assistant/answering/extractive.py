@@ -95,6 +95,7 @@ class Evidence:
     answers_kind: bool  # the sentences hold what the question kind asks for (a figure, a department, a date)
     list_continues: bool = False  # the quote ends with a lead-in (下设6个工作组，具体职责如下：) the clause does not finish
     trusted: bool = False  # answers_kind only because the clause matches the question so well (no date/department seen)
+    section: tuple[str, ...] | None = None  # a list of headings: the path of the section they are under (() = top)
 
 
 def asked_kinds(query: Query) -> list[str]:
@@ -403,6 +404,8 @@ def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float |
     return term_coverage([t for t, _ in pairs], text, [w for _, w in pairs])
 
 
+# A question asking what parts a document has (分哪几个方面, 包括哪几部分, 有几大块).
+_ASKS_PARTS = re.compile(r"(?:哪|几)[几个大]*(?:个|大)?(?:方面|部分|板块|块|章)")
 # A list question's one-character item word: 下设哪几个组, 分哪几类, 有哪些项.
 _LISTED_ONE = re.compile(r"哪(?:些|几)(?:个|大|种)?([\u4e00-\u9fff])(?=[？?，,。！!]|$)")
 
@@ -451,14 +454,27 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             if len(items) >= 2 and (counted or spans or each_one or coverage >= tuning.heading_list_coverage):
                 candidates.append(((counted, spans, each_one, coverage), hit, heading, items))
     if not candidates:
-        return None
+        return _top_level_list(query, hits, weights, children, tuning)
     _, hit, heading, items = max(candidates, key=lambda c: c[0])
     # The section's own sentence announcing the list (办公室下设6个工作组，具体职责如下：) says more than its heading.
     section = hit.chunk.clause_path[:hit.chunk.clause_path.index(heading) + 1]
     intro = next((clean_text(h.chunk.text).strip() for h in hits if h.chunk.notice_id == hit.chunk.notice_id
                   and h.chunk.clause_path == section and _LEAD_IN.search(clean_text(h.chunk.text).strip())), "")
     lead = intro if intro and len(intro) <= MAX_SENTENCE_CHARS else heading.rstrip("：:") + "："
-    return Evidence(hit, [lead, "；".join(items[:MAX_CHILD_HEADINGS])], True)
+    return Evidence(hit, [lead, "；".join(items[:MAX_CHILD_HEADINGS])], True, section=tuple(section))
+
+
+def _top_level_list(query: Query, hits: list[Hit], weights: list[float], children: Callable[..., list[str]],
+                    tuning: Tuning) -> Evidence | None:
+    """方案分哪几个方面: the notice's own top-level headings, when its title holds the question's words and no
+    section's heading answers (主要有哪几块内容 → 四、主要内容's items, when there is such a section)."""
+    if not hits or not _ASKS_PARTS.search(query.asked or query.text):
+        return None
+    top = hits[0]
+    items = [h for h in children(top.chunk, 0) if marker_of(h.strip())]  # numbered (一、…), not 发文信息
+    if len(items) < 2 or term_coverage(query.terms, top.chunk.notice_title.lower(), weights) < tuning.heading_list_min_coverage:
+        return None
+    return Evidence(top, [f"全文分为{len(items)}部分：", "；".join(items[:MAX_CHILD_HEADINGS])], True, section=())
 
 
 def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
@@ -841,8 +857,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         sources = [showing_in_notice(query, e, more_of, weights, tuning) if e.trusted else e for e in sources]
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if listed is not None:
-        # The section's own list leads; a clause of the same section quoted beside it would repeat one item.
-        sources = [listed] + [e for e in sources if e.hit.chunk.notice_id != listed.hit.chunk.notice_id]
+        # The section's own list leads; a clause of the same section quoted beside it would repeat one item
+        # (a list of the notice's parts repeats none: its clauses beside it answer what else is asked, 管多长时间).
+        sources = [listed] + [e for e in sources if e.hit.chunk.notice_id != listed.hit.chunk.notice_id
+                              or listed.section == ()]
     unanswered: list[int] = []
     if query.parts and search_part is not None:
         sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)
@@ -862,7 +880,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         if headings:
             # The list itself is the clause's sub-headings: （一）综合协调组；（二）安全保障组…
             e.sentences = e.sentences + ["；".join(headings)]
-        note = responsibility_note(e.hit.chunk.text) if e.hit.chunk.lead_departments else ""
+        # (not beside a list of headings: the clause it was found through leads only its own task)
+        note = responsibility_note(e.hit.chunk.text) if e.hit.chunk.lead_departments and e is not listed else ""
         if note and note not in "".join(e.sentences).replace(" ", ""):
             # Who leads the task the quote is from (（市教育局牵头，…配合）): staff are asked that next.
             e.sentences = e.sentences + [note]

@@ -43,11 +43,17 @@ _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
 ]
 
 
+# A question about one task it names (这项任务, 该项工作, this task): its row answers, not a listing.
+_ONE_TASK = re.compile(r"(?:这|该|那|此)一?(?:项|个)(?:任务|项目|工作|事项|指标)|\bth(?:is|at) (?:task|project|item)\b")
+
+
 def wanted_statuses(question: str) -> frozenset[str]:
     """The statuses a question asks rows for; empty when it asks no status question."""
     lowered = question.lower()
     if not re.search(r"任务|项目|工作|事项|指标|tasks?|projects?|items?|targets?|goals?", lowered):
         return frozenset()
+    if _ONE_TASK.search(lowered):
+        return frozenset()  # 这项任务状态是什么: one task's own row answers, not a list of rows
     # Every status asked (未完成或部分完成的有哪些): the union. Words read for one status are not read again
     # for a later one (not completed, partly finished do not ask for the completed rows).
     wanted: set[str] = set()
