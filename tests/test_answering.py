@@ -109,6 +109,9 @@ def test_english_question_is_translated_to_chinese_search_terms():
     assert "充电桩" in q.search_text and "张店区" in q.search_text
     q = parse_query("Which company is the organizer (承办单位) of the Robotex contest?")
     assert "承办单位" in q.search_text  # Chinese words inside an English question are kept
+    # What an office will not accept, and what is late: the words a notice uses for them.
+    assert "不受理" in parse_query("What requests does the hotline not accept?").search_text
+    assert "逾期" in parse_query("What if the reply is overdue?").search_text
 
 
 # --- fusion and diversification ------------------------------------------------------------------
