@@ -1435,3 +1435,16 @@ def test_a_question_asking_what_parts_a_document_has_gets_its_top_level_headings
                             _equal_weights, children=_children_in(parts))
     quoted = answer.text.split("[1]")[0]
     assert "一、工作目标；二、重点任务；三、保障措施" in quoted and "发文信息" not in quoted and "牵头" not in quoted
+
+
+def test_who_is_in_charge_of_a_field_is_answered_by_the_clause_giving_that_charge_or_not_at_all():
+    report = _chunk(110, "n2", text="深化科创金融集聚区建设，着力打造城市金融会客厅，集聚落地更多天使基金。")
+    duties = _chunk(111, "n1", text="李明同志协助张华同志负责金融证券保险等方面的工作。完成区委、区政府交办的工作。")
+    hits = [_good(report, 1, coverage=0.4), _good(duties, 2, coverage=0.9)]
+    answer = compose_answer(parse_query("区政府哪位领导分管金融证券保险？"), SearchResult(hits), NOTICES, _equal_weights)
+    assert not answer.abstained and "李明同志协助张华同志负责金融证券保险" in answer.text.split("[1]")[0]
+    # Nobody is given the field asked: no name is offered as if one were.
+    office = _chunk(112, "n1", text="区教育规划领导小组下设办公室，王强同志任办公室主任，负责领导小组日常工作。")
+    none = compose_answer(parse_query("区政府哪位领导分管卫生工作？"), SearchResult([_good(duties), _good(office, 2)]),
+                          NOTICES, _equal_weights)
+    assert none.abstained and "王强" not in none.text

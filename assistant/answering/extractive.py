@@ -595,6 +595,17 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         found = _first_of_notice(evidence, more, own_line)
         if found is not None:
             return found
+    if query.asks_person:
+        # 哪位领导分管金融: a clause naming a holder (某某同志协助某某同志负责金融…) that matches the question
+        # better than the retrievers' first clause, whichever notice it is in (that one may seem to name someone
+        # too: the tagger reads words of a long paragraph as names).
+        def naming(e: Evidence) -> bool:
+            return (e.answers_kind and not e.trusted and e.hit.chunk.kind != "header" and _names_someone(e, query)
+                    and e.hit.coverage >= tuning.min_coverage and e.hit.coverage > top.coverage)
+
+        found = next((e for e in evidence[1:] if naming(e)), None)
+        if found is not None:
+            return found
     if "when" in asked_kinds(query) and not _names_time(top.chunk):
         # A notice's schedule under its own heading (一、督查时间 / 2023年3月9日至12日) answers "when" better
         # than a clause that mentions some other date in passing (材料请于3月8日前报送).
@@ -832,6 +843,9 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # The notice the retrievers agree on answers in another of its clauses: that clause leads (the
         # decline model reads the retrievers' signals of the notice's best clause, and that the kind is shown).
         evidence = [lead] + [e for e in evidence if e is not lead]
+        if lead.hit.coverage > hits[0].coverage:
+            # It also matches the question better than the retrievers' first clause: its signals are read.
+            hits = [lead.hit] + [h for h in hits if h is not lead.hit]
     confidence = _confidence(query, hits, evidence[:k], weights, tuning)
     if lead is not None:
         hits = [lead.hit] + [h for h in hits if h is not lead.hit][:k - 1]
@@ -864,13 +878,13 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     unanswered: list[int] = []
     if query.parts and search_part is not None:
         sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)
-    if query.asks_person and not any(map(_names_someone, sources)):
+    if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 联系人是谁: the notice's clause naming one (（联系人：某某；邮箱：…）) answers, whatever matched best.
         cited = {e.hit.chunk.notice_id for e in sources}
         naming = next((e for e in evidence[:k] if e.hit.chunk.notice_id in cited and e not in sources
-                       and e.hit.coverage >= tuning.min_coverage and _names_someone(e)), None)
+                       and e.hit.coverage >= tuning.min_coverage and _names_someone(e, query)), None)
         sources = [naming] + sources if naming is not None else sources
-    if query.asks_person and not any(map(_names_someone, sources)):
+    if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"
                   else "文件没有写明担任该职务或分管该工作的人员")
@@ -930,8 +944,23 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     return Answer(query.text, text, False, citations, confidence=confidence)
 
 
-def _names_someone(e: Evidence) -> bool:
-    return any(names_a_holder(s) for s in e.sentences)
+def _names_someone(e: Evidence, query: Query | None = None) -> bool:
+    """Whether the quote names a holder; asked who is in charge of something (谁分管教育), one given that charge
+    (某某同志负责…教育), not one holding another post the clause also names (某某同志任办公室主任)."""
+    if query is None or not _IN_CHARGE_ASK.search(query.text):
+        return any(names_a_holder(s) for s in e.sentences)
+    # The field asked (分管教育工作 → 教育): the sentence giving the charge names it.
+    field = "".join(_FIELD.findall(query.text))
+    fields = [t for t in query.terms if t.source in field] or query.terms
+    return any(names_a_holder(s) and _IN_CHARGE.search(s) and any(sp in s for t in fields for sp in t.spellings)
+               for s in e.sentences)
+
+
+# 谁分管教育, 哪位领导分管金融, 分管农业的是谁: who is in charge of a field of work.
+_IN_CHARGE_ASK = re.compile(r"(?:谁|哪位|哪一位)(?:领导|同志)?(?:来)?(?:分管|主管|协管)|"
+                            r"(?:分管|主管|协管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)")
+_IN_CHARGE = re.compile(r"分管|主管|协管|负责|协助|主持")
+_FIELD = re.compile(r"(?:分管|主管|协管)([^，,。？?的]{1,12})")
 
 
 def of_asked_year(query: Query, sources: list[Evidence], candidates: list[Evidence], notices: dict[str, Notice],
