@@ -1444,7 +1444,13 @@ def test_who_is_in_charge_of_a_field_is_answered_by_the_clause_giving_that_charg
     answer = compose_answer(parse_query("区政府哪位领导分管金融证券保险？"), SearchResult(hits), NOTICES, _equal_weights)
     assert not answer.abstained and "李明同志协助张华同志负责金融证券保险" in answer.text.split("[1]")[0]
     # Nobody is given the field asked: no name is offered as if one were.
-    office = _chunk(112, "n1", text="区教育规划领导小组下设办公室，王强同志任办公室主任，负责领导小组日常工作。")
-    none = compose_answer(parse_query("区政府哪位领导分管卫生工作？"), SearchResult([_good(duties), _good(office, 2)]),
+    office = _chunk(112, "n1", text="区教育规划领导小组下设办公室，王强同志任办公室主任，负责区教育规划领导小组日常工作。")
+    none = compose_answer(parse_query("区政府哪位领导分管教育工作？"), SearchResult([_good(duties), _good(office, 2)]),
                           NOTICES, _equal_weights)
     assert none.abstained and "王强" not in none.text
+    assert parse_query("区里哪位副区长分管教育？").asks_person
+    # The post asked, not a field: a row naming the task's 分管区领导 answers.
+    row = _chunk(113, "n1", text="年度目标任务：办好第三届某某文化节。｜分管区领导：赵志刚；责任单位：区文旅局")
+    post = compose_answer(parse_query("某某文化节这项任务分管的区领导是谁？"), SearchResult([_good(row)]), NOTICES,
+                          _equal_weights)
+    assert not post.abstained and "赵志刚" in post.text

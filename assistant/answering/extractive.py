@@ -946,21 +946,27 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
 
 def _names_someone(e: Evidence, query: Query | None = None) -> bool:
     """Whether the quote names a holder; asked who is in charge of something (谁分管教育), one given that charge
-    (某某同志负责…教育), not one holding another post the clause also names (某某同志任办公室主任)."""
+    (某某同志负责教育、体育等方面的工作), not one whose charge only names it (负责教育规划领导小组日常工作)."""
     if query is None or not _IN_CHARGE_ASK.search(query.text):
         return any(names_a_holder(s) for s in e.sentences)
     # The field asked (分管教育工作 → 教育): the sentence giving the charge names it.
     field = "".join(_FIELD.findall(query.text))
-    fields = [t for t in query.terms if t.source in field] or query.terms
-    return any(names_a_holder(s) and _IN_CHARGE.search(s) and any(sp in s for t in fields for sp in t.spellings)
-               for s in e.sentences)
+    fields = [t for t in query.terms if t.source in field and not _POST.search(t.source)]
+    if not fields:  # 分管的区领导是谁: the post is asked, not a field (a task's row names its 分管区领导)
+        return any(names_a_holder(s) for s in e.sentences)
+    # A short word ends there (教育、体育工作), not begins a longer name (教育规划领导小组).
+    charged = [re.compile(rf"(?:{_IN_CHARGE.pattern})[^，,。；;]{{0,24}}?{re.escape(sp)}"
+                          + (r"(?=[、，,。；;和及与等工方]|$)" if len(sp) <= 2 else ""))
+               for t in fields for sp in t.spellings]
+    return any(names_a_holder(s) and any(c.search(s) for c in charged) for s in e.sentences)
 
 
 # 谁分管教育, 哪位领导分管金融, 分管农业的是谁: who is in charge of a field of work.
-_IN_CHARGE_ASK = re.compile(r"(?:谁|哪位|哪一位)(?:领导|同志)?(?:来)?(?:分管|主管|协管)|"
+_IN_CHARGE_ASK = re.compile(r"(?:谁|哪位|哪一位|哪个)[\u4e00-\u9fff]{0,4}?(?:来)?(?:分管|主管|协管)|"
                             r"(?:分管|主管|协管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)")
 _IN_CHARGE = re.compile(r"分管|主管|协管|负责|协助|主持")
 _FIELD = re.compile(r"(?:分管|主管|协管)([^，,。？?的]{1,12})")
+_POST = re.compile(r"领导|负责人|同志|[区市县镇省]长|主任|书记")
 
 
 def of_asked_year(query: Query, sources: list[Evidence], candidates: list[Evidence], notices: dict[str, Notice],

@@ -221,7 +221,7 @@ def is_english(text: str) -> bool:
 # "who is the director of". (谁牵头 / 哪个部门负责 ask for a body and are not matched.)
 _PERSON_ASK = re.compile(
     r"(?:主任|组长|局长|区长|市长|县长|省长|书记|主席|站长|校长|院长|队长|指挥长|召集人|联系人)(?:是谁|由谁|叫什么|是哪位|由哪位)|"
-    r"(?:谁|哪位|哪一位)(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|哪位(?:领导|同志)|"
+    r"(?:谁|哪位|哪一位)(?:[副正]?[区市县镇省]长|领导|同志)?(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|哪位(?:领导|同志)|"
     r"\bwho (?:is|was|serves as)\b.{0,40}\b(?:director|head|leader|chair(?:man|person)?|chief|mayor|secretary)\b|"
     r"\bwho (?:heads|chairs)\b", re.I)
 
