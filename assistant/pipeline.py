@@ -76,9 +76,9 @@ class Assistant:
         return query
 
     def _words_not_places(self, query: Query, question: str) -> Query:
-        """A county named only by its short name, far from every notice of the corpus (惠农补贴 → 惠农区 in
-        Ningxia, 老平房 → 平房区 in Harbin, asked of a corpus with nothing of their cities), is read as the
-        everyday word it also is: the question is not declined for a place it never asked about."""
+        """A county named only by its short name, far from every notice of the corpus (龙湖公园 → 龙湖区 of
+        汕头, asked of a corpus with nothing of that city), is read as the everyday word it also is: the question is
+        not declined for a place it never asked about."""
         def far(place: str) -> bool:
             around = {place} | ({gazetteer()[place].parent} if place in gazetteer() else set())
             return not any(p in around or around & set(ancestors(p)) for p in self._places_with_notices)

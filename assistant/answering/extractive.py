@@ -58,7 +58,7 @@ _DURATION = re.compile(
     r"(?<![\d月.])(?:\d{1,3}|[一二两三四五六七八九十半百]+)\s*(?:个\s*(?:月|星期|工作日|自然日|小时)|"
     r"(?:工作日|自然日|小时|分钟|星期|周|天|年)(?![份度底初末])|日\s*(?:之?内|以内))")
 # What a notice says of a person's life, when it does (an appointment's 男，1975年3月生，某省某县人).
-# An area's limits stated side by side (东至西五路，西至西六路; 北起某街、南到某河): two sides, each with its line.
+# An area's limits stated side by side (东至青年路，西至光明街; 北起某街、南到某河): two sides, each with its line.
 _BOUNDS = re.compile(r"[东西南北]\s*(?:至|到|起|临|邻|抵)\s*[^，,。；;、]{1,30}[，,；;、]\s*[东西南北]\s*(?:至|到|起|临|邻|抵)")
 _LIFE_DETAIL = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*(?:生|出生)|籍贯|出生|\d{2}\s*岁")
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
@@ -456,7 +456,7 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
     if not candidates:
         return _top_level_list(query, hits, weights, children, tuning)
     _, hit, heading, items = max(candidates, key=lambda c: c[0])
-    # The section's own sentence announcing the list (办公室下设6个工作组，具体职责如下：) says more than its heading.
+    # The section's own sentence announcing the list (专班下设4个工作组，具体职责如下：) says more than its heading.
     section = hit.chunk.clause_path[:hit.chunk.clause_path.index(heading) + 1]
     intro = next((clean_text(h.chunk.text).strip() for h in hits if h.chunk.notice_id == hit.chunk.notice_id
                   and h.chunk.clause_path == section and _LEAD_IN.search(clean_text(h.chunk.text).strip())), "")
@@ -946,7 +946,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
 
 def _names_someone(e: Evidence, query: Query | None = None) -> bool:
     """Whether the quote names a holder; asked who is in charge of something (谁分管教育), one given that charge
-    (某某同志负责教育、体育等方面的工作), not one whose charge only names it (负责教育规划领导小组日常工作)."""
+    (某某同志负责教育、体育等方面的工作), not one whose charge only names it (负责教育督导办公室日常工作)."""
     if query is None or not _IN_CHARGE_ASK.search(query.text):
         return any(names_a_holder(s) for s in e.sentences)
     # The field asked (分管教育工作 → 教育): the sentence giving the charge names it.
@@ -954,7 +954,7 @@ def _names_someone(e: Evidence, query: Query | None = None) -> bool:
     fields = [t for t in query.terms if t.source in field and not _POST.search(t.source)]
     if not fields:  # 分管的区领导是谁: the post is asked, not a field (a task's row names its 分管区领导)
         return any(names_a_holder(s) for s in e.sentences)
-    # A short word ends there (教育、体育工作), not begins a longer name (教育规划领导小组).
+    # A short word ends there (教育、体育工作), not begins a longer name (教育督导办公室).
     charged = [re.compile(rf"(?:{_IN_CHARGE.pattern})[^，,。；;]{{0,24}}?{re.escape(sp)}"
                           + (r"(?=[、，,。；;和及与等工方]|$)" if len(sp) <= 2 else ""))
                for t in fields for sp in t.spellings]

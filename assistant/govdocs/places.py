@@ -244,7 +244,7 @@ def find_places(text: str) -> list[str]:
     only where it is a word of its sentence: 政和 (政和县) is not in '行政和司法'."""
     aliases, lengths_from = _alias_table()
     found: list[tuple[str, str]] = []  # (full name, how it is written)
-    streets: set[str] = set()  # short names the text gives a street (临汾路)
+    streets: set[str] = set()  # short names the text gives a street (洛阳路)
     i, n = 0, len(text)
     while i < n - 1:
         for length in lengths_from.get(text[i], ()):
@@ -269,8 +269,8 @@ def find_places(text: str) -> list[str]:
                 break
         else:
             i += 1
-    # A text naming a street after a city (临汾路街道) means the street's neighbourhood by that name elsewhere
-    # too (临汾20个居民区): the city is named only in full (临汾市).
+    # A text naming a street after a city (洛阳路街道) means the street's neighbourhood by that name elsewhere
+    # too (洛阳12个居民区): the city is named only in full (洛阳市).
     return [name for name, alias in found if alias == name or alias not in streets]
 
 
@@ -446,7 +446,7 @@ def _governed_as_province(name: str) -> bool:
 
 def named_bare(name: str, text: str) -> bool:
     """Whether a county-level place is written in the text only by its short name, no place above it named
-    (惠农 of 惠农补贴 → 惠农区, 平房 of 老平房 → 平房区): the word may be an everyday one, not the place."""
+    (龙湖 of 龙湖公园 → 龙湖区, 黑水 of 白山黑水 → 黑水县): the word may be an everyday one, not the place."""
     place = gazetteer().get(name)
     if place is None or place.level != "county" or bare_name(name) in text:
         return False
