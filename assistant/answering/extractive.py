@@ -57,9 +57,9 @@ _DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*[日号]
 _DURATION = re.compile(
     r"(?<![\d月.])(?:\d{1,3}|[一二两三四五六七八九十半百]+)\s*(?:个\s*(?:月|星期|工作日|自然日|小时)|"
     r"(?:工作日|自然日|小时|分钟|星期|周|天|年)(?![份度底初末])|日\s*(?:之?内|以内))")
-# What a notice says of a person's life, when it does (an appointment's 男，1975年3月生，某省某县人).
 # An area's limits stated side by side (东至青年路，西至光明街; 北起某街、南到某河): two sides, each with its line.
 _BOUNDS = re.compile(r"[东西南北]\s*(?:至|到|起|临|邻|抵)\s*[^，,。；;、]{1,30}[，,；;、]\s*[东西南北]\s*(?:至|到|起|临|邻|抵)")
+# What a notice says of a person's life, when it does (an appointment's 男，1975年3月生，某省某县人).
 _LIFE_DETAIL = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*(?:生|出生)|籍贯|出生|\d{2}\s*岁")
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
 # characters after a word that introduces one (咨询电话：63429421, 拨打12360), an e-mail, a street address with
@@ -472,7 +472,8 @@ def _top_level_list(query: Query, hits: list[Hit], weights: list[float], childre
         return None
     top = hits[0]
     items = [h for h in children(top.chunk, 0) if marker_of(h.strip())]  # numbered (一、…), not 发文信息
-    if len(items) < 2 or term_coverage(query.terms, top.chunk.notice_title.lower(), weights) < tuning.heading_list_min_coverage:
+    title_coverage = term_coverage(query.terms, top.chunk.notice_title.lower(), weights)
+    if len(items) < 2 or title_coverage < tuning.heading_list_min_coverage:
         return None
     return Evidence(top, [f"全文分为{len(items)}部分：", "；".join(items[:MAX_CHILD_HEADINGS])], True, section=())
 
