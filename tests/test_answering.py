@@ -92,6 +92,45 @@ def test_terms_leave_out_question_words_places_and_years_and_add_synonyms():
     assert "充电桩" in spellings  # colloquial 充电设施 also matches the documents' 充电桩
 
 
+def test_hearsay_pronouns_and_a_modal_cut_onto_a_word_are_not_topics():
+    # 听说 (hearsay), 他们 (the story's people), 人能 (一个人能补多少 cut 一个/人能) carry no topic: a clause
+    # answering the subsidy must not need them.
+    sources = {t.source for t in parse_query("听说县里给招残疾人的小作坊发补贴，他们一个人能补多少？").terms}
+    assert {"补贴", "残疾人", "小作坊"} <= sources
+    assert not {"听说", "他们", "一个", "人能"} & sources
+
+
+def test_a_count_in_chinese_numerals_matches_the_same_count_in_digits():
+    # 干满一年 asked, 稳定就业1年以上 written: the same count.
+    counts = [t for t in parse_query("帮工干满一年的能补多少？").terms if t.source == "一年"]
+    assert counts and term_coverage(counts, "帮工稳定就业1年以上的按每人800元补助。", [1.0]) == 1.0
+    counts = [t for t in parse_query("停业三个月的房租能减吗？").terms if t.source.startswith("三个")]
+    assert counts and term_coverage(counts, "停业3个月以上的，减免房租。", [1.0]) == 1.0
+
+
+def test_everyday_words_for_passing_the_buck_and_the_poor_match_the_documents_words():
+    clause = "受理有关单位推诿扯皮、敷衍塞责等问题线索；对吸纳贫困劳动力的合作社给予奖补。"
+    for question in ("单位互相踢皮球，找谁反映？", "他们敷衍了事怎么办？", "招贫困户干活有补助吗？"):
+        q = parse_query(question)
+        assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) > 0, question
+
+
+def test_places_written_together_leave_no_piece_of_a_name_as_a_topic():
+    # 广西南宁 is cut 广西/西南/南宁 by the tokenizer: 西南 (the south-west) is no topic of the question.
+    sources = {t.source for t in parse_query("家在广西南宁，孩子上学的交通补贴怎么领？").terms}
+    assert "补贴" in "".join(sources) and not any("西" in s or "南" in s for s in sources)
+
+
+@pytest.mark.parametrize("question, topic", [("供暖方面，两个县今年各自投了多少钱？", "供暖"),
+                                             ("垃圾分类这块，街道有什么安排？", "垃圾分类"),
+                                             ("这张社保卡是干什么用的？", "社保卡")])
+def test_topic_markers_and_asking_what_for_are_not_topics(question, topic):
+    # 方面/这块 only mark the topic and 干什么用 only asks: a clause need not hold them to answer.
+    sources = {t.source for t in parse_query(question).terms}
+    assert any(s in topic or topic in s for s in sources)
+    assert not {"方面", "这块", "干什么", "什么用", "这张"} & sources
+
+
 
 @pytest.mark.parametrize("question", ["这个供水管理办法啥时候到期？", "那个补贴政策管到哪年？", "养犬规定现在还有效吗？",
                                       "停车收费办法什么时候失效？"])
@@ -186,6 +225,14 @@ def test_figure_answer_quotes_the_sentence_with_the_figure_and_cites_it():
     assert "1775个" in answer.text and "[1]" in answer.text
     assert answer.citations[0].chunk is PILE_A and answer.citations[0].marker == 1
     assert "35个" not in answer.text
+
+
+def test_a_quote_in_which_the_issuer_speaks_of_itself_names_the_issuer():
+    hotline = _chunk(5, "n1", "我局开通企业服务热线：0533-1234567（服务时间：9:00-17:00）。")
+    answer = _answer("企业服务热线是多少？", [hotline])
+    assert "0533-1234567" in answer.text and "张店区人民政府办公室" in answer.text  # whose 我局 it is
+    answer = _answer("张店区充电桩目标是多少？", [PILE_A])
+    assert "张店区人民政府办公室" not in answer.text  # no self-reference: the title alone
 
 
 def test_two_documents_of_one_district_are_both_given_with_their_sources():
@@ -557,6 +604,35 @@ def test_a_part_the_quoted_clause_does_not_cover_is_answered_from_its_own_search
     # A part no clause answers is said so; the rest is still answered.
     nothing = compose_answer(q, SearchResult([_good(old_estates)]), NOTICES, _equal_weights, search_part=lambda p: [])
     assert not nothing.abstained and "20个" in nothing.text and "第2问：文件中没有找到相关内容" in nothing.text
+
+
+def test_a_comparison_asking_how_long_quotes_each_places_clause_giving_a_span():
+    # Made-up: 淄川's best clause states who qualifies (a rate, no span); another clause of its notice the span.
+    zhang = _chunk(91, "n1", "对不裁员的企业，按3个月的社会保险费的50%返还。")
+    terms = _chunk(92, "n3", "2023年3月1日前申请返还的企业，裁员率不超过5.5%，不欠缴社会保险费。", place="淄川区")
+    span = _chunk(93, "n3", "对不裁员的企业，返还6个月的社会保险费的50%。", place="淄川区")
+    q = parse_query("张店和淄川对不裁员企业的社会保险费返还各按几个月算？")
+    hits = [_good(zhang), _good(terms, 2)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights,
+                            more_of=lambda notice_id: [_good(terms), _good(span, 2, coverage=0.9)])
+    assert "3个月" in answer.text and "6个月" in answer.text
+
+
+def test_a_comparison_asked_in_one_part_gets_each_places_own_clause():
+    # Made-up: 甲 (张店区) and 乙 (淄川区) targets asked, then 乙's progress by a month. The whole question's month
+    # found 乙's row and a 张店区 clause on something else; the comparison part finds 张店区's own target.
+    row = _chunk(81, "n3", "年度目标：新建公园绿地12处。9月进度：已建成公园绿地7处。", place="淄川区")
+    unrelated = _chunk(82, "n1", "推进老旧小区改造35个。")
+    target = _chunk(83, "n1", "新建公园绿地20处以上。")
+    q = parse_query("公园绿地方面，张店和淄川今年的目标各是多少？淄川到9月建了多少？")
+
+    def search_part(part):
+        return [_good(target), _good(row, 2)] if len(part.jurisdictions) == 2 else [_good(row)]
+
+    hits = [_good(row), _good(unrelated, 2)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights, search_part=search_part)
+    assert "12处" in answer.text and "7处" in answer.text and "20处" in answer.text
+    assert "35个" not in answer.text
 
 
 def test_a_comparison_each_of_whose_places_has_its_own_answering_clause_is_answered():

@@ -242,8 +242,17 @@ def find_places(text: str) -> list[str]:
     """Known places mentioned in the text (full names), in order of appearance, longest name first at
     each position (a dictionary scan: one regex alternation of 6,000 names is slow). A short name counts
     only where it is a word of its sentence: 政和 (政和县) is not in '行政和司法'."""
+    return [name for name, _ in place_spans(text)]
+
+
+def place_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """find_places with where each place is written: [(full name, (start, end))].
+
+    >>> place_spans("家住岳阳，在长沙上班")
+    [('岳阳市', (2, 4)), ('长沙市', (6, 8))]
+    """
     aliases, lengths_from = _alias_table()
-    found: list[tuple[str, str]] = []  # (full name, how it is written)
+    found: list[tuple[str, str, int]] = []  # (full name, how it is written, where)
     streets: set[str] = set()  # short names the text gives a street (洛阳路)
     i, n = 0, len(text)
     while i < n - 1:
@@ -264,14 +273,14 @@ def find_places(text: str) -> list[str]:
             if name and _outlying(name) and not _region_named(text, name):
                 name = None  # 中西区, 东区: a district of Taiwan or Hong Kong only where the text names the region
             if name and (alias == name or _is_word_at(text, i, i + length)):
-                found.append((name, alias))
+                found.append((name, alias, i))
                 i += length
                 break
         else:
             i += 1
     # A text naming a street after a city (洛阳路街道) means the street's neighbourhood by that name elsewhere
     # too (洛阳12个居民区): the city is named only in full (洛阳市).
-    return [name for name, alias in found if alias == name or alias not in streets]
+    return [(name, (i, i + len(alias))) for name, alias, i in found if alias == name or alias not in streets]
 
 
 _STREET_ENDS = "路街道桥"  # the last character of a street's or bridge's name

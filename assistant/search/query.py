@@ -17,7 +17,7 @@ from assistant.wordlists import read_words
 from assistant.govdocs.cleaning import to_simplified
 from assistant.govdocs.departments import departments_in
 from assistant.govdocs.patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
-from assistant.govdocs.places import ancestors, find_places, gazetteer, level_name
+from assistant.govdocs.places import ancestors, find_places, gazetteer, level_name, place_spans
 
 _DATA = Path(__file__).parent / "data"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -437,9 +437,14 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         if name not in seen and name not in QUESTION_WORDS:
             terms.append(Term((name, *synonyms.get(name, [])), name))
             seen.add(name)
-    for token in tokenize(_POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", text))))):
-        if len(token) >= 3 and token[-1] in _TRAILING_VERB_WORDS and not _is_known_word(token):
-            token = token[:-1]  # 房租能减多少 cut as 房租能: the word is 房租 (最多能 → 最多, a question word)
+    # The places named are cut out first: the tokenizer would cut across two names written together
+    # (广西南宁 → 广西/西南/南宁) and leave a piece of them as a topic.
+    to_cut = _POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", _without_places(text)))))
+    for token in tokenize(to_cut):
+        if len(token) >= 2 and token[-1] in _TRAILING_VERB_WORDS and not _is_known_word(token):
+            # 房租能减多少 cut as 房租能: the word is 房租 (最多能 → 最多, a question word; 一个人能 → 一个/人能:
+            # 人, one character, is no topic).
+            token = token[:-1]
         if token in seen or token in QUESTION_WORDS or token in place_words or _YEAR.fullmatch(token):
             continue
         if any(token in t.source for t in terms):
@@ -447,8 +452,35 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         if len(token) == 1 and not token.isdigit():
             continue
         seen.add(token)
-        terms.append(Term((token, *synonyms.get(token, [])), token))
+        terms.append(Term((token, *synonyms.get(token, []), *_numeral_spellings(token)), token))
     return _drop_subterms(terms)
+
+
+# A count and its unit (一年, 三个月, 15天): documents write the count in either numerals.
+_COUNT_WITH_UNIT = re.compile(r"([零一二两三四五六七八九十百千]+|\d+)(个月|年|天|日|周|个|次|人|倍|元|万元)")
+
+
+def _numeral_spellings(token: str) -> tuple[str, ...]:
+    """The token's count in the other numerals (一年 → 1年, 3个月 → 三个月), when it is a count and its unit.
+
+    >>> _numeral_spellings("一年"), _numeral_spellings("3个月"), _numeral_spellings("一直")
+    (('1年',), ('三个月',), ())
+    """
+    found = _COUNT_WITH_UNIT.fullmatch(token)
+    if not found:
+        return ()
+    number, unit = found.groups()
+    try:
+        other = cn2an.an2cn(number) if number.isdigit() else str(count_of(number))
+    except ValueError:
+        return ()
+    return (other + unit,) if other + unit != token else ()
+
+
+def _without_places(text: str) -> str:
+    for _, (start, end) in reversed(place_spans(text)):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 @lru_cache(maxsize=4096)
