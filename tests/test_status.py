@@ -29,6 +29,7 @@ def test_the_question_words_pick_the_statuses():
     assert {"未完成", "部分完成"} <= wanted_statuses("区住建局那几项任务，到6月哪些没按进度干完？")
     assert {"未完成", "部分完成"} <= wanted_statuses("今年的重点项目还有哪些没做完？")
     assert {"未完成", "部分完成"} <= wanted_statuses("区某某局6月份有哪些工作没按计划完成？")
+    assert {"未完成", "部分完成"} <= wanted_statuses("区某某局负责的工作，到6月有哪些没能按计划完成？")
     # English: a negated or partial "completed" asks for the rows not (fully) done, not for the done ones.
     assert wanted_statuses("Which tasks were still unfinished in June?") == {"未完成"}
     assert wanted_statuses("Which projects have not yet been completed?") == {"未完成"}

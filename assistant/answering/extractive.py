@@ -667,6 +667,28 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         # What this part asks about that the others do not (棚户区, not the 改造 both ask about).
         own = [t for t in part.terms if not any(t.source in other.text for other in query.parts if other is not part)]
         quoted = "".join(s for e in chosen for s in e.sentences).lower()
+        if len(part.jurisdictions) >= 2:
+            # 甲区和乙区的目标各是多少？乙区到9月建了多少？: the comparison asked in one part needs each place's own
+            # clause, though the quotes for another part (乙区's 9月 row) cover its words.
+            weights = weigh(part.terms)
+
+            def speaks_to_part(e: Evidence) -> bool:
+                return term_coverage(part.terms, "".join(e.sentences).lower(), weights) >= tuning.min_coverage
+
+            unquoted = [p for p in part.jurisdictions
+                        if not any(e.hit.chunk.jurisdiction == p and speaks_to_part(e) for e in chosen)]
+            found = []
+            if unquoted:
+                evidence = [select_evidence(part, h, weights, tuning) for h in search_part(part)[:k]]
+                found = [e for e in choose_sources(part, evidence, k, tuning)
+                         if e.hit.chunk.jurisdiction in unquoted and speaks_to_part(e)
+                         and all(e.hit.chunk is not c.hit.chunk for c in chosen)]
+            for place in {e.hit.chunk.jurisdiction for e in found}:
+                # The place's clause that does not speak of what this part asks gives way to one that does.
+                chosen = [e for e in chosen if e.hit.chunk.jurisdiction != place or speaks_to_part(e)]
+                chosen.append(next(e for e in found if e.hit.chunk.jurisdiction == place))
+            if unquoted:
+                continue
         if not own or term_coverage(own, quoted, weigh(own)) >= tuning.min_coverage:
             continue
         weights = weigh(part.terms)
@@ -696,9 +718,14 @@ def showing_in_notice(query: Query, source: Evidence, more_of: Callable[[str], l
         if hit.coverage < source.hit.coverage - tuning.shown_kind_margin:
             continue
         e = select_evidence(query, hit, weights, tuning)
-        if e.sentences and e.answers_kind and not e.trusted:
+        if e.sentences and e.answers_kind and not e.trusted and not lacks_duration(query, e):
             return e
     return source
+
+
+def lacks_duration(query: Query, e: Evidence) -> bool:
+    """Asked how long (补贴发几个月, 多少天) and the quote gives no span of time."""
+    return query.asks_duration and "duration" not in kinds_shown(query, e)
 
 
 def complete_asked_kinds(query: Query, sources: list[Evidence], candidates: list[Evidence],
@@ -756,12 +783,17 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
     if "metadata" in query.kinds and notice:
         meta = "（" + "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
                                              notice.issuer, notice_date(notice)) if x) + "）"
+    elif notice and notice.issuer and _SELF_REFERENCE.search(quote) and notice.issuer not in quote:
+        # 我局设立咨询窗口: the reader is told whose 我局 it is (the body that issued the notice).
+        meta = f"（{notice.issuer}）"
     if notice and notice.ocr:  # read by OCR from a scan: a character may be misread
         meta += " (OCR text: check the original)" if query.lang == "en" else "（识别文字，请核对原件）"
     return f"{place}《{title}》{meta}", f"{quote}[{marker}]"
 
 
 _TITLE_MONTH = re.compile(r"\d{1,2}月")
+# The issuing body speaking of itself (我局, 本委, 我中心); not 我市/我省, a place the answer already names.
+_SELF_REFERENCE = re.compile(r"[我本](?:局|委|厅|办|院|部|署|中心|机关)")
 
 
 def has_required_term(term: Term, chunk: Chunk) -> bool:
@@ -869,7 +901,9 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     if len(query.jurisdictions) >= 2 and more_of is not None:
         # 两边的截止时间分别是哪天: a place's clause that only matches well gives way to one of its notice that
         # shows the date (请…于7月21日前将工作台账报送).
-        sources = [showing_in_notice(query, e, more_of, weights, tuning) if e.trusted else e for e in sources]
+        # So does one that gives no span of time asked for (补贴发几个月) when another of its notice's clauses does.
+        sources = [showing_in_notice(query, e, more_of, weights, tuning) if e.trusted or lacks_duration(query, e)
+                   else e for e in sources]
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if listed is not None:
         # The section's own list leads; a clause of the same section quoted beside it would repeat one item
