@@ -77,6 +77,10 @@ def test_a_residents_story_asks_nothing_only_the_question_does():
 def test_kinds_can_combine_and_money_is_noticed():
     q = parse_query("民办学校收费公示那一项谁负责？啥时候完成？")
     assert {"who", "when"} <= set(q.kinds)
+    # 怎么联系 asks for a way to reach someone; 联系群众 (to stay close to the people) asks nothing of the kind.
+    assert {"who", "contact"} <= set(parse_query("报名找谁，怎么联系？").kinds)
+    assert "contact" in parse_query("想问补贴的事，怎么跟社区联系？").kinds
+    assert "contact" not in parse_query("村干部怎么联系群众？").kinds
     assert parse_query("入选的人每人能拿到多少奖励资金？").wants_money
     assert not parse_query("新建多少个充电桩？").wants_money
     # Money named in what is reported, a date asked:

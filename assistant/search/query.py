@@ -48,7 +48,8 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
     # How to reach an office: a number to call, an address to post to, an e-mail (not 打电话上报, which asks when).
     ("contact", re.compile(
         r"(?:电话|手机|号码|热线|邮编|邮政编码)(?:号码?)?(?:是)?(?:多少|几号|是什么|有吗|有没有)|(?:什么|哪个|哪些|几个)(?:电话|号码|热线|邮箱|地址)|"
-        r"打(?:什么|哪个|哪)|联系(?:电话|方式)|(?:咨询|举报|服务|申报)电话|电话和邮箱|邮箱(?:是|地址)|"
+        r"打(?:什么|哪个|哪)|联系(?:电话|方式)|(?:怎么|怎样|如何|咋)(?:跟[^，,。？?]{1,6})?联系(?=[？?，,。呢吗啊]|$)|"
+        r"(?:咨询|举报|服务|申报)电话|电话和邮箱|邮箱(?:是|地址)|"
         r"寄(?:到|往|给)?(?:哪|什么地方)|地址(?:是|在)?(?:哪|什么)|"
         r"(?:phone|telephone|hotline) number|e-?mail address|mailing address|(?:which|what) (?:number|address)|"
         r"where (?:do|should|can) (?:i|we) (?:mail|send|post)")),
