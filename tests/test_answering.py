@@ -119,6 +119,14 @@ def test_everyday_words_for_passing_the_buck_and_the_poor_match_the_documents_wo
         assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) > 0, question
 
 
+def test_a_span_of_the_askers_recent_past_is_no_topic():
+    # 这两年 tells when the story happened; 前三个月 may be what a rule grants (减免前三个月房租).
+    sources = {t.source for t in parse_query("我在城西开了个花店，这两年生意一般，区里对小店有啥扶持？").terms}
+    assert "两年" not in sources and "花店" in sources
+    sources = {t.source for t in parse_query("前三个月的房租能免吗？").terms}
+    assert any("三个" in s for s in sources)
+
+
 def test_places_written_together_leave_no_piece_of_a_name_as_a_topic():
     # 广西南宁 is cut 广西/西南/南宁 by the tokenizer: 西南 (the south-west) is no topic of the question.
     sources = {t.source for t in parse_query("家在广西南宁，孩子上学的交通补贴怎么领？").terms}
