@@ -127,6 +127,12 @@ def test_a_span_of_the_askers_recent_past_is_no_topic():
     assert any("三个" in s for s in sources)
 
 
+def test_the_places_compared_counted_and_the_word_for_difference_are_not_topics():
+    sources = {t.source for t in parse_query("桓台和高青两个县今年各建多少公里供水管网？差距有多大？").terms}
+    assert "供水" in "".join(sources)
+    assert not {"两个", "差距"} & sources
+
+
 def test_places_written_together_leave_no_piece_of_a_name_as_a_topic():
     # 广西南宁 is cut 广西/西南/南宁 by the tokenizer: 西南 (the south-west) is no topic of the question.
     sources = {t.source for t in parse_query("家在广西南宁，孩子上学的交通补贴怎么领？").terms}
@@ -628,6 +634,20 @@ def test_a_comparison_asking_how_long_quotes_each_places_clause_giving_a_span():
     answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights,
                             more_of=lambda notice_id: [_good(terms), _good(span, 2, coverage=0.9)])
     assert "3个月" in answer.text and "6个月" in answer.text
+
+
+def test_a_county_asking_a_citys_contact_list_gets_its_own_line():
+    # Made-up city notice: the contacts of each county are listed after the general rule; the county's line is
+    # quoted, however far down the list it stands, and the clause is cited once.
+    names = ["刘建国", "陈立新", "杨海涛", "黄志强", "吴文斌", "徐晓东", "孙国庆", "马春生"]
+    counties = ["张店区", "淄川区", "博山区", "周村区", "临淄区", "沂源县", "高青县", "桓台县"]
+    lines = "；".join(f"{c}：{n}（联系电话0533-{str(i) * 7}）" for i, (c, n) in enumerate(zip(counties, names), 1))
+    listing = _chunk(96, "n5", "应急运输车辆申请绿色通道通行证的，承运单位向市交通运输局申报办理。"
+                     "市级联系人：市运输中心郑海波（联系电话0533-1000000）。各区县联系人：" + lines + "。", place="淄博市")
+    q = parse_query("在淄博的桓台县，想给应急运输车辆办绿色通道通行证，当地的联系人是谁、电话多少？")
+    answer = compose_answer(q, SearchResult([_good(listing)]), NOTICES, _equal_weights)
+    assert "马春生（联系电话0533-8888888）" in answer.text and answer.text.count("[1]") == 1
+    assert "[2]" not in answer.text
 
 
 def test_a_comparison_asked_in_one_part_gets_each_places_own_clause():

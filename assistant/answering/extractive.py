@@ -596,6 +596,11 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         found = _first_of_notice(evidence, more, own_line)
         if found is not None:
             return found
+        # The place's line is in the best clause, past the sentences quoted (…各县联系人：甲县：张某（电话…）；).
+        line = next((s for s in clause_sentences(top.chunk) if wanted and names_place([s], own_place)
+                     and wanted & kind_features(s, query, top.chunk)), None)
+        if line is not None and line not in evidence[0].sentences:
+            return replace(evidence[0], sentences=evidence[0].sentences + [line])
     if query.asks_person:
         # 哪位领导分管金融: a clause naming a holder (某某同志协助某某同志负责金融…) that matches the question
         # better than the retrievers' first clause, whichever notice it is in (that one may seem to name someone
@@ -875,7 +880,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     if lead is not None:
         # The notice the retrievers agree on answers in another of its clauses: that clause leads (the
         # decline model reads the retrievers' signals of the notice's best clause, and that the kind is shown).
-        evidence = [lead] + [e for e in evidence if e is not lead]
+        evidence = [lead] + [e for e in evidence if e.hit is not lead.hit]
         if lead.hit.coverage > hits[0].coverage:
             # It also matches the question better than the retrievers' first clause: its signals are read.
             hits = [lead.hit] + [h for h in hits if h is not lead.hit]

@@ -370,7 +370,9 @@ def _singular(word: str) -> str:
 _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]|"
                        # a span of the asker's recent past (这两年生意不好, 这几天): when it happened, no topic
                        # (not 前三个月: a rule may grant it)
-                       r"[这那][一两几三四五六七八九十]{1,2}(?:年|天|个月|个星期|周)")
+                       r"[这那][一两几三四五六七八九十]{1,2}(?:年|天|个月|个星期|周)|"
+                       # the places compared, counted (两个区, 这三个县): they are named elsewhere in the question
+                       r"[两三四五几]个(?:区县|区|县|市|省|镇|街道|地方|城市)")
 # An official's own number or home address asked (区长王某的办公电话, 王局长的手机, 入选的某某，他的手机号): by the
 # post, with or without the name, or by 他/她 (a name alone is not read: the tagger takes 养老金 for one).
 _OFFICIAL_POST = r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长)"
