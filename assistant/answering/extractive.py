@@ -673,26 +673,8 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         own = [t for t in part.terms if not any(t.source in other.text for other in query.parts if other is not part)]
         quoted = "".join(s for e in chosen for s in e.sentences).lower()
         if len(part.jurisdictions) >= 2:
-            # 甲区和乙区的目标各是多少？乙区到9月建了多少？: the comparison asked in one part needs each place's own
-            # clause, though the quotes for another part (乙区's 9月 row) cover its words.
-            weights = weigh(part.terms)
-
-            def speaks_to_part(e: Evidence) -> bool:
-                return term_coverage(part.terms, "".join(e.sentences).lower(), weights) >= tuning.min_coverage
-
-            unquoted = [p for p in part.jurisdictions
-                        if not any(e.hit.chunk.jurisdiction == p and speaks_to_part(e) for e in chosen)]
-            found = []
-            if unquoted:
-                evidence = [select_evidence(part, h, weights, tuning) for h in search_part(part)[:k]]
-                found = [e for e in choose_sources(part, evidence, k, tuning)
-                         if e.hit.chunk.jurisdiction in unquoted and speaks_to_part(e)
-                         and all(e.hit.chunk is not c.hit.chunk for c in chosen)]
-            for place in {e.hit.chunk.jurisdiction for e in found}:
-                # The place's clause that does not speak of what this part asks gives way to one that does.
-                chosen = [e for e in chosen if e.hit.chunk.jurisdiction != place or speaks_to_part(e)]
-                chosen.append(next(e for e in found if e.hit.chunk.jurisdiction == place))
-            if unquoted:
+            chosen, searched = _each_place_quoted(part, chosen, weigh, search_part, k, tuning)
+            if searched:
                 continue
         if not own or term_coverage(own, quoted, weigh(own)) >= tuning.min_coverage:
             continue
@@ -712,6 +694,32 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         elif not found:
             unanswered.append(query.parts.index(part) + 1)
     return chosen, unanswered
+
+
+def _each_place_quoted(part: Query, chosen: list[Evidence], weigh: Callable[[list[Term]], list[float]],
+                       search_part: Callable[[Query], list[Hit]], k: int,
+                       tuning: Tuning) -> tuple[list[Evidence], bool]:
+    """甲区和乙区的目标各是多少？乙区到9月建了多少？: the comparison asked in one part needs each place's own clause
+    speaking to it, though the quotes for another part (乙区's 9月 row) cover its words. A place without one is
+    searched for, and the clause found replaces the place's clause that does not speak to the part. Returns the
+    sources and whether the part was searched."""
+    weights = weigh(part.terms)
+
+    def speaks_to_part(e: Evidence) -> bool:
+        return term_coverage(part.terms, "".join(e.sentences).lower(), weights) >= tuning.min_coverage
+
+    unquoted = [p for p in part.jurisdictions
+                if not any(e.hit.chunk.jurisdiction == p and speaks_to_part(e) for e in chosen)]
+    if not unquoted:
+        return chosen, False
+    evidence = [select_evidence(part, h, weights, tuning) for h in search_part(part)[:k]]
+    found = [e for e in choose_sources(part, evidence, k, tuning)
+             if e.hit.chunk.jurisdiction in unquoted and speaks_to_part(e)
+             and all(e.hit.chunk is not c.hit.chunk for c in chosen)]
+    for place in dict.fromkeys(e.hit.chunk.jurisdiction for e in found):
+        chosen = [e for e in chosen if e.hit.chunk.jurisdiction != place or speaks_to_part(e)]
+        chosen.append(next(e for e in found if e.hit.chunk.jurisdiction == place))
+    return chosen, True
 
 
 def showing_in_notice(query: Query, source: Evidence, more_of: Callable[[str], list[Hit]], weights: list[float],
@@ -773,6 +781,10 @@ def shown_chunk(chunk: Chunk) -> Chunk:
     return chunk if text == chunk.text else replace(chunk, text=text)
 
 
+# The issuing body speaking of itself (我局, 本委, 我中心); not 我市/我省, a place the answer already names.
+_SELF_REFERENCE = re.compile(r"[我本](?:局|委|厅|办|院|部|署|中心|机关)")
+
+
 def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, with_place: bool) -> tuple[str, str]:
     """('张店区：《title》（meta）', 'quote[n]'): who says it, and what."""
     quote = "".join(s if s.endswith(("。", "；", "！", "？", "…", "：")) else s + "；" for s in e.sentences).rstrip("；")
@@ -797,8 +809,6 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
 
 
 _TITLE_MONTH = re.compile(r"\d{1,2}月")
-# The issuing body speaking of itself (我局, 本委, 我中心); not 我市/我省, a place the answer already names.
-_SELF_REFERENCE = re.compile(r"[我本](?:局|委|厅|办|院|部|署|中心|机关)")
 
 
 def has_required_term(term: Term, chunk: Chunk) -> bool:

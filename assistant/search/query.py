@@ -480,7 +480,7 @@ def _numeral_spellings(token: str) -> tuple[str, ...]:
         other = cn2an.an2cn(number) if number.isdigit() else str(count_of(number))
     except ValueError:
         return ()
-    return (other + unit,) if other + unit != token else ()
+    return (other + unit,)
 
 
 def _without_places(text: str) -> str:
