@@ -104,6 +104,23 @@ def test_hearsay_pronouns_and_a_modal_cut_onto_a_word_are_not_topics():
     assert not {"听说", "他们", "一个", "人能"} & sources
 
 
+def test_the_askers_own_people_and_a_verbs_result_are_not_topics():
+    # 我妈/咱村: who asks; 公布出来/定下来: the verb 公布/定 is asked, not a word no notice uses.
+    sources = {t.source for t in parse_query("我妈在咱村领养老金，标准啥时候公布出来？").terms}
+    assert {"养老金", "标准", "公布"} <= sources
+    assert not {s for s in sources if s.startswith(("我", "咱")) or s.endswith("出来")}
+    assert "出来" not in sources and "来了" not in sources
+    assert "报名" in {t.source for t in parse_query("报名时间定下来了吗？").terms}
+
+
+def test_a_word_is_known_to_the_dictionary_before_anything_else_loads_it():
+    # The trailing-modal rule keeps 可能/社会 whole only if the dictionary is loaded when first asked.
+    from assistant.search.query import _is_known_word
+
+    _is_known_word.cache_clear()
+    assert _is_known_word("社会") and not _is_known_word("房租能")
+
+
 def test_a_count_in_chinese_numerals_matches_the_same_count_in_digits():
     # 干满一年 asked, 稳定就业1年以上 written: the same count.
     counts = [t for t in parse_query("帮工干满一年的能补多少？").terms if t.source == "一年"]

@@ -389,6 +389,11 @@ _WHERE = re.compile(r"(?:在|到|去)?(?:哪里|哪儿|哪|什么地方|啥地�
                     r"哪个(?:场馆|地方|场地|会场|地点)")
 # A modal the tokenizer may join to the word before it in everyday questions (房租能减多少 → 房租能 + 减).
 _TRAILING_VERB_WORDS = "能要会可都也就还才又该"
+# A verb's result or direction put after it (公开出来, 定下来, 办起来) at the end of what is asked: the verb is the
+# topic; joined to it, the tokenizer makes one unknown word no notice uses.
+_RESULT_AFTER_VERB = re.compile(r"(?<=[\u4e00-\u9fff])(?:出来|起来|下来)(?=[了的吗没呢啊不？?，,。！!]|$)")
+# The asker's own people and places (我妈, 俺爹, 咱村, 我们单位): who asks, never what is asked about.
+_FIRST_PERSON = re.compile(r"[我俺咱]")
 # From when (从哪天起, 什么时候开始): words that ask the day, cut by the tokenizer into 天起, 开始 as if topics.
 _FROM_WHEN = re.compile(r"(?:从|自)?(?:哪一?天|什么时候|啥时候|何时|几月几[号日]|几号)(?:起|开始)")
 # A name in quotation marks: 2–12 characters of Chinese, letters or digits.
@@ -446,7 +451,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
     # The places named are cut out first: the tokenizer would cut across two names written together
     # (广西南宁 → 广西/西南/南宁) and leave a piece of them as a topic.
     to_cut = _POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", _without_places(text)))))
-    for token in tokenize(to_cut):
+    for token in tokenize(_RESULT_AFTER_VERB.sub("", to_cut)):
         if len(token) >= 2 and token[-1] in _TRAILING_VERB_WORDS and not _is_known_word(token):
             # 房租能减多少 cut as 房租能: the word is 房租 (最多能 → 最多, a question word; 一个人能 → 一个/人能:
             # 人, one character, is no topic).
@@ -455,7 +460,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
             continue
         if any(token in t.source for t in terms):
             continue  # already part of a longer synonym phrase
-        if len(token) == 1 and not token.isdigit():
+        if len(token) == 1 and not token.isdigit() or _FIRST_PERSON.match(token):
             continue
         seen.add(token)
         terms.append(Term((token, *synonyms.get(token, []), *_numeral_spellings(token)), token))
@@ -494,6 +499,7 @@ def _is_known_word(token: str) -> bool:
     """Whether jieba's dictionary lists the token (新动能, 可能 are words; 房租能 is a cut the tokenizer made up)."""
     import jieba
 
+    jieba.initialize()  # the dictionary loads lazily: uninitialized, every word would look unknown
     return bool(jieba.get_FREQ(token))
 
 
