@@ -86,8 +86,12 @@ class Assistant:
         stray = [p for p in query.jurisdictions if named_bare(p, question) and far(p)]
         if not stray:
             return query
-        return replace(query, jurisdictions=[p for p in query.jurisdictions if p not in stray],
-                       story_places=[p for p in query.story_places if p not in stray])
+        def without_stray(q: Query) -> Query:  # the question's parts too: each is searched on its own
+            return replace(q, jurisdictions=[p for p in q.jurisdictions if p not in stray],
+                           story_places=[p for p in q.story_places if p not in stray],
+                           parts=[without_stray(part) for part in q.parts])
+
+        return without_stray(query)
 
     def _translated(self, query: Query) -> Query:
         """An English question read through its Chinese translation by the configured LLM (once per
@@ -211,8 +215,9 @@ class Assistant:
         if len(query.jurisdictions) < 2:
             return answer
         covered = self._places_with_notices
-        missing = [p for p in query.jurisdictions
-                   if p not in covered and not any(p in ancestors(c) for c in covered)]
+        # (a place of the asker's own account, 我是外省过来的, is not asked about)
+        missing = [p for p in query.jurisdictions if p not in query.story_places
+                   and p not in covered and not any(p in ancestors(c) for c in covered)]
         if not missing:
             return answer
         names = "、".join(missing)
@@ -301,6 +306,13 @@ class Assistant:
                               or (self._from_higher_level(query, k) if from_above else None) or extractive)
             elif result.missing == "place" and from_above:
                 extractive = self._from_higher_level(query, k, national=False) or extractive
+        elif (len(query.jurisdictions) == 1 and not filters and not result.empty_reason
+              and extractive.confidence < self.settings.tuning.lower_level_threshold):
+            # The place's own clauses answer weakly: one of its cities' notices may be the place's own (a
+            # provincial bureau's notice published under the city site that carried it) and answer surely.
+            lower = self._from_lower_level(query, k)
+            if lower is not None and lower.confidence > extractive.confidence:
+                extractive = lower
         if not extractive.abstained:
             extractive = self._say_places_not_covered(query, extractive)
         if not (use_llm and self.llm) or extractive.abstained:

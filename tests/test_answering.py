@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answering.extractive import compose_answer, kind_features, list_file_contents, select_evidence
 from assistant.govdocs.sentences import clause_sentences
-from assistant.models import Citation, Hit, SearchResult
+from assistant.models import Citation, Hit, QuestionKind, SearchResult
 from assistant.models import Chunk, Notice
 from assistant.search.query import asking_clauses, parse_query
 from assistant.search.retrieval import diversify, reciprocal_rank_fusion, term_coverage, weighted_score_fusion
@@ -119,6 +119,15 @@ def test_a_word_is_known_to_the_dictionary_before_anything_else_loads_it():
 
     _is_known_word.cache_clear()
     assert _is_known_word("社会") and not _is_known_word("房租能")
+
+
+def test_this_part_or_that_part_points_and_is_no_topic():
+    assert "这部分" not in {t.source for t in parse_query("押金被扣了一些，这部分能退回来吗？").terms}
+
+
+def test_the_kind_asked_is_read_off_what_is_asked_not_the_askers_account():
+    # 之前 tells the asker's past; the question asks an amount, not a date.
+    assert parse_query("我之前在超市上班，后来辞职了，失业金能领多少？").kinds == [QuestionKind.FIGURE]
 
 
 def test_a_count_in_chinese_numerals_matches_the_same_count_in_digits():

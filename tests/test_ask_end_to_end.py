@@ -204,6 +204,16 @@ def test_places_asked_about_that_no_document_covers_are_named_before_the_answer(
     # Places the corpus covers are answered without the note; 山东省 is covered by its counties' notices.
     for question in ("高青县和桓台县今年各新建多少处口袋公园？", "山东省和桓台县今年各新建多少处口袋公园？"):
         assert "语料中没有" not in assistant.ask(question).text
+    # A place of the asker's own account is not asked about: no note that it has no documents.
+    answer = assistant.ask("我是邹平市过来的，家里老人孩子都跟着来了，现在在桓台县一家厂里上班。听说桓台今年要新建口袋公园，能建多少处？")
+    assert "12处" in answer.text and "语料中没有" not in answer.text
+    # A county's short name read as the everyday word (老平房: a bungalow, not 平房区) in every asked part too.
+    query = assistant.parse("我家住的是老平房，院子不大。想问两件事：一是今年新建几处口袋公园？二是谁牵头？")
+    assert len(query.parts) == 2 and not [p for q in [query, *query.parts] for p in q.jurisdictions]
+    # Where the asker lives is searched with the places around it for their own rules, not for the notices of
+    # their other cities (山东省 has none of its own here; 桓台县's are no rule of 济南's).
+    answer = assistant.ask("我住济南历下区，孩子上小学，老人在家带孩子。听说济南今年也要建口袋公园，能建多少处？")
+    assert answer.abstained and answer.text.startswith("语料中没有历下区的文件")
 
 
 
@@ -223,3 +233,25 @@ def test_a_citys_question_answered_only_in_a_districts_notice_says_so(tmp_path, 
     answer = Assistant(settings, embedder=embedder).ask("淄博企业复工遇到排污许可办理的问题，有没有环保服务热线？")
     assert not answer.abstained and "0533-6961234" in answer.text
     assert answer.text.startswith("淄博市本级的文件中没有直接规定；其下辖高青县")
+
+
+def test_a_provinces_weak_answer_gives_way_to_one_of_its_cities_notices_that_answers_surely(tmp_path, embedder):
+    # A provincial bureau's notice may be published under the city site that carried it: the province's own
+    # notice touches the topic without the figure (answered, but unsurely), the city's answers it.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "province.txt").write_text(
+        "河北省人民政府办公厅关于支持企业开展疫情防控科研攻关的通知\n各市人民政府：\n"
+        "一、支持企业加大疫情防控研发投入，各级税务部门要落实好研发费用税前加计扣除等税收优惠政策。\n"
+        "二、加强对企业的政策辅导，及时回应企业诉求。\n河北省人民政府办公厅\n2024年2月10日\n", encoding="utf-8")
+    (corpus / "city.txt").write_text(
+        "国家税务总局石家庄市税务局关于支持疫情防控科研攻关的税收措施的通知\n各县（市、区）税务局：\n"
+        "一、对企业用于疫情防控的研发费用，在据实扣除的基础上，再按实际发生额的75%在税前加计扣除；"
+        "形成无形资产的，按无形资产成本的175%在税前摊销。\n"
+        "二、对疫情防控重点保障物资生产企业，可按月全额退还增值税增量留抵税额。\n"
+        "国家税务总局石家庄市税务局\n2024年2月12日\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
+    answer = Assistant(settings, embedder=embedder).ask("河北企业用于疫情防控的研发费用能按多少比例加计扣除？")
+    assert not answer.abstained and "75%" in answer.text
+    assert answer.text.startswith("河北省本级的文件中没有直接规定；其下辖石家庄市")

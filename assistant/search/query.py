@@ -367,7 +367,7 @@ def _singular(word: str) -> str:
 
 
 # Which one or that one (哪两个人, 哪几位, 那一类, 这批): pointing words, not the topic (两个, 一类 are corpus words).
-_POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?[个位家所项条种类批些份次名]|"
+_POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?(?:[个位家所项条种类批些份次名]|部分)|"
                        # a span of the asker's recent past (这两年生意不好, 这几天): when it happened, no topic
                        # (not 前三个月: a rule may grant it)
                        r"[这那][一两几三四五六七八九十]{1,2}(?:年|天|个月|个星期|周)|"
@@ -760,7 +760,9 @@ def parse_query(text: str, tokenize=None) -> Query:
     # Money named in what is asked, or just before it (我领的是失业补助金，每月能领多少？), not in a story
     # around it (有个拆迁补偿的问题…信寄到哪个地址？邮编是多少？).
     wants_money = bool(_MONEY.search(focus.lower() or lowered) and _AMOUNT_ASK.search(asked_lowered))
-    kinds = detect_kinds(few_not_asked(focus or text))  # 之前投了保险 in a resident's story asks no date
+    # 之前投了保险 in a resident's story asks no date: the kinds are read off what is asked (with the clause
+    # before it when that is short of the whole question).
+    kinds = detect_kinds(few_not_asked(focus or (asking_clauses(text) if lang == "zh" else text)))
     query = Query(
         text=asked_as,
         lang=lang,

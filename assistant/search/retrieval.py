@@ -125,8 +125,9 @@ class Searcher:
         # A resident's account of themselves (我家住老小区，孩子七岁…) matters less than what they ask.
         return [w * self.tuning.story_term_weight if t.in_story else w for t, w in zip(terms, weights)]
 
-    def restrict(self, filters: Filters) -> tuple[Restriction | None, str, str]:
-        """The restriction the filters make, and — when it excludes everything — why and what is missing."""
+    def restrict(self, filters: Filters, within: list[str] | None = None) -> tuple[Restriction | None, str, str]:
+        """The restriction the filters make, and — when it excludes everything — why and what is missing.
+        When no place named has notices of its own, those within them answer (or within `within` only)."""
         if not (filters.jurisdictions or filters.years or filters.notice_ids or filters.doc_numbers):
             return None, "", ""
         index = self.index
@@ -138,9 +139,9 @@ class Searcher:
             restriction.places = names
             if not index.mask(restriction).any():
                 # No notice of the place itself: its districts' notices answer for it (山东 → 淄博市, 张店区).
-                restriction.places, restriction.within = [], names
+                restriction.places, restriction.within = [], sorted(set(within)) if within else names
             if not index.mask(restriction).any():
-                return restriction, "语料中没有" + "、".join(filters.jurisdictions) + "的文件", "place"
+                return restriction, "语料中没有" + "、".join(within or filters.jurisdictions) + "的文件", "place"
         if filters.years:
             restriction.years = sorted(set(filters.years))
             if not index.mask(restriction).any():
@@ -164,7 +165,10 @@ class Searcher:
             stated.doc_numbers = filters.doc_numbers or stated.doc_numbers
         tuning = self.tuning
         depth = depth or tuning.depth
-        restriction, reason, missing = self.restrict(stated)
+        # The places around where the asker lives are searched for their own rules only: a province with no
+        # notice of its own is not answered for by its other cities' (住某区 → not a neighbouring city's notice).
+        own = list(query.jurisdictions) if query.story_places and not (filters and filters.jurisdictions) else None
+        restriction, reason, missing = self.restrict(stated, within=own)
         if reason:
             return SearchResult([], reason, missing)
         tokens = self.index.tokenizer.tokenize(query.search_text)
