@@ -188,3 +188,16 @@ def test_a_window_keeps_the_department_its_first_duty_belongs_to():
     # A window whose first sentence names its own subject is cut as before (one sentence of overlap).
     plain = windows("甲局负责一一一一一一一一一一。乙局负责二二二二二二二二二二。丙局负责三三三三三三三三三三。", 30, 1)
     assert plain[1].startswith("乙局")
+
+
+def test_a_headline_then_the_title_with_its_issuer_before_it_names_the_issuer():
+    # A web page's headline (the title alone), the issuer printed over the document's own title, and a
+    # signature run into an attachment line: the issuer is read off the title's second printing.
+    text = ("关于做好春季道路养护工作的紧急通知 宜宾市交通运输局 　　关于做好春季道路养护工作的紧急通知 　　 "
+            "各县（区）交通运输局： 为做好春季道路养护工作，现通知如下： 一、即日起至3月31日完成桥梁排查。 "
+            "二、各县（区）于每月5日前报送养护进度，未按时报送的将予以通报。 "
+            "　　附：《四川省交通运输厅关于切实做好春季农村公路桥梁安全排查和道路养护工作的紧急通知》 　　 "
+            "宜宾市交通运输局 　　2021年3月2日")
+    notices, _ = parse(text)
+    assert len(notices) == 1
+    assert notices[0].issuer == "宜宾市交通运输局" and notices[0].jurisdiction == "宜宾市"

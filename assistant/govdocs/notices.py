@@ -231,6 +231,11 @@ def _issuer(title: str, signer: str, head: list[Paragraph]) -> str:
     m = _ORG.search(signer) if signer else None
     if m and not signer.endswith("文件"):
         return _ORG.search(signer).group(1)
+    for p in head:  # a web page's headline, then the document's own title with its issuer before it
+        if title.startswith("关于") and p.clean.endswith(title) and p.clean != title:
+            m = _ORG.fullmatch(p.clean[: -len(title)])
+            if m:
+                return m.group(1)
     for p in head:  # a report's speaker line: '张店区人民政府区长 苏振华'; never a table row's cells run together
         if any(is_table_row(line.raw) for line in p.lines):
             continue
