@@ -121,7 +121,7 @@ class Assistant:
                                                focus_vector=focus_vector).hits
         elif "metadata" in query.kinds and result.hits:
             self._lead_with_header(result, query.text)
-        elif len(query.jurisdictions) >= 2 and result.hits:
+        elif len(query.compared_places) >= 2 and result.hits:
             self._give_each_place_a_turn(query, result, k, filters, vector, focus_vector)
         return result
 
@@ -130,7 +130,7 @@ class Assistant:
         """A comparison (甲区和乙区各建多少) whose first hits are all one place's: each other place's own best
         clauses take the last places of the first k, so both sides can be answered and cited."""
         own: dict[str, list[Hit]] = {}
-        for place in query.jurisdictions:
+        for place in query.compared_places:
             if not any(h.chunk.jurisdiction == place for h in result.hits[:k]):
                 found = self.searcher.search(replace(query, jurisdictions=[place]), k, filters, query_vector=vector,
                                              focus_vector=focus_vector)

@@ -121,8 +121,23 @@ def test_a_word_is_known_to_the_dictionary_before_anything_else_loads_it():
     assert _is_known_word("社会") and not _is_known_word("房租能")
 
 
+def test_a_department_abbreviated_with_another_unit_matches_its_full_name():
+    # The glossary spells out 住建局; a city's 委 and a province's 厅 are spelt out alike.
+    for question, clause in (("住建委对工地复工有什么要求？", "市住房和城乡建设委员会要求工地复工前完成消杀。"),
+                             ("省人社厅发的补贴怎么领？", "由省人力资源和社会保障厅统一发放补贴。")):
+        named = [t for t in parse_query(question).terms if t.source.endswith(("委", "厅"))]
+        assert named and all(term_coverage([t], clause, [1.0]) == 1.0 for t in named), question
+
+
 def test_this_part_or_that_part_points_and_is_no_topic():
     assert "这部分" not in {t.source for t in parse_query("押金被扣了一些，这部分能退回来吗？").terms}
+
+
+def test_places_of_the_askers_account_are_no_sides_of_a_comparison():
+    story = parse_query("我老家在安徽，年后回到上海，单位在嘉定区，合租的房子没有独立卫生间，没法居家隔离。"
+                        "听说附近有集中隔离点，要怎么申请？费用谁出？")
+    assert len(story.jurisdictions) == 2 and story.compared_places == []
+    assert parse_query("桓台县和高青县今年各新建多少处口袋公园？").compared_places == ["桓台县", "高青县"]
 
 
 def test_the_kind_asked_is_read_off_what_is_asked_not_the_askers_account():

@@ -386,8 +386,8 @@ def _confidence(query: Query, hits: list[Hit], evidence: list[Evidence], weights
     """The decline model's probability that the clauses answer. A question about several places (甲区和乙区的
     目标各是多少) is answered when one place's own best clauses answer it: no clause covers both sides."""
     groups = [(hits, evidence)]
-    if len(query.jurisdictions) >= 2:
-        for place in query.jurisdictions:
+    if len(query.compared_places) >= 2:
+        for place in query.compared_places:
             own = [i for i, h in enumerate(hits) if h.chunk.jurisdiction == place]
             if own:
                 groups.append(([hits[i] for i in own], [evidence[i] for i in own if i < len(evidence)]))
@@ -496,10 +496,10 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
         usable = [e for e in readable if in_top(e)][:1]
     if not usable or not in_top(usable[0]):
         return []
-    if len(query.jurisdictions) >= 2:
+    if len(query.compared_places) >= 2:
         # A comparison: the best source for each place named.
         chosen = []
-        for place in query.jurisdictions:
+        for place in query.compared_places:
             for e in usable:
                 if e.hit.chunk.jurisdiction == place and e not in chosen:
                     chosen.append(e)
@@ -565,10 +565,10 @@ def kinds_shown(query: Query, e: Evidence) -> set[str]:
 def each_place_answers(query: Query, evidence: list[Evidence], tuning: Tuning = DEFAULT_TUNING) -> bool:
     """A comparison (甲区和乙区的目标各是多少) whose every place has a clause of its own that matches the question
     and shows what is asked: the places agreeing is evidence the decline model, reading one clause, lacks."""
-    return len(query.jurisdictions) >= 2 and all(
+    return len(query.compared_places) >= 2 and all(
         any(e.hit.chunk.jurisdiction == place and e.answers_kind and not e.trusted
             and e.hit.coverage >= tuning.min_coverage for e in evidence)
-        for place in query.jurisdictions)
+        for place in query.compared_places)
 
 
 def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning = DEFAULT_TUNING,
@@ -577,7 +577,7 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     received; 包括哪几类？ by one announcing the list), the best clause of the same notice that does and matches
     the question nearly as well (within tuning.shown_kind_margin, however low the best one's coverage: the
     retrievers chose the notice); `more()` gives the notice's further clauses, read only if needed."""
-    if not evidence or len(query.jurisdictions) >= 2:  # a comparison takes each place's own best clause
+    if not evidence or len(query.compared_places) >= 2:  # a comparison takes each place's own best clause
         return None
     # A number to call, the items of a list, a span of time for 多久 are not required to answer (the clause
     # naming the office, the plan, the date answers too), but a clause that has them is the better quote.
@@ -913,7 +913,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         sources = of_asked_year(query, sources, evidence[:k], notices, tuning)
     if not sources and listed is None:
         return _abstain(query, result, notices, k, confidence)
-    if len(query.jurisdictions) >= 2 and more_of is not None:
+    if len(query.compared_places) >= 2 and more_of is not None:
         # 两边的截止时间分别是哪天: a place's clause that only matches well gives way to one of its notice that
         # shows the date (请…于7月21日前将工作台账报送).
         # So does one that gives no span of time asked for (补贴发几个月) when another of its notice's clauses does.

@@ -173,6 +173,12 @@ class Query:
     def kind(self) -> str:
         return self.kinds[0] if self.kinds else "what"
 
+    @property
+    def compared_places(self) -> list[str]:
+        """The places the question asks about, when it asks about several (甲区和乙区各建多少): not those of
+        the asker's own account (我老家在甲省，单位在乙区…), which are no sides of a comparison."""
+        return [p for p in self.jurisdictions if p not in self.story_places]
+
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -195,7 +201,31 @@ def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         for term in chinese:
             if term not in merged:
                 merged.append(term)
-    return en, {k: v for k, v in data.get("synonyms", {}).items()}
+    return en, _with_unit_variants(data.get("synonyms", {}))
+
+
+# The same department is a 局 in a county or city, a 委(员会) in some cities, a 厅 in a province: an abbreviation
+# the glossary spells out for one unit (住建局) is spelt out for the others too (住建委, 住建厅).
+_UNIT_SPELLINGS = {"局": ("局",), "委": ("委", "委员会"), "厅": ("厅",)}
+
+
+def _with_unit_variants(synonyms: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The glossary's department abbreviations with their other units.
+
+    >>> _with_unit_variants({"住建局": ["住房和城乡建设局"]})["住建委"]
+    ['住房和城乡建设委', '住房和城乡建设委员会']
+    """
+    out = dict(synonyms)
+    for short, fulls in synonyms.items():
+        unit = short[-1:]
+        if unit not in _UNIT_SPELLINGS or len(short) < 3:
+            continue
+        stems = [re.sub(r"(?:委员会|局|委|厅)$", "", f) for f in fulls if re.search(r"(?:委员会|局|委|厅)$", f)]
+        for other, spellings in _UNIT_SPELLINGS.items():
+            key = short[:-1] + other
+            if other != unit and key not in out and stems:
+                out[key] = list(dict.fromkeys(stem + s for stem in stems for s in spellings))
+    return out
 
 
 _LATIN = re.compile(r"[a-z]{2}")
