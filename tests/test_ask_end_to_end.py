@@ -245,13 +245,12 @@ def test_a_provinces_weak_answer_gives_way_to_one_of_its_cities_notices_that_ans
         "一、支持企业加大疫情防控研发投入，各级税务部门要落实好研发费用税前加计扣除等税收优惠政策。\n"
         "二、加强对企业的政策辅导，及时回应企业诉求。\n河北省人民政府办公厅\n2024年2月10日\n", encoding="utf-8")
     (corpus / "city.txt").write_text(
-        "国家税务总局石家庄市税务局关于支持疫情防控科研攻关的税收措施的通知\n各县（市、区）税务局：\n"
-        "一、对企业用于疫情防控的研发费用，在据实扣除的基础上，再按实际发生额的75%在税前加计扣除；"
-        "形成无形资产的，按无形资产成本的175%在税前摊销。\n"
-        "二、对疫情防控重点保障物资生产企业，可按月全额退还增值税增量留抵税额。\n"
-        "国家税务总局石家庄市税务局\n2024年2月12日\n", encoding="utf-8")
+        "石家庄市税务局关于支持疫情防控科研攻关的税收措施的通知\n各县（市、区）税务局：\n"
+        "一、企业用于疫情防控的研发费用，据实扣除后再按实际发生额的60%在税前加计扣除。\n"
+        "二、疫情防控物资生产企业可按月申请退还增量留抵税额。\n"
+        "石家庄市税务局\n2024年2月12日\n", encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     ingest(settings, progress=False, embedder_factory=lambda s: embedder)
     answer = Assistant(settings, embedder=embedder).ask("河北企业用于疫情防控的研发费用能按多少比例加计扣除？")
-    assert not answer.abstained and "75%" in answer.text
+    assert not answer.abstained and "60%" in answer.text
     assert answer.text.startswith("河北省本级的文件中没有直接规定；其下辖石家庄市")

@@ -422,7 +422,7 @@ _TRAILING_VERB_WORDS = "能要会可都也就还才又该"
 # A verb's result or direction put after it (公开出来, 定下来, 办起来) at the end of what is asked: the verb is the
 # topic; joined to it, the tokenizer makes one unknown word no notice uses.
 _RESULT_AFTER_VERB = re.compile(r"(?<=[\u4e00-\u9fff])(?:出来|起来|下来)(?=[了的吗没呢啊不？?，,。！!]|$)")
-# The asker's own people and places (我妈, 俺爹, 咱村, 我们单位): who asks, never what is asked about.
+# The asker's own people and places (我妈, 俺爹, 咱村): who asks, never what is asked about.
 _FIRST_PERSON = re.compile(r"[我俺咱]")
 # From when (从哪天起, 什么时候开始): words that ask the day, cut by the tokenizer into 天起, 开始 as if topics.
 _FROM_WHEN = re.compile(r"(?:从|自)?(?:哪一?天|什么时候|啥时候|何时|几月几[号日]|几号)(?:起|开始)")
@@ -490,7 +490,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
             continue
         if any(token in t.source for t in terms):
             continue  # already part of a longer synonym phrase
-        if len(token) == 1 and not token.isdigit() or _FIRST_PERSON.match(token):
+        if (len(token) == 1 and not token.isdigit()) or _FIRST_PERSON.match(token):
             continue
         seen.add(token)
         terms.append(Term((token, *synonyms.get(token, []), *_numeral_spellings(token)), token))
