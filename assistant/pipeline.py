@@ -216,8 +216,8 @@ class Assistant:
             return answer
         covered = self._places_with_notices
         # (a place of the asker's own account, 我是外省过来的, is not asked about)
-        missing = [p for p in query.jurisdictions if p not in query.story_places
-                   and p not in covered and not any(p in ancestors(c) for c in covered)]
+        missing = [p for p in query.compared_places
+                   if p not in covered and not any(p in ancestors(c) for c in covered)]
         if not missing:
             return answer
         names = "、".join(missing)

@@ -216,21 +216,25 @@ def test_places_asked_about_that_no_document_covers_are_named_before_the_answer(
     assert answer.abstained and answer.text.startswith("语料中没有历下区的文件")
 
 
-
-def test_a_citys_question_answered_only_in_a_districts_notice_says_so(tmp_path, embedder):
+def _assistant_on(tmp_path, embedder, files: dict[str, str]) -> Assistant:
+    """An assistant on a corpus of the given files (name → text), ingested into tmp_path."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "city.txt").write_text(
-        "淄博市人民政府办公室关于做好城市公园管理工作的通知\n淄政办字〔2024〕5号\n各区县人民政府：\n"
-        "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n淄博市人民政府办公室\n2024年3月1日\n",
-        encoding="utf-8")
-    (corpus / "county.txt").write_text(
-        "高青县生态环境分局关于公布支持企业复工复产环保服务热线的通告\n为帮助企业解决复工复产中遇到的环保问题，"
-        "现公布环保服务热线：0533-6961234，受理时间为工作日9:00-17:00，受理危险废物转移、排污许可办理等问题。\n"
-        "高青县生态环境分局\n2024年2月20日\n", encoding="utf-8")
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     ingest(settings, progress=False, embedder_factory=lambda s: embedder)
-    answer = Assistant(settings, embedder=embedder).ask("淄博企业复工遇到排污许可办理的问题，有没有环保服务热线？")
+    return Assistant(settings, embedder=embedder)
+
+
+def test_a_citys_question_answered_only_in_a_districts_notice_says_so(tmp_path, embedder):
+    assistant = _assistant_on(tmp_path, embedder, {
+        "city.txt": "淄博市人民政府办公室关于做好城市公园管理工作的通知\n淄政办字〔2024〕5号\n各区县人民政府：\n"
+                    "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n淄博市人民政府办公室\n2024年3月1日\n",
+        "county.txt": "高青县生态环境分局关于公布支持企业复工复产环保服务热线的通告\n为帮助企业解决复工复产中遇到的环保问题，"
+                      "现公布环保服务热线：0533-6961234，受理时间为工作日9:00-17:00，受理危险废物转移、排污许可办理等问题。\n"
+                      "高青县生态环境分局\n2024年2月20日\n"})
+    answer = assistant.ask("淄博企业复工遇到排污许可办理的问题，有没有环保服务热线？")
     assert not answer.abstained and "0533-6961234" in answer.text
     assert answer.text.startswith("淄博市本级的文件中没有直接规定；其下辖高青县")
 
@@ -238,19 +242,13 @@ def test_a_citys_question_answered_only_in_a_districts_notice_says_so(tmp_path, 
 def test_a_provinces_weak_answer_gives_way_to_one_of_its_cities_notices_that_answers_surely(tmp_path, embedder):
     # A provincial bureau's notice may be published under the city site that carried it: the province's own
     # notice touches the topic without the figure (answered, but unsurely), the city's answers it.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "province.txt").write_text(
-        "河北省人民政府办公厅关于支持企业开展疫情防控科研攻关的通知\n各市人民政府：\n"
-        "一、支持企业加大疫情防控研发投入，各级税务部门要落实好研发费用税前加计扣除等税收优惠政策。\n"
-        "二、加强对企业的政策辅导，及时回应企业诉求。\n河北省人民政府办公厅\n2024年2月10日\n", encoding="utf-8")
-    (corpus / "city.txt").write_text(
-        "石家庄市税务局关于支持疫情防控科研攻关的税收措施的通知\n各县（市、区）税务局：\n"
-        "一、企业用于疫情防控的研发费用，据实扣除后再按实际发生额的60%在税前加计扣除。\n"
-        "二、疫情防控物资生产企业可按月申请退还增量留抵税额。\n"
-        "石家庄市税务局\n2024年2月12日\n", encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    ingest(settings, progress=False, embedder_factory=lambda s: embedder)
-    answer = Assistant(settings, embedder=embedder).ask("河北企业用于疫情防控的研发费用能按多少比例加计扣除？")
+    assistant = _assistant_on(tmp_path, embedder, {
+        "province.txt": "河北省人民政府办公厅关于支持企业开展疫情防控科研攻关的通知\n各市人民政府：\n"
+                        "一、支持企业加大疫情防控研发投入，各级税务部门要落实好研发费用税前加计扣除等税收优惠政策。\n"
+                        "二、加强对企业的政策辅导，及时回应企业诉求。\n河北省人民政府办公厅\n2024年2月10日\n",
+        "city.txt": "石家庄市税务局关于支持疫情防控科研攻关的税收措施的通知\n各县（市、区）税务局：\n"
+                    "一、企业用于疫情防控的研发费用，据实扣除后再按实际发生额的60%在税前加计扣除。\n"
+                    "二、疫情防控物资生产企业可按月申请退还增量留抵税额。\n石家庄市税务局\n2024年2月12日\n"})
+    answer = assistant.ask("河北企业用于疫情防控的研发费用能按多少比例加计扣除？")
     assert not answer.abstained and "60%" in answer.text
     assert answer.text.startswith("河北省本级的文件中没有直接规定；其下辖石家庄市")
