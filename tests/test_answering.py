@@ -1138,6 +1138,8 @@ def test_money_asked_per_unit_needs_an_amount_with_that_unit():
 @pytest.mark.parametrize("question,counted", [
     ("一共接待了多少游客？", "游客"), ("热线有多少个接线员？", "接线员"),
     ("一共给多少户换了？", ""), ("多少天内要备案？", ""),  # a measure word, a span: nothing counted by name
+    # 几大 "how many major": 大 is no part of the word counted, and 大部分 ("most") is not what is counted.
+    ("方案一共分了几大板块？", "板块"), ("方案一共分了几大部分？", ""),
 ])
 def test_the_word_a_how_many_question_counts(question, counted):
     assert parse_query(question).counted == counted
@@ -1588,6 +1590,49 @@ def test_a_question_asking_what_parts_a_document_has_gets_its_top_level_headings
                             _equal_weights, children=_children_in(parts))
     quoted = answer.text.split("[1]")[0]
     assert "一、工作目标；二、重点任务；三、保障措施" in quoted and "发文信息" not in quoted and "牵头" not in quoted
+
+
+def test_the_parts_of_a_report_whose_top_headings_are_unnumbered_are_the_numbered_parts_of_its_section():
+    # Made-up report: 回顾 and 安排 are unnumbered; this year's work is 一、…三、 under 安排.
+    report = [replace(_chunk(140 + i, "n2", text=t), clause_path=path, notice_title="某某县政府工作报告")
+              for i, (path, t) in enumerate([
+                  (["去年工作回顾"], "去年全县生产总值增长5%。"),
+                  (["今年工作安排"], "今年重点抓好以下工作。"),
+                  (["今年工作安排", "一、稳增长"], "新开工项目30个。"),
+                  (["今年工作安排", "二、促改革", "深化放管服"], "推行一网通办。"),
+                  (["今年工作安排", "三、惠民生"], "新建幼儿园4所。")])]
+    answer = compose_answer(parse_query("某某县今年政府工作报告分哪几个方面？"), SearchResult([_good(report[3])]),
+                            NOTICES, _equal_weights, children=_children_in(report))
+    quoted = answer.text.split("[1]")[0]
+    assert "今年工作安排：一、稳增长；二、促改革；三、惠民生" in quoted and "回顾" not in quoted
+
+
+def test_a_section_list_is_found_by_the_words_the_notices_title_does_not_hold():
+    # 某方案里的重点任务有哪几条: 方案's words are in the title; 重点任务 names the section.
+    plan = [replace(_chunk(150 + i, "n1", text=t), clause_path=path, notice_title="某某区信息公开工作方案")
+            for i, (path, t) in enumerate([
+                (["一、工作要求"], "全面落实上级要求。"),
+                (["二、重点任务", "(一)夯实基础"], "修订任务清单。"),
+                (["二、重点任务", "(二)深化公开"], "完善公开目录。"),
+                (["二、重点任务", "(三)建强队伍"], "开展业务培训。"),
+                (["三、保障措施"], "加强组织领导。")])]
+    weights = lambda terms: [3.0 if t.source in ("信息公开", "工作方案") else 1.0 for t in terms]
+    answer = compose_answer(parse_query("某某区信息公开工作方案里的重点任务有哪几条"),
+                            SearchResult([_good(plan[2]), _good(plan[0], 2)]), NOTICES, weights,
+                            children=_children_in(plan))
+    assert "(一)夯实基础；(二)深化公开；(三)建强队伍" in answer.text.split("[1]")[0]
+
+
+def test_when_a_notices_measure_starts_is_its_sentence_saying_from_which_day_it_applies():
+    # Made-up notice: the relief clause has no date; the notice's last clause says when it all applies.
+    relief = _chunk(160, "n1", text="一、对参加防汛工作的志愿者领取的交通补贴，免征某某费。")
+    start = _chunk(161, "n1", text="三、本通知自2031年3月1日起施行，有效期两年。")
+    hits = [_good(relief), _good(start, 2, coverage=0.1)]
+    for question in ("志愿者的交通补贴免征某某费，这个政策从什么时候开始算？", "志愿者交通补贴免征某某费哪天起施行？"):
+        answer = compose_answer(parse_query(question), SearchResult(hits), NOTICES, _equal_weights)
+        assert "2031年3月1日起施行" in answer.text.split("[1]")[0], question
+    # Asked for the end, the start is no answer.
+    assert not parse_query("这个补贴政策到什么时候截止？").asks_start
 
 
 def test_who_is_in_charge_of_a_field_is_answered_by_the_clause_giving_that_charge_or_not_at_all():

@@ -432,7 +432,10 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
                 continue
             seen.add(key)
             heading = path[depth - 1]
-            coverage = term_coverage(query.terms, heading.lower(), weights)
+            # 某方案里的重点任务有哪几条: the words the notice's title holds may name the notice, the rest its section.
+            own_terms, own_weights = _not_in_title(query.terms, weights, hit.chunk.notice_title)
+            coverage = max(term_coverage(query.terms, heading.lower(), weights),
+                           term_coverage(own_terms, heading.lower(), own_weights))
             items = children(hit.chunk, depth)
             # 从受理到办结要经过哪些环节: the question names two of the sub-headings (受理 … 办结), so the list is theirs.
             # A word names a sub-heading when it is most of it ((一)受理。), not a word inside a long one; a word
@@ -464,6 +467,15 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
     return Evidence(hit, [lead, "；".join(items[:MAX_CHILD_HEADINGS])], True, section=tuple(section))
 
 
+def _not_in_title(terms: list[Term], weights: list[float], title: str) -> tuple[list[Term], list[float]]:
+    """The terms (and weights) the notice's title does not hold; all of them when it holds every one."""
+    title = title.lower()
+    kept = [(t, w) for t, w in zip(terms, weights) if not any(s.lower() in title for s in t.spellings)]
+    if not kept or not any(w for _, w in kept):
+        return terms, weights
+    return [t for t, _ in kept], [w for _, w in kept]
+
+
 def _top_level_list(query: Query, hits: list[Hit], weights: list[float], children: Callable[..., list[str]],
                     tuning: Tuning) -> Evidence | None:
     """方案分哪几个方面: the notice's own top-level headings, when its title holds the question's words and no
@@ -471,11 +483,18 @@ def _top_level_list(query: Query, hits: list[Hit], weights: list[float], childre
     if not hits or not _ASKS_PARTS.search(query.asked or query.text):
         return None
     top = hits[0]
-    items = [h for h in children(top.chunk, 0) if marker_of(h.strip())]  # numbered (一、…), not 发文信息
     title_coverage = term_coverage(query.terms, top.chunk.notice_title.lower(), weights)
-    if len(items) < 2 or title_coverage < tuning.heading_list_min_coverage:
+    if title_coverage < tuning.heading_list_min_coverage:
         return None
-    return Evidence(top, [f"全文分为{len(items)}部分：", "；".join(items[:MAX_CHILD_HEADINGS])], True, section=())
+    # The outline's first numbered level (一、…), not 发文信息: in a report whose top headings are unnumbered
+    # (回顾, 今年的工作安排), the numbered parts of the section the best clause is in.
+    path = top.chunk.clause_path
+    for depth in range(max(len(path), 1)):
+        items = [h for h in children(top.chunk, depth) if marker_of(h.strip())]
+        if len(items) >= 2:
+            lead = f"全文分为{len(items)}部分：" if depth == 0 else path[depth - 1].rstrip("：:") + "："
+            return Evidence(top, [lead, "；".join(items[:MAX_CHILD_HEADINGS])], True, section=tuple(path[:depth]))
+    return None
 
 
 def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
@@ -622,6 +641,12 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         found = _first_of_notice(evidence, more, schedule)
         if found is not None:
             return found
+    if query.asks_start and evidence[0].trusted:
+        # 这个政策从什么时候开始: a notice says once when its measures start (本公告自2020年1月1日起施行; 拟于
+        # 2月14日起实施), in a sentence that need not repeat the question's words.
+        found = _start_line(evidence, more)
+        if found is not None:
+            return found
     asked = (set(query.kinds) | ({"duration"} if query.asks_duration else set())
              | ({"extent"} if query.asks_extent else set()))
     soft = {k for k in ("contact", "list", "duration", "extent") if k in asked} - kinds_shown(query, evidence[0])
@@ -649,6 +674,31 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
                 and soft <= kinds_shown(query, e))
 
     return _first_of_notice(evidence, more, shows)
+
+
+# A notice's own start: 自2020年1月1日起施行, 拟于2月14日起…, 从3月1日0时起.
+_STARTS_ON = re.compile(r"(?:自|从|于)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:\d{1,2}\s*[时点]|[零〇]时)?\s*(?:起|开始)")
+
+
+def _start_line(evidence: list[Evidence], more: Callable[[], list[Evidence]] | None) -> Evidence | None:
+    """The best clause's notice's sentence saying when its measures start, quoted from the clause holding it."""
+    def lines(chunk: Chunk) -> list[str]:
+        return [s for s in untainted(clause_sentences(chunk), chunk.text) if _STARTS_ON.search(s)]
+
+    top = evidence[0]
+    line = next(iter(lines(top.hit.chunk)), None)
+    if line is not None:
+        return replace(top, sentences=top.sentences + [line] if line not in top.sentences else top.sentences,
+                       trusted=False)
+
+    def starts(e: Evidence) -> bool:
+        return e.hit.chunk.notice_id == top.hit.chunk.notice_id and e.hit.chunk.kind != "header" \
+            and bool(lines(e.hit.chunk))
+
+    found = _first_of_notice(evidence, more, starts)
+    if found is None:
+        return None
+    return replace(found, sentences=lines(found.hit.chunk)[:1], answers_kind=True, trusted=False)
 
 
 def _first_of_notice(evidence: list[Evidence], more: Callable[[], list[Evidence]] | None,

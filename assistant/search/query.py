@@ -78,6 +78,9 @@ _AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|�
 # ...or the day something starts (什么时候开始跑的, 从什么时候起停征): a time of day (7:00-19:00) does not say it.
 _ASKS_DAY = re.compile(r"哪一?天|几号|几月几[日号]|哪个日子|什么日期|具体日期|which day|what date|"
                        r"(?:什么时候|啥时候|何时|什么时间)(?:开始|起|之前|以前|前)|从(?:什么时候|啥时候|何时|哪天)")
+# When something starts (从哪天开始, 什么时候起施行): a notice says so once, for all its measures (本公告自…起施行).
+_ASKS_START = re.compile(r"(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])(?:开始|起|施行|实施|执行|生效|启动)|"
+                         r"从(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])|when does .{0,40}(?:start|take effect)")
 _RATE_UNIT = re.compile(r"每\s*(?:一\s*)?个?(平方米|平米|亩|人|户|月|天|日|年|吨|辆|台|家|次|小时|公里|间|套|名|张|份|学期|课时)")
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
@@ -149,6 +152,7 @@ class Query:
     # Where an area's limits lie (征收范围是哪一块, 哪几条路围起来的): a clause giving its bounds (东至…西至…) answers.
     asks_extent: bool = False
     asks_day: bool = False  # which day (哪天, 几号, 截止到哪天): a deadline word without its day (时限) does not answer
+    asks_start: bool = False  # when something starts (从什么时候开始, 哪天起施行)
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     asks_plan: bool = False  # what is planned for the year (今年要改造多少个): a review of the past year does not answer it
     contact_ways: list[str] = field(default_factory=list)  # phone / email / address asked for (电话多少？寄到哪里？)
@@ -607,7 +611,8 @@ def asks_judgement(text: str) -> bool:
 
 
 # 多少游客？ 几个接线员呢？: the counted word closes the clause (多少天内要备案 counts no 天内).
-HOW_MANY = re.compile(r"(?:多少|几)\s*(?:个|名|位|家|所|座|处|项|件|条|台|辆|只|头|种|户|人|次|批)?\s*"
+# 几大部分, 几大行动: "how many major parts", 大 not the start of the word counted (大部分 "most").
+HOW_MANY = re.compile(r"(?:多少|几)\s*(?:个|名|位|家|所|座|处|项|件|条|台|辆|只|头|种|户|人|次|批|大)?\s*"
                        r"((?![个名位家所座处项件条台辆只头种户人次批天年月日])[\u4e00-\u9fff]{2,5}?)"
                        r"(?=[？?。，,！!；;]|$|了|呢|吗|啊)")
 
@@ -817,6 +822,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_plan=bool(_ASKS_PLAN.search(asked_lowered)) and not ASKS_ACTUAL.search(asked_lowered)
         and not _LOOKS_BACK.search(lowered),
         asks_day=bool(_ASKS_DAY.search(asked_lowered)),
+        asks_start=bool(_ASKS_START.search(asked_lowered)),
         asks_extent=bool(_ASKS_EXTENT.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
