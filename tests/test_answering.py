@@ -135,6 +135,9 @@ def test_a_department_abbreviated_with_another_unit_matches_its_full_name():
 
 def test_this_part_or_that_part_points_and_is_no_topic():
     assert "这部分" not in {t.source for t in parse_query("押金被扣了一些，这部分能退回来吗？").terms}
+    # 这件事, 那笔钱, 这块: a measure word points as 这个 does.
+    for question, pointing in (("区里补贴车主这件事，找谁问？", "这件"), ("上个月那笔钱什么时候到？", "那笔")):
+        assert pointing not in {t.source for t in parse_query(question).terms}, question
 
 
 def test_places_of_the_askers_account_are_no_sides_of_a_comparison():

@@ -37,6 +37,16 @@ def test_one_line_notice_becomes_paragraphs_with_metadata_and_clause_paths():
     assert "畅通运输渠道" not in price.text  # one clause per chunk, not the whole line
 
 
+def test_a_contact_line_after_the_list_of_attachments_is_no_attachments_title():
+    # Made-up one-line notice: 附件： lists two forms, then the cover letter's contacts.
+    _, chunks = parse("某某市民政局关于开展冬季送温暖活动的通知 各区民政局：为做好今年冬季送温暖工作，现将有关事项通知如下。"
+                      "一、活动时间 2031年12月1日至2032年1月31日。　　二、工作要求 各区于12月5日前报送工作方案。　　"
+                      "附件：　　1.送温暖活动申请表　　2.困难群众名单　　联系人：周明　吴芳　　联系电话：0000-12345678　　"
+                      "某某市民政局　　2031年11月20日")
+    contact = next(c for c in chunks if "吴芳" in c.text)
+    assert "联系人：周明" in contact.text and not any("联系人" in p for p in contact.clause_path)
+
+
 def test_news_release_headline_reporter_source_and_dateline_year():
     text = ("甘南州开通复工企业用工对接热线 3月5日，记者从州人社局获悉，为帮助企业解决用工难题，"
             "甘南州开通了企业用工对接热线，2021年全州计划组织线上招聘会12场。 "

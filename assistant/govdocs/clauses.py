@@ -8,8 +8,8 @@ from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, 
                        is_title_like)
 from .departments import parse_responsibility, parse_unit_cell
 from assistant.models import Clause, Line
-from .patterns import (ADDRESSEE, ATTACHMENT, MARKER_RANK, MARKERS, PUBLIC_NOTE, SENTENCE_END, ends_sentence,
-                       marker_of)
+from .patterns import (ADDRESSEE, ATTACHMENT, CONTACT_LINE, MARKER_RANK, MARKERS, PUBLIC_NOTE, SENTENCE_END,
+                       ends_sentence, marker_of)
 from .tables import is_caption_row, parse_table
 
 HEADER_PATH = "发文信息"  # the path of a notice's own header: title, 文号, cover letter, signature
@@ -177,6 +177,9 @@ def parse_clauses(paragraphs: list[Paragraph], title: str) -> list[Clause]:
             i += 1
             continue
         marker = marker_of(text)
+        if expect_attachment_title and CONTACT_LINE.match(text):
+            # 附件：1.…申请表 2.…名单 联系人：某某: the list of attachments ended, the cover letter goes on.
+            expect_attachment_title = False
         if expect_attachment_title and not marker:
             b.root = [f"附件：{text}"]
             expect_attachment_title = False

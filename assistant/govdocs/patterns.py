@@ -33,6 +33,8 @@ MARKERS: list[tuple[str, re.Pattern]] = [
 MARKER_RANK = {name: rank for rank, (name, _) in enumerate(MARKERS, start=1)}
 
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[：:]?")
+# A line giving whom to contact (联系人：某某, 联系电话：…): the cover letter's, never a title or a heading.
+CONTACT_LINE = re.compile(r"^(?:联\s*系\s*人|联系电话|联系方式|咨询电话|电子邮箱|邮\s*箱|传\s*真)\s*[：:]")
 ADDRESSEE = re.compile(rf"^各[{CJK}、，,（）()\s]{{2,120}}[：:]$")
 # Words a document title ends with; the last matching word is the document type.
 DOC_TYPES = tuple(read_words(Path(__file__).parent / "data" / "doc_types.txt"))

@@ -401,7 +401,7 @@ def _singular(word: str) -> str:
 
 
 # Which one or that one (哪两个人, 哪几位, 那一类, 这批): pointing words, not the topic (两个, 一类 are corpus words).
-_POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?(?:[个位家所项条种类批些份次名]|部分)|"
+_POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?(?:[个位家所项条种类批些份次名件块笔桩回场张]|部分)|"
                        # a span of the asker's recent past (这两年生意不好, 这几天): when it happened, no topic
                        # (not 前三个月: a rule may grant it)
                        r"[这那][一两几三四五六七八九十]{1,2}(?:年|天|个月|个星期|周)|"
