@@ -34,6 +34,8 @@ from conftest import ROOT
     ("城市里和桓台县的公园各有几个？", ["桓台县"]),  # 城市里 is no 市里
     ("桓台要办的山东选拔赛是哪天？", ["桓台县"]),  # the province around the county only locates it
     ("山东省和桓台县的目标各是多少？", ["山东省", "桓台县"]),  # set side by side: compared
+    ("山东的截止时间是哪天？桓台县的呢？", ["山东省", "桓台县"]),  # 乙的呢: asked of the other place too
+    ("桓台县的目标是多少？山东呢？", ["桓台县", "山东省"]),
     ("桓台县和省里的规定一样吗？", ["桓台县", "山东省"]),
     ("市里的规定是什么？", []),  # no district named: which city is unknown
     ("我在桓台县教书，市里对乡村老师有什么安排？", ["桓台县"]),  # the county's question, asked of its city

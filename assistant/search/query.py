@@ -315,7 +315,7 @@ def detect_jurisdictions(text: str) -> list[str]:
     # A province or city around another place named (桓台要办的山东选拔赛, 我在济南…山东省的政策) only locates it,
     # unless the two are set side by side (山东省和桓台县的目标各是多少).
     around = {a for n in result for a in ancestors(n)}
-    result = [n for n in result if n not in around or _set_beside(text, n)]
+    result = [n for n in result if n not in around or _set_beside(text, n, [o for o in result if o != n])]
     # 市里和某区的规定: "the city" set beside a named district is that district's city (省里: its province);
     # 我在桓台县教书，市里有什么安排 asks the county's question of its city, no comparison.
     # The city may be named by its government (市政府办的方案和某区的方案): the word opens its phrase.
@@ -327,12 +327,19 @@ def detect_jurisdictions(text: str) -> list[str]:
     return result
 
 
-def _set_beside(text: str, name: str) -> bool:
-    """Whether the text sets the place beside another (甲和乙, 甲、乙, 甲与乙相比): a comparison, not a location."""
-    short = gazetteer()[name].short if name in gazetteer() else ""
-    spelled = "|".join(re.escape(s) for s in (name, short) if s)
-    return bool(re.search(rf"(?:{spelled})[^，,。？?和与跟及、]{{0,12}}?(?:和|与|跟|及|、|相比|对比)|"
-                          rf"(?:和|与|跟|及|、|对比)\s*(?:{spelled})", text))
+def _set_beside(text: str, name: str, others: list[str] = ()) -> bool:
+    """Whether the text sets the place beside another (甲和乙, 甲、乙, 甲与乙相比; 甲的目标是5%，乙的呢？): a
+    comparison, not a location."""
+    def spelled(place: str) -> str:
+        short = gazetteer()[place].short if place in gazetteer() else ""
+        return "|".join(re.escape(s) for s in (place, short) if s)
+
+    if re.search(rf"(?:{spelled(name)})[^，,。？?和与跟及、]{{0,12}}?(?:和|与|跟|及|、|相比|对比)|"
+                 rf"(?:和|与|跟|及|、|对比)\s*(?:{spelled(name)})", text):
+        return True
+    # 乙的呢？ asks of another place what the sentence before asked of this one.
+    return any(re.search(rf"(?:^|[，,。？?！!；;])\s*(?:那|那么|而)?\s*(?:{spelled(p)})[\u4e00-\u9fff]{{0,4}}?的?呢", text)
+               for p in [name, *others])
 
 
 def _named_together(text: str, parent: str, names: list[str]) -> bool:
