@@ -36,6 +36,7 @@ from conftest import ROOT
     ("山东省和桓台县的目标各是多少？", ["山东省", "桓台县"]),  # set side by side: compared
     ("山东的截止时间是哪天？桓台县的呢？", ["山东省", "桓台县"]),  # 乙的呢: asked of the other place too
     ("桓台县的目标是多少？山东呢？", ["桓台县", "山东省"]),
+    ("市里的方案要求多少？桓台县的目标又是多少？", ["桓台县", "淄博市"]),  # 市里 asked in a sentence of its own
     ("桓台县和省里的规定一样吗？", ["桓台县", "山东省"]),
     ("市里的规定是什么？", []),  # no district named: which city is unknown
     ("我在桓台县教书，市里对乡村老师有什么安排？", ["桓台县"]),  # the county's question, asked of its city
@@ -147,6 +148,14 @@ def test_places_of_the_askers_account_are_no_sides_of_a_comparison():
                         "听说附近有集中隔离点，要怎么申请？费用谁出？")
     assert len(story.jurisdictions) == 2 and story.compared_places == []
     assert parse_query("桓台县和高青县今年各新建多少处口袋公园？").compared_places == ["桓台县", "高青县"]
+
+
+def test_each_part_of_a_question_keeps_the_place_and_year_it_names():
+    query = parse_query("市里的方案对储能到2030年要求多少？桓台县今年的储能目标又是多少？")
+    city, county = query.parts
+    assert city.jurisdictions == ["淄博市"] and city.years == [2030]
+    # 今年 is the part's own year: the other part's 2030 does not restrict it.
+    assert county.jurisdictions == ["桓台县"] and county.years == []
 
 
 def test_the_kind_asked_is_read_off_what_is_asked_not_the_askers_account():

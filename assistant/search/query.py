@@ -321,10 +321,19 @@ def detect_jurisdictions(text: str) -> list[str]:
     # The city may be named by its government (市政府办的方案和某区的方案): the word opens its phrase.
     for word, level in ((r"市(?:里|级|政府办公室|政府办|政府)", "city"), (r"省(?:里|级|政府办公厅|政府)", "province")):
         if re.search(rf"(?:^|[，,。？?！!\s]){word}[^，,。？?和与跟及、]{{0,20}}(?:和|与|跟|及|、)|(?:和|与|跟|及|、){word}",
-                     text):
+                     text) or _asked_of_apart(text, word, result):
             result += [a for n in list(result) for a in ancestors(n)
                        if level_name(a) == level and a not in result][:1]
     return result
+
+
+def _asked_of_apart(text: str, word: str, places: list[str]) -> bool:
+    """Whether one question sentence opens with the word for "the city" (市里的方案要求多少？) and another asks of a
+    place named (某区的目标又是多少？): the two are asked side by side."""
+    sentences = [s for s in re.findall(r"[^。！？?!]+[。！？?!]*", text) if re.search(r"[？?]|呢", s)]
+    opening = [i for i, s in enumerate(sentences) if re.match(rf"\s*(?:那|那么|而)?\s*{word}", s)]
+    return any(i != j and any(find_places(sentences[j]) and p in find_places(sentences[j]) for p in places)
+               for i in opening for j in range(len(sentences)))
 
 
 def _set_beside(text: str, name: str, others: list[str] = ()) -> bool:
@@ -850,8 +859,15 @@ def _part_of(whole: Query, text: str, tokenize) -> Query:
     """One asked sentence as a query of its own: what it does not state (the place, the year, what kind of
     fact: 棚改呢？) it takes from the whole question."""
     part = parse_query(text, tokenize)
+    # 市里的方案要求多少？ of a question that also asks of one of the city's districts: the part is the city's.
+    cities = [p for p in whole.jurisdictions if level_name(p) in ("city", "province") and
+              any(p in ancestors(q) for q in whole.jurisdictions)]
+    opening = re.match(r"\s*(?:那|那么|而)?\s*(市|省)(?:里|级|政府)", text)
+    if not part.jurisdictions and opening:
+        part.jurisdictions = [p for p in cities if level_name(p) == ("city" if opening.group(1) == "市" else "province")]
     part.jurisdictions = part.jurisdictions or list(whole.jurisdictions)
-    part.years = part.years or list(whole.years)
+    # (今年的目标又是多少？ after 到2025年要求多少？ asks of this year, not of the other part's)
+    part.years = part.years or ([] if _RELATIVE_YEAR.search(text.lower()) else list(whole.years))
     if part.kinds == [QuestionKind.WHAT]:
         part.kinds = list(whole.kinds)
     return part
