@@ -252,3 +252,17 @@ def test_a_provinces_weak_answer_gives_way_to_one_of_its_cities_notices_that_ans
     answer = assistant.ask("河北企业用于疫情防控的研发费用能按多少比例加计扣除？")
     assert not answer.abstained and "60%" in answer.text
     assert answer.text.startswith("河北省本级的文件中没有直接规定；其下辖石家庄市")
+
+
+def test_a_question_naming_a_document_is_answered_from_it(tmp_path, embedder):
+    # Made-up county: its work report and its task list give one target in two wordings.
+    assistant = _assistant_on(tmp_path, embedder, {
+        "report.txt": "政府工作报告\n——2031年1月9日在桓台县第五届人民代表大会第三次会议上\n各位代表：\n"
+                      "一、今年工作安排\n稳就业。新增城镇就业6200人以上，城镇登记失业率控制在3%以内。\n"
+                      "二、加强政府自身建设\n坚持依法行政。\n",
+        "tasks.txt": "桓台县人民政府办公室关于印发桓台县2031年重点工作任务的通知\n各镇人民政府：\n"
+                     "一、促进居民就业\n落实就业优先政策，年内新增城镇就业6000人，发放创业担保贷款5000万元。（县人社局牵头）\n"
+                     "桓台县人民政府办公室\n2031年2月1日\n"})
+    # The question's words (年内) are the task list's; the document it names leads.
+    answer = assistant.ask("桓台县政府工作报告里，年内新增城镇就业多少人？")
+    assert not answer.abstained and "6200人以上" in answer.text.split("[1]")[0]

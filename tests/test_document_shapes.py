@@ -47,6 +47,14 @@ def test_a_contact_line_after_the_list_of_attachments_is_no_attachments_title():
     assert "联系人：周明" in contact.text and not any("联系人" in p for p in contact.clause_path)
 
 
+def test_what_people_call_a_document_is_its_name_without_issuer_places_and_year():
+    from assistant.govdocs.notices import document_name
+    assert document_name("桓台县人民政府办公室关于印发2031年桓台县政务公开工作方案的通知") == "政务公开工作方案"
+    assert document_name("某某市人民政府办公室关于印发《某某市热线运行管理办法（试行）》的通知") == "某某市热线运行管理办法"
+    assert document_name("政府工作报告") == "政府工作报告"
+    assert document_name("山东省淄博市关于公布部分领导同志工作分工的通知") == "部分领导同志工作分工"
+
+
 def test_news_release_headline_reporter_source_and_dateline_year():
     text = ("甘南州开通复工企业用工对接热线 3月5日，记者从州人社局获悉，为帮助企业解决用工难题，"
             "甘南州开通了企业用工对接热线，2021年全州计划组织线上招聘会12场。 "

@@ -7,7 +7,7 @@ from .cleaning import (Paragraph, clean_text, is_date_line, is_doc_number_line, 
 from assistant.models import Notice
 from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, ISSUER_END, PUBLIC_NOTE, ends_sentence,
                        marker_of, normalize_doc_number)
-from .places import infer_jurisdiction, level_name
+from .places import infer_jurisdiction, level_name, place_spans
 
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|"
@@ -88,6 +88,28 @@ def issued_document(title: str) -> str:
     """'关于印发《X》的通知' → 'X' (the document the cover letter issues)."""
     m = _ISSUED.search(title)
     return m.group(1) if m else ""
+
+
+_NAME_END = re.compile(r"的(?:通知|通告|公告|决定|函|批复)$")
+
+
+def document_name(title: str) -> str:
+    """What people call the document a title names: the document issued, without the issuer, the places and the
+    year it opens with (a question names it so: 区政府工作报告里…, 政务公开工作方案里的任务).
+
+    >>> document_name("桓台县人民政府办公室关于印发2031年桓台县政务公开工作方案的通知")
+    '政务公开工作方案'
+    """
+    name = issued_document(title) or _NAME_END.sub("", title.split("关于", 1)[-1])
+    name = re.sub(r"[（(](?:试行|暂行|修订|征求意见稿)[）)]$", "", name)
+    while True:
+        stripped = re.sub(r"^\s*(?:\d{4}\s*年(?:度)?|20\d{2}(?:—|-|－)20\d{2}年)\s*", "", name)
+        spans = place_spans(stripped)
+        if spans and spans[0][1][0] == 0:
+            stripped = stripped[spans[0][1][1]:]
+        if stripped == name:
+            return name.strip()
+        name = stripped
 
 
 def split_notices(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import math
+import re
+from functools import cached_property
 
 import numpy as np
 
@@ -12,12 +14,21 @@ from assistant.config import Fusion
 from assistant.embedding import Embedder
 from assistant.govdocs.cleaning import to_simplified
 from assistant.govdocs.clauses import looks_back
+from assistant.govdocs.notices import document_name
 from assistant.govdocs.places import ancestors, level_name
 from assistant.models import Chunk, Filters, Hit, SearchResult
 from assistant.stores.base import Store
 from assistant.stores.facets import Restriction
 from assistant.tuning import DEFAULT_TUNING, Tuning
 from .query import Query, Term
+
+# A document named by fewer characters (方案, 通知) is no name: every notice of its kind would be "named".
+MIN_DOCUMENT_NAME = 4
+
+
+def _bare(text: str) -> str:
+    """Text without spaces, quotation marks and brackets, as names are compared."""
+    return re.sub(r"[\s《》〈〉“”\"'‘’「」()（）]", "", text)
 
 
 
@@ -125,6 +136,16 @@ class Searcher:
         # A resident's account of themselves (我家住老小区，孩子七岁…) matters less than what they ask.
         return [w * self.tuning.story_term_weight if t.in_story else w for t, w in zip(terms, weights)]
 
+    def named_documents(self, question: str) -> set[str]:
+        """The notices the question names by what people call them (区政府工作报告里…, 政务公开工作方案里的任务)."""
+        asked = _bare(to_simplified(question))
+        return {notice_id for notice_id, name in self._document_names.items() if name in asked}
+
+    @cached_property
+    def _document_names(self) -> dict[str, str]:
+        names = {n.id: _bare(document_name(n.title)) for n in self.index.notice_by_id.values()}
+        return {notice_id: name for notice_id, name in names.items() if len(name) >= MIN_DOCUMENT_NAME}
+
     def restrict(self, filters: Filters, within: list[str] | None = None) -> tuple[Restriction | None, str, str]:
         """The restriction the filters make, and — when it excludes everything — why and what is missing.
         When no place named has notices of its own, those within them answer (or within `within` only)."""
@@ -197,6 +218,7 @@ class Searcher:
         dense_rank = {row: r for r, (row, _) in enumerate(dense, start=1)}
         dense_score = dict(dense)
         weights = self.term_weights(query.terms)
+        named = self.named_documents(query.text)
         hits, row_of = [], {}
         for row, score in fused:
             chunk = self.index.chunks[row]
@@ -211,6 +233,8 @@ class Searcher:
                 score -= tuning.review_penalty
             if query.story_places and any(p in self.index.facets[row].places for p in query.story_places):
                 score += tuning.story_place_boost
+            if chunk.notice_id in named:
+                score += tuning.named_document_boost
             hits.append(Hit(chunk, score, bm25_rank.get(row), dense_rank.get(row), coverage,
                             float(dense_score.get(row, 0.0))))
         hits.sort(key=lambda h: -h.score)
