@@ -44,7 +44,10 @@ _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
 
 
 # A question about one task it names (这项任务, 该项工作, this task): its row answers, not a listing.
-_ONE_TASK = re.compile(r"(?:这|该|那|此)一?(?:项|个)(?:任务|项目|工作|事项|指标)|\bth(?:is|at) (?:task|project|item)\b")
+# Asked whether the task is done (…, and was the task marked done?), it is one task too.
+_ONE_TASK = re.compile(r"(?:这|该|那|此)一?(?:项|个)(?:任务|项目|工作|事项|指标)|\bth(?:is|at) (?:task|project|item)\b|"
+                       r"(?:^|[,;，；?？]\s*|\band\s+)(?:was|is|has|had)\s+(?:the|this|that|it)\s+(?:[a-z-]+\s+){0,3}?"
+                       r"(?:been\s+)?(?:marked\s+(?:as\s+)?)?(?:completed|finished|done|met|achieved)\b")
 
 
 def wanted_statuses(question: str) -> frozenset[str]:
