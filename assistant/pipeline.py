@@ -12,7 +12,7 @@ from .config import Settings
 from .errors import QueryError
 from .models import Chunk
 from assistant.govdocs.people import names_a_person
-from assistant.govdocs.places import ancestors, gazetteer, level_name, named_bare
+from assistant.govdocs.places import ancestors, gazetteer, is_locality, level_name, named_bare
 from assistant.search.query import Query, parse_query
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher, each_place_a_turn
@@ -185,10 +185,27 @@ class Assistant:
         model is sure (tuning.lower_level_threshold)."""
         place = query.jurisdictions[0]
         lower = sorted(p for p in self._places_with_notices if place in ancestors(p))
-        answer = self._answer_from(query, k, lower, self.settings.tuning.lower_level_threshold)
+        answer = self._answer_from(query, k, lower, 0.0)
+        if (answer is not None and (answer.confidence or 0.0) < self.settings.tuning.lower_level_threshold
+                and not self._names_what_only_lower_has(query, answer, place)):
+            answer = None
         return _said_to_come_from(
             answer, query, "The documents of {place} itself do not address this; those of {levels}, within it, say:\n",
             "{place}本级的文件中没有直接规定；其下辖{levels}的文件规定如下：\n")
+
+    def _names_what_only_lower_has(self, query: Query, answer: Answer, place: str) -> bool:
+        """Whether the question names a locality below the gazetteer's counties (某某路街道, 某某镇, 某某社区) that
+        no notice of the place itself speaks of and a notice the lower-level answer quotes does: the question
+        is about that lower place's own matter, and the answer needs no more than the usual confidence (a
+        topic only a district's notice mentions, 高考, is no such sign: that notice may not answer for the city)."""
+        weights = self.searcher.term_weights(query.terms)
+        named = [t for t, w in zip(query.terms, weights) if w > 0 and not t.in_story and is_locality(t.source)]
+        cited = {c.chunk.notice_id for c in answer.citations if c.quotes}
+        quoted = "".join(text for chunk, text in zip(self.index.chunks, self.index.search_texts)
+                         if chunk.notice_id in cited)
+        own = [text for chunk, text in zip(self.index.chunks, self.index.search_texts) if chunk.jurisdiction == place]
+        return any(any(s.lower() in quoted for s in t.spellings)
+                   and not any(s.lower() in text for text in own for s in t.spellings) for t in named)
 
     def _answer_from(self, query: Query, k: int, places: list[str], bar: float,
                      favour_named: bool = False) -> Answer | None:

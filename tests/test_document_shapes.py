@@ -55,6 +55,12 @@ def test_what_people_call_a_document_is_its_name_without_issuer_places_and_year(
     assert document_name("山东省淄博市关于公布部分领导同志工作分工的通知") == "部分领导同志工作分工"
 
 
+def test_a_locality_below_a_county_is_told_by_how_its_name_ends():
+    from assistant.govdocs.places import is_locality
+    assert all(is_locality(w) for w in ("东风路", "东风路街道", "某某镇", "花园社区", "高新园区"))
+    assert not any(is_locality(w) for w in ("充电桩", "高考", "道路", "小区出入口"))
+
+
 def test_news_release_headline_reporter_source_and_dateline_year():
     text = ("甘南州开通复工企业用工对接热线 3月5日，记者从州人社局获悉，为帮助企业解决用工难题，"
             "甘南州开通了企业用工对接热线，2021年全州计划组织线上招聘会12场。 "

@@ -463,6 +463,19 @@ def named_bare(name: str, text: str) -> bool:
     return not any(a in text or (gazetteer()[a].short and gazetteer()[a].short in text) for a in above)
 
 
+# A place below the gazetteer's counties (临汾路, 东风路街道, 某某镇, 某某社区): its name ends so.
+_LOCALITY = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:街道|镇|乡|村|社区|路|街|片区|园区|开发区)$")
+
+
+def is_locality(word: str) -> bool:
+    """Whether a word names a place below a county (a street, town, village or park of one).
+
+    >>> is_locality("东风路"), is_locality("充电桩")
+    (True, False)
+    """
+    return bool(_LOCALITY.match(word))
+
+
 def ancestors(name: str) -> list[str]:
     """The places a place lies inside, nearest first, by the gazetteer's parents (张店区 → 淄博市, 山东省, 全国)."""
     places, found, seen = gazetteer(), [], set()
