@@ -148,6 +148,11 @@ def test_places_of_the_askers_account_are_no_sides_of_a_comparison():
                         "听说附近有集中隔离点，要怎么申请？费用谁出？")
     assert len(story.jurisdictions) == 2 and story.compared_places == []
     assert parse_query("桓台县和高青县今年各新建多少处口袋公园？").compared_places == ["桓台县", "高青县"]
+    # Named only in telling who the asker is (俺是济南的), while what is asked names another place.
+    told = parse_query("俺是济南的，想带老人去临淄转转。听说临淄的景区门票打折？活动是哪几天？")
+    assert told.story_places == ["济南市"] and told.compared_places == ["临淄区"]
+    # Asked of the place the asker is from, it is compared: 俺是济南的…济南和临淄的门票都打折吗？
+    assert parse_query("俺是济南的，想带老人出去转转。济南和临淄的景区门票都打折吗？").story_places == []
 
 
 def test_each_part_of_a_question_keeps_the_place_and_year_it_names():

@@ -761,6 +761,23 @@ def _clauses_asking(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def self_told_places(text: str, places: list[str]) -> list[str]:
+    """Places the asker names only in telling who they are (俺是济南的，想去临淄转转…临淄的门票…？), when the
+    clauses that ask name another: where the asker is from, not what is asked about.
+
+    >>> self_told_places("我是河南的，在北京工地干活。北京对返京有什么要求？", ["河南省", "北京市"])
+    ['河南省']
+    """
+    clauses = _clauses_asking(text)
+    asking = [sentence for sentence in QUESTION_SENTENCE.findall(text)
+              if re.search(r"[？?]", sentence) or _ASKING.search(sentence)]
+    asked = set(detect_jurisdictions("".join(asking)))
+    if not asked:
+        return []
+    told = {p for c, asks in clauses if not asks and re.match(r"\s*(?:我|俺|咱)", c) for p in detect_jurisdictions(c)}
+    return [p for p in places if p in told and p not in asked]
+
+
 def question_parts(text: str) -> list[str]:
     """The sentences of a question that ask, when it asks more than one.
 
@@ -805,6 +822,8 @@ def parse_query(text: str, tokenize=None) -> Query:
         # rule of the city that never names the county (the search widens to it when the county has no notices).
         asked_places = detect_jurisdictions(focus)
         story_places = [p for p in jurisdictions if p not in asked_places]
+    if not story_places and len(jurisdictions) >= 2 and lang == "zh":
+        story_places = self_told_places(text, jurisdictions)
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     asked_lowered = asking_clauses(lowered)
