@@ -30,7 +30,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("metadata", re.compile(
         r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
         # when, where and by whom a report was delivered (哪天、在什么会上作的？谁作的报告？): its subtitle says
-        r"谁作的|作的报告|(?:哪天|什么时候|何时|什么时间)[^，,。？?]{0,8}作的|在(?:哪次|哪个|什么)会(?:议)?上|"
+        r"谁[^，,。？?]{0,10}作的|作的报告|(?:哪天|什么时候|何时|什么时间)[^，,。？?]{0,8}作的|在(?:哪次|哪个|什么)会(?:议)?上|"
         r"document number|issued|issuing|\bissue\b|signed|\bsign\b|which (?:office|body|authority) (?:issued|published)|"
         r"date of (?:the )?(?:notice|document)")),
     # The document or rule a notice rests on: 依据哪部法规, 贯彻省里哪个文件.
