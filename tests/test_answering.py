@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answering.extractive import compose_answer, kind_features, list_file_contents, select_evidence
+from assistant.answering.extractive import (clause_showing_kind, compose_answer, kind_features, list_file_contents,
+                                            select_evidence)
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Citation, Hit, QuestionKind, SearchResult
 from assistant.models import Chunk, Notice
@@ -1652,6 +1653,23 @@ def test_when_a_notices_measure_starts_is_its_sentence_saying_from_which_day_it_
         assert "2031年3月1日起施行" in answer.text.split("[1]")[0], question
     # Asked for the end, the start is no answer.
     assert not parse_query("这个补贴政策到什么时候截止？").asks_start
+
+
+def test_another_row_of_a_progress_table_does_not_answer_when_a_task_is_due():
+    # Made-up table: the asked project's row gives its progress, not a date; another task's row has a date.
+    project = _chunk(180, "n1", "年度目标任务：加快区人民医院新院区建设。9月份目标任务：主体完成60%。完成情况：完成。",
+                     kind="table_row")
+    meeting = _chunk(181, "n1", "年度目标任务：加强慢病管理。9月份目标任务：9月20日召开全区医疗机构推进会。完成情况：完成。",
+                     kind="table_row")
+    query = parse_query("区人民医院新院区哪天建成？")
+    evidence = [select_evidence(query, h, [1.0] * len(query.terms))
+                for h in (_good(project, coverage=0.6), _good(meeting, 2, coverage=0.6))]
+    assert clause_showing_kind(query, evidence) is None
+    # Clauses of a notice's text are no records: one showing the date still leads.
+    text = replace(meeting, kind="clause")
+    evidence[1] = select_evidence(query, _good(text, 2, coverage=0.6), [1.0] * len(query.terms))
+    assert clause_showing_kind(query, [replace(evidence[0], hit=_good(replace(project, kind="clause"), 1, 0.6)),
+                                       evidence[1]]) is not None
 
 
 def test_who_is_in_charge_of_a_field_is_answered_by_the_clause_giving_that_charge_or_not_at_all():

@@ -668,8 +668,12 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     # however few of the question's other words its clause shares.
     named_item = bool(query.besides) and "list" in soft
 
+    # A table's row is one record (one task, one project): another row showing a date answers of another task.
+    one_record = top.chunk.kind == "table_row"
+
     def shows(e: Evidence) -> bool:
         return (e.hit.chunk.notice_id == top.chunk.notice_id and e.answers_kind and not e.trusted and e.sentences
+                and not (one_record and e.hit.chunk.kind == "table_row")
                 and e.hit.chunk.kind != "header" and (e.hit.coverage >= floor or named_item)
                 and soft <= kinds_shown(query, e))
 
