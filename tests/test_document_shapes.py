@@ -61,6 +61,15 @@ def test_a_locality_below_a_county_is_told_by_how_its_name_ends():
     assert not any(is_locality(w) for w in ("充电桩", "高考", "道路", "小区出入口"))
 
 
+def test_offices_signing_one_under_another_are_all_the_issuer():
+    joint, _ = parse("关于做好春耕生产的通知\n各省农业农村厅：\n现就有关事项通知如下。\n一、抓好农资供应。\n"
+                     "二、加强技术指导。\n农业农村部\n财政部\n2031年3月1日\n")
+    assert joint[0].issuer == "农业农村部、财政部" and joint[0].jurisdiction == "全国"
+    # A sentence above the signer is no second issuer.
+    single, _ = parse("关于做好春耕生产的通知\n各省农业农村厅：\n一、抓好农资供应。\n请认真落实。\n财政部\n2031年3月1日\n")
+    assert single[0].issuer == "财政部"
+
+
 def test_news_release_headline_reporter_source_and_dateline_year():
     text = ("甘南州开通复工企业用工对接热线 3月5日，记者从州人社局获悉，为帮助企业解决用工难题，"
             "甘南州开通了企业用工对接热线，2021年全州计划组织线上招聘会12场。 "

@@ -9,6 +9,7 @@ from .patterns import (ADDRESSEE, ATTACHMENT, DATE, DOC_NUMBER, DOC_TYPES, ISSUE
                        marker_of, normalize_doc_number)
 from .places import infer_jurisdiction, level_name, place_spans
 
+MAX_JOINT_SIGNERS = 6  # offices signing one notice together, one under another
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|"
     r"指挥部|管委会|局|厅|委|办|部|署|国务院))(?!门|分)"  # not 人社部门, 委员 …
@@ -95,7 +96,7 @@ _NAME_END = re.compile(r"的(?:通知|通告|公告|决定|函|批复)$")
 
 def document_name(title: str) -> str:
     """What people call the document a title names: the document issued, without the issuer, the places and the
-    year it opens with (a question names it so: 区政府工作报告里…, 政务公开工作方案里的任务).
+    year it opens with (a question names it so: 县政府工作报告里…, 某某工作方案里的任务).
 
     >>> document_name("桓台县人民政府办公室关于印发2031年桓台县政务公开工作方案的通知")
     '政务公开工作方案'
@@ -194,6 +195,13 @@ def _signing_date(paragraphs: list[Paragraph]) -> tuple[str, str, bool]:
             signer = p.clean[: m.start()].strip()
             if not signer and k > 0 and len(paragraphs[k - 1].clean) <= 30:
                 signer = paragraphs[k - 1].clean
+                # Joint issuers sign one under another (农业农村部 / 财政部): all of them.
+                joint = [signer]
+                for before in reversed(paragraphs[max(0, k - MAX_JOINT_SIGNERS):k - 1]):
+                    if len(before.clean) > 30 or not _ORG.fullmatch(before.clean) or not _ORG.fullmatch(joint[0]):
+                        break
+                    joint.insert(0, before.clean)
+                signer = "、".join(joint)
             return _iso(m), signer, False
     text = "\n".join(p.clean for p in paragraphs)
     m = _LABELLED_DATE.search(text)
@@ -250,6 +258,8 @@ def _issuer(title: str, signer: str, head: list[Paragraph]) -> str:
     m = _ORG.fullmatch(before) if before else None
     if m:
         return m.group(1)
+    if "、" in signer and all(_ORG.fullmatch(part) for part in signer.split("、")):
+        return signer  # issued jointly
     m = _ORG.search(signer) if signer else None
     if m and not signer.endswith("文件"):
         return _ORG.search(signer).group(1)

@@ -29,6 +29,8 @@ _LATIN_WORD = re.compile(r"[a-z][a-z0-9\-']*|\d+(?:\.\d+)?")
 _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("metadata", re.compile(
         r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
+        # who issued it (哪几个部委联合下的, 哪些部门联合发布的)
+        r"(?:哪|几)[几个些家]*(?:部门|部委|单位|机关)[^，,。？?]{0,4}(?:联合)?(?:下发|发布|下的|发的|出台的|印发)|"
         # when, where and by whom a report was delivered (哪天、在什么会上作的？谁作的报告？): its subtitle says
         r"谁[^，,。？?]{0,10}作的|作的报告|(?:哪天|什么时候|何时|什么时间)[^，,。？?]{0,8}作的|在(?:哪次|哪个|什么)会(?:议)?上|"
         r"document number|issued|issuing|\bissue\b|signed|\bsign\b|which (?:office|body|authority) (?:issued|published)|"
