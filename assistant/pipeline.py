@@ -194,10 +194,10 @@ class Assistant:
             "{place}本级的文件中没有直接规定；其下辖{levels}的文件规定如下：\n")
 
     def _names_what_only_lower_has(self, query: Query, answer: Answer, place: str) -> bool:
-        """Whether the question names a locality below the gazetteer's counties (某某路街道, 某某镇, 某某社区) that
+        """Whether the question names a locality below the gazetteer's counties (东风路街道, 某某镇, 某某社区) that
         no notice of the place itself speaks of and a notice the lower-level answer quotes does: the question
         is about that lower place's own matter, and the answer needs no more than the usual confidence (a
-        topic only a district's notice mentions, 高考, is no such sign: that notice may not answer for the city)."""
+        topic only a district's notice mentions is no such sign: that notice may not answer for the city)."""
         weights = self.searcher.term_weights(query.terms)
         named = [t for t, w in zip(query.terms, weights) if w > 0 and not t.in_story and is_locality(t.source)]
         cited = {c.chunk.notice_id for c in answer.citations if c.quotes}

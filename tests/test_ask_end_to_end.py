@@ -274,9 +274,10 @@ def test_a_citys_question_naming_a_street_only_a_districts_notice_speaks_of_is_a
     assistant = _assistant_on(tmp_path, embedder, {
         "city.txt": "淄博市人民政府办公室关于做好城市公园管理工作的通知\n淄政办字〔2031〕5号\n各区县人民政府：\n"
                     "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n淄博市人民政府办公室\n2031年3月1日\n",
-        "district.txt": "张店区某某街道办事处关于做好小区出入管理的通告\n为做好小区出入管理，现通告如下：\n"
-                        "一、东风路街道共有40个小区出入口，已关闭15个，其余25个实行登记管理。\n"
-                        "二、向居民发放“暖心小卡”，出入小区时出示即可快速通行。\n张店区某某街道办事处\n2031年2月10日\n"})
-    answer = assistant.ask("淄博东风路街道发的暖心小卡有什么用？")
-    assert not answer.abstained and "出示即可快速通行" in answer.text
+        "district.txt": "张店区某某街道办事处关于推行垃圾分类积分的通告\n为推进垃圾分类，现通告如下：\n"
+                        "一、东风路街道在各小区设置智能回收箱30个。\n"
+                        "二、向居民发放“绿色积分卡”，分类投放可累计积分，积分可在社区超市兑换日用品。\n"
+                        "张店区某某街道办事处\n2031年2月10日\n"})
+    answer = assistant.ask("淄博东风路街道发的绿色积分卡有什么用？")
+    assert not answer.abstained and "积分可在社区超市兑换日用品" in answer.text
     assert answer.text.startswith("淄博市本级的文件中没有直接规定；其下辖张店区")

@@ -38,7 +38,7 @@ def test_the_question_words_pick_the_statuses():
     assert {"推进中"} <= wanted_statuses("Which projects are still in progress?")
     # One task the question names: its own row answers, no listing.
     assert wanted_statuses("某某河道清淤为啥没按计划推进？这项任务状态是什么？") == frozenset()
-    assert wanted_statuses("How much river dredging was done by June, and was the task marked done?") == frozenset()
+    assert wanted_statuses("How far had the dredging got by June, and has that work been finished?") == frozenset()
     assert wanted_statuses("Has the park project been completed?") == frozenset()
     assert {"未完成"} <= wanted_statuses("这个月哪些任务没完成？")
     # A task's own figure, not a count of tasks by status:

@@ -642,8 +642,8 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
         if found is not None:
             return found
     if query.asks_start and evidence[0].trusted:
-        # 这个政策从什么时候开始: a notice says once when its measures start (本公告自2020年1月1日起施行; 拟于
-        # 2月14日起实施), in a sentence that need not repeat the question's words.
+        # 这个政策从什么时候开始: a notice says once when its measures start (本通知自2031年3月1日起施行; 拟于
+        # 5月6日起实施), in a sentence that need not repeat the question's words.
         found = _start_line(evidence, more)
         if found is not None:
             return found
@@ -680,7 +680,7 @@ def clause_showing_kind(query: Query, evidence: list[Evidence], tuning: Tuning =
     return _first_of_notice(evidence, more, shows)
 
 
-# A notice's own start: 自2020年1月1日起施行, 拟于2月14日起…, 从3月1日0时起.
+# A notice's own start: 自2031年3月1日起施行, 拟于5月6日起…, 从6月1日0时起.
 _STARTS_ON = re.compile(r"(?:自|从|于)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:\d{1,2}\s*[时点]|[零〇]时)?\s*(?:起|开始)")
 
 
@@ -852,8 +852,9 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
     place = f"{c.jurisdiction}：" if with_place and c.jurisdiction else ""
     meta = ""
     if "metadata" in query.kinds and notice:
-        meta = "（" + "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
-                                             notice.issuer, notice_date(notice)) if x) + "）"
+        fields = "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
+                                     notice.issuer, notice_date(notice)) if x)
+        meta = f"（{fields}）" if fields else ""  # a news item may have none of them
     elif notice and notice.issuer and _SELF_REFERENCE.search(quote) and notice.issuer not in quote:
         # 我局设立咨询窗口: the reader is told whose 我局 it is (the body that issued the notice).
         meta = f"（{notice.issuer}）"

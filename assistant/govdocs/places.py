@@ -463,7 +463,7 @@ def named_bare(name: str, text: str) -> bool:
     return not any(a in text or (gazetteer()[a].short and gazetteer()[a].short in text) for a in above)
 
 
-# A place below the gazetteer's counties (临汾路, 东风路街道, 某某镇, 某某社区): its name ends so.
+# A place below the gazetteer's counties (东风路, 东风路街道, 某某镇, 某某社区): its name ends so.
 _LOCALITY = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:街道|镇|乡|村|社区|路|街|片区|园区|开发区)$")
 
 

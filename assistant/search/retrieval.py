@@ -137,7 +137,7 @@ class Searcher:
         return [w * self.tuning.story_term_weight if t.in_story else w for t, w in zip(terms, weights)]
 
     def named_documents(self, question: str) -> set[str]:
-        """The notices the question names by what people call them (区政府工作报告里…, 政务公开工作方案里的任务)."""
+        """The notices the question names by what people call them (县政府工作报告里…, 某某工作方案里的任务)."""
         asked = _bare(to_simplified(question))
         return {notice_id for notice_id, name in self._document_names.items() if name in asked}
 
