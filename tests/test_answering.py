@@ -41,6 +41,8 @@ from conftest import ROOT
     ("桓台县和省里的规定一样吗？", ["桓台县", "山东省"]),
     ("市里的规定是什么？", []),  # no district named: which city is unknown
     ("我在桓台县教书，市里对乡村老师有什么安排？", ["桓台县"]),  # the county's question, asked of its city
+    # A person's name spelt out with its Chinese beside it is no place spelt alike (Qinggang, 青冈县).
+    ("Which fields does Wang Qinggang (王庆刚) look after in Huantai?", ["桓台县"]),
 ])
 def test_jurisdictions_from_names_short_forms_and_english(question, places):
     assert parse_query(question).jurisdictions == places

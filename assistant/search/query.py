@@ -237,6 +237,9 @@ def _with_unit_variants(synonyms: dict[str, list[str]]) -> dict[str, list[str]]:
 _LATIN = re.compile(r"[a-z]{2}")
 
 
+_GLOSSED = re.compile(r"\s*[（(]\s*[\u4e00-\u9fff]+\s*[)）]")
+
+
 @lru_cache(maxsize=1)
 def _english_place_pattern() -> tuple[re.Pattern, dict[str, str]]:
     """One regex over every English place name (longest first), and name → full Chinese place name."""
@@ -306,7 +309,10 @@ def detect_jurisdictions(text: str) -> list[str]:
     lower = text.lower()
     if _LATIN.search(lower):  # the pattern of every English place name is slow: only where English is
         pattern, english_names = _english_place_pattern()
-        found += [english_names[m.group(1)] for m in pattern.finditer(lower)]
+        # Words followed by their Chinese in brackets (Liu Qinggang (刘庆刚)) are that Chinese, read above: a
+        # person's name spelt out is no place that happens to be spelt alike.
+        found += [english_names[m.group(1)] for m in pattern.finditer(lower)
+                  if not _GLOSSED.match(lower, m.end())]
     places = gazetteer()
     result: list[str] = []
     for name in found:
