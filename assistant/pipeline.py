@@ -200,6 +200,8 @@ class Assistant:
         topic only a district's notice mentions is no such sign: that notice may not answer for the city)."""
         weights = self.searcher.term_weights(query.terms)
         named = [t for t, w in zip(query.terms, weights) if w > 0 and not t.in_story and is_locality(t.source)]
+        if not named:
+            return False  # (most questions: the index's texts are not read)
         cited = {c.chunk.notice_id for c in answer.citations if c.quotes}
         quoted = "".join(text for chunk, text in zip(self.index.chunks, self.index.search_texts)
                          if chunk.notice_id in cited)

@@ -227,10 +227,14 @@ def _assistant_on(tmp_path, embedder, files: dict[str, str]) -> Assistant:
     return Assistant(settings, embedder=embedder)
 
 
+# A made-up city notice on a topic of its own: the city has notices, none on what the tests below ask.
+_CITY_PARKS_NOTICE = ("淄博市人民政府办公室关于做好城市公园管理工作的通知\n淄政办字〔2024〕5号\n各区县人民政府：\n"
+                      "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n淄博市人民政府办公室\n2024年3月1日\n")
+
+
 def test_a_citys_question_answered_only_in_a_districts_notice_says_so(tmp_path, embedder):
     assistant = _assistant_on(tmp_path, embedder, {
-        "city.txt": "淄博市人民政府办公室关于做好城市公园管理工作的通知\n淄政办字〔2024〕5号\n各区县人民政府：\n"
-                    "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n淄博市人民政府办公室\n2024年3月1日\n",
+        "city.txt": _CITY_PARKS_NOTICE,
         "county.txt": "高青县生态环境分局关于公布支持企业复工复产环保服务热线的通告\n为帮助企业解决复工复产中遇到的环保问题，"
                       "现公布环保服务热线：0533-6961234，受理时间为工作日9:00-17:00，受理危险废物转移、排污许可办理等问题。\n"
                       "高青县生态环境分局\n2024年2月20日\n"})
@@ -272,8 +276,7 @@ def test_a_citys_question_naming_a_street_only_a_districts_notice_speaks_of_is_a
     # Made-up street office notice: the city's own notices never speak of the street it names (东风路), so the
     # question is about the district's matter and its answer needs no more than the usual confidence.
     assistant = _assistant_on(tmp_path, embedder, {
-        "city.txt": "淄博市人民政府办公室关于做好城市公园管理工作的通知\n淄政办字〔2031〕5号\n各区县人民政府：\n"
-                    "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n淄博市人民政府办公室\n2031年3月1日\n",
+        "city.txt": _CITY_PARKS_NOTICE,
         "district.txt": "张店区某某街道办事处关于推行垃圾分类积分的通告\n为推进垃圾分类，现通告如下：\n"
                         "一、东风路街道在各小区设置智能回收箱30个。\n"
                         "二、向居民发放“绿色积分卡”，分类投放可累计积分，积分可在社区超市兑换日用品。\n"

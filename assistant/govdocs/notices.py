@@ -197,8 +197,9 @@ def _signing_date(paragraphs: list[Paragraph]) -> tuple[str, str, bool]:
                 signer = paragraphs[k - 1].clean
                 # Joint issuers sign one under another (农业农村部 / 财政部): all of them.
                 joint = [signer]
-                for before in reversed(paragraphs[max(0, k - MAX_JOINT_SIGNERS):k - 1]):
-                    if len(before.clean) > 30 or not _ORG.fullmatch(before.clean) or not _ORG.fullmatch(joint[0]):
+                above = paragraphs[max(0, k - MAX_JOINT_SIGNERS):k - 1] if _ORG.fullmatch(signer) else []
+                for before in reversed(above):
+                    if len(before.clean) > 30 or not _ORG.fullmatch(before.clean):
                         break
                     joint.insert(0, before.clean)
                 signer = "、".join(joint)

@@ -470,7 +470,7 @@ _LOCALITY = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:街道|镇|乡|村|社区|路|�
 def is_locality(word: str) -> bool:
     """Whether a word names a place below a county (a street, town, village or park of one).
 
-    >>> is_locality("东风路"), is_locality("充电桩")
+    >>> is_locality("东风路"), is_locality("口罩")
     (True, False)
     """
     return bool(_LOCALITY.match(word))

@@ -338,10 +338,10 @@ def detect_jurisdictions(text: str) -> list[str]:
 def _asked_of_apart(text: str, word: str, places: list[str]) -> bool:
     """Whether one question sentence opens with the word for "the city" (市里的方案要求多少？) and another asks of a
     place named (某区的目标又是多少？): the two are asked side by side."""
-    sentences = [s for s in re.findall(r"[^。！？?!]+[。！？?!]*", text) if re.search(r"[？?]|呢", s)]
+    sentences = [s for s in QUESTION_SENTENCE.findall(text) if re.search(r"[？?]|呢", s)]
     opening = [i for i, s in enumerate(sentences) if re.match(rf"\s*(?:那|那么|而)?\s*{word}", s)]
-    return any(i != j and any(find_places(sentences[j]) and p in find_places(sentences[j]) for p in places)
-               for i in opening for j in range(len(sentences)))
+    named = [set(find_places(s)) for s in sentences]
+    return any(i != j and named[j] & set(places) for i in opening for j in range(len(sentences)))
 
 
 def _set_beside(text: str, name: str, others: list[str] = ()) -> bool:
@@ -770,7 +770,7 @@ def _clauses_asking(text: str) -> list[tuple[str, bool]]:
 
 
 def self_told_places(text: str, places: list[str]) -> list[str]:
-    """Places the asker names only in telling who they are (俺是济南的，想去临淄转转…临淄的门票…？), when the
+    """Places the asker names only in telling who they are (我是甲市的，想去乙市转转…乙市的门票…？), when the
     clauses that ask name another: where the asker is from, not what is asked about.
 
     >>> self_told_places("我是河南的，在北京工地干活。北京对返京有什么要求？", ["河南省", "北京市"])
@@ -887,11 +887,11 @@ def _part_of(whole: Query, text: str, tokenize) -> Query:
     fact: 棚改呢？) it takes from the whole question."""
     part = parse_query(text, tokenize)
     # 市里的方案要求多少？ of a question that also asks of one of the city's districts: the part is the city's.
-    cities = [p for p in whole.jurisdictions if level_name(p) in ("city", "province") and
-              any(p in ancestors(q) for q in whole.jurisdictions)]
     opening = re.match(r"\s*(?:那|那么|而)?\s*(市|省)(?:里|级|政府)", text)
     if not part.jurisdictions and opening:
-        part.jurisdictions = [p for p in cities if level_name(p) == ("city" if opening.group(1) == "市" else "province")]
+        level = "city" if opening.group(1) == "市" else "province"
+        part.jurisdictions = [p for p in whole.jurisdictions if level_name(p) == level
+                              and any(p in ancestors(q) for q in whole.jurisdictions)]
     part.jurisdictions = part.jurisdictions or list(whole.jurisdictions)
     # (今年的目标又是多少？ after 到2025年要求多少？ asks of this year, not of the other part's)
     part.years = part.years or ([] if _RELATIVE_YEAR.search(text.lower()) else list(whole.years))
