@@ -129,10 +129,12 @@ def main() -> int:
         print(f"| {t:.2f} | {((p < t) & (y == 0)).sum() / max((y == 0).sum(), 1):.3f} | "
               f"{((p < t) & (y == 1)).sum() / max((y == 1).sum(), 1):.3f} |")
     threshold = args.threshold if args.threshold is not None else settings.tuning.answer_threshold
-    print(f"\nat threshold {threshold}:")
-    print("| set | questions | unanswerable declined | answerable declined |\n|---|---|---|---|")
-    for (name, split), (xs, ys) in data.items():
-        report(f"{name} {split}", xs, ys, beta, threshold)
+    current = np.array([settings.tuning.decline_bias, *settings.tuning.decline_weights])
+    for label, weights in (("fitted", beta), ("in tuning.py now", current)):
+        print(f"\n{label}, at threshold {threshold}:")
+        print("| set | questions | unanswerable declined | answerable declined |\n|---|---|---|---|")
+        for (name, split), (xs, ys) in data.items():
+            report(f"{name} {split}", xs, ys, weights, threshold)
     return 0
 
 
