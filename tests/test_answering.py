@@ -158,6 +158,13 @@ def test_places_of_the_askers_account_are_no_sides_of_a_comparison():
     assert parse_query("我是济宁的，想带孩子出去玩。济宁和临沂的景区门票都打折吗？").story_places == []
 
 
+def test_a_place_named_only_where_the_asker_tells_of_themselves_is_their_own_account():
+    from assistant.search.query import places_of_own_account
+    assert places_of_own_account("我爸妈在河南农村，过年没交上医保，现在还能补交吗？") == {"河南省"}
+    assert places_of_own_account("河南对没交上医保的农村居民，现在还能补交吗？") == set()
+    assert places_of_own_account("我在河南打工。河南的医保还能补交吗？") == set()  # asked about as well
+
+
 def test_each_part_of_a_question_keeps_the_place_and_year_it_names():
     query = parse_query("市里的方案对公园绿地到2030年要求多少？桓台县今年的绿地目标又是多少？")
     city, county = query.parts
@@ -433,6 +440,17 @@ def test_a_month_no_retrieved_clause_speaks_of_is_declined():
     assert not _answer("9月份5G基站建了多少处？", [row]).abstained
 
 
+def test_a_time_the_notice_leaves_open_is_said_not_answered_with_its_other_dates():
+    closed = _chunk(16, "n1", "自2月3日起暂停开放全部游泳馆，恢复开放时间另行通知。咨询电话：12345678。")
+    answer = _answer("游泳馆具体哪天恢复开放？", [closed])
+    assert answer.abstained and "恢复开放时间另行通知" in answer.text and answer.citations
+    started = _answer("游泳馆从哪天开始暂停开放的？", [closed])  # the day it started is stated
+    assert not started.abstained and "2月3日" in started.text
+    assert not _answer("游泳馆哪天恢复开放？咨询电话多少？", [closed]).abstained  # the number answers the rest
+    dated = _chunk(17, "n1", "游泳馆于3月1日恢复开放，其余场馆开放时间另行通知。")
+    assert "3月1日" in _answer("游泳馆具体哪天恢复开放？", [dated]).text  # the open time is another's
+
+
 def test_a_month_of_the_askers_own_account_is_not_one_the_answer_must_name():
     q = parse_query("我的医保登记有效期到5月就满了，现在不方便去医院，能不能延期？")
     assert not any(t.required for t in q.terms)
@@ -543,6 +561,8 @@ def test_what_was_achieved_is_not_answered_by_a_target(text, title, answers):
     assert select_evidence(q, Hit(chunk, 1.0, coverage=1.0), _equal_weights(q.terms)).answers_kind is answers
     plain = parse_query("充电桩建多少个？")
     assert not plain.asks_actual
+    assert parse_query("某县去年的游客人数最后完成了多少？").asks_actual  # what the year ended with
+    assert not parse_query("某县最后一批补贴完成发放的时间？").asks_actual  # 最后 of a batch asks no result
     assert select_evidence(plain, Hit(chunk, 1.0, coverage=1.0), _equal_weights(plain.terms)).answers_kind
 
 

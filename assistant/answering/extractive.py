@@ -705,6 +705,35 @@ def _start_line(evidence: list[Evidence], more: Callable[[], list[Evidence]] | N
     return replace(found, sentences=lines(found.hit.chunk)[:1], answers_kind=True, trusted=False)
 
 
+# A time the notice leaves open (恢复时间另行通知, 截止日期视情况另行公告, 正式开学时间确定后): it gives no day for that.
+_LEFT_OPEN = re.compile(r"另行(?:通知|通告|公告|公布|告知|确定|安排)|待定|(?:时间|日期)(?:确定|明确)后|时间未定")
+# The words of that phrase itself: a question's 时间 does not name the thing left open.
+_OPEN_WORDS = re.compile(_LEFT_OPEN.pattern + r"|时间|日期")
+
+
+def time_left_open(query: Query, evidence: list[Evidence]) -> str:
+    """The best clause's words saying the time asked for is still to be announced, when the question asks only
+    when something is to happen (哪天恢复办理？): the notice gives no day, and saying so answers more truly
+    than quoting its other dates. Not when it asks when something started (从哪天开始暂停), which notices state.
+
+    游泳馆哪天恢复开放？ with a best clause "自即日起暂停开放，恢复开放时间另行通知。" → "恢复开放时间另行通知"
+    """
+    if list(query.kinds) != ["when"] or query.asks_start or not evidence:
+        return ""
+    spellings = [s.lower() for t in query.terms if not t.in_story for s in t.spellings if len(s) >= 2]
+    parts = [p.strip() for sentence in clause_sentences(evidence[0].hit.chunk)
+             for p in re.split(r"[，,；;：:。]", sentence)]
+    def named(part: str) -> set[str]:
+        return {s for s in spellings if s in _OPEN_WORDS.sub("", part).lower()}
+
+    for part in parts:
+        left_open = named(part) if _LEFT_OPEN.search(part) and not _DAY.search(part) else set()
+        # 游泳馆于3月1日恢复开放，其余场馆开放时间另行通知: a day given for all it leaves open is the answer.
+        if left_open and not any(_DAY.search(p) and left_open <= named(p) for p in parts):
+            return part
+    return ""
+
+
 def _first_of_notice(evidence: list[Evidence], more: Callable[[], list[Evidence]] | None,
                      keep: Callable[[Evidence], bool]) -> Evidence | None:
     """The first clause after the best that `keep` accepts: among the retrieved ones, else among the notice's
@@ -993,6 +1022,12 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"
                   else "文件没有写明担任该职务或分管该工作的人员")
+        return _abstain(query, replace(result, empty_reason=reason), notices, k, confidence)
+    left_open = time_left_open(query, sources)
+    if left_open:
+        # 哪天恢复办理？ answered by "恢复办理视疫情防控情况另行通知": the day is not set; say so, citing the notice.
+        reason = (f"the documents set no date; they say “{left_open}”" if query.lang == "en"
+                  else f"文件没有给出具体时间，只写明“{left_open}”")
         return _abstain(query, replace(result, empty_reason=reason), notices, k, confidence)
     for e in sources:
         headings = children(e.hit.chunk)[:MAX_CHILD_HEADINGS] if e.list_continues and children else []

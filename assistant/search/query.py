@@ -104,6 +104,7 @@ _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什
                  "address": re.compile(r"寄|地址|邮编|邮政编码|address|post|mail(?!box)")}
 # What was achieved, not what was planned: 实际增长了多少, 到目前为止建成了几个, 已经完成多少.
 ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
+                          r"(?:最后|最终)(?:一共|总共|共)?(?:完成|实现|达到|建成|增长|落地)了|"
                           r"actually|so far|to date|has (?:been )?(?:built|completed|achieved)|"
                           r"how (?:much|many|fast) did\b|did [\w' ]{1,40} (?:grow|increase|rise|fall|reach)\b")
 # A question about what is planned for the year (今年要改造多少个小区, this year's target) — not one looking back
@@ -784,6 +785,23 @@ def self_told_places(text: str, places: list[str]) -> list[str]:
         return []
     told = {p for c, asks in clauses if not asks and re.match(r"\s*(?:我|俺|咱)", c) for p in detect_jurisdictions(c)}
     return [p for p in places if p in told and p not in asked]
+
+
+def places_of_own_account(text: str) -> set[str]:
+    """Places named only where the asker tells of themselves (我爸妈在甲县农村，…还能补交吗？): where they live,
+    not a place asked about.
+
+    >>> sorted(places_of_own_account("我爸妈在河南农村，今年的医保还能补交吗？"))
+    ['河南省']
+    >>> places_of_own_account("河南对返乡人员有什么要求？")
+    set()
+    """
+    told: set[str] = set()
+    named: set[str] = set()
+    for clause, asks in _clauses_asking(text):
+        own = not asks and re.match(r"\s*(?:我|俺|咱)", clause)
+        (told if own else named).update(detect_jurisdictions(clause))
+    return told - named
 
 
 def question_parts(text: str) -> list[str]:
