@@ -13,7 +13,7 @@ from .errors import QueryError
 from .models import Chunk
 from assistant.govdocs.people import names_a_person
 from assistant.govdocs.places import ancestors, gazetteer, is_locality, level_name, named_bare
-from assistant.search.query import Query, parse_query
+from assistant.search.query import Query, parse_query, places_of_own_account
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher, each_place_a_turn
 
@@ -173,7 +173,10 @@ class Assistant:
         place = query.jurisdictions[0]
         higher = [p for p in ancestors(place) if p in self._places_with_notices
                   and (national or level_name(p) != "country")]
-        bar = 0.0 if national else self.settings.tuning.no_documents_threshold
+        # A place asked about (博山区的目标是多少) wants its own rule, which a wider place's rarely gives; one
+        # only of the asker's account (我爸妈在某县农村，还能补交吗) wants the rule that applies there.
+        asked_of = place not in places_of_own_account(query.text)
+        bar = self.settings.tuning.no_documents_threshold if not national and asked_of else 0.0
         answer = self._answer_from(query, k, higher, bar, favour_named=True)
         return _said_to_come_from(
             answer, query, "The documents of {place} do not address this; those of {levels}, which apply there, say:\n",

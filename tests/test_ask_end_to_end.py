@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from openai_stub import StubLLM
@@ -284,3 +285,16 @@ def test_a_citys_question_naming_a_street_only_a_districts_notice_speaks_of_is_a
     answer = assistant.ask("淄博东风路街道发的绿色积分卡有什么用？")
     assert not answer.abstained and "积分可在社区超市兑换日用品" in answer.text
     assert answer.text.startswith("淄博市本级的文件中没有直接规定；其下辖张店区")
+
+
+def test_a_place_asked_about_wants_its_own_rule_one_of_the_askers_account_the_rule_that_applies(tmp_path, embedder):
+    # 陵城区 has no notice here; its city's does. With a bar no answer reaches, only the place the question asks
+    # about (陵城区的…) is held to it; where the asker lives (我在陵城区教书) just says where the rule applies.
+    assistant = _assistant_on(tmp_path, embedder, {"city.txt": (
+        "德州市人民政府办公室关于加强乡村教师周转宿舍建设的通知\n德政办字〔2024〕3号\n各县（市、区）人民政府：\n"
+        "一、各县（市、区）要将乡村教师周转宿舍纳入保障性租赁住房，2024年底前新建周转宿舍500套。\n"
+        "德州市人民政府办公室\n2024年3月5日\n")})
+    assistant.settings = replace(assistant.settings, tuning=replace(assistant.settings.tuning, no_documents_threshold=1.0))
+    told = assistant.ask("我在陵城区的村小教书，乡村教师周转宿舍有什么安排？")
+    assert not told.abstained and "500套" in told.text and told.text.startswith("陵城区的文件中没有直接规定")
+    assert assistant.ask("陵城区乡村教师周转宿舍有什么安排？").abstained
