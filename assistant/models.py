@@ -190,6 +190,9 @@ class Answer:
     mode: str = "extractive"  # or "llm"
     note: str = ""  # e.g. why the LLM answer was replaced
     confidence: float | None = None  # the decline model's probability that the clauses answer (answering/decline.py)
+    # Declined because the best clause speaks of what is asked and lacks the detail (a day left open, a number
+    # not given, no one named): another level's notices are not searched for it.
+    detail_missing: bool = False
 
 
 def chinese_date(iso: str) -> str:

@@ -322,7 +322,7 @@ class Assistant:
         # document on the topic, as a rule that applies there is (a district's notice may be the city's, filed
         # under the district it names: the lower level is still read).
         from_above = QuestionKind.METADATA not in query.kinds
-        if extractive.abstained and len(query.jurisdictions) == 1 and not filters:
+        if extractive.abstained and len(query.jurisdictions) == 1 and not filters and not extractive.detail_missing:
             if not result.empty_reason:
                 extractive = (self._from_lower_level(query, k)
                               or (self._from_higher_level(query, k) if from_above else None) or extractive)

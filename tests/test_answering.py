@@ -427,6 +427,14 @@ def test_who_holds_a_post_is_answered_only_by_a_clause_naming_someone():
     assert "王京文" in _answer("碳达峰领导小组的组长是谁？", [named]).text
 
 
+def test_a_holder_named_in_a_sentence_the_quote_left_out_answers_who_holds_the_post():
+    clause = _chunk(23, "n1", "施工总承包单位应牵头制定施工现场疫情应急处置流程，把应急处置职责落实到岗、落实到人。"
+                              "在现场疫情防控指挥部内设立应急处置工作组，负责施工现场发生人员发热等突发情况的应急处置。"
+                              "组长由施工单位项目负责人担任，成员由建设单位、监理单位组成。")
+    answer = _answer("施工现场应急处置工作组的组长由谁来当？", [clause])
+    assert not answer.abstained and "项目负责人担任" in answer.text
+
+
 def test_two_years_asked_one_answered_is_answered_with_the_other_said():
     q = parse_query("张店区2023年工作任务里，2022年的充电桩目标是多少？")  # PILE_A's notice is of 2023
     answer = compose_answer(q, SearchResult([_good(PILE_A)]), NOTICES, _equal_weights)
@@ -438,6 +446,26 @@ def test_a_month_no_retrieved_clause_speaks_of_is_declined():
     answer = _answer("10月份5G基站建了多少处？", [row])
     assert answer.abstained and "10月" in answer.text
     assert not _answer("9月份5G基站建了多少处？", [row]).abstained
+
+
+def test_a_figure_asked_is_not_answered_by_a_clause_on_the_topic_without_one():
+    topic_only = _chunk(18, "n1", "热线事项办结率、群众满意率不高，排名靠后的，予以通报。")
+    assert _answer("某县热线的群众满意率具体是多少？", [topic_only]).abstained
+    with_figure = _chunk(19, "n1", "全年热线群众满意率达到98.5%，办结率99%。")
+    assert "98.5%" in _answer("某县热线的群众满意率具体是多少？", [with_figure]).text
+    # A figure in brackets is a figure (发热（37.3度以上）), not an aside to leave out.
+    bracketed = _chunk(20, "n1", "坚持每日晨检，发现发热（37.3度以上）症状的立即隔离。")
+    answer = _answer("晨检体温到多少度以上要隔离？", [bracketed])
+    assert not answer.abstained and "37.3度" in answer.text
+
+
+def test_a_number_asked_is_not_answered_by_a_clause_saying_one_was_published():
+    said = _chunk(21, "n1", "区税务局及时公布疫情期间涉税咨询电话，方便纳税人足不出户办理业务。")
+    answer = _answer("区税务局的涉税咨询电话号码是多少？", [said])
+    assert answer.abstained and "没有给出所问的电话号码" in answer.text
+    given = _chunk(22, "n1", "区税务局公布疫情期间涉税咨询电话：0571-88886666，方便纳税人足不出户办理业务。")
+    assert "0571-88886666" in _answer("区税务局的涉税咨询电话号码是多少？", [given]).text
+    assert not _answer("有事该怎么联系区税务局？", [said]).abstained  # how to reach them, not the number
 
 
 def test_a_time_the_notice_leaves_open_is_said_not_answered_with_its_other_dates():

@@ -298,3 +298,14 @@ def test_a_place_asked_about_wants_its_own_rule_one_of_the_askers_account_the_ru
     told = assistant.ask("我在陵城区的村小教书，乡村教师周转宿舍有什么安排？")
     assert not told.abstained and "500套" in told.text and told.text.startswith("陵城区的文件中没有直接规定")
     assert assistant.ask("陵城区乡村教师周转宿舍有什么安排？").abstained
+
+
+def test_a_detail_the_places_own_notice_lacks_is_not_taken_from_another_level(tmp_path, embedder):
+    # The county's notice says a number was published without giving it: the State's hotline is no answer.
+    assistant = _assistant_on(tmp_path, embedder, {
+        "county.txt": "仁寿县税务局关于疫情防控期间办税缴费服务的通告\n为减少人员聚集，县税务局公布疫情防控期间"
+                      "涉税咨询电话，纳税人可通过网上办税缴费，足不出户办理业务。\n仁寿县税务局\n2024年2月5日\n",
+        "state.txt": "国家税务总局关于疫情防控期间做好纳税服务的通知\n各省税务局：\n一、各地税务局要公布疫情防控期间"
+                     "涉税咨询电话，纳税人也可拨打12366纳税服务热线咨询涉税问题。\n国家税务总局\n2024年2月3日\n"})
+    answer = assistant.ask("仁寿县税务局公布的涉税咨询电话号码是多少？")
+    assert answer.abstained and "没有给出所问的电话号码" in answer.text and "12366" not in answer.text

@@ -352,7 +352,7 @@ _NUMBER = re.compile(_DIGIT_FIGURE.pattern + "|" + _CHINESE_COUNT.pattern + "|" 
 
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
     """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座."""
-    sentence = re.sub(r"[（(][^（()）]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名
+    sentence = re.sub(r"[（(][^（()）\d]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名; not 发热（37.3度以上）
     for term in query.terms:
         for spelling in term.spellings:
             pos = sentence.find(spelling.lower())
@@ -1004,6 +1004,12 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         sources = [showing_in_notice(query, e, more_of, weights, tuning) if e.trusted or lacks_duration(query, e)
                    else e for e in sources]
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
+    if (list(query.kinds) == ["figure"] and not query.asks_actual and listed is None and not query.parts
+            and not any(e.answers_kind for e in sources)):
+        # Only a figure is asked (满意率具体是多少) and no quoted sentence gives one near what is asked: the clause
+        # speaks of the topic, not the number. (Not for 实际完成了多少: whether a figure reports what was
+        # achieved is read from the question's longest word, which an abbreviation in the notice misses.)
+        return _abstain(query, result, notices, k, confidence)
     if listed is not None:
         # The section's own list leads; a clause of the same section quoted beside it would repeat one item
         # (a list of the notice's parts repeats none: its clauses beside it answer what else is asked, 管多长时间).
@@ -1019,16 +1025,33 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                        and e.hit.coverage >= tuning.min_coverage and _names_someone(e, query)), None)
         sources = [naming] + sources if naming is not None else sources
     if query.asks_person and not any(_names_someone(e, query) for e in sources):
+        # 组长由谁担任: the quoted clause names the holder in a sentence of its own the quote left out
+        # (组长由项目负责人担任，成员由…组成), the sentence naming the post asked.
+        posts = [s.lower() for t in query.terms if _POST.search(t.source) or t.source.endswith("长")
+                 for s in t.spellings]
+        for e in sources:
+            holder = next((s for s in clause_sentences(e.hit.chunk) if s not in e.sentences
+                           and (not posts or any(p in s.lower() for p in posts))
+                           and _names_someone(replace(e, sentences=[s]), query)), None)
+            if holder is not None:
+                e.sentences = e.sentences + [holder]
+                break
+    if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         reason = ("the documents name no one for this post" if query.lang == "en"
                   else "文件没有写明担任该职务或分管该工作的人员")
-        return _abstain(query, replace(result, empty_reason=reason), notices, k, confidence)
+        return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
+    if (query.asks_number and list(query.kinds) == ["contact"] and not query.parts
+            and not any("contact" in kinds_shown(query, e) for e in sources)):
+        # 咨询电话是多少 answered by "公布了咨询电话": the notice says there is a number, not what it is.
+        reason = "the documents give no such number" if query.lang == "en" else "文件没有给出所问的电话号码"
+        return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
     left_open = time_left_open(query, sources)
     if left_open:
         # 哪天恢复办理？ answered by "恢复办理视疫情防控情况另行通知": the day is not set; say so, citing the notice.
         reason = (f"the documents set no date; they say “{left_open}”" if query.lang == "en"
                   else f"文件没有给出具体时间，只写明“{left_open}”")
-        return _abstain(query, replace(result, empty_reason=reason), notices, k, confidence)
+        return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
     for e in sources:
         headings = children(e.hit.chunk)[:MAX_CHILD_HEADINGS] if e.list_continues and children else []
         if headings:

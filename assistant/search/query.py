@@ -102,6 +102,8 @@ _ASKS_PROCEDURE = re.compile(r"(?:怎么|怎样|如何|咋)(?:才能|样才能|�
 _CONTACT_WAYS = {"phone": re.compile(r"电话|号码|热线|拨打|打哪|打什么|致电|phone|call|hotline"),
                  "email": re.compile(r"邮箱|e-?mail"),
                  "address": re.compile(r"寄|地址|邮编|邮政编码|address|post|mail(?!box)")}
+# The number to call asked for itself (电话号码是多少, 热线是多少, what is the phone number).
+_ASKS_NUMBER = re.compile(r"(?:电话|号码|热线)(?:号码?)?(?:是)?(?:多少|几号)|(?:phone|telephone|hotline) number")
 # What was achieved, not what was planned: 实际增长了多少, 到目前为止建成了几个, 已经完成多少.
 ASKS_ACTUAL = re.compile(r"实际|到目前为止|截至目前|截止目前|目前已经|已经(?:建成|完成|实现|达到|增长|发放|到位)|"
                           r"(?:最后|最终)(?:一共|总共|共)?(?:完成|实现|达到|建成|增长|落地)了|"
@@ -162,6 +164,8 @@ class Query:
     # A named person's own number or address asked (区长王某的办公电话): only a clause giving one answers — an
     # office's duties or a list naming the person do not.
     asks_personal_contact: bool = False
+    # The number itself asked (咨询电话是多少, 号码多少): a clause naming the office without it does not answer.
+    asks_number: bool = False
     asks_personal_detail: bool = False  # an official's age or birthplace (区长某某多大年纪): no notice says
     # Departments named in what is asked (县民政局具体负责哪些事？): a clause that never names one does not answer.
     departments: list[str] = field(default_factory=list)
@@ -888,6 +892,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
         if QuestionKind.CONTACT in kinds else [],
         asks_personal_contact=bool(_PERSONAL_CONTACT.search(text)),
+        asks_number=QuestionKind.CONTACT in kinds and bool(_ASKS_NUMBER.search(asked_lowered)),
         asks_personal_detail=bool(_PERSONAL_DETAIL.search(text)),
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
         asked_count=stated_count(text) if lang == "zh" else 0,
