@@ -72,6 +72,8 @@ class Notice:
     line_end: int = 0
     id: str = ""
     ocr: bool = False  # read by OCR from a scan or photo: characters may be misread ("识别文字，请核对原件")
+    # The gazette issue the file is, from its cover (某市人民政府公报2031年第4期（总第120期）); "" for other files.
+    gazette_issue: str = ""
 
     @property
     def year(self) -> int | None:

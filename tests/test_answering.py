@@ -435,6 +435,14 @@ def test_a_holder_named_in_a_sentence_the_quote_left_out_answers_who_holds_the_p
     assert not answer.abstained and "项目负责人担任" in answer.text
 
 
+def test_a_metadata_answer_names_the_gazette_issue_the_notice_appeared_in():
+    notices = dict(NOTICES, n1=replace(NOTICES["n1"], gazette_issue="某市人民政府公报2031年第4期（总第120期）"))
+    header = _chunk(24, "n1", "张店区重点工作任务的通知", kind="header")
+    q = parse_query("这个重点工作任务的通知登在公报哪一期？")
+    answer = compose_answer(q, SearchResult([_good(header)]), notices, _equal_weights)
+    assert not answer.abstained and "刊于某市人民政府公报2031年第4期" in answer.text
+
+
 def test_two_years_asked_one_answered_is_answered_with_the_other_said():
     q = parse_query("张店区2023年工作任务里，2022年的充电桩目标是多少？")  # PILE_A's notice is of 2023
     answer = compose_answer(q, SearchResult([_good(PILE_A)]), NOTICES, _equal_weights)

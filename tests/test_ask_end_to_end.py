@@ -139,7 +139,9 @@ def test_cli_ask_json_has_the_documented_shape(sample_index_dir):
     assert len(record["citations"]) == 5
     assert [c["marker"] for c in record["citations"]] == [1, 2, 3, 4, 5]
     assert {"marker", "notice_title", "doc_number", "issuer", "date", "jurisdiction", "clause_path", "text",
-            "score"} <= set(record["citations"][0])
+            "score", "gazette_issue"} <= set(record["citations"][0])
+    # The target is in a district gazette: its citation says which issue (the cover names no number, a day).
+    assert any("编发的一期" in c["gazette_issue"] for c in record["citations"])
     assert "1775" in record["answer"]
 
 

@@ -37,6 +37,21 @@ def test_one_line_notice_becomes_paragraphs_with_metadata_and_clause_paths():
     assert "畅通运输渠道" not in price.text  # one clause per chunk, not the whole line
 
 
+def test_every_notice_of_a_gazette_knows_the_issue_its_cover_names():
+    body = ("目 录\n关于做好春耕备耕工作的通知\t(1)\n关于加强河道管理的通知\t(3)\n"
+            "临湘市人民政府办公室关于做好春耕备耕工作的通知\n各镇人民政府：\n一、抓好种子供应。\n"
+            "临湘市人民政府办公室\n2031年3月2日\n"
+            "临湘市人民政府办公室关于加强河道管理的通知\n各镇人民政府：\n一、严禁河道采砂。\n"
+            "临湘市人民政府办公室\n2031年3月9日\n")
+    notices, _ = parse("临湘市人民政府公报\n\n2031 年第 4 期\n\n（总第 120 期）\n\n" + body)
+    assert len(notices) == 2  # the first, short one too: its title is not a headline repeated
+    assert {n.gazette_issue for n in notices} == {"临湘市人民政府公报2031年第4期（总第120期）"}
+    notices, _ = parse("主管主办：临湘市人民政府\n\n2031 年 03 月 30 日编发\n\n" + body)
+    assert {n.gazette_issue for n in notices} == {"临湘市人民政府主管主办、2031年3月30日编发的一期"}
+    notices, _ = parse(ONE_LINE_NOTICE)  # a notice of its own is in no gazette
+    assert notices[0].gazette_issue == ""
+
+
 def test_a_contact_line_after_the_list_of_attachments_is_no_attachments_title():
     # Made-up one-line notice: 附件： lists two forms, then the cover letter's contacts.
     _, chunks = parse("某某市民政局关于开展冬季送温暖活动的通知 各区民政局：为做好今年冬季送温暖工作，现将有关事项通知如下。"

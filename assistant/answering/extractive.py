@@ -882,7 +882,8 @@ def _source_line(query: Query, e: Evidence, marker: int, notice: Notice | None, 
     meta = ""
     if "metadata" in query.kinds and notice:
         fields = "，".join(x for x in ("文号" + notice.doc_number if notice.doc_number else "",
-                                     notice.issuer, notice_date(notice)) if x)
+                                     notice.issuer, notice_date(notice),
+                                     "刊于" + notice.gazette_issue if notice.gazette_issue else "") if x)
         meta = f"（{fields}）" if fields else ""  # a news item may have none of them
     elif notice and notice.issuer and _SELF_REFERENCE.search(quote) and notice.issuer not in quote:
         # 我局设立咨询窗口: the reader is told whose 我局 it is (the body that issued the notice).

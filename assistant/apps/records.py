@@ -55,6 +55,7 @@ def citation_record(citation: Citation) -> dict:
         "issuer": notice.issuer if notice else "",
         "date": notice.date if notice else "",
         "ocr": notice.ocr if notice else False,  # the text was read by OCR: check the original
+        "gazette_issue": notice.gazette_issue if notice else "",  # the gazette issue it appeared in, if any
         "jurisdiction": citation.chunk.jurisdiction,
         "clause_path": citation.chunk.clause_path_text,
         "text": citation.chunk.text,

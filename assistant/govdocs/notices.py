@@ -63,7 +63,7 @@ def _is_notice_start(paragraphs: list[Paragraph], i: int, issued: str, current: 
         return False  # the title of an attachment
     if issued and _same_title(text, issued):
         return False  # the document a cover letter issues
-    if current and _same_title(text, current):
+    if i > 0 and current and _same_title(text, current):
         return False  # a web page's headline, then the document's own title
     if "关于" in text:
         return True
@@ -111,6 +111,39 @@ def document_name(title: str) -> str:
         if stripped == name:
             return name.strip()
         name = stripped
+
+
+# A gazette's cover: its name (某市人民政府公报), the issue (2031年第4期) and its running number (总第120期).
+_GAZETTE_NAME = re.compile(r"^([\u4e00-\u9fff]{2,20}公报)$")
+_GAZETTE_ISSUE = re.compile(r"((?:19|20)\d{2})\s*年\s*第\s*(\d{1,3})\s*期")
+_GAZETTE_RUN = re.compile(r"总\s*第\s*(\d{1,5})\s*期")
+# A cover without a name or number: who runs it and the day the issue came out (主管主办：某区人民政府 /
+# 2031年08月30日编发), above the contents list.
+_GAZETTE_RUN_BY = re.compile(r"^主管(?:主办)?[：:](.{2,30})$")
+_GAZETTE_EDITION = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:编发|出版|编印)$")
+COVER_LINES = 8  # non-empty lines a cover prints its name and issue in, before the contents list
+
+
+def gazette_issue(text: str) -> str:
+    """The issue a gazette file is, read off its cover; "" when the file does not open as a gazette.
+
+    >>> gazette_issue("某市人民政府公报\n\n2031 年第 4 期\n\n(总第 120 期)\n目 录\n…")
+    '某市人民政府公报2031年第4期（总第120期）'
+    >>> gazette_issue("主管主办：某区人民政府\n2031 年 08 月 30 日编发\n目 录\n…")
+    '某区人民政府主管主办、2031年8月30日编发的一期'
+    """
+    lines = [re.sub(r"\s+", "", line) for line in text.splitlines()[:60] if line.strip()][:COVER_LINES]
+    name = next((m.group(1) for m in map(_GAZETTE_NAME.match, lines) if m), "")
+    issue = next((m for m in map(_GAZETTE_ISSUE.search, lines) if m), None)
+    if name and issue is not None:
+        run = next((m.group(1) for m in map(_GAZETTE_RUN.search, lines) if m), "")
+        return f"{name}{issue.group(1)}年第{int(issue.group(2))}期" + (f"（总第{run}期）" if run else "")
+    run_by = next((m.group(1) for m in map(_GAZETTE_RUN_BY.match, lines) if m), "")
+    edition = next((m for m in map(_GAZETTE_EDITION.match, lines) if m), None)
+    if run_by and edition is not None and any(line in ("目录", "目次") for line in lines):
+        y, m, d = (int(x) for x in edition.groups())
+        return f"{run_by}主管主办、{y}年{m}月{d}日编发的一期"
+    return ""
 
 
 def split_notices(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:

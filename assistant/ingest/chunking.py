@@ -6,7 +6,7 @@ import re
 from assistant.govdocs.clauses import parse_clauses
 from assistant.govdocs.cleaning import clean_text, drop_noise, join_broken_lines, split_lines, to_simplified
 from assistant.models import Chunk, Clause, Notice
-from assistant.govdocs.notices import read_metadata, split_notices
+from assistant.govdocs.notices import gazette_issue, read_metadata, split_notices
 from assistant.govdocs.injection import tainted_spans, without_instructions
 from assistant.govdocs.sentences import DUTY_WITHOUT_SUBJECT
 
@@ -27,10 +27,12 @@ def parse_document(text: str, file: str) -> list[tuple[Notice, list[Clause]]]:
     lines = drop_noise(split_lines(text))
     paragraphs = join_broken_lines(lines)
     parsed = []
+    issue = gazette_issue(text)  # the cover is dropped as noise above: read first
     for number, (start, end) in enumerate(split_notices(paragraphs), start=1):
         part = paragraphs[start:end]
         notice = read_metadata(part, file)
         notice.id = f"{file}#{number}"  # the relative path: a.txt and sub/a.txt or a.md are different files
+        notice.gazette_issue = issue
         parsed.append((notice, parse_clauses(part, notice.title)))
     return parsed
 
