@@ -70,6 +70,7 @@ def test_years_months_and_doc_numbers():
     ("专项督查重点查哪几项？", "list"),
     ("Who leads Zichuan's 2023 talent-attraction task?", "who"),
     ("By when should all town-centre kindergartens meet the standard?", "when"),
+    ("Has the county's new heating plant been put into operation?", "what"),  # op-eration holds no ratio
 ])
 def test_question_kind(question, kind):
     assert parse_query(question).kind == kind
@@ -1226,6 +1227,7 @@ def test_money_asked_per_unit_needs_an_amount_with_that_unit():
     ("一共给多少户换了？", ""), ("多少天内要备案？", ""),  # a measure word, a span: nothing counted by name
     # 几大 "how many major": 大 is no part of the word counted, and 大部分 ("most") is not what is counted.
     ("这份规划包括几大板块？", "板块"), ("这份规划包括几大部分？", ""),
+    ("天然气今年用几个亿方？", ""), ("今年造林多少万亩？", ""),  # a magnitude and a unit: nothing counted
 ])
 def test_the_word_a_how_many_question_counts(question, counted):
     assert parse_query(question).counted == counted

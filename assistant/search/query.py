@@ -57,7 +57,8 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"where (?:do|should|can) (?:i|we) (?:mail|send|post)")),
     ("figure", re.compile(
         r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
-        r"how many|how much|what share|what percentage|what proportion|rate\b|ratio|target|figure|number of|growth")),
+        r"how many|how much|what share|what percentage|what proportion|\brate\b|\bratios?\b|target|\bfigures?\b|"
+        r"number of|growth")),
     ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|"
                         r"哪\s*(?:[两二三四五六七八九十几]+|\d{1,2})\s*[个项条类种件批家所座处]|"  # 是哪三个片区, 哪几项
                         r"which (?:three|two|four|five)|list|what are")),
@@ -654,6 +655,8 @@ def counted_word(asked: str, terms: list[Term]) -> str:
     """
     for found in HOW_MANY.finditer(asked):
         after = found.group(1)
+        if re.match(r"[十百千万亿]", after):
+            continue  # 几个亿方, 多少万吨: a magnitude and its unit of measure, nothing counted by name
         word = next((t.source for t in terms if after == t.source), "")
         if word:
             return word
