@@ -71,6 +71,8 @@ def test_years_months_and_doc_numbers():
     ("Who leads Zichuan's 2023 talent-attraction task?", "who"),
     ("By when should all town-centre kindergartens meet the standard?", "when"),
     ("Has the county's new heating plant been put into operation?", "what"),  # op-eration holds no ratio
+    ("县里那份稳就业的若干措施是哪个机构出的？", "metadata"),
+    ("口罩出口的事该找什么机构？", "who"),
 ])
 def test_question_kind(question, kind):
     assert parse_query(question).kind == kind

@@ -30,7 +30,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("metadata", re.compile(
         r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
         # who issued it (哪几个部委联合下的, 哪些部门联合发布的)
-        r"(?:哪|几)[几个些家]*(?:部门|部委|单位|机关)[^，,。？?]{0,4}(?:联合)?(?:下发|发布|下的|发的|出台的|印发)|"
+        r"(?:哪|几)[几个些家]*(?:部门|部委|单位|机关|机构)[^，,。？?]{0,4}(?:联合)?(?:下发|发布|下的|发的|出的|出台|印发)|"
         # when, where and by whom a report was delivered (哪天、在什么会上作的？谁作的报告？): its subtitle says
         r"谁[^，,。？?]{0,10}作的|作的报告|(?:哪天|什么时候|何时|什么时间)[^，,。？?]{0,8}作的|在(?:哪次|哪个|什么)会(?:议)?上|"
         r"document number|issued|issuing|\bissue\b|signed|\bsign\b|which (?:office|body|authority) (?:issued|published)|"
@@ -40,7 +40,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"(?:依据|根据|按照|依照|贯彻|落实|引用)(?:的是|了)?(?:哪|什么)|(?:哪部|哪个|哪份)(?:法|条例|文件|办法|规章)|"
         r"based on (?:which|what)|under which (?:law|regulation|rule|document)|which (?:law|regulation|document)")),
     ("who", re.compile(
-        r"谁|哪[一两几三四五]?位|哪[两几三四五]?个人|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
+        r"谁|哪[一两几三四五]?位|哪[两几三四五]?个人|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|哪个机构|什么机构|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
         r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
