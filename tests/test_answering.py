@@ -71,6 +71,8 @@ def test_years_months_and_doc_numbers():
     ("Who leads Zichuan's 2023 talent-attraction task?", "who"),
     ("By when should all town-centre kindergartens meet the standard?", "when"),
     ("Has the county's new heating plant been put into operation?", "what"),  # op-eration holds no ratio
+    ("What is the whole budget of the county's park plan?", "what"),  # whole holds no "who"
+    ("Which specialists does the county's hospital plan hire?", "what"),  # nor specialist a "list"
     ("县里那份稳就业的若干措施是哪个机构出的？", "metadata"),
     ("口罩出口的事该找什么机构？", "who"),
 ])

@@ -41,7 +41,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"based on (?:which|what)|under which (?:law|regulation|rule|document)|which (?:law|regulation|document)")),
     ("who", re.compile(
         r"谁|哪[一两几三四五]?位|哪[两几三四五]?个人|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|哪个机构|什么机构|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
-        r"who|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
+        r"\bwho(?:m|se)?\b|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
         r"\blead|\bassist|organi[sz]er")),
     ("when", re.compile(
         r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|哪一?年(?!度|级)|哪一?个?月|哪个?季度|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|几点|"
@@ -61,7 +61,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"number of|growth")),
     ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|"
                         r"哪\s*(?:[两二三四五六七八九十几]+|\d{1,2})\s*[个项条类种件批家所座处]|"  # 是哪三个片区, 哪几项
-                        r"which (?:three|two|four|five)|list|what are")),
+                        r"which (?:three|two|four|five)|\blist(?:s|ed)?\b|what are")),
     # Which documents a gazette issue or file holds: 这期公报发布了哪些文件 / 第7期收录了几份通知.
     ("contents", re.compile(
         r"(?:公报|本期|这期|该期|一期|第\s*\d+\s*期|期里|期中|文件汇编|汇编)[^？?。]{0,20}?"
