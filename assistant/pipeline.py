@@ -173,8 +173,8 @@ class Assistant:
         place = query.jurisdictions[0]
         higher = [p for p in ancestors(place) if p in self._places_with_notices
                   and (national or level_name(p) != "country")]
-        # A place asked about (博山区的目标是多少) wants its own rule, which a wider place's rarely gives; one
-        # only of the asker's account (我爸妈在某县农村，还能补交吗) wants the rule that applies there.
+        # A place asked about (某县的目标是多少) wants its own rule, which a wider place's rarely gives; one
+        # only of the asker's account (我爸妈在某县种地，能领补贴吗) wants the rule that applies there.
         asked_of = place not in places_of_own_account(query.text)
         bar = self.settings.tuning.no_documents_threshold if not national and asked_of else 0.0
         answer = self._answer_from(query, k, higher, bar, favour_named=True)

@@ -113,7 +113,7 @@ class Tuning:
     answer_threshold: float = 0.25
     # A place with no documents of its own that the question asks about (某县今年的光伏目标是多少) is answered
     # from its city's or province's only when the model is at least this sure: the place's own figure is
-    # certainly missing there. A place named only where the asker tells of themselves (我爸妈在某县农村，…) is
+    # certainly missing there. A place named only where the asker tells of themselves (我爸妈在某县种地，…) is
     # not held to it: the wider place's rule is what applies there.
     # Swept with the decline model above (eval/run.py --both, dev files): 0.5 → 0.7 declined one more
     # unanswerable sample question (a district with no documents asked for its own target, answered with the

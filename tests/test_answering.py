@@ -165,9 +165,9 @@ def test_places_of_the_askers_account_are_no_sides_of_a_comparison():
 
 def test_a_place_named_only_where_the_asker_tells_of_themselves_is_their_own_account():
     from assistant.search.query import places_of_own_account
-    assert places_of_own_account("我爸妈在河南农村，过年没交上医保，现在还能补交吗？") == {"河南省"}
-    assert places_of_own_account("河南对没交上医保的农村居民，现在还能补交吗？") == set()
-    assert places_of_own_account("我在河南打工。河南的医保还能补交吗？") == set()  # asked about as well
+    assert places_of_own_account("我爸妈在河南种地，今年种粮还能领补贴吗？") == {"河南省"}
+    assert places_of_own_account("河南对种粮的农户今年还发补贴吗？") == set()
+    assert places_of_own_account("我在河南种地。河南今年种粮还能领补贴吗？") == set()  # asked about as well
 
 
 def test_each_part_of_a_question_keeps_the_place_and_year_it_names():
@@ -433,11 +433,11 @@ def test_who_holds_a_post_is_answered_only_by_a_clause_naming_someone():
 
 
 def test_a_holder_named_in_a_sentence_the_quote_left_out_answers_who_holds_the_post():
-    clause = _chunk(23, "n1", "施工总承包单位应牵头制定施工现场疫情应急处置流程，把应急处置职责落实到岗、落实到人。"
-                              "在现场疫情防控指挥部内设立应急处置工作组，负责施工现场发生人员发热等突发情况的应急处置。"
-                              "组长由施工单位项目负责人担任，成员由建设单位、监理单位组成。")
-    answer = _answer("施工现场应急处置工作组的组长由谁来当？", [clause])
-    assert not answer.abstained and "项目负责人担任" in answer.text
+    clause = _chunk(23, "n1", "各乡镇要制定汛期转移安置预案，把转移安置责任落实到村、落实到户。"
+                              "在县防汛指挥部内设立转移安置组，负责汛期群众转移、临时安置和生活保障。"
+                              "组长由分管副县长担任，成员由县民政局、县应急局组成。")
+    answer = _answer("防汛转移安置组的组长由谁来当？", [clause])
+    assert not answer.abstained and "分管副县长担任" in answer.text
 
 
 def test_a_metadata_answer_names_the_gazette_issue_the_notice_appeared_in():
@@ -462,23 +462,23 @@ def test_a_month_no_retrieved_clause_speaks_of_is_declined():
 
 
 def test_a_figure_asked_is_not_answered_by_a_clause_on_the_topic_without_one():
-    topic_only = _chunk(18, "n1", "热线事项办结率、群众满意率不高，排名靠后的，予以通报。")
-    assert _answer("某县热线的群众满意率具体是多少？", [topic_only]).abstained
-    with_figure = _chunk(19, "n1", "全年热线群众满意率达到98.5%，办结率99%。")
-    assert "98.5%" in _answer("某县热线的群众满意率具体是多少？", [with_figure]).text
-    # A figure in brackets is a figure (发热（37.3度以上）), not an aside to leave out.
-    bracketed = _chunk(20, "n1", "坚持每日晨检，发现发热（37.3度以上）症状的立即隔离。")
-    answer = _answer("晨检体温到多少度以上要隔离？", [bracketed])
-    assert not answer.abstained and "37.3度" in answer.text
+    topic_only = _chunk(18, "n1", "县医保窗口的群众好评率纳入年度考核，好评率偏低的予以通报。")
+    assert _answer("县医保窗口的群众好评率具体是多少？", [topic_only]).abstained
+    with_figure = _chunk(19, "n1", "全年县医保窗口群众好评率达到98.5%，按时办结率99%。")
+    assert "98.5%" in _answer("县医保窗口的群众好评率具体是多少？", [with_figure]).text
+    # A figure in brackets is a figure (体温异常（37.5度以上）), not an aside to leave out.
+    bracketed = _chunk(20, "n1", "学生每日晨检，发现体温异常（37.5度以上）的立即送医。")
+    answer = _answer("晨检体温到多少度以上要送医？", [bracketed])
+    assert not answer.abstained and "37.5度" in answer.text
 
 
 def test_a_number_asked_is_not_answered_by_a_clause_saying_one_was_published():
-    said = _chunk(21, "n1", "区税务局及时公布疫情期间涉税咨询电话，方便纳税人足不出户办理业务。")
-    answer = _answer("区税务局的涉税咨询电话号码是多少？", [said])
+    said = _chunk(21, "n1", "区医保局开通了医保业务咨询热线，方便群众足不出户办理业务。")
+    answer = _answer("区医保局的医保咨询热线号码是多少？", [said])
     assert answer.abstained and "没有给出所问的电话号码" in answer.text
-    given = _chunk(22, "n1", "区税务局公布疫情期间涉税咨询电话：0571-88886666，方便纳税人足不出户办理业务。")
-    assert "0571-88886666" in _answer("区税务局的涉税咨询电话号码是多少？", [given]).text
-    assert not _answer("有事该怎么联系区税务局？", [said]).abstained  # how to reach them, not the number
+    given = _chunk(22, "n1", "区医保局开通医保业务咨询热线：0571-88886666，方便群众足不出户办理业务。")
+    assert "0571-88886666" in _answer("区医保局的医保咨询热线号码是多少？", [given]).text
+    assert not _answer("有事该怎么联系区医保局？", [said]).abstained  # how to reach them, not the number
 
 
 def test_a_time_the_notice_leaves_open_is_said_not_answered_with_its_other_dates():

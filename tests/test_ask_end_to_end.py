@@ -291,23 +291,23 @@ def test_a_citys_question_naming_a_street_only_a_districts_notice_speaks_of_is_a
 
 def test_a_place_asked_about_wants_its_own_rule_one_of_the_askers_account_the_rule_that_applies(tmp_path, embedder):
     # 陵城区 has no notice here; its city's does. With a bar no answer reaches, only the place the question asks
-    # about (陵城区的…) is held to it; where the asker lives (我在陵城区教书) just says where the rule applies.
+    # about (陵城区的…) is held to it; where the asker lives (我在陵城区种地) just says where the rule applies.
     assistant = _assistant_on(tmp_path, embedder, {"city.txt": (
-        "德州市人民政府办公室关于加强乡村教师周转宿舍建设的通知\n德政办字〔2024〕3号\n各县（市、区）人民政府：\n"
-        "一、各县（市、区）要将乡村教师周转宿舍纳入保障性租赁住房，2024年底前新建周转宿舍500套。\n"
+        "德州市人民政府办公室关于做好农村公路养护工作的通知\n德政办字〔2024〕3号\n各县（市、区）人民政府：\n"
+        "一、各县（市、区）要落实农村公路养护资金，2024年底前完成农村公路养护500公里。\n"
         "德州市人民政府办公室\n2024年3月5日\n")})
     assistant.settings = replace(assistant.settings, tuning=replace(assistant.settings.tuning, no_documents_threshold=1.0))
-    told = assistant.ask("我在陵城区的村小教书，乡村教师周转宿舍有什么安排？")
-    assert not told.abstained and "500套" in told.text and told.text.startswith("陵城区的文件中没有直接规定")
-    assert assistant.ask("陵城区乡村教师周转宿舍有什么安排？").abstained
+    told = assistant.ask("我在陵城区的村里种地，农村公路养护今年有什么安排？")
+    assert not told.abstained and "500公里" in told.text and told.text.startswith("陵城区的文件中没有直接规定")
+    assert assistant.ask("陵城区农村公路养护今年有什么安排？").abstained
 
 
 def test_a_detail_the_places_own_notice_lacks_is_not_taken_from_another_level(tmp_path, embedder):
-    # The county's notice says a number was published without giving it: the State's hotline is no answer.
+    # The county's notice says a hotline was opened without giving its number: the State's hotline is no answer.
     assistant = _assistant_on(tmp_path, embedder, {
-        "county.txt": "仁寿县税务局关于疫情防控期间办税缴费服务的通告\n为减少人员聚集，县税务局公布疫情防控期间"
-                      "涉税咨询电话，纳税人可通过网上办税缴费，足不出户办理业务。\n仁寿县税务局\n2024年2月5日\n",
-        "state.txt": "国家税务总局关于疫情防控期间做好纳税服务的通知\n各省税务局：\n一、各地税务局要公布疫情防控期间"
-                     "涉税咨询电话，纳税人也可拨打12366纳税服务热线咨询涉税问题。\n国家税务总局\n2024年2月3日\n"})
-    answer = assistant.ask("仁寿县税务局公布的涉税咨询电话号码是多少？")
-    assert answer.abstained and "没有给出所问的电话号码" in answer.text and "12366" not in answer.text
+        "county.txt": "仁寿县医疗保障局关于医保业务网上办理的通告\n为方便群众办事，县医保局开通医保业务咨询热线，"
+                      "群众可通过网上办理医保业务，足不出户办理。\n仁寿县医疗保障局\n2024年2月5日\n",
+        "state.txt": "国家医疗保障局关于做好医保业务网上办理的通知\n各省医疗保障局：\n一、各地医保局要开通医保业务"
+                     "咨询热线，群众也可拨打12393医保服务热线咨询医保问题。\n国家医疗保障局\n2024年2月3日\n"})
+    answer = assistant.ask("仁寿县医保局开通的医保咨询热线号码是多少？")
+    assert answer.abstained and "没有给出所问的电话号码" in answer.text and "12393" not in answer.text

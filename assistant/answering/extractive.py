@@ -352,7 +352,7 @@ _NUMBER = re.compile(_DIGIT_FIGURE.pattern + "|" + _CHINESE_COUNT.pattern + "|" 
 
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
     """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座."""
-    sentence = re.sub(r"[（(][^（()）\d]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名; not 发热（37.3度以上）
+    sentence = re.sub(r"[（(][^（()）\d]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名; not 补助（每人200元）
     for term in query.terms:
         for spelling in term.spellings:
             pos = sentence.find(spelling.lower())
@@ -705,7 +705,7 @@ def _start_line(evidence: list[Evidence], more: Callable[[], list[Evidence]] | N
     return replace(found, sentences=lines(found.hit.chunk)[:1], answers_kind=True, trusted=False)
 
 
-# A time the notice leaves open (恢复时间另行通知, 截止日期视情况另行公告, 正式开学时间确定后): it gives no day for that.
+# A time the notice leaves open (恢复时间另行通知, 截止日期视情况另行公告, 开放时间确定后): it gives no day for that.
 _LEFT_OPEN = re.compile(r"另行(?:通知|通告|公告|公布|告知|确定|安排)|待定|(?:时间|日期)(?:确定|明确)后|时间未定")
 # The words of that phrase itself: a question's 时间 does not name the thing left open.
 _OPEN_WORDS = re.compile(_LEFT_OPEN.pattern + r"|时间|日期")
@@ -723,6 +723,7 @@ def time_left_open(query: Query, evidence: list[Evidence]) -> str:
     spellings = [s.lower() for t in query.terms if not t.in_story for s in t.spellings if len(s) >= 2]
     parts = [p.strip() for sentence in clause_sentences(evidence[0].hit.chunk)
              for p in re.split(r"[，,；;：:。]", sentence)]
+
     def named(part: str) -> set[str]:
         return {s for s in spellings if s in _OPEN_WORDS.sub("", part).lower()}
 
@@ -1007,7 +1008,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if (list(query.kinds) == ["figure"] and not query.asks_actual and listed is None and not query.parts
             and not any(e.answers_kind for e in sources)):
-        # Only a figure is asked (满意率具体是多少) and no quoted sentence gives one near what is asked: the clause
+        # Only a figure is asked (办结率具体是多少) and no quoted sentence gives one near what is asked: the clause
         # speaks of the topic, not the number. (Not for 实际完成了多少: whether a figure reports what was
         # achieved is read from the question's longest word, which an abbreviation in the notice misses.)
         return _abstain(query, result, notices, k, confidence)
@@ -1027,7 +1028,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         sources = [naming] + sources if naming is not None else sources
     if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 组长由谁担任: the quoted clause names the holder in a sentence of its own the quote left out
-        # (组长由项目负责人担任，成员由…组成), the sentence naming the post asked.
+        # (组长由分管副县长担任，成员由…组成), the sentence naming the post asked.
         posts = [s.lower() for t in query.terms if _POST.search(t.source) or t.source.endswith("长")
                  for s in t.spellings]
         for e in sources:
@@ -1044,12 +1045,12 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
     if (query.asks_number and list(query.kinds) == ["contact"] and not query.parts
             and not any("contact" in kinds_shown(query, e) for e in sources)):
-        # 咨询电话是多少 answered by "公布了咨询电话": the notice says there is a number, not what it is.
+        # 热线号码是多少 answered by "开通了服务热线": the notice says there is a number, not what it is.
         reason = "the documents give no such number" if query.lang == "en" else "文件没有给出所问的电话号码"
         return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
     left_open = time_left_open(query, sources)
     if left_open:
-        # 哪天恢复办理？ answered by "恢复办理视疫情防控情况另行通知": the day is not set; say so, citing the notice.
+        # 哪天恢复开放？ answered by "恢复开放时间另行通知": the day is not set; say so, citing the notice.
         reason = (f"the documents set no date; they say “{left_open}”" if query.lang == "en"
                   else f"文件没有给出具体时间，只写明“{left_open}”")
         return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)

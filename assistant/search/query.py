@@ -165,7 +165,7 @@ class Query:
     # A named person's own number or address asked (区长王某的办公电话): only a clause giving one answers — an
     # office's duties or a list naming the person do not.
     asks_personal_contact: bool = False
-    # The number itself asked (咨询电话是多少, 号码多少): a clause naming the office without it does not answer.
+    # The number itself asked (服务热线是多少, 号码多少): a clause naming the office without it does not answer.
     asks_number: bool = False
     asks_personal_detail: bool = False  # an official's age or birthplace (区长某某多大年纪): no notice says
     # Departments named in what is asked (县民政局具体负责哪些事？): a clause that never names one does not answer.
@@ -656,7 +656,7 @@ def counted_word(asked: str, terms: list[Term]) -> str:
     for found in HOW_MANY.finditer(asked):
         after = found.group(1)
         if re.match(r"[十百千万亿]", after):
-            continue  # 几个亿方, 多少万吨: a magnitude and its unit of measure, nothing counted by name
+            continue  # 多少万方, 几个亿吨: a magnitude and its unit of measure, nothing counted by name
         word = next((t.source for t in terms if after == t.source), "")
         if word:
             return word
@@ -795,10 +795,10 @@ def self_told_places(text: str, places: list[str]) -> list[str]:
 
 
 def places_of_own_account(text: str) -> set[str]:
-    """Places named only where the asker tells of themselves (我爸妈在甲县农村，…还能补交吗？): where they live,
+    """Places named only where the asker tells of themselves (我爸妈在甲县种地，…能领补贴吗？): where they live,
     not a place asked about.
 
-    >>> sorted(places_of_own_account("我爸妈在河南农村，今年的医保还能补交吗？"))
+    >>> sorted(places_of_own_account("我爸妈在河南种地，今年种粮能领补贴吗？"))
     ['河南省']
     >>> places_of_own_account("河南对返乡人员有什么要求？")
     set()
