@@ -206,11 +206,15 @@ class Assistant:
         if not named:
             return False  # (most questions: the index's texts are not read)
         cited = {c.chunk.notice_id for c in answer.citations if c.quotes}
-        quoted = "".join(text for chunk, text in zip(self.index.chunks, self.index.search_texts)
-                         if chunk.notice_id in cited)
-        own = [text for chunk, text in zip(self.index.chunks, self.index.search_texts) if chunk.jurisdiction == place]
-        return any(any(s.lower() in quoted for s in t.spellings)
-                   and not any(s.lower() in text for text in own for s in t.spellings) for t in named)
+        quoted, own = [], []
+        for chunk, text in zip(self.index.chunks, self.index.search_texts):  # one pass over the index's texts
+            if chunk.notice_id in cited:
+                quoted.append(text)
+            if chunk.jurisdiction == place:
+                own.append(text)
+        quoted_text, own_text = "".join(quoted), "\n".join(own)
+        return any(any(s.lower() in quoted_text for s in t.spellings)
+                   and not any(s.lower() in own_text for s in t.spellings) for t in named)
 
     def _answer_from(self, query: Query, k: int, places: list[str], bar: float,
                      favour_named: bool = False) -> Answer | None:

@@ -1040,20 +1040,18 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                 break
     if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
-        reason = ("the documents name no one for this post" if query.lang == "en"
-                  else "文件没有写明担任该职务或分管该工作的人员")
-        return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
+        return _detail_missing(query, result, notices, k, confidence, "the documents name no one for this post",
+                               "文件没有写明担任该职务或分管该工作的人员")
     if (query.asks_number and list(query.kinds) == ["contact"] and not query.parts
             and not any("contact" in kinds_shown(query, e) for e in sources)):
         # 热线号码是多少 answered by "开通了服务热线": the notice says there is a number, not what it is.
-        reason = "the documents give no such number" if query.lang == "en" else "文件没有给出所问的电话号码"
-        return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
+        return _detail_missing(query, result, notices, k, confidence, "the documents give no such number",
+                               "文件没有给出所问的电话号码")
     left_open = time_left_open(query, sources)
     if left_open:
         # 哪天恢复开放？ answered by "恢复开放时间另行通知": the day is not set; say so, citing the notice.
-        reason = (f"the documents set no date; they say “{left_open}”" if query.lang == "en"
-                  else f"文件没有给出具体时间，只写明“{left_open}”")
-        return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
+        return _detail_missing(query, result, notices, k, confidence, f"the documents set no date; they say “{left_open}”",
+                               f"文件没有给出具体时间，只写明“{left_open}”")
     for e in sources:
         headings = children(e.hit.chunk)[:MAX_CHILD_HEADINGS] if e.list_continues and children else []
         if headings:
@@ -1214,6 +1212,14 @@ def _offer_instead(query: Query, result: SearchResult, notices: dict[str, Notice
     else:
         text = f"{result.empty_reason}，无法回答所问的内容。现有文件中的相关内容如下，仅供参考：\n"
     return Answer(query.text, text + offered.text, True, offered.citations, confidence=offered.confidence)
+
+
+def _detail_missing(query: Query, result: SearchResult, notices: dict[str, Notice], k: int,
+                    confidence: float | None, english: str, chinese: str) -> Answer:
+    """Declined because the best clause speaks of what is asked and lacks the detail, with the reason given in
+    the question's language: no other level's notices are searched for it (Answer.detail_missing)."""
+    reason = english if query.lang == "en" else chinese
+    return replace(_abstain(query, replace(result, empty_reason=reason), notices, k, confidence), detail_missing=True)
 
 
 def _abstain(query: Query, result: SearchResult, notices: dict[str, Notice], k: int,

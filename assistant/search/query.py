@@ -333,12 +333,16 @@ def detect_jurisdictions(text: str) -> list[str]:
     # 市里和某区的规定: "the city" set beside a named district is that district's city (省里: its province);
     # 我在桓台县教书，市里有什么安排 asks the county's question of its city, no comparison.
     # The city may be named by its government (市政府办的方案和某区的方案): the word opens its phrase.
-    for word, level in ((r"市(?:里|级|政府办公室|政府办|政府)", "city"), (r"省(?:里|级|政府办公厅|政府)", "province")):
+    for word, level in _WIDER_PLACE_WORDS:
         if re.search(rf"(?:^|[，,。？?！!\s]){word}[^，,。？?和与跟及、]{{0,20}}(?:和|与|跟|及|、)|(?:和|与|跟|及|、){word}",
                      text) or _asked_of_apart(text, word, result):
             result += [a for n in list(result) for a in ancestors(n)
                        if level_name(a) == level and a not in result][:1]
     return result
+
+
+# The words for "the city" and "the province" of a place named (市里, 市级, 市政府; 省里…), and their level.
+_WIDER_PLACE_WORDS = ((r"市(?:里|级|政府办公室|政府办|政府)", "city"), (r"省(?:里|级|政府办公厅|政府)", "province"))
 
 
 def _asked_of_apart(text: str, word: str, places: list[str]) -> bool:
@@ -790,8 +794,13 @@ def self_told_places(text: str, places: list[str]) -> list[str]:
     asked = set(detect_jurisdictions("".join(asking)))
     if not asked:
         return []
-    told = {p for c, asks in clauses if not asks and re.match(r"\s*(?:我|俺|咱)", c) for p in detect_jurisdictions(c)}
+    told = {p for c, asks in clauses if _tells_of_self(c, asks) for p in detect_jurisdictions(c)}
     return [p for p in places if p in told and p not in asked]
+
+
+def _tells_of_self(clause: str, asks: bool) -> bool:
+    """Whether a clause is the asker telling of themselves (我是河南的, 俺家住…), not asking."""
+    return not asks and bool(re.match(r"\s*(?:我|俺|咱)", clause))
 
 
 def places_of_own_account(text: str) -> set[str]:
@@ -806,8 +815,7 @@ def places_of_own_account(text: str) -> set[str]:
     told: set[str] = set()
     named: set[str] = set()
     for clause, asks in _clauses_asking(text):
-        own = not asks and re.match(r"\s*(?:我|俺|咱)", clause)
-        (told if own else named).update(detect_jurisdictions(clause))
+        (told if _tells_of_self(clause, asks) else named).update(detect_jurisdictions(clause))
     return told - named
 
 
@@ -913,9 +921,8 @@ def _part_of(whole: Query, text: str, tokenize) -> Query:
     fact: 棚改呢？) it takes from the whole question."""
     part = parse_query(text, tokenize)
     # 市里的方案要求多少？ of a question that also asks of one of the city's districts: the part is the city's.
-    opening = re.match(r"\s*(?:那|那么|而)?\s*(市|省)(?:里|级|政府)", text)
-    if not part.jurisdictions and opening:
-        level = "city" if opening.group(1) == "市" else "province"
+    level = next((level for word, level in _WIDER_PLACE_WORDS if re.match(rf"\s*(?:那|那么|而)?\s*{word}", text)), "")
+    if not part.jurisdictions and level:
         part.jurisdictions = [p for p in whole.jurisdictions if level_name(p) == level
                               and any(p in ancestors(q) for q in whole.jurisdictions)]
     part.jurisdictions = part.jurisdictions or list(whole.jurisdictions)
