@@ -739,6 +739,13 @@ def test_each_of_several_questions_asked_at_once_is_read_with_the_place_and_kind
     assert not parse_query("桓台县今年改造多少个老旧小区，涉及多少户？").parts  # one sentence, one question
 
 
+def test_a_part_takes_where_the_asker_is_from_with_the_places_of_the_whole():
+    # The asker's home province is no place compared: the second part compares nothing.
+    q = parse_query("我是江西一所中学的老师，听说厦门的博物馆对教师免费开放，等放假想去看看，要带什么证件？优惠到什么时候？")
+    assert q.parts[1].jurisdictions == q.jurisdictions and len(q.jurisdictions) == 2
+    assert len(q.parts[1].compared_places) < 2
+
+
 def test_a_part_the_quoted_clause_does_not_cover_is_answered_from_its_own_search():
     # Made-up plan: the best clause answers the first question; the second (棚改呢？) is searched on its own.
     old_estates = _chunk(61, "n1", "实施老旧小区改造，全年改造老旧小区20个、涉及3000户。")

@@ -756,7 +756,7 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         # What this part asks about that the others do not (棚户区, not the 改造 both ask about).
         own = [t for t in part.terms if not any(t.source in other.text for other in query.parts if other is not part)]
         quoted = "".join(s for e in chosen for s in e.sentences).lower()
-        if len(part.jurisdictions) >= 2:
+        if len(part.compared_places) >= 2:  # (not where the asker is from: 我是甲省的，乙市…)
             chosen, searched = _each_place_quoted(part, chosen, weigh, search_part, k, tuning)
             if searched:
                 continue
@@ -792,7 +792,7 @@ def _each_place_quoted(part: Query, chosen: list[Evidence], weigh: Callable[[lis
     def speaks_to_part(e: Evidence) -> bool:
         return term_coverage(part.terms, "".join(e.sentences).lower(), weights) >= tuning.min_coverage
 
-    unquoted = [p for p in part.jurisdictions
+    unquoted = [p for p in part.compared_places
                 if not any(e.hit.chunk.jurisdiction == p and speaks_to_part(e) for e in chosen)]
     if not unquoted:
         return chosen, False

@@ -925,7 +925,9 @@ def _part_of(whole: Query, text: str, tokenize) -> Query:
     if not part.jurisdictions and level:
         part.jurisdictions = [p for p in whole.jurisdictions if level_name(p) == level
                               and any(p in ancestors(q) for q in whole.jurisdictions)]
-    part.jurisdictions = part.jurisdictions or list(whole.jurisdictions)
+    if not part.jurisdictions:
+        # (with where the asker is from: 我是甲省的，乙市的景区免门票吗？有效期到哪天？ compares no places)
+        part.jurisdictions, part.story_places = list(whole.jurisdictions), list(whole.story_places)
     # (今年的目标又是多少？ after 到2025年要求多少？ asks of this year, not of the other part's)
     part.years = part.years or ([] if _RELATIVE_YEAR.search(text.lower()) else list(whole.years))
     if part.kinds == [QuestionKind.WHAT]:
