@@ -732,6 +732,15 @@ def test_a_list_question_naming_one_item_is_answered_by_the_list_that_holds_it()
     assert plain.citations[0].chunk is purpose  # no item named: the list of 申请、受理、答复 of the best match
 
 
+def test_a_list_counted_by_any_measure_word_is_a_list_of_that_many():
+    from assistant.search.query import stated_count
+
+    for asked, n in (("为了守住城区，县里设了哪三道关口？", 3), ("办理分哪几步？", 0), ("要做到哪四点？", 4)):
+        q = parse_query(asked)
+        assert "list" in q.kinds and stated_count(asked) == n, asked
+    assert "list" not in parse_query("哪几天开放？").kinds  # days are a time, not items
+
+
 def test_each_of_several_questions_asked_at_once_is_read_with_the_place_and_kind_of_the_whole():
     q = parse_query("桓台县今年改造多少个老旧小区？棚改呢？")
     assert [p.text for p in q.parts] == ["桓台县今年改造多少个老旧小区？", "棚改呢？"]
@@ -1439,6 +1448,8 @@ def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
     asked = "入选名单里的李明远，他的手机号和家庭住址能告诉我吗？"
     assert parse_query(asked).asks_personal_contact
     assert _answer(asked, [group]).abstained
+    # 他手机上 is where an app goes, not a number asked for.
+    assert not parse_query("我哥公司复工要用通行码，他手机上该装哪个APP申请？").asks_personal_contact
 
 
 def test_how_to_get_something_done_quotes_the_notices_steps():

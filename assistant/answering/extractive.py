@@ -16,7 +16,7 @@ from assistant.govdocs.places import ancestors, gazetteer
 from assistant.govdocs.sentences import DUTY_WITHOUT_SUBJECT, clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, marker_of
-from assistant.search.query import ASKS_ACTUAL, HOW_MANY, QUESTION_SENTENCE, Query, Term, count_of, stated_count
+from assistant.search.query import ASKS_ACTUAL, HOW_MANY, ITEM_CLASSIFIERS, QUESTION_SENTENCE, Query, Term, count_of, stated_count
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
@@ -178,7 +178,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
     return found
 
 
-_STATED_SIZE = re.compile(r"^\s*等?\s*(\d{1,2}|[两二三四五六七八九十]+)\s*[个项条类种件批家所座处大]")
+_STATED_SIZE = re.compile(rf"^\s*等?\s*(\d{{1,2}}|[两二三四五六七八九十]+)\s*[{ITEM_CLASSIFIERS}大]")
 
 
 def _without_marker(heading: str) -> str:
@@ -194,7 +194,7 @@ def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
     """Whether a list in the sentence has the number of items a question asks for (哪三个片区 → 实施甲村、乙村、
     丙片区等3个片区棚户区改造) and is about what it asks: a term of the question in the list or right after it."""
     text = enumeration.group(0)
-    tail = re.search(r"等\s*(?:\d{1,2}|[两二三四五六七八九十]+)\s*[个项条类种件批家所座处大]", text)
+    tail = re.search(rf"等\s*(?:\d{{1,2}}|[两二三四五六七八九十]+)\s*[{ITEM_CLASSIFIERS}大]", text)
     if tail:  # 甲村、乙村、丙片区等3个片区: the size is stated inside the match
         text, after = text[:tail.start()], text[tail.start():] + sentence[enumeration.end():]
     else:

@@ -25,6 +25,9 @@ _MONTH = re.compile(r"(?<!\d)(1[0-2]|[1-9])\s*月份?")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff〔〕\[\]（）()0-9０-９%％.·—\-]{2,}")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9\-']*|\d+(?:\.\d+)?")
 
+# The measure words that count the items of a list (哪三个片区, 哪几项, 哪三道防线, 分哪几步), not those of time (哪几天).
+ITEM_CLASSIFIERS = "个项条类种件批家所座处道步点招级层"
+
 # Question kinds, tried in this order; a question may have several (谁负责？啥时候完成？).
 _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("metadata", re.compile(
@@ -60,7 +63,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"how many|how much|what share|what percentage|what proportion|\brate\b|\bratios?\b|target|\bfigures?\b|"
         r"number of|growth")),
     ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|"
-                        r"哪\s*(?:[两二三四五六七八九十几]+|\d{1,2})\s*[个项条类种件批家所座处]|"  # 是哪三个片区, 哪几项
+                        rf"哪\s*(?:[两二三四五六七八九十几]+|\d{{1,2}})\s*[{ITEM_CLASSIFIERS}]|"  # 是哪三个片区, 哪几项
                         r"which (?:three|two|four|five)|\blist(?:s|ed)?\b|what are")),
     # Which documents a gazette issue or file holds: 这期公报发布了哪些文件 / 第7期收录了几份通知.
     ("contents", re.compile(
@@ -446,7 +449,7 @@ _POINTING = re.compile(r"[哪那这][一两几三四五六七八九十]?(?:[个�
 _OFFICIAL_POST = r"(?:[省市区县镇]长|书记|主任|局长|处长|科长|组长|校长|院长)"
 _PERSONAL_CONTACT = re.compile(
     rf"(?:(?:{_OFFICIAL_POST}|同志|先生|女士)(?:[\u4e00-\u9fff]{{2,3}}?)?|[他她])的?"
-    r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信|住址|地址)")
+    r"(?:办公|个人|私人|家庭)?(?:电话|手机|号码|联系方式|邮箱|微信|住址|地址)(?![上里中])")  # not 他手机上装哪个APP
 # An official's own life (区长某某是哪里人、多大年纪): by the post, with or without the name (not 他/她, which a
 # resident says of a relative: 他的老家在河南，养老金能转吗).
 _PERSONAL_DETAIL = re.compile(
@@ -693,7 +696,7 @@ def besides_words(text: str, tokenize=None) -> list[str]:
 
 
 # 哪十个, 哪三项, 五大工程, 三项措施分别是: the number of items a list question expects.
-_ASKED_COUNT = re.compile(r"哪\s*([两二三四五六七八九十]+|\d{1,2})\s*[个项条类种件批方面大]|"
+_ASKED_COUNT = re.compile(rf"哪\s*([两二三四五六七八九十]+|\d{{1,2}})\s*[{ITEM_CLASSIFIERS}方面大]|"
                           r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)[\u4e00-\u9fff]{1,8}?"
                           r"(?:分别|具体|都|各)?是(?:哪|什么|啥)")
 
