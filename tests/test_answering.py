@@ -732,6 +732,23 @@ def test_a_list_question_naming_one_item_is_answered_by_the_list_that_holds_it()
     assert plain.citations[0].chunk is purpose  # no item named: the list of 申请、受理、答复 of the best match
 
 
+def test_a_question_pointing_back_with_this_keeps_the_whole_sentence_it_points_to():
+    from assistant.search.query import focus_of
+
+    told = "我家在城东，老人带孙子，我们俩都上班，孩子上初中，家里事多。上周有人来给换了水表，没收钱。"
+    assert focus_of(told + "请问这是谁安排的？换了多少户？").startswith("上周有人来给换了水表")
+    # asked without pointing back: the clause before the question only
+    assert focus_of(told + "请问水表是谁安排换的？换了多少户？").startswith("没收钱")
+
+
+def test_a_number_in_the_unit_asked_answers_how_many_wherever_it_stands():
+    from assistant.answering.extractive import figure_near_term
+
+    q = parse_query("旧水表一共给多少户换了？")
+    assert figure_near_term("区里免费为3.2万户居民更换智能水表。", q)
+    assert not figure_near_term("区里免费为居民更换智能水表，此项工作由区水务局牵头，年内共投入资金3200万元。", q)
+
+
 def test_a_list_counted_by_any_measure_word_is_a_list_of_that_many():
     from assistant.search.query import stated_count
 

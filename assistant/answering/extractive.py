@@ -350,9 +350,17 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
 _NUMBER = re.compile(_DIGIT_FIGURE.pattern + "|" + _CHINESE_COUNT.pattern + "|" + _MONEY.pattern)
 
 
+# The unit a question counts in (一共换了多少户？ 能住几人？): a number in that unit answers wherever it stands.
+_ASKED_UNIT = re.compile(r"(?:多少|几)\s*([户人名位家所座处辆台吨亩间张套栋])")
+
+
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
-    """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座."""
+    """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座; or a number in the
+    unit asked for (换了多少户？ → 为2.5万户居民更换…)."""
     sentence = re.sub(r"[（(][^（()）\d]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名; not 补助（每人200元）
+    unit = _ASKED_UNIT.search(query.asked or query.text)
+    if unit and re.search(rf"\d[\d.]*\s*[万千百]?\s*{unit.group(1)}", sentence):
+        return True
     for term in query.terms:
         for spelling in term.spellings:
             pos = sentence.find(spelling.lower())

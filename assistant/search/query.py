@@ -600,18 +600,31 @@ _ASKING = re.compile(r"[?？]|吗|(?<![这那多])么|多少|(?<![十百千万�
 _CLAUSE = re.compile(r"[^，,。！？?!；;]+[，,。！？?!；;]*")
 
 
+# An asking clause that opens by pointing back (这是…, 那这个…, 请问此事…) at what the asker has just told.
+_POINTS_BACK = re.compile(r"\s*(?:请问|想问一?下|问一?下)?\s*(?:那么?)?\s*(?:这|那|此)(?!里|儿|边|些年|几年|时候)")
+_SENTENCE_ENDS = ("。", "！", "!", "？", "?", "；", ";")
+
+
 def focus_of(text: str) -> str:
     """The asking clauses of a question, each with the clause before it (which often names what "那次" or
     "这个" refers to); "" when that is most of the question anyway.
 
     >>> focus_of("我家在城东，孩子今年七岁，老人带着。听说区里新建了学校，今年能招多少学生？")
     '听说区里新建了学校，今年能招多少学生？'
+    >>> focus_of("我家在城东，老人带孙子，我们俩都上班，孩子上初中，家里事多。上周有人来给换了水表，没收钱。请问这是谁安排的？换了多少户？")
+    '上周有人来给换了水表，没收钱。请问这是谁安排的？换了多少户？'
     """
     clauses = _clauses_asking(text)
     keep = set()
     for i, (clause, asks) in enumerate(clauses):
         if asks:
             keep.update((i - 1, i) if i else (i,))
+            if i and _POINTS_BACK.match(clause) and clauses[i - 1][0].rstrip().endswith(_SENTENCE_ENDS):
+                # 请问这是谁组织的？ opens a sentence: what 这 points to is told in the sentence before, whole.
+                j = i - 1
+                while j and not clauses[j - 1][0].rstrip().endswith(_SENTENCE_ENDS):
+                    j -= 1
+                keep.update(range(j, i))
     focus = "".join(c for i, (c, _) in enumerate(clauses) if i in keep)
     return focus if keep and len(focus) <= FOCUS_SHARE * len(text) else ""
 
