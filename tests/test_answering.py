@@ -1313,6 +1313,25 @@ def test_which_day_is_answered_by_a_day_not_by_a_deadline_word():
     assert before.asks_day and "when" not in kind_features("各单位要梳理工作台账，明确完成时限。", before, chunk)
 
 
+def test_a_bare_one_of_something_is_no_figure():
+    chunk = _chunk(1, text="x")
+    q = parse_query("全县一共有多少个自助办税终端？")
+    assert "figure" not in kind_features("纳税人可在任意一个自助办税终端就近办理。", q, chunk)
+    assert "figure" in kind_features("全县共设十一个自助办税终端。", q, chunk)
+    assert "figure" in kind_features("全县共设三个自助办税终端。", q, chunk)
+
+
+def test_when_something_ends_asks_its_end_day_not_a_span():
+    chunk = _chunk(1, text="x")
+    for asked in ("这个减免优惠到什么时候结束？", "免费停车到什么时候为止？", "补贴申报什么时候截止？"):
+        q = parse_query(asked)
+        assert q.asks_day, asked
+        assert "when" not in kind_features("网上平台提供7*24小时服务，一律免收手续费。", q, chunk)
+    q = parse_query("这个减免优惠到什么时候结束？")
+    assert "when" in kind_features("减免政策执行至2031年6月30日。", q, chunk)
+    assert "when" in kind_features("减免政策执行至疫情结束。", q, chunk)
+
+
 def test_when_something_starts_asks_its_day_not_a_time_of_day():
     q = parse_query("新开的公交线路是什么时候开始跑的？")
     assert q.asks_day

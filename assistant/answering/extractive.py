@@ -36,11 +36,15 @@ _RATE_SPELLINGS = {"平方米": ("平方米", "平米", "㎡", "m2"), "平米": 
                    "天": ("天", "日")}
 _NAMED_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _WRITTEN_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")  # a year as written (2023年)
-_CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)")
+# A count in words (三个, 十二家); a bare 一个/一家 is the article "a" (在任意一个网点办理), not a figure.
+_CHINESE_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万])(?!一(?:个|家|名|项|座|处|所|次|年|件|类|批))"
+                            r"[一二两三四五六七八九十百千万]+(?:个|家|名|项|座|处|所|次|年|件|类|批)")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[条章节款项届批]|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[）)]")
 # An amount (3000元, 1.5亿元, 一元钱, 两千元), or a share of one (超出概算10%); 一元化 is not an amount.
 _AMOUNT = re.compile(r"(?:\d[\d.,]*|[〇零一二两三四五六七八九十百千]+)\s*(?:万|亿)?元(?!化)")
 _MONEY = re.compile(_AMOUNT.pattern + r"|\d\s*[%％]")
+# An end set by an event (至疫情结束, 一级响应解除后): the day a measure ends, in the notices' own terms.
+_EVENT_END = r"(?:疫情|响应|警报|防控期)[^，,。；;]{0,6}(?:结束|解除)"
 _TIME = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|份|中旬|上旬|下旬)?前|"
     r"(?<!\d)\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)|年底|年内|年前|季度|"
@@ -51,7 +55,8 @@ _TIME = re.compile(
     r"(?<![\d.])(?:[01]?\d|2[0-4])\s*[:：]\s*[0-5]\d(?!\d)|(?<![\d第])(?:[01]?\d|2[0-4])\s*[时点](?:\s*[0-5]?\d\s*分)?(?![\d间期段])")
 # A day, or the end of a month or year (7月21日前, 15日前, 6月底, 2020-02-10): what 哪天 asks for.
 _DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*[日号]\s*(?:前|起|之前|以前|开始)|"
-                  r"\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)|年底|年末|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|即日起|之日起")
+                  r"\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)|年底|年末|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|即日起|之日起|"
+                  + _EVENT_END)
 # A span of time (6个月的延期, 延长45天, 2小时内, 三个工作日): answers "how long", not "when" (9月, 2020年, 5日 are
 # dates: a month needs 个, a day count a 内 after it, a year count at most three digits).
 _DURATION = re.compile(
@@ -160,7 +165,7 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.discard("figure")  # 实际增长了多少 is not answered by 力争增长5.5%以上
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
-    if _TIME.search(sentence) and (not query.asks_day or _DAY.search(sentence)):
+    if _DAY.search(sentence) if query.asks_day else _TIME.search(sentence):
         found.add("when")  # 哪天交 is not answered by 明确完成时限 (a deadline word without its day)
     if query.asks_duration and _DURATION.search(sentence):
         found |= {"when", "duration"}  # a date answers 延到什么时候; a span answers 多久 better

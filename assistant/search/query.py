@@ -83,7 +83,9 @@ _AMOUNT_ASK = re.compile(r"多少|几(?![号月点时天日周])|金额|总额|�
                          r"how much|how many|amount|total|budget|bonus|prize")
 # ...or the day something starts (什么时候开始跑的, 从什么时候起停征): a time of day (7:00-19:00) does not say it.
 _ASKS_DAY = re.compile(r"哪一?天|几号|几月几[日号]|哪个日子|什么日期|具体日期|which day|what date|"
-                       r"(?:什么时候|啥时候|何时|什么时间)(?:开始|起|之前|以前|前)|从(?:什么时候|啥时候|何时|哪天)")
+                       r"(?:什么时候|啥时候|何时|什么时间)(?:开始|起|之前|以前|前)|从(?:什么时候|啥时候|何时|哪天)|"
+                       # when it ends (优惠到什么时候结束, 哪天截止): an end day, not a span (7*24小时服务)
+                       r"(?:什么时候|啥时候|何时|什么时间)(?:结束|截止|为止|到期)|到(?:什么时候|啥时候|何时)(?:为止)?(?=[？?，,。]|$)")
 # When something starts (从哪天开始, 什么时候起施行): a notice says so once, for all its measures (本公告自…起施行).
 _ASKS_START = re.compile(r"(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])(?:开始|起|施行|实施|执行|生效|启动)|"
                          r"从(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])|when does .{0,40}(?:start|take effect)")
