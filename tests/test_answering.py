@@ -765,6 +765,13 @@ def test_each_of_several_questions_asked_at_once_is_read_with_the_place_and_kind
     assert not parse_query("桓台县今年改造多少个老旧小区，涉及多少户？").parts  # one sentence, one question
 
 
+def test_a_place_named_only_in_telling_of_oneself_is_where_the_asker_is():
+    told = parse_query("我在杭州西湖区开了家小饭店，过年到现在没营业，员工的社保能缓交吗？")
+    assert len(told.jurisdictions) == 1 and told.story_places == told.jurisdictions
+    asked = parse_query("杭州西湖区的小饭店，员工的社保能缓交吗？")
+    assert asked.story_places == []
+
+
 def test_a_part_takes_where_the_asker_is_from_with_the_places_of_the_whole():
     # The asker's home province is no place compared: the second part compares nothing.
     q = parse_query("我是江西一所中学的老师，听说厦门的博物馆对教师免费开放，等放假想去看看，要带什么证件？优惠到什么时候？")

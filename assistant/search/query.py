@@ -883,6 +883,11 @@ def parse_query(text: str, tokenize=None) -> Query:
         story_places = [p for p in jurisdictions if p not in asked_places]
     if not story_places and len(jurisdictions) >= 2 and lang == "zh":
         story_places = self_told_places(text, jurisdictions)
+    if not story_places and lang == "zh":
+        # 我在某区开了家饭店…员工社保能缓交吗？ names the place only in telling of themselves: the rules that
+        # apply there are its city's and province's too.
+        own = places_of_own_account(text)
+        story_places = [p for p in jurisdictions if p in own]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     asked_lowered = asking_clauses(lowered)
