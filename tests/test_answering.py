@@ -765,6 +765,15 @@ def test_each_of_several_questions_asked_at_once_is_read_with_the_place_and_kind
     assert not parse_query("桓台县今年改造多少个老旧小区，涉及多少户？").parts  # one sentence, one question
 
 
+def test_what_the_asker_does_not_know_is_told_not_asked():
+    from assistant.search.query import asking_clauses
+
+    q = "俺爹在村里种了几亩花生，每年的补贴到底发了多少一直搞不清，镇上会在哪儿公示？"
+    assert asking_clauses(q) == "镇上会在哪儿公示？"
+    assert "figure" not in parse_query(q).kinds and not parse_query(q).wants_money
+    assert "figure" in parse_query("每年的补贴到底发了多少？").kinds
+
+
 def test_a_place_named_only_in_telling_of_oneself_is_where_the_asker_is():
     told = parse_query("我在杭州西湖区开饭店，员工社保能缓交吗？")
     assert len(told.jurisdictions) == 1 and told.story_places == told.jurisdictions

@@ -741,8 +741,8 @@ def count_of(number: str) -> int:
 _NAMED_COUNT = re.compile(r"(?<![第一\d])([两二三四五六七八九十]+|\d{1,2})\s*(?:大|项|个)(?=[\u4e00-\u9fff“\"])")
 
 
-# 几 that may mean "a few" (几个部门): not 有几/是几/共几, which ask, nor 好几/这几/第几.
-_FEW = re.compile(r"(?<![有是共了第十百千万好这那哪])几(?=[个家位名项次条种天年]?[\u4e00-\u9fff])")
+# 几 that may mean "a few" (几个部门, 种了几亩麦子): not 有几/是几/共几, which ask, nor 好几/这几/第几.
+_FEW = re.compile(r"(?<![有是共第十百千万好这那哪])几(?=[个家位名项次条种天年]?[\u4e00-\u9fff])")
 
 
 # A clause of when or if (两家单位互相推诿的时候，/ 要是几家都不管的话，) sets the scene for the question
@@ -795,7 +795,13 @@ def _clauses_asking(text: str) -> list[tuple[str, bool]]:
     out = []
     for sentence in sentences:
         told = marked and not re.search(r"[?？]", sentence) and bool(_NOT_KNOWING.search(sentence))
-        out += [(clause, not told and bool(_ASKING.search(clause))) for clause in _CLAUSE.findall(sentence)]
+        clauses = _CLAUSE.findall(sentence)
+        asks = [not told and bool(_ASKING.search(c)) for c in clauses]
+        for i, clause in enumerate(clauses):
+            # 补贴发了多少一直弄不明白，政府在哪儿公开？: what the asker does not know, told before what they ask
+            if asks[i] and _NOT_KNOWING.search(clause) and not re.search(r"[?？]", clause) and any(asks[i + 1:]):
+                asks[i] = False
+        out += list(zip(clauses, asks))
     return out
 
 
