@@ -13,7 +13,7 @@ from .errors import QueryError
 from .models import Chunk
 from assistant.govdocs.people import names_a_person
 from assistant.govdocs.places import ancestors, gazetteer, is_locality, level_name, named_bare
-from assistant.search.query import Query, parse_query, places_of_own_account
+from assistant.search.query import Query, parse_query, places_of_own_account, told_of_self
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher, each_place_a_turn
 
@@ -71,6 +71,7 @@ class Assistant:
     def parse(self, question: str) -> Query:
         question = check_question(question)
         query = self._words_not_places(parse_query(question, self.index.tokenizer.tokenize), question)
+        query = told_of_self(query)
         if query.lang == "en" and self.llm is not None:
             query = self._translated(query)
         return query
@@ -251,6 +252,17 @@ class Assistant:
                 if query.lang == "en" else f"语料中没有{names}的文件；其余所问地区的文件规定如下：\n")
         return replace(answer, text=head + answer.text)
 
+    def _say_wider_place_answers(self, query: Query, answer: Answer) -> Answer:
+        """Where the asker lives has no notices of its own (我在某县教书，…有什么安排？): the answer is its city's or
+        province's rule, and says so."""
+        place = query.jurisdictions[0] if len(query.jurisdictions) == 1 else ""
+        if not place or query.story_places != [place] or place in self._places_with_notices \
+                or answer.text.startswith(place):
+            return answer
+        return _said_to_come_from(
+            answer, query, "The documents of {place} do not address this; those of {levels}, which apply there, say:\n",
+            "{place}的文件中没有直接规定；适用于{place}的上级（{levels}）文件规定如下：\n")
+
     @cached_property
     def _places_with_notices(self) -> set[str]:
         return {n.jurisdiction for n in self.index.notice_by_id.values() if n.jurisdiction}
@@ -341,6 +353,7 @@ class Assistant:
                 extractive = lower
         if not extractive.abstained:
             extractive = self._say_places_not_covered(query, extractive)
+            extractive = self._say_wider_place_answers(query, extractive)
         if not (use_llm and self.llm) or extractive.abstained:
             yield extractive
             return

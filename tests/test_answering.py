@@ -775,10 +775,12 @@ def test_what_the_asker_does_not_know_is_told_not_asked():
 
 
 def test_a_place_named_only_in_telling_of_oneself_is_where_the_asker_is():
+    from assistant.search.query import told_of_self
+
     told = parse_query("我在杭州西湖区开饭店，员工社保能缓交吗？")
-    assert len(told.jurisdictions) == 1 and told.story_places == told.jurisdictions
+    assert told_of_self(told).story_places == told.jurisdictions and len(told.jurisdictions) == 1
     asked = parse_query("杭州西湖区的小饭店，员工的社保能缓交吗？")
-    assert asked.story_places == []
+    assert told_of_self(asked).story_places == []
 
 
 def test_a_part_takes_where_the_asker_is_from_with_the_places_of_the_whole():

@@ -843,6 +843,16 @@ def places_of_own_account(text: str) -> set[str]:
     return told - named
 
 
+def told_of_self(query: Query) -> Query:
+    """The query with a place named only where the asker tells of themselves (我在某区开了家饭店，…社保能缓交吗？)
+    read as where they are: the rules of its city and province apply there too, its own favoured."""
+    if query.story_places or query.lang != "zh":
+        return query
+    own = places_of_own_account(query.text)
+    told = [p for p in query.jurisdictions if p in own]
+    return replace(query, story_places=told) if told else query
+
+
 def question_parts(text: str) -> list[str]:
     """The sentences of a question that ask, when it asks more than one.
 
@@ -889,11 +899,6 @@ def parse_query(text: str, tokenize=None) -> Query:
         story_places = [p for p in jurisdictions if p not in asked_places]
     if not story_places and len(jurisdictions) >= 2 and lang == "zh":
         story_places = self_told_places(text, jurisdictions)
-    if not story_places and lang == "zh":
-        # 我在某区开了家饭店…员工社保能缓交吗？ names the place only in telling of themselves: the rules that
-        # apply there are its city's and province's too.
-        own = places_of_own_account(text)
-        story_places = [p for p in jurisdictions if p in own]
     doc_types = [d for d in DOC_TYPES if d in search_text]
     lowered = text.lower()
     asked_lowered = asking_clauses(lowered)
