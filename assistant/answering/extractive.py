@@ -16,7 +16,8 @@ from assistant.govdocs.places import ancestors, gazetteer
 from assistant.govdocs.sentences import DUTY_WITHOUT_SUBJECT, clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, marker_of
-from assistant.search.query import ASKS_ACTUAL, HOW_MANY, ITEM_CLASSIFIERS, QUESTION_SENTENCE, Query, Term, count_of, stated_count
+from assistant.search.query import (ASKS_ACTUAL, HOW_MANY, ITEM_CLASSIFIERS, QUESTION_SENTENCE, Query, Term, count_of,
+                                    stated_count)
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
