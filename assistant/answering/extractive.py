@@ -166,8 +166,9 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.discard("figure")  # 实际增长了多少 is not answered by 力争增长5.5%以上
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
-    if _DAY.search(sentence) if query.asks_day else _TIME.search(sentence):
-        found.add("when")  # 哪天交 is not answered by 明确完成时限 (a deadline word without its day)
+    time_shown = _DAY if query.asks_day else _TIME  # 哪天交 is not answered by 明确完成时限 (a deadline without its day)
+    if time_shown.search(sentence):
+        found.add("when")
     if query.asks_duration and _DURATION.search(sentence):
         found |= {"when", "duration"}  # a date answers 延到什么时候; a span answers 多久 better
     if query.asks_extent and _BOUNDS.search(sentence):
@@ -361,7 +362,7 @@ _ASKED_UNIT = re.compile(r"(?:多少|几)\s*([户人名位家所座处辆台吨�
 
 
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
-    """A number close after (or just before) a matched term: 充电桩1775个, 新建5G基站300座; or a number in the
+    """A number close after (or just before) a matched term: 路灯120盏, 新建口袋公园30座; or a number in the
     unit asked for (换了多少户？ → 为2.5万户居民更换…)."""
     sentence = re.sub(r"[（(][^（()）\d]{0,40}[）)]", "", sentence)  # 仲裁委员（教授、教师等）20名; not 补助（每人200元）
     unit = _ASKED_UNIT.search(query.asked or query.text)
