@@ -228,6 +228,10 @@ class Assistant:
         result = self.searcher.search(other, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=places),
                                       query_vector=self.embed_query(other.search_text),
                                       focus_vector=self.embed_query(other.focus) if other.focus else None)
+        if favour_named:
+            # 各地…：甲省、乙省对承租…减免租金: a wider notice's clause naming other places states their rules,
+            # not one that applies to the place asked.
+            result.hits = [h for h in result.hits if self._speaks_for(h.chunk, query.jurisdictions[0])]
         if result.empty_reason or not result.hits:
             return None
         answer = compose_answer(other, result, self.index.notice_by_id, self.searcher.term_weights, k,
@@ -235,6 +239,22 @@ class Assistant:
         if answer.abstained or (answer.confidence or 0.0) < bar:
             return None
         return answer
+
+    def _speaks_for(self, chunk: Chunk, place: str) -> bool:
+        """Whether a wider place's clause may apply to `place`: it names no place below its own, or its notice
+        names `place`, one containing it or one inside it (a province's list of every city's hotline, cut
+        into clauses, speaks for each city; a story of what some provinces did speaks for none else)."""
+        if not any(p != chunk.jurisdiction for p in self.index.facets[self.position[chunk.id]].places):
+            return True
+        named = self._places_named_by_notice.get(chunk.notice_id, set())
+        return any(p == place or p in ancestors(place) or place in ancestors(p) for p in named - {chunk.jurisdiction})
+
+    @cached_property
+    def _places_named_by_notice(self) -> dict[str, set[str]]:
+        named: dict[str, set[str]] = {}
+        for chunk, facets in zip(self.index.chunks, self.index.facets):
+            named.setdefault(chunk.notice_id, set()).update(facets.places)
+        return named
 
     def _say_places_not_covered(self, query: Query, answer: Answer) -> Answer:
         """A question about several places the corpus covers only some of (甲市的规定跟乙市的一样吗？) is

@@ -173,6 +173,10 @@ def test_places_are_national_and_short_names_count_only_as_words():
     assert infer_jurisdiction("", "", "各相关区人民政府") == ""
     # A city's bureau in a city governed as a province, helping another province's firms: the city is its own.
     assert infer_jurisdiction("市市场监管委", "", "天津市企业 湖北省企业 天津市 湖北省") == "天津市"
+    # A title about many places (各地) names none of them by a county's bare name, which is also a word (安居, 惠民);
+    # named in full, the county is still the subject.
+    assert infer_jurisdiction("", "各地推出安居惠民工程", "甲省乙市企业 山东 四川") == "全国"
+    assert infer_jurisdiction("", "各地学习惠民县经验", "") == "惠民县"
 
 
 def test_departments_are_one_under_several_names_and_belong_to_their_place():

@@ -205,8 +205,9 @@ def group_departments(names: list[str]) -> dict[str, str]:
 
 # A department with its level (县民政局, 区教体局, 市应急管理局): a place's own name may precede the level word.
 # 区里新建的几所公办园 and 区里那个分拣中心 name none: the words between are a department's (no 里, 那, 几, 了…).
+# 喀什地区交警支队, 社区卫生服务中心, 园区管委会: 区 ends another word there (a prefecture, a community), not a level.
 _NAMED_UNIT = re.compile(
-    r"[省市区县](?![里内上级])[^\W\d的了那这个几所在里新我你他她它们与及或是有要将被把对从向为]{1,10}?"
+    r"(?:[省市县]|(?<![地社园景])区)(?![里内上级])[^\W\d的了那这个几所在里新我你他她它们与及或是有要将被把对从向为]{1,10}?"
     r"(?:管委会|委员会|办公室|分局|大队|支队|中心|局|委|办)")
 
 

@@ -284,7 +284,7 @@ def place_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
 
 
 _STREET_ENDS = "路街道桥"  # the last character of a street's or bridge's name
-_ROAD_AFTER = ("路", "大道", "大街", "广场")
+_ROAD_AFTER = ("路", "大道", "大街", "广场", "东路", "西路", "南路", "北路", "中路")  # 南京西路, 北京东路
 # Regions whose district names are everyday words in a mainland notice (中西区, 东区, 大社区 of 高雄).
 _OUTLYING = ("台湾省", "香港特别行政区", "澳门特别行政区")
 
@@ -390,6 +390,7 @@ _OWN_SCOPE = re.compile(r"[全本]([省市县])")
 # capital), not whom it is about.
 _DATELINE = re.compile(r"(?<=[社网台报])[\u4e00-\u9fff]{2,5}(?:\d{1,2}月)?\d{1,2}日电")
 _NATIONWIDE = re.compile(r"全国|各省|多省|各地")
+_MANY_PLACES = re.compile(r"各地|多地|各省|多省")
 NATIONWIDE_PROVINCES = 5  # provinces a text names that make it about the country (set by reading corpus-ncp)
 
 
@@ -401,8 +402,12 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
 
 
 def _inferred_place(issuer: str, title: str, body: str) -> str:
-    for source in (issuer, title):
+    for source, is_title in ((issuer, False), (title, True)):
         found = places_in_issuer(source)
+        if is_title and _MANY_PLACES.search(title):
+            # 各地出台惠企惠民政策: a title about many places names none of them by a county's bare name (惠民 is
+            # also a word); one it names in full (各地学习某某县经验) is still its subject.
+            found = [n for n in found if not named_bare(n, title)]
         if found:
             return _most_specific(found)
     head = issuer or title
