@@ -504,6 +504,10 @@ def test_a_report_of_one_month_does_not_speak_of_the_months_its_rows_mention():
                   notice_title="某区重点工作9月份完成情况通报")
     assert _answer("12月份的通报里5G基站建了多少处？", [row]).abstained
     assert not _answer("9月份的通报里5G基站建了多少处？", [row]).abstained
+    # A row's figures as of an earlier month (截至8月底) are that month's: the report speaks of it.
+    as_of = replace(row, text="年度目标任务：新建5G基站200处。完成情况：完成。截至8月底，已建成5G基站180处。")
+    assert not _answer("8月底5G基站建了多少处？", [as_of]).abstained
+    assert _answer("8月底5G基站建了多少处？", [row]).abstained
     undated = replace(row, notice_title="某区重点工作任务分解表")
     assert not _answer("12月份5G基站建多少处？", [undated]).abstained  # a plan's own deadline
 
@@ -1134,6 +1138,8 @@ def test_a_stated_edition_must_be_the_one_a_clause_speaks_of():
     ("张店区教体局负责哪些工作？", ["区教体局"]),
     ("听说区里新建了几所公办幼儿园，叫什么？", []),  # 区里 is no department
     ("我去区人社局问过了，失业金每月能领多少？", []),  # named in the asker's account, not in what is asked
+    # 区 ending a prefecture's or a community's name is no district's level
+    ("某某地区交警支队的服务电话是多少？", []), ("社区卫生服务中心能打疫苗吗？", []),
 ])
 def test_departments_named_in_what_is_asked(question, named):
     assert parse_query(question).departments == named
@@ -1283,6 +1289,7 @@ def test_money_asked_per_unit_needs_an_amount_with_that_unit():
     # 几大 "how many major": 大 is no part of the word counted, and 大部分 ("most") is not what is counted.
     ("这份规划包括几大板块？", "板块"), ("这份规划包括几大部分？", ""),
     ("天然气今年用几个亿方？", ""), ("今年造林多少万亩？", ""),  # a magnitude and a unit: nothing counted
+    ("年度考核里日常检查占多少分量？", ""), ("群众评议占了多少权重？", ""),  # a share: a percentage answers
 ])
 def test_the_word_a_how_many_question_counts(question, counted):
     assert parse_query(question).counted == counted
@@ -1833,3 +1840,20 @@ def test_who_is_in_charge_of_a_field_is_answered_by_the_clause_giving_that_charg
     post = compose_answer(parse_query("某某文化节这项任务分管的区领导是谁？"), SearchResult([_good(row)]), NOTICES,
                           _equal_weights)
     assert not post.abstained and "赵志刚" in post.text
+
+
+def test_the_time_of_day_asked_is_answered_by_hours_not_by_a_date():
+    opened = _chunk(410, "n1", "某某热线2月10日起开通专家咨询专线，每天有8位医学专家参与咨询。")
+    hours = _chunk(411, "n1", "某某热线开通专家咨询专线，每天8:00至20:00有医学专家接听。")
+    asked = "某某热线的专家咨询专线每天几点到几点能打进去？"
+    assert parse_query(asked).asks_hour and not parse_query("通知提出了哪几点要求？").asks_hour
+    assert _answer(asked, [opened], coverage=0.8).abstained
+    assert not _answer(asked, [hours], coverage=0.8).abstained
+
+
+def test_a_question_the_notice_asks_is_quoted_with_its_whole_answer():
+    text = ("复工前要做哪些准备？\n企业要备足口罩和消毒用品。"
+            "\n员工返岗后发烧怎么办？\n首先要让员工立即停止工作并佩戴口罩。随后由企业安排车辆送往发热门诊。"
+            "同一车间的人员暂停集体活动。如果核酸检测结果为阴性，休息三天后即可返岗。\n食堂还能开吗？\n食堂可以分餐供应。")
+    answer = _answer("员工上班以后发烧了，公司应该怎么处理？", [_chunk(412, "n1", text)])
+    assert "休息三天后即可返岗" in answer.text and "食堂可以分餐供应" not in answer.text

@@ -93,6 +93,7 @@ def test_a_street_named_after_a_city_and_a_word_that_is_a_district_far_away_are_
     from assistant.govdocs.places import find_places
 
     assert find_places("沿洛阳路、开封大街到郑州广场") == []
+    assert find_places("我在开封西路的写字楼上班，郑州东路那边也有分店") == []  # a direction before 路 too
     assert find_places("洛阳市交通局") == ["洛阳市"]
     # The street's neighbourhood by the same name elsewhere in the text is no city either; the city in full is.
     assert find_places("洛阳路街道地处三区交界，洛阳12个居民区都设了卡口") == []
@@ -151,6 +152,10 @@ def test_a_person_is_named_by_tongzhi_a_post_label_or_a_full_name_not_by_tagger_
     assert not names_a_person("市应急局负责统一发布灾情。")
     assert not names_a_person("遇超标准洪水,确保堤防安全。")  # the tagger marks 洪水 a name; a comma is no list
     assert names_a_person("副组长：邹倩、王勇。") and names_a_person("由王勇同志负责。")
+    # A table row's cell naming who is in charge, a spaced-out two-character name too; a body there is no person.
+    assert names_a_person("序号 7｜完成情况：完成。｜分管区领导：甄友谅｜责任单位：区某某局")
+    assert names_a_person("序号 8｜完成情况：完成。｜责任人：甄 亮｜")
+    assert not names_a_person("序号 9｜完成情况：完成。｜牵头领导：区发改委｜")
 
 
 def test_a_post_is_held_by_a_person_or_by_whoever_holds_an_office():

@@ -16,7 +16,11 @@ ROWS = [row(1, "新建公园3处", "已完成"), row(2, "改造老旧小区12个
 
 
 def test_the_question_words_pick_the_statuses():
-    assert wanted_statuses("哪些工作任务还没完成？") == {"未完成"}
+    # The table's word picks its rows; the everyday 没完成 means every row not done, the half-done ones too.
+    assert wanted_statuses("哪些工作任务未完成？") == {"未完成"}
+    assert {"未完成", "部分完成"} <= wanted_statuses("哪些工作任务还没完成？")
+    assert {"未完成", "部分完成"} <= wanted_statuses("某某局负责的任务有没有没完成的？")
+    assert {"未完成", "部分完成"} <= wanted_statuses("某某局牵头的那几项，哪些没有全部完成？")
     assert {"未完成", "部分完成"} <= wanted_statuses("第三季度哪些任务进度滞后？")
     assert wanted_statuses("已经完成了几项任务？") == {"完成"}
     assert wanted_statuses("Which tasks are behind schedule?") >= {"未完成", "部分完成"}
@@ -80,9 +84,12 @@ def test_a_department_the_question_names_keeps_the_rows_it_is_responsible_for():
     answer = status_answer(question, wanted_statuses(question), rows, NOTICE)
     assert "区卫生健康局" in answer.text and "新建社区医院2处" in answer.text and "新建公园" not in answer.text
     assert [c.chunk.id for c in answer.citations] == ["n#1.3"]
-    everyone = "哪些工作任务还没完成？"
+    everyone = "哪些工作任务未完成？"
     answer = status_answer(everyone, wanted_statuses(everyone), rows, NOTICE)
     assert [c.chunk.id for c in answer.citations] == ["n#1.1", "n#1.3"]
+    not_done = "哪些工作任务还没完成？"
+    answer = status_answer(not_done, wanted_statuses(not_done), rows, NOTICE)
+    assert [c.chunk.id for c in answer.citations] == ["n#1.1", "n#1.2", "n#1.3"]
     # Asked which tasks a department has, whatever their status: all of its rows.
     all_of = status_answer("区卫健局负责的任务有哪些？", ANY_STATUS, rows, NOTICE, of_department=True)
     assert [c.chunk.id for c in all_of.citations] == ["n#1.3", "n#1.4"]

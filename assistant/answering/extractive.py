@@ -54,6 +54,9 @@ _TIME = re.compile(
     r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个月|个?星期|周|分钟|小时|天|日|年|个?工作日)(?:之?内|以内)|即日起|之日起|"
     # a time of day (7:00-19:00, 上午9时, 13时起)
     r"(?<![\d.])(?:[01]?\d|2[0-4])\s*[:：]\s*[0-5]\d(?!\d)|(?<![\d第])(?:[01]?\d|2[0-4])\s*[时点](?:\s*[0-5]?\d\s*分)?(?![\d间期段])")
+# A time of day (9:00-17:00, 上午9时, 8点半, 24小时, 全天): what 几点 asks for.
+_HOUR = re.compile(r"(?<![\d.])(?:[01]?\d|2[0-4])\s*[:：]\s*[0-5]\d(?!\d)|(?<![\d第])(?:[01]?\d|2[0-4])\s*[时点](?![\d间期段])|"
+                   r"[一二两三四五六七八九十]{1,3}点|24\s*小时|全天|昼夜|[上下]午|早上|晚上|中午|凌晨|夜间")
 # A day, or the end of a month or year (7月21日前, 15日前, 6月底, 2020-02-10): what 哪天 asks for.
 _DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*[日号]\s*(?:前|起|之前|以前|开始)|"
                   r"\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)|年底|年末|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|即日起|之日起|"
@@ -86,6 +89,7 @@ _ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分�
 _UNIT_SUFFIX = "局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部"
 _UNIT = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?(?:{_UNIT_SUFFIX})")
 # A sentence that introduces a list: what follows it is the answer to 哪些/什么.
+_ASKED_IN_TEXT = re.compile(r"[？?]\s*$")  # a sentence of the notice that asks (问：…吗？, a question heading)
 _LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]|以下[^，。：:]{0,12}[：:]")
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
 _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
@@ -166,7 +170,9 @@ def kind_features(sentence: str, query: Query, chunk: Chunk) -> set[str]:
         found.discard("figure")  # 实际增长了多少 is not answered by 力争增长5.5%以上
     if _ROLE.search(sentence) or _UNIT.search(sentence):
         found.add("who")
-    time_shown = _DAY if query.asks_day else _TIME  # 哪天交 is not answered by 明确完成时限 (a deadline without its day)
+    # 哪天交 is not answered by 明确完成时限 (a deadline without its day), 几点能打 not by the day it opened (asked
+    # with other things, 哪天开通？几点有车？, each part is read on its own).
+    time_shown = _HOUR if query.asks_hour and not query.parts else _DAY if query.asks_day else _TIME
     if time_shown.search(sentence):
         found.add("when")
     if query.asks_duration and _DURATION.search(sentence):
@@ -328,6 +334,15 @@ def select_evidence(query: Query, hit: Hit, weights: list[float], tuning: Tuning
                 j += 1
             # A quote ending in "下设6个工作组，具体职责如下：" is unfinished whatever was asked (几个组？都叫什么？).
             list_continues = list_continues or i == len(sentences) - 1
+    for i in sorted(chosen):
+        if _ASKED_IN_TEXT.search(sentences[i]):
+            # A notice of questions and answers (单位有人确诊要关闭吗？ 首先要…。如果发现较早，不需要关闭。): the
+            # question it asks is answered by every sentence up to its next one, as far as a list may run.
+            j = i + 1
+            while (j < len(sentences) and not _ASKED_IN_TEXT.search(sentences[j])
+                   and sum(len(sentences[x]) for x in chosen) + len(sentences[j]) <= LIST_CHARS):
+                chosen.add(j)
+                j += 1
     if hit.chunk.kind == "table_row":
         # A table row is one record: show the cells of the row that fit, in order.
         for i in range(len(sentences)):
@@ -914,10 +929,17 @@ _TITLE_MONTH = re.compile(r"\d{1,2}月")
 
 def has_required_term(term: Term, chunk: Chunk) -> bool:
     """Whether a clause speaks of a term the answer cannot do without (a stated month). A report whose title
-    names its month (9月份完成情况通报) speaks of that month only, whatever dates its rows mention (12月底前)."""
+    names its month (9月份完成情况通报) speaks of that month only, whatever dates its rows mention (12月底前),
+    and of the month a row reports its figures as of (截至8月底, 截止到8月末: the latest count it had)."""
     months = _TITLE_MONTH.findall(chunk.notice_title)
-    text = " ".join(months) if months and _TITLE_MONTH.fullmatch(term.spellings[0]) else chunk.index_text.lower()
+    if months and _TITLE_MONTH.fullmatch(term.spellings[0]):
+        text = " ".join(months + _AS_OF_MONTH.findall(chunk.text))
+    else:
+        text = chunk.index_text.lower()
     return any(s.lower() in text for s in term.spellings)
+
+
+_AS_OF_MONTH = re.compile(r"截[至止]到?(?:\d{4}年)?(\d{1,2}月)")
 
 
 def reason_unanswerable(query: Query, hits: list[Hit], weights: list[float]) -> str:
@@ -1062,6 +1084,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # 热线号码是多少 answered by "开通了服务热线": the notice says there is a number, not what it is.
         return _detail_missing(query, result, notices, k, confidence, "the documents give no such number",
                                "文件没有给出所问的电话号码")
+    if (query.asks_hour and list(query.kinds) == ["when"] and not query.parts
+            and not any("when" in kinds_shown(query, e) for e in sources)):
+        # 每天几点到几点能打？ answered by "2月10日起开通专线": the notice says since when, not at what hours.
+        return _detail_missing(query, result, notices, k, confidence, "the documents give no hours",
+                               "文件没有写明具体时段")
     left_open = time_left_open(query, sources)
     if left_open:
         # 哪天恢复开放？ answered by "恢复开放时间另行通知": the day is not set; say so, citing the notice.

@@ -28,12 +28,13 @@ ANY_STATUS = NOT_DONE | {"完成"}
 _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
     (re.compile(r"部分完成|完成了一部分|(?:partial(?:ly)?|\bpartly|\bhalf[- ]?)(?:\s+(?:completed|finished|done)\b)?"),
      frozenset({"部分完成"})),
-    (re.compile(r"未完成|没完成|没有完成|尚未完成|不能完成|unfinished|incomplete|uncompleted|"
+    # The table's own word (未完成) asks for its rows; the everyday 没完成 also means the half-done ones (below).
+    (re.compile(r"未完成|尚未完成|不能完成|unfinished|incomplete|uncompleted|"
                 r"(?:\bnot|n't)\s+(?:yet\s+)?(?:been\s+)?(?:completed|finished|done)|yet to be (?:completed|finished|done)"),
      frozenset({"未完成"})),
     # in everyday words too: 没按进度干完, 还没做完, 进度没跟上
     (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|(?:未|没有?)达(?:到|标)|达不到|"
-                r"没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)完|没按进度|(?:没有?|未)能?按(?:计划|要求|时间|节点)|进度(?:没|未)跟上|拖了后腿|"
+                r"(?:没有?|未)(?:全部|完全|全|都)(?:完成|做完|干完|办完)|没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)?完(?!整)|没按进度|(?:没有?|未)能?按(?:计划|要求|时间|节点)|进度(?:没|未)跟上|拖了后腿|"
                 r"behind|lagging|delayed|overdue|off[- ]track|in progress|ongoing|under ?way"),
      NOT_DONE),
     # 完成了多少项 counts tasks; 累计完成了多少户 asks a task's own figure, not a status.
@@ -53,7 +54,7 @@ _ONE_TASK = re.compile(r"(?:这|该|那|此)一?(?:项|个)(?:任务|项目|工�
 def wanted_statuses(question: str) -> frozenset[str]:
     """The statuses a question asks rows for; empty when it asks no status question."""
     lowered = question.lower()
-    if not re.search(r"任务|项目|工作|事项|指标|tasks?|projects?|items?|targets?|goals?", lowered):
+    if not re.search(r"任务|项目|工作|事项|指标|[几哪各那这]项|tasks?|projects?|items?|targets?|goals?", lowered):
         return frozenset()
     if _ONE_TASK.search(lowered):
         return frozenset()  # 这项任务状态是什么: one task's own row answers, not a list of rows

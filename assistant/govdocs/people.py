@@ -12,6 +12,10 @@ import re
 _NAMED_COMRADE = re.compile(r"([\u4e00-\u9fff]{2,4})同志")
 _POST_COMRADE = re.compile(r"(?:负责|领导|有关|相关|分管|其他|全体|广大|各位|主要)$")
 _NAMED_HOLDER = re.compile(r"(?:组长|主任|主席|召集人|总指挥|指挥长|负责人|联系人)[：:]\s*[\u4e00-\u9fff]{2,4}")
+# A table's cell names the one in charge of its row (分管领导：王京文｜, 责任人：王 勇、李明｜: a two-character name is
+# often spaced out to the width of three); a body in that cell (责任领导：区发改委) is no person.
+_NAMED_IN_CELL = re.compile(r"(?:领导|责任人)[：:]\s*[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3}"
+                            r"(?<![局委办厅院府室处所站队组会部心司])(?=$|[｜|、，,；;\s（(])")
 
 
 def names_a_person(text: str) -> bool:
@@ -20,7 +24,8 @@ def names_a_person(text: str) -> bool:
     >>> names_a_person("孟凡伟同志任办公室主任。"), names_a_person("由市碳达峰碳中和工作领导小组进行整体部署。")
     (True, False)
     """
-    if _NAMED_HOLDER.search(text) or any(not _POST_COMRADE.search(m.group(1)) for m in _NAMED_COMRADE.finditer(text)):
+    if (_NAMED_HOLDER.search(text) or _NAMED_IN_CELL.search(text)
+            or any(not _POST_COMRADE.search(m.group(1)) for m in _NAMED_COMRADE.finditer(text))):
         return True
     import jieba.posseg  # part-of-speech tagging: 'nr' marks a person's name
 

@@ -63,7 +63,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"how many|how much|what share|what percentage|what proportion|\brate\b|\bratios?\b|target|\bfigures?\b|"
         r"number of|growth")),
     ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|"
-                        rf"哪\s*(?:[两二三四五六七八九十几]+|\d{{1,2}})\s*[{ITEM_CLASSIFIERS}]|"  # 是哪三个片区, 哪几项
+                        rf"哪\s*(?:[两二三四五六七八九十几]+|\d{{1,2}})\s*(?:[{ITEM_CLASSIFIERS}]|方面)|"  # 是哪三个片区, 哪几项
                         r"which (?:three|two|four|five)|\blist(?:s|ed)?\b|what are")),
     # Which documents a gazette issue or file holds: 这期公报发布了哪些文件 / 第7期收录了几份通知.
     ("contents", re.compile(
@@ -86,6 +86,10 @@ _ASKS_DAY = re.compile(r"哪一?天|几号|几月几[日号]|哪个日子|什么
                        r"(?:什么时候|啥时候|何时|什么时间)(?:开始|起|之前|以前|前)|从(?:什么时候|啥时候|何时|哪天)|"
                        # when it ends (优惠到什么时候结束, 哪天截止): an end day, not a span (7*24小时服务)
                        r"(?:什么时候|啥时候|何时|什么时间)(?:结束|截止|为止|到期)|到(?:什么时候|啥时候|何时)(?:为止)?(?=[？?，,。]|$)")
+# The time of day (每天几点到几点, 哪个时段能打通, what time does it open): hours, not a day.
+# Not 哪几点要求 (which few points).
+_ASKS_HOUR = re.compile(r"(?<![哪有])几点(?:钟|半|到|至|开|关|上班|下班|营业|办公|前|以前|之前|后|以后|之后|截止|结束|开始|可以|能|[？?，,。]|$)|"
+                        r"什么时段|哪个时段|哪些时段|\bwhat time\b|\bwhich hours\b|\bopening hours\b")
 # When something starts (从哪天开始, 什么时候起施行): a notice says so once, for all its measures (本公告自…起施行).
 _ASKS_START = re.compile(r"(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])(?:开始|起|施行|实施|执行|生效|启动)|"
                          r"从(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])|when does .{0,40}(?:start|take effect)")
@@ -163,6 +167,7 @@ class Query:
     # Where an area's limits lie (征收范围是哪一块, 哪几条路围起来的): a clause giving its bounds (东至…西至…) answers.
     asks_extent: bool = False
     asks_day: bool = False  # which day (哪天, 几号, 截止到哪天): a deadline word without its day (时限) does not answer
+    asks_hour: bool = False  # what time of day (几点到几点, 哪个时段): a date does not answer it
     asks_start: bool = False  # when something starts (从什么时候开始, 哪天起施行)
     asks_actual: bool = False  # what was achieved (实际增长了多少, 到目前为止建成了几个): a target does not answer it
     asks_plan: bool = False  # what is planned for the year (今年要改造多少个): a review of the past year does not answer it
@@ -679,6 +684,8 @@ def counted_word(asked: str, terms: list[Term]) -> str:
         after = found.group(1)
         if re.match(r"[十百千万亿]", after):
             continue  # 多少万方, 几个亿吨: a magnitude and its unit of measure, nothing counted by name
+        if re.search(r"占[了到据]?\s*$", asked[:found.start()]):
+            continue  # 占多少分量/比重: a share, whatever the word for it (a percentage answers), nothing counted
         word = next((t.source for t in terms if after == t.source), "")
         if word:
             return word
@@ -932,6 +939,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_plan=bool(_ASKS_PLAN.search(asked_lowered)) and not ASKS_ACTUAL.search(asked_lowered)
         and not _LOOKS_BACK.search(lowered),
         asks_day=bool(_ASKS_DAY.search(asked_lowered)),
+        asks_hour=bool(_ASKS_HOUR.search(asked_lowered)),
         asks_start=bool(_ASKS_START.search(asked_lowered)),
         asks_extent=bool(_ASKS_EXTENT.search(asked_lowered)),
         contact_ways=[way for way, p in _CONTACT_WAYS.items() if p.search(asked_lowered)]
