@@ -311,3 +311,19 @@ def test_a_detail_the_places_own_notice_lacks_is_not_taken_from_another_level(tm
                      "咨询热线，群众也可拨打12393医保服务热线咨询医保问题。\n国家医疗保障局\n2024年2月3日\n"})
     answer = assistant.ask("仁寿县医保局开通的医保咨询热线号码是多少？")
     assert answer.abstained and "没有给出所问的电话号码" in answer.text and "12393" not in answer.text
+
+
+def test_a_story_of_what_some_provinces_did_answers_for_no_other_province(tmp_path, embedder):
+    # Made-up national news: two provinces' rent relief; a third province has a notice of its own on another topic.
+    roundup = ("各地出台惠企政策助小微企业渡难关\n近日，各地纷纷出台支持小微企业的政策。"
+               "江苏、浙江对承租国有经营用房的小微企业，免收3个月房租。\n"
+               "广东对吸纳就业的小微企业给予每人1000元补贴。\n")
+    directory = ("河北省民政厅公布各市儿童救助热线\n为做好疫情期间儿童救助工作，现公布各市热线："
+                 "石家庄市0311-1234567，唐山市0315-7654321，\n保定市0312-1112223，沧州市0317-3334445。\n")
+    own = ("甘肃省人民政府办公厅关于做好春季造林工作的通知\n各市州人民政府：\n一、全省今年完成造林200万亩。\n"
+           "甘肃省人民政府办公厅\n2031年2月1日\n")
+    assistant = _assistant_on(tmp_path, embedder, {"roundup.txt": roundup, "directory.txt": directory, "own.txt": own})
+    assert assistant.ask("甘肃对承租国有经营用房的小微企业，房租能免几个月？").abstained
+    # A province's list of every city's number, cut into clauses, still answers for each city.
+    answer = assistant.ask("石家庄市的儿童救助热线是多少？")
+    assert not answer.abstained and "0311-1234567" in answer.text
