@@ -425,6 +425,8 @@ def test_who_holds_a_post_is_answered_only_by_a_clause_naming_someone():
     assert parse_query("碳达峰领导小组的组长是谁？").asks_person
     assert parse_query("Who is the director of the hotline centre?").asks_person
     assert not parse_query("新增充电桩谁牵头？").asks_person  # a body is asked for
+    assert parse_query("某某局上周开的视频会议是谁主持的？").asks_person  # who acted at a meeting: a person
+    assert parse_query("Who chaired the video conference?").asks_person
     body_only = _chunk(13, "n1", "由碳达峰领导小组统筹推进，研究重大问题，组长单位负责日常工作。")
     answer = _answer("碳达峰领导小组的组长是谁？", [body_only])
     assert answer.abstained and "没有写明" in answer.text
@@ -1080,6 +1082,14 @@ def test_a_residents_story_is_told_apart_from_what_they_ask():
     in_story = {t.source for t in query.terms if t.in_story}
     assert "山路" in in_story and "课堂" not in in_story
     assert not any(t.in_story for t in parse_query("四点半课堂报名要交多少钱？").terms)
+    # Asked three things, the asking part is most of the question (no search of its own), but what the asker
+    # told first still weighs as a story.
+    many = "我老伴在厂里看大门。听说夜班有补贴，一个月能发多少？是厂里发还是区里发？拿了要不要交税？"
+    assert parse_query(many).focus == ""
+    told = {t.source for t in parse_query(many).terms if t.in_story}
+    assert "大门" in told and "补贴" not in told
+    assert not any(t.in_story for t in parse_query("我想问问。APP上能申请夜班补贴吗？多少钱？谁发？").terms
+                   if t.source == "app")  # a Latin word asked about, however it is cased
 
 
 def test_a_question_about_two_places_is_answered_when_one_places_own_clause_answers():

@@ -279,7 +279,10 @@ _PERSON_ASK = re.compile(
     r"(?:主任|组长|局长|区长|市长|县长|省长|书记|主席|站长|校长|院长|队长|指挥长|召集人|联系人)(?:是谁|由谁|叫什么|是哪位|由哪位)|"
     r"(?:谁|哪位|哪一位)(?:[副正]?[区市县镇省]长|领导|同志)?(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|哪位(?:领导|同志)|"
     r"\bwho (?:is|was|serves as)\b.{0,40}\b(?:director|head|leader|chair(?:man|person)?|chief|mayor|secretary)\b|"
-    r"\bwho (?:heads|chairs)\b", re.I)
+    r"\bwho (?:heads|chairs)\b|"
+    # who acted at a meeting (是谁主持的, 谁讲的话, 谁作的报告): a person, not the body that held it
+    r"谁(?:来)?(?:主持|讲话|讲的话|作的?报告|做的?报告|出席|致辞|签发|带队)|"
+    r"\bwho (?:chaired|presided|spoke|gave the (?:speech|report)|signed)\b", re.I)
 
 
 def asks_for_person(text: str) -> bool:
@@ -612,7 +615,7 @@ _POINTS_BACK = re.compile(r"\s*(?:请问|想问一?下|问一?下)?\s*(?:那么?
 _SENTENCE_ENDS = ("。", "！", "!", "？", "?", "；", ";")
 
 
-def focus_of(text: str) -> str:
+def focus_of(text: str, max_share: float = FOCUS_SHARE) -> str:
     """The asking clauses of a question, each with the clause before it (which often names what "那次" or
     "这个" refers to); "" when that is most of the question anyway.
 
@@ -633,7 +636,7 @@ def focus_of(text: str) -> str:
                     j -= 1
                 keep.update(range(j, i))
     focus = "".join(c for i, (c, _) in enumerate(clauses) if i in keep)
-    return focus if keep and len(focus) <= FOCUS_SHARE * len(text) else ""
+    return focus if keep and len(focus) <= max_share * len(text) else ""
 
 
 # An opinion or a forecast (你觉得哪个效率高, 起诉能赢吗, 谁占理, 目标是不是太保守) or the state of one's own case
@@ -898,8 +901,12 @@ def parse_query(text: str, tokenize=None) -> Query:
     terms = [t for t in terms if not any(dn in t.source or t.source in dn for dn in doc_numbers)]
     focus = focus_of(text) if lang == "zh" else ""
     story_places: list[str] = []
+    # The words of what the asker tells before asking weigh less, however much they ask (我爱人是医院的护士，…。
+    # 补助一天多少钱？谁出？要交税吗？): not the asking part's own search, which is for a short one.
+    told_around = focus or (focus_of(text, max_share=1.0) if lang == "zh" else "")
+    if told_around:
+        terms = [replace(t, in_story=t.source not in told_around.lower()) for t in terms]  # (Robotex → robotex)
     if focus:
-        terms = [replace(t, in_story=t.source not in focus) for t in terms]
         # Where the asker works or lives (我在沂源一个厂里上班), named outside what they ask: the answer may be a
         # rule of the city that never names the county (the search widens to it when the county has no notices).
         asked_places = detect_jurisdictions(focus)
