@@ -1343,6 +1343,7 @@ def test_which_day_is_answered_by_a_day_not_by_a_deadline_word():
     assert "when" not in kind_features("各单位要梳理工作台账，明确完成时限。", q, chunk)
     assert "when" in kind_features("请于7月21日前将工作台账报送。", q, chunk)
     assert "when" in kind_features("工作台账6月底前报送。", q, chunk)
+    assert "when" in kind_features("自15日8时起，实行台账日报制度。", parse_query("从哪天开始实行的？"), chunk)  # its hour too
     assert "when" in kind_features("各单位要梳理工作台账，明确完成时限。", parse_query("工作台账什么时候交？"), chunk)
     before = parse_query("要在什么时间前把工作台账报上去？")  # a deadline's day
     assert before.asks_day and "when" not in kind_features("各单位要梳理工作台账，明确完成时限。", before, chunk)

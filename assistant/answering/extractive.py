@@ -55,10 +55,12 @@ _TIME = re.compile(
     # a time of day (7:00-19:00, 上午9时, 13时起)
     r"(?<![\d.])(?:[01]?\d|2[0-4])\s*[:：]\s*[0-5]\d(?!\d)|(?<![\d第])(?:[01]?\d|2[0-4])\s*[时点](?:\s*[0-5]?\d\s*分)?(?![\d间期段])")
 # A time of day (9:00-17:00, 上午9时, 8点半, 24小时, 全天): what 几点 asks for.
-_HOUR = re.compile(r"(?<![\d.])(?:[01]?\d|2[0-4])\s*[:：]\s*[0-5]\d(?!\d)|(?<![\d第])(?:[01]?\d|2[0-4])\s*[时点](?![\d间期段])|"
+_HOUR = re.compile(r"(?<![\d.])(?:[01]?\d|2[0-4])\s*[:：]\s*[0-5]\d(?!\d)|"
+                   r"(?<![\d第])(?:[01]?\d|2[0-4])\s*[时点](?![\d间期段])|"
                    r"[一二两三四五六七八九十]{1,3}点|24\s*小时|全天|昼夜|[上下]午|早上|晚上|中午|凌晨|夜间")
 # A day, or the end of a month or year (7月21日前, 15日前, 6月底, 2020-02-10): what 哪天 asks for.
-_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*[日号]\s*(?:前|起|之前|以前|开始)|"
+_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|"
+                  r"(?<!\d)\d{1,2}\s*[日号]\s*(?:\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?\s*)?(?:前|起|之前|以前|开始)|"
                   r"\d{1,2}\s*月(?:底|末|中旬|上旬|下旬)|年底|年末|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|即日起|之日起|"
                   + _EVENT_END)
 # A span of time (6个月的延期, 延长45天, 2小时内, 三个工作日): answers "how long", not "when" (9月, 2020年, 5日 are
@@ -88,8 +90,8 @@ _ENUMERATION = re.compile(r"(?:[^、，,。；;：:]{1,24}、){2,}[^、，,。�
 _ROLE = re.compile(r"牵头|负责|责任单位|配合|承办|主办|协办|分管|协管|协助|制定|编制|兼任|担任|组长|主任")
 _UNIT_SUFFIX = "局|委员会|委|办公室|中心|分局|大队|公司|集团|政府|办事处|街道|部"
 _UNIT = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?(?:{_UNIT_SUFFIX})")
-# A sentence that introduces a list: what follows it is the answer to 哪些/什么.
 _ASKED_IN_TEXT = re.compile(r"[？?]\s*$")  # a sentence of the notice that asks (问：…吗？, a question heading)
+# A sentence that introduces a list: what follows it is the answer to 哪些/什么.
 _LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]|以下[^，。：:]{0,12}[：:]")
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
 _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)

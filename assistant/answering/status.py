@@ -34,7 +34,9 @@ _INTENTS: list[tuple[re.Pattern, frozenset[str]]] = [
      frozenset({"未完成"})),
     # in everyday words too: 没按进度干完, 还没做完, 进度没跟上
     (re.compile(r"滞后|落后|拖期|进度慢|未按期|没按期|(?:未|没有?)达(?:到|标)|达不到|"
-                r"(?:没有?|未)(?:全部|完全|全|都)(?:完成|做完|干完|办完)|没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)?完(?!整)|没按进度|(?:没有?|未)能?按(?:计划|要求|时间|节点)|进度(?:没|未)跟上|拖了后腿|"
+                # 没完成, 没有全部完成, 还没做完 (not 没完整: "not whole")
+                r"(?:没有?|未)(?:全部|完全|全|都)(?:完成|做完|干完|办完)|没(?:有)?(?:按进度|按时|按期|能)?(?:干|做|弄|搞|办)?完(?!整)|"
+                r"没按进度|(?:没有?|未)能?按(?:计划|要求|时间|节点)|进度(?:没|未)跟上|拖了后腿|"
                 r"behind|lagging|delayed|overdue|off[- ]track|in progress|ongoing|under ?way"),
      NOT_DONE),
     # 完成了多少项 counts tasks; 累计完成了多少户 asks a task's own figure, not a status.
