@@ -1317,7 +1317,9 @@ def test_a_count_of_something_no_document_speaks_of_is_declined():
     assert not compose_answer(parse_query("热线有多少个座席？"), SearchResult([_good(clause)]), NOTICES, weigh).abstained
 
 
-@pytest.mark.parametrize("question", ["县政府工作报告是哪天、在什么会上作的？", "那个报告是谁作的？", "去年那份报告是谁在县人大会上作的？", "工作报告在哪次会议上作的？"])
+@pytest.mark.parametrize("question", ["县政府工作报告是哪天、在什么会上作的？", "那个报告是谁作的？", "去年那份报告是谁在县人大会上作的？",
+                                      "工作报告在哪次会议上作的？",
+                                      "Who delivered the county's government work report, and at which meeting?"])
 def test_when_where_and_by_whom_a_report_was_given_is_asked_of_its_header(question):
     assert "metadata" in parse_query(question).kinds
 

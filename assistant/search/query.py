@@ -37,6 +37,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         # when, where and by whom a report was delivered (哪天、在什么会上作的？谁作的报告？): its subtitle says
         r"谁[^，,。？?]{0,10}作的|作的报告|(?:哪天|什么时候|何时|什么时间)[^，,。？?]{0,8}作的|在(?:哪次|哪个|什么)会(?:议)?上|"
         r"document number|issued|issuing|\bissue\b|signed|\bsign\b|which (?:office|body|authority) (?:issued|published)|"
+        r"who (?:delivered|gave|presented) the (?:\w+ ){0,4}report|at (?:which|what) (?:meeting|session)|"
         r"date of (?:the )?(?:notice|document)")),
     # The document or rule a notice rests on: 依据哪部法规, 贯彻省里哪个文件.
     ("basis", re.compile(
