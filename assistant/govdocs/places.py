@@ -405,7 +405,7 @@ def _inferred_place(issuer: str, title: str, body: str) -> str:
     for source, is_title in ((issuer, False), (title, True)):
         found = places_in_issuer(source)
         if is_title and _MANY_PLACES.search(title):
-            # 各地出台惠企惠民政策: a title about many places names none of them by a county's bare name (惠民 is
+            # 各地推出安居惠民工程: a title about many places names none of them by a county's bare name (惠民 is
             # also a word); one it names in full (各地学习某某县经验) is still its subject.
             found = [n for n in found if not named_bare(n, title)]
         if found:
