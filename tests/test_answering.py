@@ -758,7 +758,8 @@ def test_a_number_in_the_unit_asked_answers_how_many_wherever_it_stands():
 def test_a_list_counted_by_any_measure_word_is_a_list_of_that_many():
     from assistant.search.query import stated_count
 
-    for asked, n in (("为了守住城区，县里设了哪三道关口？", 3), ("办理分哪几步？", 0), ("要做到哪四点？", 4)):
+    for asked, n in (("为了守住城区，县里设了哪三道关口？", 3), ("办理分哪几步？", 0), ("要做到哪四点？", 4),
+                     ("某局的通知对各地提了哪三方面要求？", 3)):
         q = parse_query(asked)
         assert "list" in q.kinds and stated_count(asked) == n, asked
     assert "list" not in parse_query("哪几天开放？").kinds  # days are a time, not items

@@ -153,10 +153,10 @@ def test_a_person_is_named_by_tongzhi_a_post_label_or_a_full_name_not_by_tagger_
     assert not names_a_person("遇超标准洪水,确保堤防安全。")  # the tagger marks 洪水 a name; a comma is no list
     assert names_a_person("副组长：邹倩、王勇。") and names_a_person("由王勇同志负责。")
     # A table row's cell naming who is in charge, a spaced-out two-character name too; a body there is no person.
-    assert names_a_person("序号 7｜完成情况：完成。｜分管区领导：甄友谅｜责任单位：区某某局")
+    assert names_a_person("序号 7｜完成情况：完成。｜分管区领导：林海闽｜责任单位：区某某局")
     assert names_a_person("序号 8｜完成情况：完成。｜责任人：甄 亮｜")
     assert not names_a_person("序号 9｜完成情况：完成。｜牵头领导：区发改委｜")
-    assert names_a_person("会上，副市长甄友谅主持会议并讲话。")  # a post, a name, what the holder did
+    assert names_a_person("会上，副市长林海闽主持会议。")  # a post, a name the tagger misses, what the holder did
     # The party leader a notice cites for its guidance is no one it names as acting.
     assert not names_a_person("某局召开会议，认真学习贯彻王建国总书记关于防控工作的重要讲话精神。")
     assert not names_a_person("以王建国同志为核心的党中央高度重视。")

@@ -900,13 +900,13 @@ def parse_query(text: str, tokenize=None) -> Query:
         extra = [s for t in terms for s in t.spellings[1:2] if s not in text] + asked
         search_text = text + (" " + " ".join(extra) if extra else "")
     terms = [t for t in terms if not any(dn in t.source or t.source in dn for dn in doc_numbers)]
-    focus = focus_of(text) if lang == "zh" else ""
-    story_places: list[str] = []
     # The words of what the asker tells before asking weigh less, however much they ask (我爱人是医院的护士，…。
-    # 补助一天多少钱？谁出？要交税吗？): not the asking part's own search, which is for a short one.
-    told_around = focus or (focus_of(text, max_share=1.0) if lang == "zh" else "")
+    # 补助一天多少钱？谁出？要交税吗？); the asking part is searched on its own too only when it is short (focus).
+    told_around = focus_of(text, max_share=1.0) if lang == "zh" else ""
+    focus = told_around if len(told_around) <= FOCUS_SHARE * len(text) else ""
+    story_places: list[str] = []
     if told_around:
-        terms = [replace(t, in_story=t.source not in told_around.lower()) for t in terms]  # (Robotex → robotex)
+        terms = [replace(t, in_story=t.source not in told_around.lower()) for t in terms]  # (APP → app)
     if focus:
         # Where the asker works or lives (我在沂源一个厂里上班), named outside what they ask: the answer may be a
         # rule of the city that never names the county (the search widens to it when the county has no notices).
