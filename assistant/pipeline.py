@@ -171,7 +171,7 @@ class Assistant:
 
         national=False for a place with no documents at all (我住武汉江岸区… → 武汉市's notices): its city's
         or province's rules apply there, but the State's alone would answer any place's local question."""
-        place = query.jurisdictions[0]
+        place = query.place_asked
         higher = [p for p in ancestors(place) if p in self._places_with_notices
                   and (national or level_name(p) != "country")]
         # A place asked about (某县的目标是多少) wants its own rule, which a wider place's rarely gives; one
@@ -187,7 +187,7 @@ class Assistant:
         """A city's question its own documents do not answer may be answered by one of its districts' (a city's
         hotline in a district's notice; people name the city they live in): said as such, when the decline
         model is sure (tuning.lower_level_threshold)."""
-        place = query.jurisdictions[0]
+        place = query.place_asked
         lower = sorted(p for p in self._places_with_notices if place in ancestors(p))
         answer = self._answer_from(query, k, lower, 0.0)
         if (answer is not None and (answer.confidence or 0.0) < self.settings.tuning.lower_level_threshold
@@ -224,14 +224,14 @@ class Assistant:
         asked place (a region's list of hotlines, one per county) are favoured."""
         if not places:
             return None
-        other = replace(query, jurisdictions=[], story_places=query.jurisdictions[:1] if favour_named else [])
+        other = replace(query, jurisdictions=[], story_places=[query.place_asked] if favour_named else [])
         result = self.searcher.search(other, max(k, self.settings.tuning.evidence_pool), Filters(jurisdictions=places),
                                       query_vector=self.embed_query(other.search_text),
                                       focus_vector=self.embed_query(other.focus) if other.focus else None)
         if favour_named:
             # 各地…：甲省、乙省对承租…减免租金: a wider notice's clause naming other places states their rules,
             # not one that applies to the place asked.
-            result.hits = [h for h in result.hits if self._speaks_for(h.chunk, query.jurisdictions[0])]
+            result.hits = [h for h in result.hits if self._speaks_for(h.chunk, query.place_asked)]
         if result.empty_reason or not result.hits:
             return None
         answer = compose_answer(other, result, self.index.notice_by_id, self.searcher.term_weights, k,
@@ -358,20 +358,22 @@ class Assistant:
         # document on the topic, as a rule that applies there is (a district's notice may be the city's, filed
         # under the district it names: the lower level is still read).
         from_above = QuestionKind.METADATA not in query.kinds
-        if extractive.abstained and len(query.jurisdictions) == 1 and not filters and not extractive.detail_missing:
+        own = extractive  # the answer from the places asked, before another level's is tried
+        if extractive.abstained and query.place_asked and not filters and not extractive.detail_missing:
             if not result.empty_reason:
                 extractive = (self._from_lower_level(query, k)
                               or (self._from_higher_level(query, k) if from_above else None) or extractive)
             elif result.missing == "place" and from_above:
                 extractive = self._from_higher_level(query, k, national=False) or extractive
-        elif (len(query.jurisdictions) == 1 and not filters and not result.empty_reason
+        elif (query.place_asked and not filters and not result.empty_reason
               and extractive.confidence < self.settings.tuning.lower_level_threshold):
             # The place's own clauses answer weakly: one of its cities' notices may be the place's own (a
             # provincial bureau's notice published under the city site that carried it) and answer surely.
             lower = self._from_lower_level(query, k)
             if lower is not None and lower.confidence > extractive.confidence:
                 extractive = lower
-        if not extractive.abstained:
+        if not extractive.abstained and extractive is own:
+            # (another level's answer already says which place it stands for)
             extractive = self._say_places_not_covered(query, extractive)
             extractive = self._say_wider_place_answers(query, extractive)
         if not (use_llm and self.llm) or extractive.abstained:
@@ -386,5 +388,5 @@ def _said_to_come_from(answer: Answer | None, query: Query, english: str, chines
     if answer is None:
         return None
     levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
-    head = (english if query.lang == "en" else chinese).format(place=query.jurisdictions[0], levels=levels)
+    head = (english if query.lang == "en" else chinese).format(place=query.place_asked, levels=levels)
     return replace(answer, text=head + answer.text)

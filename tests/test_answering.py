@@ -1871,3 +1871,85 @@ def test_a_question_the_notice_asks_is_quoted_with_its_whole_answer():
             "同一车间的人员暂停集体活动。如果核酸检测结果为阴性，休息三天后即可返岗。\n食堂还能开吗？\n食堂可以分餐供应。")
     answer = _answer("员工上班以后发烧了，公司应该怎么处理？", [_chunk(412, "n1", text)])
     assert "休息三天后即可返岗" in answer.text and "食堂可以分餐供应" not in answer.text
+
+
+def test_asking_whether_what_was_heard_is_true_asks_what_was_heard():
+    from assistant.search.query import focus_of
+
+    told = "我家住城西，冬天屋里冷得很，穿着棉袄还哆嗦。前两天听楼下老王说县里要用地热水来供暖，我觉得他是乱讲，"
+    assert "地热水" in focus_of(told + "真有这回事吗？", max_share=1.0)
+    q = parse_query(told + "真有这回事吗？")
+    assert any(t.source == "供暖" and not t.in_story for t in q.terms)
+    # asked something else, what was heard stays the asker's story
+    assert "地热水" not in focus_of(told + "县里供暖归哪个部门管？", max_share=1.0)
+
+
+def test_the_headers_of_a_named_notice_and_its_copies_leave_room_for_its_clause_that_answers():
+    headers = [_chunk(20 + i, "n1", "县税务局关于做好办税服务若干措施的通知", kind="header") for i in range(5)]
+    rule = _chunk(30, "n1", "对确需到办税大厅办理业务的人员，通过核验身份证件等方式进行验证，暂不要求刷脸。")
+    q = parse_query("县税务局办税服务若干措施里，到大厅办理业务的人员怎么验证身份？")
+    hits = [_good(c, rank=i + 1, coverage=0.5) for i, c in enumerate(headers)] + [_good(rule, rank=6, coverage=0.6)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights)
+    assert not answer.abstained and "核验身份证件" in answer.text
+
+
+def test_one_notice_published_twice_is_quoted_once():
+    text = "对承租国有房屋的个体工商户，免收3个月房租。"
+    answer = _answer("承租国有房屋的个体工商户房租免几个月？", [_chunk(40, "n1", text), _chunk(41, "n3", text)])
+    assert not answer.abstained and answer.text.count("免收3个月房租") == 1
+
+
+def test_a_long_sentence_is_clipped_where_the_last_asked_words_are():
+    from assistant.answering.extractive import MAX_SENTENCE_CHARS, _clip
+
+    filler = "，".join(["坚持统筹兼顾、分类施策、精准服务的原则"] * 20)
+    sentence = "充分发挥部门职能" + filler + "，通过核验身份证件等方式进行验证。"
+    assert len(sentence) > MAX_SENTENCE_CHARS + 40
+    q = parse_query("发挥职能的那份措施里，怎么验证身份？")
+    weights = [1.0] * len(q.terms)
+    # as many of the question's words at either end: the end holds those of the clause that asks
+    assert term_coverage(q.terms, sentence[:MAX_SENTENCE_CHARS], weights) == term_coverage(
+        q.terms, sentence[-MAX_SENTENCE_CHARS:], weights)
+    assert "核验身份证件" in _clip(sentence.lower(), q, weights)
+
+
+def test_a_sentence_without_a_question_mark_asks_nothing_by_a_few_or_anything():
+    from assistant.search.query import focus_of
+
+    text = ("我老家在山里，过完年跟几个老乡来城里工地干活，包工头让先住着。宿舍里啥都缺，门卫不让出去买东西。"
+            "这是谁定的规矩？要住多久才能出去？")
+    told = focus_of(text, max_share=1.0)
+    assert "老乡" not in told and "门卫不让出去" in told
+    # the same words ask when the asker marks no question at all, or leaves the last sentence open
+    assert "几个" in asking_clauses("想问一下今年一共建了几个口袋公园")
+    assert asking_clauses("那份任务一共分了几大部分？分别是啥").endswith("分别是啥")
+
+
+def test_asking_about_this_situation_asks_about_the_whole_case_told():
+    from assistant.search.query import focus_of
+
+    text = ("我家在山区，是低保户，去年借了小额贷款养羊。今年羊卖不出去，贷款下个月到期还不上，愁得睡不着。"
+            "政府对我们这种情况有没有说法？能拖多久？")
+    assert focus_of(text, max_share=1.0) == text
+
+
+def test_the_place_asked_is_not_where_the_asker_comes_from():
+    q = parse_query("我是安徽阜阳的，过完年来上海闵行一个工地干活，门卫不让出门。这是闵行的规定吗？要关多久？")
+    assert set(q.jurisdictions) >= {"阜阳市", "闵行区"} and "阜阳市" in q.story_places
+    assert q.place_asked == "闵行区"
+    assert parse_query("阜阳和闵行的规定一样吗？").place_asked == ""
+
+
+def test_it_in_the_asking_clause_points_to_what_its_sentence_named_before():
+    from assistant.search.query import focus_of
+
+    text = "我家孩子明年上学，我们住城南。前几天路过看见新盖了个青松路小学，楼挺气派，可不知道它今年招不招生？"
+    assert "青松路小学" in focus_of(text, max_share=1.0)
+    assert any(t.source == "小学" and not t.in_story for t in parse_query(text).terms)
+
+
+def test_the_other_half_of_an_either_or_question_is_no_question_of_its_own():
+    from assistant.search.query import question_parts
+
+    assert question_parts("新学校开始招生了没有？还是光盖好了没用？") == []
+    assert question_parts("今年改造多少个小区？棚改呢？") == ["今年改造多少个小区？", "棚改呢？"]

@@ -327,3 +327,17 @@ def test_a_story_of_what_some_provinces_did_answers_for_no_other_province(tmp_pa
     # A province's list of every city's number, cut into clauses, still answers for each city.
     answer = assistant.ask("石家庄市的儿童救助热线是多少？")
     assert not answer.abstained and "0311-1234567" in answer.text
+
+
+def test_the_place_asked_beside_where_the_asker_comes_from_is_answered_by_its_citys_rule(tmp_path, embedder):
+    # Made-up notices: the asker's home city has one on another topic; the district asked about has none, its
+    # city has the rule.
+    assistant = _assistant_on(tmp_path, embedder, {
+        "home.txt": "阜阳市人民政府办公室关于做好春季农业生产的通知\n各县（市、区）人民政府：\n"
+                    "一、全市今年完成小麦种植面积500万亩。\n阜阳市人民政府办公室\n2031年2月1日\n",
+        "city.txt": "上海市住房和城乡建设管理委员会关于建筑工地疫情防控的通知\n各区建设管理部门：\n"
+                    "一、施工现场实行封闭管理，外地来沪务工人员到沪未满14天的，不得离开施工现场。\n"
+                    "二、工地要统一采购生活用品。\n上海市住房和城乡建设管理委员会\n2031年2月10日\n"})
+    answer = assistant.ask("我是安徽阜阳的，过完年来上海闵行一个工地干活，门卫不让出门。这是闵行的规定吗？要关多久才能出去？")
+    assert not answer.abstained and "14天" in answer.text
+    assert answer.text.startswith("闵行区的文件中没有直接规定")

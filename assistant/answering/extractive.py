@@ -410,7 +410,17 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     if not positions:
         return sentence[:MAX_SENTENCE_CHARS] + "…"
     starts = [max(0, p - 40) for p in positions]
-    start = max(starts, key=lambda a: (term_coverage(query.terms, lowered[a:a + MAX_SENTENCE_CHARS], weights), -a))
+    # Between windows holding as many of the question's words, the one holding those of its last clause (…的人员
+    # 如何验证身份？), where what is asked is named.
+    last = re.split(r"[，,。；;]", (query.asked or query.text).rstrip("？?。！! "))[-1].lower()
+    closing = [(t, w) for t, w in zip(query.terms, weights) if t.source.lower() in last]
+
+    def held(a: int) -> tuple[float, float, int]:
+        window = lowered[a:a + MAX_SENTENCE_CHARS]
+        return (term_coverage(query.terms, window, weights),
+                term_coverage([t for t, _ in closing], window, [w for _, w in closing]) if closing else 0.0, -a)
+
+    start = max(starts, key=held)
     return ("…" if start else "") + sentence[start:start + MAX_SENTENCE_CHARS] + "…"
 
 
@@ -543,10 +553,15 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
     in_top = (lambda e: True) if k is None else (lambda e: rank[id(e)] < k)
     readable = [e for e in evidence if e.hit.coverage >= floor and e.sentences
                 and (e.hit.chunk.kind != "header" or "metadata" in query.kinds)]  # a header only names the notice
+    # The best may answer from among the first k clauses past the headers: those of a notice the question names
+    # (某通知里，…如何…) and of its copies, which only name it, take none of those places.
+    body = [e for e in evidence if e.hit.chunk.kind != "header" or "metadata" in query.kinds]
+    body_rank = {id(e): i for i, e in enumerate(body)}
+    first_in_top = (lambda e: True) if k is None else (lambda e: body_rank[id(e)] < k)
     usable = [e for e in readable if e.answers_kind]
-    if (not usable or not in_top(usable[0])) and floor < tuning.min_coverage:
-        usable = [e for e in readable if in_top(e)][:1]
-    if not usable or not in_top(usable[0]):
+    if (not usable or not first_in_top(usable[0])) and floor < tuning.min_coverage:
+        usable = [e for e in readable if first_in_top(e)][:1]
+    if not usable or not first_in_top(usable[0]):
         return []
     if len(query.compared_places) >= 2:
         # A comparison: the best source for each place named.
@@ -1107,6 +1122,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         if note and note not in "".join(e.sentences).replace(" ", ""):
             # Who leads the task the quote is from (（市教育局牵头，…配合）): staff are asked that next.
             e.sentences = e.sentences + [note]
+    # One notice published twice (a copy in another file, or reposted): its clause is quoted once.
+    sources = [e for i, e in enumerate(sources) if all(e.sentences != o.sentences for o in sources[:i])]
     used = [e.hit for e in sources]
     ordered = used + [h for h in hits if h not in used]
     citations = []

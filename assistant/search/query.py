@@ -202,6 +202,14 @@ class Query:
         the asker's own account (我老家在甲省，单位在乙区…), which are no sides of a comparison."""
         return [p for p in self.jurisdictions if p not in self.story_places]
 
+    @property
+    def place_asked(self) -> str:
+        """The one place the question is about: the one it asks of, beside where the asker is from (我是甲市的，
+        来乙区打工…这是乙区的规定吗？ → 乙区), or the only place it names; "" for several or none."""
+        if len(self.compared_places) == 1:
+            return self.compared_places[0]
+        return self.jurisdictions[0] if len(self.jurisdictions) == 1 else ""
+
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -608,12 +616,20 @@ FOCUS_SHARE = 0.6  # below this share of the question the asking part is searche
 _ASKING = re.compile(r"[?？]|吗|(?<![这那多])么|多少|(?<![十百千万好这那前后头])几(?!乎)|哪|谁|何|怎|咋|啥|是否|能否|可否|"
                      r"有没有|是不是|"
                      r"\b(?:what|which|who|when|how|whether|is|are|does|do|can)\b", re.I)
+_ALWAYS_ASKING = re.compile(r"吗|(?<![这那多])么|多少|怎|咋|是否|能否|可否|有没有|是不是")
 _CLAUSE = re.compile(r"[^，,。！？?!；;]+[，,。！？?!；;]*")
 
 
 # An asking clause that opens by pointing back (这是…, 那这个…, 请问此事…) at what the asker has just told.
 _POINTS_BACK = re.compile(r"\s*(?:请问|想问一?下|问一?下)?\s*(?:那么?)?\s*(?:这|那|此)(?!里|儿|边|些年|几年|时候)")
 _SENTENCE_ENDS = ("。", "！", "!", "？", "?", "；", ";")
+# The asker's case, told before, named by the question (政府对我们这种情况有没有说法？ 像我这样的能领吗？).
+_SITUATION_TOLD = re.compile(r"(?:这|那)(?:种|个|样的?)?(?:情况|情形|事儿?|问题)|像我(?:们)?(?:这|那)样")
+# Asking whether what the asker heard is true (真有这回事吗, 是真的吗, 属实吗): what was heard is what is asked.
+_CHECKS_TRUTH = re.compile(r"真有(?:这|那|此)|有(?:这|那)(?:回|种|个)?事|(?:是|当)真的?吗|是不是真的|真的假的|属实|"
+                           r"是不是(?:谣言|瞎说|乱说)|(?:是|算)(?:谣言|瞎说)吗")
+# A clause telling what the asker heard (听邻居说…, 据说…, 网上传…).
+_HEARSAY = re.compile(r"听[^，,。？?！!]{0,8}?说|听说|据说|传言|传闻|(?:网上|群里|朋友圈)[^，,。？?！!]{0,4}(?:传|说)")
 
 
 def focus_of(text: str, max_share: float = FOCUS_SHARE) -> str:
@@ -630,12 +646,25 @@ def focus_of(text: str, max_share: float = FOCUS_SHARE) -> str:
     for i, (clause, asks) in enumerate(clauses):
         if asks:
             keep.update((i - 1, i) if i else (i,))
+            if _SITUATION_TOLD.search(clause):
+                keep.update(range(i))  # the case is all the asker has told
             if i and _POINTS_BACK.match(clause) and clauses[i - 1][0].rstrip().endswith(_SENTENCE_ENDS):
                 # 请问这是谁组织的？ opens a sentence: what 这 points to is told in the sentence before, whole.
                 j = i - 1
                 while j and not clauses[j - 1][0].rstrip().endswith(_SENTENCE_ENDS):
                     j -= 1
                 keep.update(range(j, i))
+            if "它" in clause:
+                # 新盖了个某某幼儿园，楼挺漂亮，可它开门收孩子了没有？: "it" is named earlier in the sentence.
+                j = i
+                while j and not clauses[j - 1][0].rstrip().endswith(_SENTENCE_ENDS):
+                    j -= 1
+                keep.update(range(j, i))
+            if _CHECKS_TRUTH.search(clause):
+                # 听老李说区里要拿矿井水供暖，我觉得他瞎说，真有这回事吗？: from what was heard on is asked.
+                heard = [j for j in range(i) if _HEARSAY.search(clauses[j][0])]
+                if heard:
+                    keep.update(range(heard[-1], i))
     focus = "".join(c for i, (c, _) in enumerate(clauses) if i in keep)
     return focus if keep and len(focus) <= max_share * len(text) else ""
 
@@ -806,8 +835,12 @@ def _clauses_asking(text: str) -> list[tuple[str, bool]]:
     out = []
     for sentence in sentences:
         told = marked and not re.search(r"[?？]", sentence) and bool(_NOT_KNOWING.search(sentence))
+        stated = marked and bool(re.search(r"[。！!；;]\s*$", sentence))  # ends as a statement, not left open
         clauses = _CLAUSE.findall(sentence)
-        asks = [not told and bool(_ASKING.search(c)) for c in clauses]
+        # Where the asker marks questions with ？, a sentence ending in 。 asks only in words that always ask:
+        # 几, 啥, 哪, 谁 there say "a few", "anything" (跟几个老乡来打工, 宿舍里啥都缺).
+        asking = _ALWAYS_ASKING if stated else _ASKING
+        asks = [not told and bool(asking.search(c)) for c in clauses]
         for i, clause in enumerate(clauses):
             # 补贴发了多少一直弄不明白，政府在哪儿公开？: what the asker does not know, told before what they ask
             if asks[i] and _NOT_KNOWING.search(clause) and not re.search(r"[?？]", clause) and any(asks[i + 1:]):
@@ -870,7 +903,12 @@ def question_parts(text: str) -> list[str]:
     >>> question_parts("我家住老小区。今年改造多少个小区？棚改呢？")
     ['今年改造多少个小区？', '棚改呢？']
     """
-    asking = [s for s in QUESTION_SENTENCE.findall(text) if _ASKING.search(s) or s.rstrip().endswith(("呢", "？", "?"))]
+    asking: list[str] = []
+    for s in QUESTION_SENTENCE.findall(text):
+        if asking and re.match(r"\s*(?:还是|或者|或是)", s):
+            asking[-1] += s  # 开门收孩子了没有？还是光盖好了没用？: the other half of one either-or question
+        elif _ASKING.search(s) or s.rstrip().endswith(("呢", "？", "?")):
+            asking.append(s)
     return asking if len(asking) >= 2 else []
 
 
