@@ -1953,3 +1953,12 @@ def test_the_other_half_of_an_either_or_question_is_no_question_of_its_own():
 
     assert question_parts("新学校开始招生了没有？还是光盖好了没用？") == []
     assert question_parts("今年改造多少个小区？棚改呢？") == ["今年改造多少个小区？", "棚改呢？"]
+
+
+def test_a_day_named_dates_an_event_a_month_alone_is_the_period_asked():
+    dated = parse_query("县长3月14日到开发区调研时，对企业复工提了什么要求？")
+    assert any(t.source == "3月" and not t.required for t in dated.terms)
+    assert any(t.source == "3月" and t.required for t in parse_query("县里3月份新开工了多少个项目？").terms)
+    # a clause of the visit's news that does not repeat its date still answers
+    weights = [1.0] * len(dated.terms)
+    assert term_coverage(dated.terms, "县长要求加快企业复工，确保4月底前全面复工", weights) > 0

@@ -515,7 +515,10 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         month = found.group(1)
         # A month of the asker's own account (我爸的登记5月到期) is no month the answer must speak of.
         sentence = next(m.group() for m in QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
-        terms.append(Term((f"{month}月",), f"{month}月", required=not _OWN_ACCOUNT.search(sentence)))
+        # A day's date (2月20日调研时) names an event, which its notice's other clauses speak of without the
+        # date: the month helps find it, but a clause need not repeat it as a reporting month (9月份) must be.
+        dated = bool(re.match(r"\s*\d{1,2}\s*[日号]", text[found.end():]))
+        terms.append(Term((f"{month}月",), f"{month}月", required=not (dated or _OWN_ACCOUNT.search(sentence))))
         seen.add(month)
     for found in _OUTCOME.finditer(text):
         # Who won (拿了冠军, 一等奖是哪个项目): plans and notices announce contests, only a result names a winner.
