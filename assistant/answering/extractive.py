@@ -379,6 +379,11 @@ _NUMBER = re.compile(_DIGIT_FIGURE.pattern + "|" + _CHINESE_COUNT.pattern + "|" 
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*([户人名位家所座处辆台吨亩间张套栋])")
 
 
+# A percentage asked (百分之多少, 百分之几, 多少个百分点, 多少%) and one given (95%, 百分之九十, 0.5个百分点).
+_ASKS_PERCENT = re.compile(r"百分之(?:多少|几)|多少个?百分点|几个百分点|百分比是?多少|多少\s*[%％]")
+_PERCENT = re.compile(r"\d\s*[%％]|百分之[一二三四五六七八九十百零两\d]|百分点|[一二三四五六七八九十]成")
+
+
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
     """A number close after (or just before) a matched term: 路灯120盏, 新建口袋公园30座; or a number in the
     unit asked for (换了多少户？ → 为2.5万户居民更换…)."""
@@ -960,12 +965,45 @@ def has_required_term(term: Term, chunk: Chunk) -> bool:
 _AS_OF_MONTH = re.compile(r"截[至止]到?(?:\d{4}年)?(\d{1,2}月)")
 
 
+# A document named as the subject of what is asked about it (某某实施方案是哪天印发的, 那个管理办法的文号是多少).
+_NAMED_DOCUMENT = re.compile(r"([^，,。？?！!；;、]{2,30}?(?:方案|通知|办法|意见|规定|细则|计划|报告|决定|公告|通告))"
+                             r"(?:是|由|在|哪|什么|啥|几|的?文号|谁|何时)")
+
+
+def document_not_found(query: Query, hits: list[Hit], weights: list[float]) -> str:
+    """The name of the document a metadata question asks about, when no retrieved notice's title holds half
+    of its words the corpus knows (碳达峰实施方案 asked, 深化新旧动能转换…重点工作任务 found); '' otherwise.
+
+    The words of the name that no document uses (a colloquial 那个) are not asked of the titles."""
+    if "metadata" not in query.kinds:
+        return ""
+    found = _NAMED_DOCUMENT.search(query.text)
+    if not found:
+        return ""
+    # 苏振华区长作的这份政府工作报告: the name is what follows the words pointing at it or saying who wrote it.
+    name = re.split(r"(?:这|那|该)(?:份|个|项|部)|(?:作|发|印发|出台|制定|编|写)的", found.group(1))[-1]
+    named = [(t, w) for t, w in zip(query.terms, weights) if w > 0 and t.source in name]
+    if not named:
+        return ""
+    terms, term_weights = [t for t, _ in named], [w for _, w in named]
+    # (a header clause holds the title line as the notice printed it)
+    titles = {h.chunk.notice_title.lower() for h in hits} | {h.chunk.text.lower() for h in hits if h.chunk.kind == "header"}
+    if any(term_coverage(terms, title, term_weights) >= 0.5 for title in titles):
+        return ""
+    return name
+
+
 def reason_unanswerable(query: Query, hits: list[Hit], weights: list[float]) -> str:
     """Why no retrieved clause can answer, whatever they match — said to the user — or '' to go on."""
     english = query.lang == "en"
     if query.asks_judgement:
         return ("it asks for a judgement or the state of a personal case, which documents do not give" if english
                 else "所问的是个人判断或个人办件进度，文件不作判断、不记录个案")
+    named = document_not_found(query, hits, weights)
+    if named:
+        # 某区碳达峰实施方案是哪天印发的: no retrieved notice is that document; another's date is no answer.
+        return (f"no ingested document is called “{named}”" if english
+                else f"语料中没有找到“{named}”这份文件")
     unmatched = [t for t in query.terms if t.required and not any(has_required_term(t, h.chunk) for h in hits)]
     if unmatched:
         # A stated month or edition no retrieved clause speaks of (10月份 asked, a 9月份 table found).
@@ -1107,6 +1145,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # 每天几点到几点能打？ answered by "2月10日起开通专线": the notice says since when, not at what hours.
         return _detail_missing(query, result, notices, k, confidence, "the documents give no hours",
                                "文件没有写明具体时段")
+    if (_ASKS_PERCENT.search(query.asked or query.text) and not query.parts
+            and not any(_PERCENT.search(sentence) for e in sources for sentence in e.sentences)):
+        # 满意率要达到百分之多少？ answered by "重点对满意率进行评价": the notice names the rate, not its figure.
+        return _detail_missing(query, result, notices, k, confidence, "the documents give no such percentage",
+                               "文件没有给出所问的百分比")
     left_open = time_left_open(query, sources)
     if left_open:
         # 哪天恢复开放？ answered by "恢复开放时间另行通知": the day is not set; say so, citing the notice.
