@@ -1986,3 +1986,14 @@ def test_a_percentage_asked_is_not_answered_by_a_clause_without_one():
     given = _chunk(61, "n1", "热线工作机构定期对承办单位进行考核，群众满意率要达到95%以上。")
     assert "95%" in _answer("承办单位的群众满意率考核目标是百分之多少？", [given]).text
 
+
+
+def test_a_sentence_announcing_its_count_of_parts_is_quoted_with_them():
+    from assistant.answering.extractive import select_evidence
+
+    clause = _chunk(70, "n1", "通知就加强农贸市场管理提出三方面要求。一是落实消毒制度，每日清洁两次。二是实行实名登记，"
+                              "摊主凭证入场。三是严控人员密度，高峰时段限流。")
+    q = parse_query("那份通知对农贸市场管理提出了哪三方面要求？")
+    e = select_evidence(q, Hit(clause, 1.0, coverage=1.0), [1.0] * len(q.terms))
+    quoted = "".join(e.sentences)
+    assert "落实消毒制度" in quoted and "实行实名登记" in quoted and "严控人员密度" in quoted

@@ -93,7 +93,10 @@ _UNIT_SUFFIX = "局|委员会|委|办公室|中心|分局|大队|公司|集团|�
 _UNIT = re.compile(rf"[\u4e00-\u9fff]{{2,20}}?(?:{_UNIT_SUFFIX})")
 _ASKED_IN_TEXT = re.compile(r"[？?]\s*$")  # a sentence of the notice that asks (问：…吗？, a question heading)
 # A sentence that introduces a list: what follows it is the answer to 哪些/什么.
-_LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]|以下[^，。：:]{0,12}[：:]")
+_LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|分别是|具体是|具体为)[：:]|以下[^，。：:]{0,12}[：:]|"
+                      # 就…提出三方面要求。 一是…二是…: a count of parts closing the sentence announces them
+                      r"[两二三四五六七八九十\d]+个?(?:方面|点)(?:要求|措施|内容|意见|举措|工作|任务)?[。：:]$|"
+                      r"[两二三四五六七八九十\d]+(?:条|项)(?:要求|措施|举措)[。：:]$")
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
 _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
 # Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject.
