@@ -975,7 +975,7 @@ _NAMED_DOCUMENT = re.compile(r"([^，,。？?！!；;、]{2,30}?(?:方案|通知
 
 def document_not_found(query: Query, hits: list[Hit], weights: list[float]) -> str:
     """The name of the document a metadata question asks about, when no retrieved notice's title holds half
-    of its words the corpus knows (碳达峰实施方案 asked, 深化新旧动能转换…重点工作任务 found); '' otherwise.
+    of its words the corpus knows (森林防火实施方案 asked, 深化改革…重点工作任务 found); '' otherwise.
 
     The words of the name that no document uses (a colloquial 那个) are not asked of the titles."""
     if "metadata" not in query.kinds:
@@ -983,7 +983,7 @@ def document_not_found(query: Query, hits: list[Hit], weights: list[float]) -> s
     found = _NAMED_DOCUMENT.search(query.text)
     if not found:
         return ""
-    # 苏振华区长作的这份政府工作报告: the name is what follows the words pointing at it or saying who wrote it.
+    # 某某县长作的这份政府工作报告: the name is what follows the words pointing at it or saying who wrote it.
     name = re.split(r"(?:这|那|该)(?:份|个|项|部)|(?:作|发|印发|出台|制定|编|写)的", found.group(1))[-1]
     named = [(t, w) for t, w in zip(query.terms, weights) if w > 0 and t.source in name]
     if not named:
@@ -1004,7 +1004,7 @@ def reason_unanswerable(query: Query, hits: list[Hit], weights: list[float]) -> 
                 else "所问的是个人判断或个人办件进度，文件不作判断、不记录个案")
     named = document_not_found(query, hits, weights)
     if named:
-        # 某区碳达峰实施方案是哪天印发的: no retrieved notice is that document; another's date is no answer.
+        # 某区森林防火实施方案是哪天印发的: no retrieved notice is that document; another's date is no answer.
         return (f"no ingested document is called “{named}”" if english
                 else f"语料中没有找到“{named}”这份文件")
     unmatched = [t for t in query.terms if t.required and not any(has_required_term(t, h.chunk) for h in hits)]
@@ -1150,7 +1150,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                                "文件没有写明具体时段")
     if (_ASKS_PERCENT.search(query.asked or query.text) and not query.parts
             and not any(_PERCENT.search(sentence) for e in sources for sentence in e.sentences)):
-        # 满意率要达到百分之多少？ answered by "重点对满意率进行评价": the notice names the rate, not its figure.
+        # 绿化覆盖率要达到百分之多少？ answered by "稳步提高绿化覆盖率": the notice names the rate, not its figure.
         return _detail_missing(query, result, notices, k, confidence, "the documents give no such percentage",
                                "文件没有给出所问的百分比")
     left_open = time_left_open(query, sources)

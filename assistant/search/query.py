@@ -658,13 +658,13 @@ def focus_of(text: str, max_share: float = FOCUS_SHARE) -> str:
                     j -= 1
                 keep.update(range(j, i))
             if "它" in clause:
-                # 新盖了个某某幼儿园，楼挺漂亮，可它开门收孩子了没有？: "it" is named earlier in the sentence.
+                # 新盖了个某某小学，楼挺气派，可它今年招不招生？: "it" is named earlier in the sentence.
                 j = i
                 while j and not clauses[j - 1][0].rstrip().endswith(_SENTENCE_ENDS):
                     j -= 1
                 keep.update(range(j, i))
             if _CHECKS_TRUTH.search(clause):
-                # 听老李说区里要拿矿井水供暖，我觉得他瞎说，真有这回事吗？: from what was heard on is asked.
+                # 听老李说县里要用地热水供暖，我觉得他瞎说，真有这回事吗？: from what was heard on is asked.
                 heard = [j for j in range(i) if _HEARSAY.search(clauses[j][0])]
                 if heard:
                     keep.update(range(heard[-1], i))
@@ -909,7 +909,7 @@ def question_parts(text: str) -> list[str]:
     asking: list[str] = []
     for s in QUESTION_SENTENCE.findall(text):
         if asking and re.match(r"\s*(?:还是|或者|或是)", s):
-            asking[-1] += s  # 开门收孩子了没有？还是光盖好了没用？: the other half of one either-or question
+            asking[-1] += s  # 开始招生了没有？还是光盖好了没用？: the other half of one either-or question
         elif _ASKING.search(s) or s.rstrip().endswith(("呢", "？", "?")):
             asking.append(s)
     return asking if len(asking) >= 2 else []
