@@ -1997,3 +1997,15 @@ def test_a_sentence_announcing_its_count_of_parts_is_quoted_with_them():
     e = select_evidence(q, Hit(clause, 1.0, coverage=1.0), [1.0] * len(q.terms))
     quoted = "".join(e.sentences)
     assert "落实消毒制度" in quoted and "实行实名登记" in quoted and "严控人员密度" in quoted
+
+
+def test_a_month_describing_the_event_is_no_period_a_clause_must_name():
+    asked = parse_query("县里3月份办的那场招聘会，一共来了多少家企业？")
+    assert any(t.source == "3月" and not t.required for t in asked.terms)
+    assert any(t.source == "3月" and t.required for t in parse_query("县里3月份一共办了几场招聘会？").terms)
+
+
+def test_the_city_named_by_its_level_beside_a_district_is_a_side_of_the_comparison():
+    q = parse_query("市里和福田区各自的方案，要求报送台账的截止时间分别是哪天？")
+    assert sorted(q.compared_places) == sorted(["深圳市", "福田区"])
+    assert parse_query("我在市里上班，福田区的方案要求哪天前报送台账？").jurisdictions == ["福田区"]

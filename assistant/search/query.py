@@ -517,7 +517,9 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         sentence = next(m.group() for m in QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
         # A day's date (2月20日调研时) names an event, which its notice's other clauses speak of without the
         # date: the month helps find it, but a clause need not repeat it as a reporting month (9月份) must be.
-        dated = bool(re.match(r"\s*\d{1,2}\s*[日号]", text[found.end():]))
+        # So does a month describing the event (8月份办的那个比赛, 3月印发的方案), not the period asked about.
+        dated = bool(re.match(r"\s*\d{1,2}\s*[日号]|(?:份|底|初|中旬|下旬|上旬)?(?:办|举办|开|召开|发|印发|出台|发布|下发)的",
+                              text[found.end():]))
         terms.append(Term((f"{month}月",), f"{month}月", required=not (dated or _OWN_ACCOUNT.search(sentence))))
         seen.add(month)
     for found in _OUTCOME.finditer(text):
@@ -915,13 +917,32 @@ def question_parts(text: str) -> list[str]:
     return asking if len(asking) >= 2 else []
 
 
+# A wider level named by its level beside a place (市里和某区各自…, 某县跟省里的规定一样吗): that place's city or
+# province is a side of the comparison.
+_LEVEL_BESIDE = re.compile(r"(?:(?P<a>市|省)(?:里|级|本级)(?:和|与|跟|同|及))|(?:(?:和|与|跟|同|及)(?P<b>市|省)(?:里|级|本级))")
+
+
+def with_level_named(jurisdictions: list[str], text: str) -> list[str]:
+    """The places a question names, and the city or province it names by its level beside one of them.
+
+    >>> with_level_named(["福田区"], "市里和福田区各自的方案，截止时间分别是哪天？")
+    ['深圳市', '福田区']
+    """
+    found = _LEVEL_BESIDE.search(text)
+    if not found or not jurisdictions:
+        return jurisdictions
+    level = "city" if (found.group("a") or found.group("b")) == "市" else "province"
+    wider = next((a for p in jurisdictions for a in ancestors(p) if level_name(a) == level), "")
+    return [wider] + jurisdictions if wider and wider not in jurisdictions else jurisdictions
+
+
 def parse_query(text: str, tokenize=None) -> Query:
     """Read a question (Chinese or English) into a Query; tokenize defaults to jieba search mode."""
     asked_as = re.sub(r"\s+", " ", text).strip()
     text = to_simplified(asked_as)  # 補貼 is matched as 补贴; the question is shown as asked
     tokenize = tokenize or _default_tokenize
     lang = "en" if is_english(text) else "zh"
-    jurisdictions = detect_jurisdictions(text)
+    jurisdictions = with_level_named(detect_jurisdictions(text), text)
     years = [] if _RELATIVE_YEAR.search(text.lower()) and not _YEAR.search(text) else detect_years(text)
     doc_numbers = [normalize_doc_number(m.group(1)) for m in DOC_NUMBER.finditer(text.replace(" ", ""))]
     if lang == "en":
