@@ -517,7 +517,7 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
         sentence = next(m.group() for m in QUESTION_SENTENCE.finditer(text) if m.start() <= found.start() < m.end())
         # A day's date (2月20日调研时) names an event, which its notice's other clauses speak of without the
         # date: the month helps find it, but a clause need not repeat it as a reporting month (9月份) must be.
-        # So does a month describing the event (8月份办的那个比赛, 3月印发的方案), not the period asked about.
+        # So does a month describing the event (5月份办的那场招聘会, 3月印发的方案), not the period asked about.
         dated = bool(re.match(r"\s*\d{1,2}\s*[日号]|(?:份|底|初|中旬|下旬|上旬)?(?:办|举办|开|召开|发|印发|出台|发布|下发)的",
                               text[found.end():]))
         terms.append(Term((f"{month}月",), f"{month}月", required=not (dated or _OWN_ACCOUNT.search(sentence))))
