@@ -2009,3 +2009,4 @@ def test_the_city_named_by_its_level_beside_a_district_is_a_side_of_the_comparis
     q = parse_query("市里和福田区各自的方案，要求报送台账的截止时间分别是哪天？")
     assert sorted(q.compared_places) == sorted(["深圳市", "福田区"])
     assert parse_query("我在市里上班，福田区的方案要求哪天前报送台账？").jurisdictions == ["福田区"]
+    assert parse_query("超市里和福田区的菜价各是多少？").jurisdictions == ["福田区"]

@@ -919,7 +919,9 @@ def question_parts(text: str) -> list[str]:
 
 # A wider level named by its level beside a place (市里和某区各自…, 某县跟省里的规定一样吗): that place's city or
 # province is a side of the comparison.
-_LEVEL_BESIDE = re.compile(r"(?:(?P<a>市|省)(?:里|级|本级)(?:和|与|跟|同|及))|(?:(?:和|与|跟|同|及)(?P<b>市|省)(?:里|级|本级))")
+# (not 城市里, 超市里, 夜市里: words ending in 市 that name no city)
+_LEVEL_BESIDE = re.compile(r"(?:(?<![城都超菜门夜集股上街黑闹])(?P<a>市|省)(?:里|级|本级)(?:和|与|跟|同|及))|"
+                           r"(?:(?:和|与|跟|同|及)(?P<b>市|省)(?:里|级|本级))")
 
 
 def with_level_named(jurisdictions: list[str], text: str) -> list[str]:
