@@ -1987,7 +1987,6 @@ def test_a_percentage_asked_is_not_answered_by_a_clause_without_one():
     assert "42%" in _answer("建成区绿化覆盖率要达到百分之多少？", [given]).text
 
 
-
 def test_a_sentence_announcing_its_count_of_parts_is_quoted_with_them():
     from assistant.answering.extractive import select_evidence
 

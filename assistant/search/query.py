@@ -637,6 +637,13 @@ _CHECKS_TRUTH = re.compile(r"真有(?:这|那|此)|有(?:这|那)(?:回|种|个)
 _HEARSAY = re.compile(r"听[^，,。？?！!]{0,8}?说|听说|据说|传言|传闻|(?:网上|群里|朋友圈)[^，,。？?！!]{0,4}(?:传|说)")
 
 
+def _sentence_start(clauses: list[tuple[str, bool]], i: int) -> int:
+    """The index of the first clause of the sentence clause i is in."""
+    while i and not clauses[i - 1][0].rstrip().endswith(_SENTENCE_ENDS):
+        i -= 1
+    return i
+
+
 def focus_of(text: str, max_share: float = FOCUS_SHARE) -> str:
     """The asking clauses of a question, each with the clause before it (which often names what "那次" or
     "这个" refers to); "" when that is most of the question anyway.
@@ -655,16 +662,10 @@ def focus_of(text: str, max_share: float = FOCUS_SHARE) -> str:
                 keep.update(range(i))  # the case is all the asker has told
             if i and _POINTS_BACK.match(clause) and clauses[i - 1][0].rstrip().endswith(_SENTENCE_ENDS):
                 # 请问这是谁组织的？ opens a sentence: what 这 points to is told in the sentence before, whole.
-                j = i - 1
-                while j and not clauses[j - 1][0].rstrip().endswith(_SENTENCE_ENDS):
-                    j -= 1
-                keep.update(range(j, i))
+                keep.update(range(_sentence_start(clauses, i - 1), i))
             if "它" in clause:
                 # 新盖了个某某小学，楼挺气派，可它今年招不招生？: "it" is named earlier in the sentence.
-                j = i
-                while j and not clauses[j - 1][0].rstrip().endswith(_SENTENCE_ENDS):
-                    j -= 1
-                keep.update(range(j, i))
+                keep.update(range(_sentence_start(clauses, i), i))
             if _CHECKS_TRUTH.search(clause):
                 # 听老李说县里要用地热水供暖，我觉得他瞎说，真有这回事吗？: from what was heard on is asked.
                 heard = [j for j in range(i) if _HEARSAY.search(clauses[j][0])]
