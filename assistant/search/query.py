@@ -1031,6 +1031,20 @@ def parse_query(text: str, tokenize=None) -> Query:
     return query
 
 
+# A yes-or-no question (这样可以吧？ 还照常办吗？ 算不算违规？): no wh-word, and 吗/吧/么 closing it or an A-not-A.
+_WH_WORD = re.compile(r"多少|几|哪|谁|什么|啥|怎|咋|何|多[长久大高远]")
+_YES_NO = re.compile(r"(?:吗|吧|么)\s*[？?。！!]*\s*$|[\u4e00-\u9fff][不没]|可不可以")
+
+
+def is_yes_no(text: str) -> bool:
+    """Whether a sentence asks yes or no.
+
+    >>> is_yes_no("周末还能去吗？"), is_yes_no("棚改呢？"), is_yes_no("哪个更高？")
+    (True, False, False)
+    """
+    return not _WH_WORD.search(text) and bool(_YES_NO.search(text))
+
+
 def _part_of(whole: Query, text: str, tokenize) -> Query:
     """One asked sentence as a query of its own: what it does not state (the place, the year, what kind of
     fact: 棚改呢？) it takes from the whole question."""
@@ -1045,7 +1059,8 @@ def _part_of(whole: Query, text: str, tokenize) -> Query:
         part.jurisdictions, part.story_places = list(whole.jurisdictions), list(whole.story_places)
     # (今年的目标又是多少？ after 到2025年要求多少？ asks of this year, not of the other part's)
     part.years = part.years or ([] if _RELATIVE_YEAR.search(text.lower()) else list(whole.years))
-    if part.kinds == [QuestionKind.WHAT]:
+    # (棚改呢？ and 哪个更高？ ask what the whole asks; 这样总可以吧？ beside 该打哪个电话？ asks whether, no number)
+    if part.kinds == [QuestionKind.WHAT] and not is_yes_no(text):
         part.kinds = list(whole.kinds)
     return part
 
