@@ -1406,6 +1406,15 @@ def test_a_yes_or_no_part_asks_whether_and_not_what_another_part_asks():
     assert q.parts[1].kinds == q.kinds
 
 
+def test_these_few_months_told_ask_no_count():
+    from assistant.search.query import detect_kinds
+
+    for told in ("我担心这几个月的工资就没了，还会补发吗？", "前几年的补贴还发吗？", "好几个部门都管这事吗？"):
+        assert detect_kinds(told) == [QuestionKind.WHAT], told
+    assert detect_kinds("一共派了几个督导组？") == [QuestionKind.FIGURE]
+    assert len(parse_query("这几个月的工资还补发吗？有事打哪个电话？").parts[0].kinds) == 1
+
+
 def test_a_part_in_everyday_words_is_answered_by_the_closest_clause_of_the_notice_its_search_leads_to():
     from assistant.answering.extractive import answer_parts
 

@@ -60,7 +60,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"(?:phone|telephone|hotline) number|e-?mail address|mailing address|(?:which|what) (?:number|address)|"
         r"where (?:do|should|can) (?:i|we) (?:mail|send|post)")),
     ("figure", re.compile(
-        r"多少|几个|几家|几名|几项|几座|几处|几所|几次|几年|几件|几条|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
+        r"多少|(?<![这那前后头好十])几(?:个|家|名|项|座|处|所|次|年|件|条)|比例|占比|增长率|增速|增长了|目标是|指标|达到|"
         r"how many|how much|what share|what percentage|what proportion|\brate\b|\bratios?\b|target|\bfigures?\b|"
         r"number of|growth")),
     ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|"
@@ -1032,7 +1032,7 @@ def parse_query(text: str, tokenize=None) -> Query:
 
 
 # A yes-or-no question (这样可以吧？ 还照常办吗？ 算不算违规？): no wh-word, and 吗/吧/么 closing it or an A-not-A.
-_WH_WORD = re.compile(r"多少|几|哪|谁|什么|啥|怎|咋|何|多[长久大高远]")
+_WH_WORD = re.compile(r"多少|(?<![这那前后头好十])几(?!乎)|哪|谁|什么|啥|怎|咋|何|多[长久大高远]")
 _YES_NO = re.compile(r"(?:吗|吧|么)\s*[？?。！!]*\s*$|[\u4e00-\u9fff][不没]|可不可以")
 
 
