@@ -341,3 +341,18 @@ def test_the_place_asked_beside_where_the_asker_comes_from_is_answered_by_its_ci
     answer = assistant.ask("我是安徽阜阳的，过完年来上海闵行一个工地干活，门卫不让出门。这是闵行的规定吗？要关多久才能出去？")
     assert not answer.abstained and "14天" in answer.text
     assert answer.text.startswith("闵行区的文件中没有直接规定")
+
+
+def test_a_central_body_named_beside_the_askers_city_answers_from_its_national_notice(tmp_path, embedder):
+    from assistant.govdocs.places import names_central_body
+
+    assert names_central_body("听说财政部出了个公告") and not names_central_body("市财政局出了个通知")
+    assistant = _assistant_on(tmp_path, embedder, {
+        "city.txt": "洛阳市人民政府办公室关于做好城市公园管理工作的通知\n各县区人民政府：\n"
+                    "一、公园开放时间为每日6:00至22:00。\n二、公园内禁止燃放烟花爆竹。\n洛阳市人民政府办公室\n2024年3月1日\n",
+        "national.txt": "财政部关于受灾餐饮企业亏损结转年限的公告\n财政部公告2024年第9号\n"
+                        "一、受灾害影响较大的餐饮企业，2024年度发生的亏损，最长结转年限由5年延长至8年。\n"
+                        "二、企业在年度汇算时提交政策声明即可享受。\n财政部\n2024年2月6日\n"})
+    answer = assistant.ask("我在洛阳开了家小饭馆，今年亏得厉害。听说财政部出了个公告，饭馆今年的亏损能往后结转几年？")
+    assert not answer.abstained and "8年" in answer.text
+    assert not answer.text.startswith("洛阳市的文件中没有直接规定")

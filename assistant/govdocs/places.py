@@ -21,6 +21,7 @@ from pathlib import Path
 LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3}
 _LEVELS = ("province", "city", "county")
 _COUNTRY = "全国"
+COUNTRY = _COUNTRY  # the jurisdiction of central bodies' notices
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "旗", "盟")
 # An issuer such as '淄博市张店区人民政府办公室' names its place right before 人民政府.
 _GOV_PLACE = re.compile(r"(?<![各本全该有相当所])([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|旗))(?:人民)?政府")
@@ -379,6 +380,25 @@ def places_in_issuer(issuer: str) -> list[str]:
 # (not 疫情防控指挥部: a command post is any level's)
 _CENTRAL = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|最高人民)|"
                       r"^[\u4e00-\u9fff]{2,10}(?:(?<!指挥)部|总局|总署|署)(?:办公厅)?")
+# A central body named in a question (税务总局出的那个指引, 财政部的公告, 国务院联防联控机制): what it issued is
+# national, whichever place the asker names. The ministries are the State Council's closed list (no library
+# names them); a local 财政局 or 市委宣传部 is none of them.
+_CENTRAL_NAMED = re.compile(
+    r"国务院|中共中央|党中央|(?<![省市区县州])国家[\u4e00-\u9fff]{1,8}?(?:局|委|部|署)|总局|总署|"
+    r"(?<![省市区县州厅局委])(?:财政|商务|教育|公安|民政|司法|交通运输|农业农村|人力资源社会保障|人社|自然资源|"
+    r"生态环境|住房城乡建设|住房和城乡建设|住建|水利|文化和旅游|文旅|卫生健康|退役军人事务|应急管理|"
+    r"工业和信息化|工信|科技|外交|国防)部(?!门)")
+
+
+def names_central_body(text: str) -> bool:
+    """Whether a text names a central body.
+
+    >>> names_central_body("税务总局出的那个指引里怎么说？"), names_central_body("市财政局的补贴怎么领？")
+    (True, False)
+    """
+    return bool(_CENTRAL_NAMED.search(text))
+
+
 # A body named only by its level: 市商务局, 省卫生健康委, 区教体局 — its place is the one the text names.
 _RELATIVE = {"省": "province", "市": "city", "区": "county", "县": "county"}
 

@@ -17,7 +17,7 @@ from assistant.wordlists import read_words
 from assistant.govdocs.cleaning import to_simplified
 from assistant.govdocs.departments import departments_in
 from assistant.govdocs.patterns import DOC_NUMBER, DOC_TYPES, normalize_doc_number
-from assistant.govdocs.places import ancestors, find_places, gazetteer, level_name, place_spans
+from assistant.govdocs.places import ancestors, find_places, gazetteer, level_name, names_central_body, place_spans
 
 _DATA = Path(__file__).parent / "data"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -184,6 +184,7 @@ class Query:
     # The unit a sum of money is asked per (每平方米补偿多少钱 → 平方米, 每人每天 → 人, 天): an amount without it
     # (项目总投资12亿元) does not answer.
     rate_units: list[str] = field(default_factory=list)
+    names_central_body: bool = False  # names a central body (税务总局, 财政部): its notices answer for any place
     # What a "how many" question counts (接待了多少游客 → 游客): a word no document uses counts nothing there.
     counted: str = ""
     asked_count: int = 0  # how many items a list question expects (五大工程是哪五个 → 5), 0 when it does not say
@@ -1025,6 +1026,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",
         besides=besides_words(text, tokenize) if lang == "zh" and QuestionKind.LIST in kinds else [],
         rate_units=list(dict.fromkeys(_RATE_UNIT.findall(asked_lowered))) if wants_money else [],
+        names_central_body=names_central_body(text),
     )
     if lang == "zh":
         query.parts = [_part_of(query, part, tokenize) for part in question_parts(text)]

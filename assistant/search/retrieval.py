@@ -15,7 +15,7 @@ from assistant.embedding import Embedder
 from assistant.govdocs.cleaning import to_simplified
 from assistant.govdocs.clauses import looks_back
 from assistant.govdocs.notices import document_name
-from assistant.govdocs.places import ancestors, level_name
+from assistant.govdocs.places import COUNTRY, ancestors, level_name
 from assistant.models import Chunk, Filters, Hit, SearchResult
 from assistant.stores.base import Store
 from assistant.stores.facets import Restriction
@@ -178,6 +178,8 @@ class Searcher:
         # question); its own clauses are favoured below (story_place_boost).
         places = list(dict.fromkeys(query.jurisdictions + [a for p in query.story_places for a in ancestors(p)
                                                            if level_name(a) != "country"]))
+        if places and query.names_central_body:  # 我在某市开饭馆…税务总局的那个指引里说… asks the national rule
+            places.append(COUNTRY)
         stated = Filters(places, list(query.years), [], list(query.doc_numbers))
         if filters:
             stated.jurisdictions = filters.jurisdictions or stated.jurisdictions
