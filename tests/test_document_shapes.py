@@ -179,6 +179,13 @@ def test_places_are_national_and_short_names_count_only_as_words():
     assert infer_jurisdiction("", "各地学习惠民县经验", "") == "惠民县"
 
 
+def test_a_city_before_its_development_zone_is_the_city():
+    # jieba reads 天津开发区 and 西安经济技术开发区 as one word each; the zone is within the city
+    assert find_places("我在天津开发区开了家公司") == ["天津市"]
+    assert find_places("发布机构：西安经济技术开发区") == ["西安市"] and find_places("西安高新区") == ["西安市"]
+    assert find_places("开发区提出多项减租免税举措") == []
+
+
 def test_departments_are_one_under_several_names_and_belong_to_their_place():
     assert same_department("区发改局", "区发展改革局") and same_department("区发展和改革局", "区发改局")
     assert same_department("市市场监管局", "市市场监督管理局")

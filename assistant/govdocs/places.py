@@ -312,6 +312,10 @@ def _parent_named(text: str, name: str) -> bool:
 _WORD_WINDOW = 8
 
 
+# A development zone named after its place: 开发区, 经济技术开发区, 高新技术产业开发区, 高新区, 工业园区.
+_ZONE_AFTER = re.compile(r"(?:经济技术|高新技术产业|经济|高新技术|工业)?(?:开发区|园区)|高新区")
+
+
 def _is_word_at(text: str, start: int, end: int) -> bool:
     """Whether jieba's segmentation of the surrounding characters has word boundaries at start and end
     (a place name may also be the first part of a word: 淄博市 → 淄博 + 市, 张店区 → 张店 + 区)."""
@@ -336,8 +340,9 @@ def _is_word_at(text: str, start: int, end: int) -> bool:
         b = end - start
     if b in cuts:
         return True
-    # '临淄区' is one jieba word; 临淄 before a level word or a government body is still the place.
-    return window[b : b + 1] in ("市", "区", "县", "省", "州", "盟", "旗")
+    # '临淄区' is one jieba word; 临淄 before a level word or a government body is still the place; so is a city
+    # before its development zone (天津开发区, 某市经济技术开发区: one jieba word, a zone within the city).
+    return window[b : b + 1] in ("市", "区", "县", "省", "州", "盟", "旗") or bool(_ZONE_AFTER.match(window, b))
 
 
 def _ends_a_word(before: str) -> bool:
