@@ -1371,6 +1371,12 @@ def test_when_something_ends_asks_its_end_day_not_a_span():
     assert "when" in kind_features("减免政策执行至疫情结束。", q, chunk)
 
 
+def test_from_when_in_english_asks_when_something_starts():
+    assert parse_query("From when does the fee waiver for small shops apply?").asks_start
+    assert parse_query("Since what date have the museums been closed?").asks_start
+    assert not parse_query("When will the museums reopen?").asks_start
+
+
 def test_when_something_starts_asks_its_day_not_a_time_of_day():
     q = parse_query("新开的公交线路是什么时候开始跑的？")
     assert q.asks_day
@@ -1438,6 +1444,29 @@ def test_a_part_in_everyday_words_is_answered_by_the_closest_clause_of_the_notic
     sources, unanswered = answer_parts(q, [first], _equal_weights, search(
         found(other, 1, 0.75), found(definition, 2, 0.80)))
     assert unanswered == [1]
+
+
+def test_a_growth_compared_with_last_year_is_of_the_measure_named_just_before_it():
+    from assistant.answering.extractive import reports_figure
+
+    chunk = _chunk(1, text="x")
+    q = parse_query("甲县2022年粮食产量实际增长了多少？")
+    assert reports_figure("预计粮食产量完成30万吨，同比增长2.1%。", chunk, q)
+    assert not reports_figure("预计生猪出栏完成30万头，同比增长2.1%。", chunk, q)
+
+
+def test_a_part_asking_of_another_year_than_the_quote_is_searched_on_its_own():
+    from assistant.answering.extractive import answer_parts
+
+    report = Notice(title="政府工作报告", issuer="甲县人民政府", date="2023-01-07", id="n1")
+    review = replace(_chunk(1, text="一年来，我们稳中求进。预计粮食产量完成30万吨，同比增长2.1%。"),
+                     clause_path=["2022年工作回顾"])
+    target = replace(_chunk(2, text="今年的主要预期目标是：粮食产量增长3%左右。"), clause_path=["2023年工作安排"])
+    q = parse_query("2022年粮食产量实际增长了多少？2023年的增长目标又是多少？")
+    first = select_evidence(q, _good(review), [1.0] * len(q.terms))
+    sources, unanswered = answer_parts(q, [first], _equal_weights, lambda part: [_good(target)],
+                                       notices={"n1": report})
+    assert unanswered == [] and [e.hit.chunk for e in sources] == [review, target]
 
 
 def test_the_measure_of_an_achieved_figure_is_read_from_the_sentence_that_asks_it():
@@ -1942,6 +1971,15 @@ def test_one_notice_published_twice_is_quoted_once():
     text = "对承租国有房屋的个体工商户，免收3个月房租。"
     answer = _answer("承租国有房屋的个体工商户房租免几个月？", [_chunk(40, "n1", text), _chunk(41, "n3", text)])
     assert not answer.abstained and answer.text.count("免收3个月房租") == 1
+    # each copy's clause runs on into its own signature
+    copies = [replace(_chunk(i, n, text + signature), notice_title="关于减免个体工商户房租的通知")
+              for i, n, signature in ((42, "n1", "甲县财政局"), (43, "n3", "甲县税务局"))]
+    answer = _answer("承租国有房屋的个体工商户房租免几个月？", copies)
+    assert not answer.abstained and answer.text.count("免收3个月房租") == 1
+    # two notices of their own saying the same are both quoted
+    answer = _answer("承租国有房屋的个体工商户房租免几个月？", [_chunk(42, "n1", text + "甲县财政局"),
+                                                         _chunk(43, "n3", text + "甲县税务局")])
+    assert answer.text.count("免收3个月房租") == 2
 
 
 def test_a_long_sentence_is_clipped_where_the_last_asked_words_are():

@@ -231,6 +231,7 @@ def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
 # reports what was done (完成情况：, 实际, 已建成, 同比增长, 比上年).
 _TARGET = re.compile(r"目标|力争|计划|确保|预计|争取|以上")
 _PLAN_TITLE = re.compile(r"任务|方案|计划|要点|规划")
+_COMPARED = re.compile(r"同比|比上年|较上年")
 _ACHIEVED = re.compile(r"实际|完成情况|已完成|已建成|已经|累计完成|实现了|完成了|同比|比上年|较上年|去年|上年")
 
 
@@ -249,6 +250,8 @@ def reports_figure(sentence: str, chunk: Chunk, query: Query) -> bool:
         return False
     found = _ACHIEVED.search(sentence)
     report = sentence[found.start():] if found else sentence
+    # 预计地区生产总值完成805亿元，同比增长3.4%: a growth compared with last year is of the measure named just before.
+    before = re.split(r"[，,；;。]", sentence[:found.start()].lower())[-2:] if found else []
     # The words of the sentence asking for the achieved (实际用了多少外资？), but not a stated month, nor the
     # words that ask (到目前为止, 实际): those name no measure.
     text = query.text.lower()
@@ -261,10 +264,11 @@ def reports_figure(sentence: str, chunk: Chunk, query: Query) -> bool:
     counted = HOW_MANY.search(asked)
     if not own and counted:
         words = [counted.group(1)]  # 实际用了多少外资: 外资, a word inside the term 引进外资 of another sentence
-    for phrase in re.split(r"[，,；;。]", report.lower()):
+    for i, phrase in enumerate(re.split(r"[，,；;。]", report.lower())):
         if _TARGET.search(phrase) or not (_DIGIT_FIGURE.search(phrase) or _CHINESE_COUNT.search(phrase)):
             continue
-        if not words or any(w in phrase for w in words):
+        measure = "".join(before) if i == 0 and _COMPARED.match(phrase) else ""
+        if not words or any(w in phrase or w in measure for w in words):
             return True
     return False
 
@@ -803,10 +807,12 @@ def _first_of_notice(evidence: list[Evidence], more: Callable[[], list[Evidence]
 
 def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Term]], list[float]],
                  search_part: Callable[[Query], list[Hit]], k: int = 5,
-                 tuning: Tuning = DEFAULT_TUNING) -> tuple[list[Evidence], list[int]]:
+                 tuning: Tuning = DEFAULT_TUNING, notices: dict[str, Notice] | None = None
+                 ) -> tuple[list[Evidence], list[int]]:
     """Several questions asked at once (老旧小区改造多少个？棚改呢？): a part whose words the quoted sentences do
-    not cover is searched for on its own, and its best clause that answers it is quoted too. Returns the
-    sources and the numbers (1-based) of the parts no clause answers."""
+    not cover is searched for on its own, and its best clause that answers it is quoted too; so is a part asking
+    of a year no quoted clause speaks of (given the notices). Returns the sources and the numbers (1-based) of the
+    parts no clause answers."""
     chosen, unanswered = list(sources), []
     for part in query.parts:
         # What this part asks about that the others do not (棚户区, not the 改造 both ask about).
@@ -816,8 +822,10 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
             chosen, searched = _each_place_quoted(part, chosen, weigh, search_part, k, tuning)
             if searched:
                 continue
-        if not own or term_coverage(own, quoted, weigh(own)) >= tuning.min_coverage:
-            continue
+        if (not own or term_coverage(own, quoted, weigh(own)) >= tuning.min_coverage) and (
+                not part.years or notices is None
+                or any(_speaks_of_year(e, notices, y) for e in chosen for y in part.years)):
+            continue  # (2022年增长了多少？2023年的目标呢？: the quote of 2022 does not answer for 2023)
         weights = weigh(part.terms)
         evidence = [select_evidence(part, h, weights, tuning) for h in search_part(part)[:k]]
         found = choose_sources(part, evidence, k, tuning)
@@ -836,6 +844,13 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         elif not found:
             unanswered.append(query.parts.index(part) + 1)
     return chosen, unanswered
+
+
+def _copy_of(e: Evidence, other: Evidence) -> bool:
+    """Whether a quote is another copy's of the same notice: the same title and the same first sentence."""
+    a, b = e.hit.chunk, other.hit.chunk
+    return (a.notice_id != b.notice_id and a.notice_title == b.notice_title and bool(e.sentences)
+            and e.sentences[:1] == other.sentences[:1])
 
 
 def _closest_in_answering_notice(evidence: list[Evidence], chosen: list[Evidence]) -> Evidence | None:
@@ -1129,7 +1144,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                               or listed.section == ()]
     unanswered: list[int] = []
     if query.parts and search_part is not None:
-        sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning)
+        sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning, notices)
     if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 联系人是谁: the notice's clause naming one (（联系人：某某；邮箱：…）) answers, whatever matched best.
         cited = {e.hit.chunk.notice_id for e in sources}
@@ -1182,8 +1197,10 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         if note and note not in "".join(e.sentences).replace(" ", ""):
             # Who leads the task the quote is from (（市教育局牵头，…配合）): staff are asked that next.
             e.sentences = e.sentences + [note]
-    # One notice published twice (a copy in another file, or reposted): its clause is quoted once.
-    sources = [e for i, e in enumerate(sources) if all(e.sentences != o.sentences for o in sources[:i])]
+    # One notice published twice (a copy in another file, or reposted): its clause is quoted once, though each
+    # copy's clause runs on into its own signature (…另行公告。财政部 / …另行公告。税务总局).
+    sources = [e for i, e in enumerate(sources) if all(e.sentences != o.sentences and not _copy_of(e, o)
+                                                       for o in sources[:i])]
     used = [e.hit for e in sources]
     ordered = used + [h for h in hits if h not in used]
     citations = []

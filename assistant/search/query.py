@@ -93,7 +93,8 @@ _ASKS_HOUR = re.compile(r"(?<![哪有])几点(?:钟|半|到|至|开|关|上班|�
                         r"什么时段|哪个时段|哪些时段|\bwhat time\b|\bwhich hours\b|\bopening hours\b")
 # When something starts (从哪天开始, 什么时候起施行): a notice says so once, for all its measures (本公告自…起施行).
 _ASKS_START = re.compile(r"(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])(?:开始|起|施行|实施|执行|生效|启动)|"
-                         r"从(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])|when does .{0,40}(?:start|take effect)")
+                         r"从(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])|when does .{0,40}(?:start|take effect)|"
+                         r"\b(?:from|since|starting) (?:when|what date|which date|which day)\b")
 _RATE_UNIT = re.compile(r"每\s*(?:一\s*)?个?(平方米|平米|亩|人|户|月|天|日|年|吨|辆|台|家|次|小时|公里|间|套|名|张|份|学期|课时)")
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
