@@ -1421,31 +1421,6 @@ def test_these_few_months_told_ask_no_count():
     assert len(parse_query("这几个月的工资还补发吗？有事打哪个电话？").parts[0].kinds) == 1
 
 
-def test_a_part_in_everyday_words_is_answered_by_the_closest_clause_of_the_notice_its_search_leads_to():
-    from assistant.answering.extractive import answer_parts
-
-    report = _chunk(1, text="二、发现群体性宴席的，请拨打96110举报。")
-    preamble = _chunk(2, text="为做好防控工作，现就有关事项通告如下。")
-    definition = _chunk(3, text="一、群体性宴席是指3户及以上家庭人员共同用餐。")
-    other = _chunk(4, "n2", text="各景区暂停开放。")
-    q = parse_query("我住在甲镇，想请两三家亲戚来院里吃顿饭，这样总可以吧？要是看见有人办酒席，该打哪个电话？")
-    first = select_evidence(q, _good(report), [1.0] * len(q.terms))
-
-    def found(chunk, rank, similarity):
-        return replace(_good(chunk, rank, coverage=0.1), sentence_similarity=(similarity,))
-
-    def search(*first_part_hits):
-        return lambda part: list(first_part_hits) if "吃顿饭" in part.text else [_good(report)]
-
-    sources, unanswered = answer_parts(q, [first], _equal_weights, search(
-        found(preamble, 1, 0.70), found(definition, 2, 0.80), found(other, 3, 0.75)))
-    assert unanswered == [] and [e.hit.chunk for e in sources] == [report, definition]
-    # the part's own search leads to another notice: the part is said to be unanswered
-    sources, unanswered = answer_parts(q, [first], _equal_weights, search(
-        found(other, 1, 0.75), found(definition, 2, 0.80)))
-    assert unanswered == [1]
-
-
 def test_a_growth_compared_with_last_year_is_of_the_measure_named_just_before_it():
     from assistant.answering.extractive import reports_figure
 

@@ -837,8 +837,6 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
             found = [e for e in evidence if e.hit.chunk.notice_id == chosen[0].hit.chunk.notice_id
                      and e.hit.chunk.kind != "header" and set(wanted) <= kinds_shown(part, e)][:1]
             extra = next((e for e in found if all(e.hit.chunk is not c.hit.chunk for c in chosen)), None)
-        if not found and extra is None and chosen:
-            extra = _closest_in_answering_notice(evidence, chosen)
         if extra is not None:
             chosen.append(extra)
         elif not found:
@@ -851,18 +849,6 @@ def _copy_of(e: Evidence, other: Evidence) -> bool:
     a, b = e.hit.chunk, other.hit.chunk
     return (a.notice_id != b.notice_id and a.notice_title == b.notice_title and bool(e.sentences)
             and e.sentences[:1] == other.sentences[:1])
-
-
-def _closest_in_answering_notice(evidence: list[Evidence], chosen: list[Evidence]) -> Evidence | None:
-    """这样总可以吧？ in words no clause uses, beside a part the quoted notice answers: when the part's own search
-    leads to that notice, the notice's clause closest in meaning to the part (by sentence similarity)."""
-    body = [e for e in evidence if e.hit.chunk.kind != "header" and e.sentences]
-    notice = chosen[0].hit.chunk.notice_id
-    if not body or body[0].hit.chunk.notice_id != notice:
-        return None
-    own = [e for e in body if e.hit.chunk.notice_id == notice and e.hit.sentence_similarity
-           and all(e.hit.chunk is not c.hit.chunk for c in chosen)]
-    return max(own, key=lambda e: max(e.hit.sentence_similarity), default=None)
 
 
 def _each_place_quoted(part: Query, chosen: list[Evidence], weigh: Callable[[list[Term]], list[float]],
