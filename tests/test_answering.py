@@ -1402,6 +1402,12 @@ def test_a_part_in_words_no_clause_uses_is_answered_by_the_notices_clause_showin
 
 
 def test_a_yes_or_no_part_asks_whether_and_not_what_another_part_asks():
+    from assistant.search.query import is_yes_no
+
+    for asked in ("周末还能去吗？", "这样总可以吧？", "算不算违规？", "还照常办不？", "开门了没有？"):
+        assert is_yes_no(asked), asked
+    for asked in ("棚改呢？", "哪个更高？", "这样要交多少钱吗？", "怎么办不了？"):
+        assert not is_yes_no(asked), asked
     q = parse_query("我住在甲镇，想请两三家亲戚来院里吃顿饭，这样总可以吧？要是看见有人办酒席，该打哪个电话？")
     assert len(q.parts) == 2 and QuestionKind.CONTACT in q.kinds
     assert q.parts[0].kinds == [QuestionKind.WHAT] and QuestionKind.CONTACT in q.parts[1].kinds

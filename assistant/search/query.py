@@ -1034,9 +1034,9 @@ def parse_query(text: str, tokenize=None) -> Query:
     return query
 
 
-# A yes-or-no question (这样可以吧？ 还照常办吗？ 算不算违规？): no wh-word, and 吗/吧/么 closing it or an A-not-A.
+# A yes-or-no question (这样可以吧？ 还照常办吗？ 算不算违规？): no wh-word, and 吗/吧/么/不/没有 closing it or an A-not-A.
 _WH_WORD = re.compile(r"多少|(?<![这那前后头好十])几(?!乎)|哪|谁|什么|啥|怎|咋|何|多[长久大高远]")
-_YES_NO = re.compile(r"(?:吗|吧|么)\s*[？?。！!]*\s*$|[\u4e00-\u9fff][不没]|可不可以")
+_YES_NO = re.compile(r"(?:吗|吧|么|不|没有?)\s*[？?。！!]*\s*$|" + _A_NOT_A.pattern)
 
 
 def is_yes_no(text: str) -> bool:
