@@ -340,7 +340,7 @@ def _is_word_at(text: str, start: int, end: int) -> bool:
         b = end - start
     if b in cuts:
         return True
-    # '临淄区' is one jieba word; 临淄 before a level word or a government body is still the place; so is a city
+    # '鼓楼区' is one jieba word; 鼓楼 before a level word or a government body is still the place; so is a city
     # before its development zone (天津开发区, 某市经济技术开发区: one jieba word, a zone within the city).
     return window[b : b + 1] in ("市", "区", "县", "省", "州", "盟", "旗") or bool(_ZONE_AFTER.match(window, b))
 
