@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
+from assistant.answering.assigned import department_tasks
 from assistant.answering.extractive import compose_answer, has_required_term, list_file_contents
 from assistant.answering.llm import translate_question
 from assistant.answering.status import ANY_STATUS, row_status, status_answer, wanted_statuses
@@ -300,6 +301,18 @@ class Assistant:
         return status_answer(query.text, statuses, rows, self.index.notice_by_id.get(top.notice_id),
                              english=query.lang == "en", of_department=of_department)
 
+    def _department_tasks(self, query: Query, result: SearchResult) -> Answer | None:
+        """The tasks the department asked about is given in the notice of the best-matching clause (not in
+        another notice retrieved: 某防汛职责里民政局负责什么 is not answered by a school plan's tasks)."""
+        if not result.hits:
+            return None
+        top = result.hits[0].chunk
+        clauses = [c for c in self.index.chunks if c.notice_id == top.notice_id]
+        if any(t.required and not any(has_required_term(t, c) for c in clauses) for t in query.terms):
+            return None  # a stated month or edition the notice does not speak of
+        return department_tasks(query.text, clauses, self.index.notice_by_id.get(top.notice_id),
+                                english=query.lang == "en")
+
     def sub_headings(self, chunk: Chunk, depth: int | None = None) -> list[str]:
         """The headings one level under a clause, in document order (a list its text only introduces); with
         `depth`, under the clause's heading at that depth (三、实施五大工程 → its (一)…(五)); depth 0: the notice's
@@ -339,8 +352,10 @@ class Assistant:
                 yield listing
                 return
         if not statuses and query.departments and QuestionKind.LIST in query.kinds and not result.empty_reason:
-            # 某局负责的任务有哪些 over a progress table: every row the department leads or supports.
-            listing = self._status_rows(query, result, ANY_STATUS, of_department=True)
+            # 某局负责的任务有哪些 over a progress table: every row the department leads or supports; over a
+            # task list, every task it is given.
+            listing = (self._status_rows(query, result, ANY_STATUS, of_department=True)
+                       or self._department_tasks(query, result))
             if listing is not None:
                 yield listing
                 return

@@ -356,3 +356,18 @@ def test_a_central_body_named_beside_the_askers_city_answers_from_its_national_n
     answer = assistant.ask("我在洛阳开了家小饭馆，今年亏得厉害。听说财政部出了个公告，饭馆今年的亏损能往后结转几年？")
     assert not answer.abstained and "8年" in answer.text
     assert not answer.text.startswith("洛阳市的文件中没有直接规定")
+
+
+def test_a_departments_tasks_in_a_task_list_are_each_listed_with_its_clause(tmp_path, embedder):
+    # Made-up task list: each task names who carries it out, as such plans do.
+    assistant = _assistant_on(tmp_path, embedder, {"tasks.txt": (
+        "洛南县人民政府办公室关于印发洛南县2024年重点工作任务的通知\n各镇人民政府，县政府各部门：\n"
+        "一、推进乡村振兴\n1.推进河道清淤。完成主要河道清淤20公里。（县水利局负责）\n"
+        "2.建设智慧农场。新建智慧农场3个。（县农业农村局牵头，县水利局配合）\n"
+        "二、改善民生\n3.实施农田灌溉改造。改造灌区5万亩。（县水利局负责）\n"
+        "4.开展全民健身活动。举办赛事10场。（县体育局负责）\n洛南县人民政府办公室\n2024年2月1日\n")})
+    answer = assistant.ask("洛南县重点工作任务中，县水利局负责的是哪几项？")
+    assert not answer.abstained
+    assert "推进河道清淤" in answer.text and "实施农田灌溉改造" in answer.text
+    assert "全民健身" not in answer.text
+    assert len([c for c in answer.citations if c.quotes]) == 2
