@@ -1301,6 +1301,8 @@ def test_money_asked_per_unit_needs_an_amount_with_that_unit():
     ("这份规划包括几大板块？", "板块"), ("这份规划包括几大部分？", ""),
     ("天然气今年用几个亿方？", ""), ("今年造林多少万亩？", ""),  # a magnitude and a unit: nothing counted
     ("年度考核里日常检查占多少分量？", ""), ("群众评议占了多少权重？", ""),  # a share: a percentage answers
+    # a word closing the question, not naming what is counted (才行 "will do", 合适 "suitable")
+    ("押金最多退多少才行？", ""), ("每月交多少合适？", ""), ("要配多少志愿者？", "志愿者"),
 ])
 def test_the_word_a_how_many_question_counts(question, counted):
     assert parse_query(question).counted == counted
@@ -1818,6 +1820,58 @@ def test_a_list_question_whose_item_word_is_one_character_gets_the_sub_headings_
     answer = compose_answer(parse_query("某某活动的工作专班下设哪几个组？"), SearchResult(hits + [_good(intro, 3)]),
                             NOTICES, _equal_weights, children=_children_in(groups))
     assert "办公室下设3个工作组，具体职责如下：（一）综合协调组" in answer.text.replace("\n", "")
+
+
+_PLAN = [replace(_chunk(110 + i, "n1", text=t), clause_path=path) for i, (path, t) in enumerate([
+    (["三、开展“四大行动”", "（一）河湖治理行动", "1. 清理河道淤积"], "清淤20公里。"),
+    (["三、开展“四大行动”", "（一）河湖治理行动", "2. 修复岸线生态"], "修复岸线5公里。"),
+    (["三、开展“四大行动”", "（一）河湖治理行动", "3. 整治入河排口"], "整治排口30个。"),
+    (["三、开展“四大行动”", "（二）农田提质行动"], "改造农田1万亩。"),
+    (["三、开展“四大行动”", "（三）村庄美化行动"], "美化村庄12个。"),
+    (["三、开展“四大行动”", "（四）道路提升行动"], "改造道路8公里。")])]
+
+
+def test_a_section_named_whole_by_the_question_gives_its_own_sub_headings():
+    # Made-up plan: the question quotes the heading of one action; its measures, not the four actions, are asked.
+    hits = [_good(_PLAN[1]), _good(_PLAN[3], 2)]
+    answer = compose_answer(parse_query("方案里“河湖治理行动”下面具体有哪几项措施？"), SearchResult(hits), NOTICES,
+                            _equal_weights, children=_children_in(_PLAN))
+    listed = answer.text.split("[1]")[0]
+    assert all(m in listed for m in ("清理河道淤积", "修复岸线生态", "整治入河排口"))
+    assert "农田提质行动" not in listed
+    # A short heading inside a longer word of the question ((一)工业企业 in 规下工业企业) names no section.
+    firms = [replace(_chunk(130 + i, "n1", text=t), clause_path=["（一）工业企业", h]) for i, (h, t) in enumerate([
+        ("1. 规下工业企业", "2月10日复工。"), ("2. 外贸加工", "2月20日复工。"), ("3. 建筑施工", "3月1日复工。")])]
+    answer = compose_answer(parse_query("规下工业企业有哪几天可以复工？"), SearchResult([_good(firms[0])]), NOTICES,
+                            _equal_weights, children=_children_in(firms))
+    assert "建筑施工" not in answer.text
+    # A short heading quoted, or given in brackets by an English question, is named whole.
+    safeguards = [replace(_chunk(140 + i, "n1", text=t), clause_path=["四、政策保障", h]) for i, (h, t) in enumerate([
+        ("(一)完善统计制度", "建立统计台账。"), ("(二)强化资金支持", "安排专项资金。"), ("(三)加强人才保障", "引进人才。")]
+    )] + [replace(_chunk(143, "n1", text="实施十大工程。"), clause_path=["三、重点工程"])]
+    for question in ("What do the safeguards (政策保障) of the county's river cleaning work plan list?",
+                     "某某县河湖清淤治理工作方案的“政策保障”部分都写了哪些内容？"):
+        answer = compose_answer(parse_query(question), SearchResult([_good(safeguards[3]), _good(safeguards[1], 2)]),
+                                NOTICES, _equal_weights, children=_children_in(safeguards))
+        assert all(m in answer.text for m in ("完善统计制度", "强化资金支持", "加强人才保障")), question
+
+
+_REPORT = [replace(_chunk(120 + i, "n1", text=t), clause_path=["今年的主要任务", h]) for i, (h, t) in enumerate([
+    ("一、坚持稳中求进，推动经济回升向好", "扩大有效投资。"), ("二、坚持稳中求进，建设美丽乡村", "改善人居环境。"),
+    ("三、坚持稳中求进，办好民生实事", "增加公共服务供给。")])]
+
+
+def test_sub_headings_each_holding_the_questions_words_as_many_as_asked_are_the_list():
+    # Made-up report: every part opens with the words asked about (坚持稳中求进); the section above names none.
+    hits = [_good(_REPORT[1]), _good(_REPORT[0], 2)]
+    answer = compose_answer(parse_query("报告提出从哪三个方面坚持稳中求进？"), SearchResult(hits), NOTICES, _equal_weights,
+                            children=_children_in(_REPORT))
+    listed = answer.text.split("[1]")[0]
+    assert all(p in listed for p in ("推动经济回升向好", "建设美丽乡村", "办好民生实事"))
+    # Asked for another number, they are not the list asked for.
+    four = compose_answer(parse_query("报告提出从哪四个方面坚持稳中求进？"), SearchResult(hits), NOTICES, _equal_weights,
+                          children=_children_in(_REPORT))
+    assert "办好民生实事" not in four.text.split("[1]")[0]
 
 
 def test_a_question_asking_what_parts_a_document_has_gets_its_top_level_headings():

@@ -30,6 +30,9 @@ MAX_SENTENCE_CHARS = 320  # one sentence longer than this is clipped around the 
 TABLE_ROW_CHARS = 400
 LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
+# A heading named whole by a question, unquoted, is a name (交通运输绿色低碳行动), not a phrase inside one of its
+# words ((一)工业企业 in 规下工业企业).
+MIN_NAMED_HEADING_CHARS = 6
 
 _DIGIT_FIGURE = re.compile(r"\d")
 RATE_WINDOW = 12  # characters either side of an amount where the unit it is per must stand (每人每天补助300元)
@@ -479,6 +482,9 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
     # The words that may name each item (哪些行动 → 行动; 下设哪几个组 → 组, too short to be a term).
     named_by = [[sp.lower() for sp in t.spellings] for t in query.terms if not t.in_story]
     named_by += [[m.group(1)] for m in _LISTED_ONE.finditer(query.asked or query.text)]
+    asked_text = re.sub(r"[\"“”‘’'「」《》\s]", "", query.text.lower())
+    # Words quoted or put in brackets (“政策保障”, an English question's (政策保障)) are the document's own.
+    quoted = [q.lower() for q in re.findall(r"[\"“「(（]([^\"”」)）]{2,30})[\"”」)）]", query.text)]
     for hit in hits:
         path = hit.chunk.clause_path
         for depth in range(1, len(path)):
@@ -489,6 +495,9 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             heading = path[depth - 1]
             # 某方案里的重点任务有哪几条: the words the notice's title holds may name the notice, the rest its section.
             own_terms, own_weights = _not_in_title(query.terms, weights, hit.chunk.notice_title)
+            title = hit.chunk.notice_title.lower()
+            own_words = [[sp.lower() for sp in t.spellings] for t in query.terms
+                         if not t.in_story and not any(sp.lower() in title for sp in t.spellings)]
             coverage = max(term_coverage(query.terms, heading.lower(), weights),
                            term_coverage(own_terms, heading.lower(), own_weights))
             items = children(hit.chunk, depth)
@@ -505,12 +514,21 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             # name's head noun does) are the list, whatever their section's heading says (二、重点任务).
             each_one = len(items) >= 3 and len(items) == (query.asked_count or len(items)) and any(
                 all(any(core.endswith(sp) for sp in spellings) for core in cores) for spellings in named_by)
-            if coverage < tuning.heading_list_min_coverage and not spans and not each_one:
+            # "交通运输绿色低碳行动"下面有哪几项措施: the question names the section by its whole heading; that
+            # section's sub-headings are asked, not those of the section above it (十大行动).
+            core = _without_marker(heading).strip("。：: ").lower()
+            named_whole = core in quoted or (len(core) >= MIN_NAMED_HEADING_CHARS and core in asked_text)
+            # 从哪六个方面聚焦聚力: a word of the question in every sub-heading (一、聚焦聚力稳住…, 二、聚焦聚力推进…),
+            # as many as asked, names them all, whatever their section's heading says.
+            shared = len(items) >= 3 and len(items) == (query.asked_count or len(items)) and any(
+                all(any(sp in core for sp in spellings) for core in cores) for spellings in own_words)
+            if coverage < tuning.heading_list_min_coverage and not (spans or each_one or named_whole or shared):
                 continue
             # The number asked (哪四个) decides; else the number the heading states (三大工程).
             counted = len(items) == (query.asked_count or stated_count(heading))
-            if len(items) >= 2 and (counted or spans or each_one or coverage >= tuning.heading_list_coverage):
-                candidates.append(((counted, spans, each_one, coverage), hit, heading, items))
+            if len(items) >= 2 and (counted or spans or each_one or named_whole or shared
+                                    or coverage >= tuning.heading_list_coverage):
+                candidates.append(((named_whole, counted, spans, each_one or shared, coverage), hit, heading, items))
     if not candidates:
         return _top_level_list(query, hits, weights, children, tuning)
     _, hit, heading, items = max(candidates, key=lambda c: c[0])

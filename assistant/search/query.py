@@ -728,9 +728,24 @@ def counted_word(asked: str, terms: list[Term]) -> str:
         if re.search(r"占[了到据]?\s*$", asked[:found.start()]):
             continue  # 占多少分量/比重: a share, whatever the word for it (a percentage answers), nothing counted
         word = next((t.source for t in terms if after == t.source), "")
-        if word:
+        if word and not _names_no_thing(word):
             return word
     return ""
+
+
+# jieba's part-of-speech tags of words that open no name of a thing: adverbs (才, 就, 比较), prepositions, conjunctions,
+# particles, pronouns.
+_FUNCTION_TAGS = ("d", "p", "c", "u", "r")
+
+
+@lru_cache(maxsize=4096)
+def _names_no_thing(word: str) -> bool:
+    """Whether the word after 多少 closes the question, not names what is counted (不超过多少才行？, 交多少就可以):
+    it opens with a function word, or is one adjective (多少合适？)."""
+    import jieba.posseg  # tagged by jieba's dictionary, not a list of ours
+
+    tagged = list(jieba.posseg.cut(word))
+    return tagged[0].flag.startswith(_FUNCTION_TAGS) or all(t.flag.startswith(("a", "d")) for t in tagged)
 
 
 # "除了打电话，还能通过哪些渠道…" names one item of the list it asks for.
