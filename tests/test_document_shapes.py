@@ -177,6 +177,10 @@ def test_places_are_national_and_short_names_count_only_as_words():
     # named in full, the county is still the subject.
     assert infer_jurisdiction("", "各地推出安居惠民工程", "甲省乙市企业 山东 四川") == "全国"
     assert infer_jurisdiction("", "各地学习惠民县经验", "") == "惠民县"
+    # A development zone's department is the zone's city's, though its name ends in 部 as a ministry's does.
+    assert infer_jurisdiction("开发区党建工作部", "", "发布机构：西安经济技术开发区") == "西安市"
+    assert infer_jurisdiction("财政部", "", "西安市 西安市") == "全国"
+    assert infer_jurisdiction("人力资源社会保障部办公厅", "", "西安市") == "全国"
 
 
 def test_a_city_before_its_development_zone_is_the_city():

@@ -383,8 +383,10 @@ def places_in_issuer(issuer: str) -> list[str]:
 
 # A central body names no place: 财政部, 国家税务总局, 国务院办公厅, 中共中央, 全国总工会, 海关总署
 # (not 疫情防控指挥部: a command post is any level's)
+# (not 开发区党建工作部, 高新区宣传部: a development zone's or a district's department is local, whatever it ends in)
 _CENTRAL = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|最高人民)|"
-                      r"^[\u4e00-\u9fff]{2,10}(?:(?<!指挥)部|总局|总署|署)(?:办公厅)?")
+                      r"^(?![\u4e00-\u9fff]*?(?:开发区|新区|园区|[区县镇])[\u4e00-\u9fff]{0,6}部)"
+                      r"[\u4e00-\u9fff]{2,10}(?:(?<!指挥)部|总局|总署|署)(?:办公厅)?")
 # A central body named in a question (税务总局出的那个指引, 财政部的公告, 国务院联防联控机制): what it issued is
 # national, whichever place the asker names. The ministries are the State Council's closed list (no library
 # names them); a local 财政局 or 市委宣传部 is none of them.
