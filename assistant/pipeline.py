@@ -402,6 +402,7 @@ def _said_to_come_from(answer: Answer | None, query: Query, english: str, chines
     `chinese` are formats with {place} (the asked one) and {levels} (the places cited)."""
     if answer is None:
         return None
-    levels = "、".join(dict.fromkeys(c.chunk.jurisdiction for c in answer.citations if c.quotes))
+    unknown = "place not stated" if query.lang == "en" else "未注明地区"  # a notice naming no place answers too
+    levels = "、".join(dict.fromkeys(c.chunk.jurisdiction or unknown for c in answer.citations if c.quotes))
     head = (english if query.lang == "en" else chinese).format(place=query.place_asked, levels=levels)
     return replace(answer, text=head + answer.text)

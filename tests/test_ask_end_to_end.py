@@ -371,3 +371,19 @@ def test_a_departments_tasks_in_a_task_list_are_each_listed_with_its_clause(tmp_
     assert "推进河道清淤" in answer.text and "实施农田灌溉改造" in answer.text
     assert "全民健身" not in answer.text
     assert len([c for c in answer.citations if c.quotes]) == 2
+
+
+def test_a_notice_naming_no_place_answers_a_resident_of_any_place_asking_about_it(tmp_path, embedder):
+    # Made-up news of a bank naming no place, beside a city's notice on another topic.
+    assistant = _assistant_on(tmp_path, embedder, {
+        "city.txt": _CITY_PARKS_NOTICE,
+        "bank.txt": "助力小微企业渡难关\n某某银行宣布，即日起小微企业客户通过该行企业APP转账，一律免收手续费；"
+                    "受疫情影响的小微企业贷款可延期三个月，期间只还息不还本。\n",
+        "parks.txt": "公园开放时间调整的说明\n疫情期间，公园开放时间调整为每日8:00至18:00。\n"})
+    answer = assistant.ask("我在淄博开了家小网店，听说某某银行的企业APP转账不收手续费了，是真的吗？")
+    assert not answer.abstained and "免收手续费" in answer.text
+    # Asked of the city in words its own notices use, a notice naming no place is not searched beside them.
+    parks = assistant.ask("淄博的公园每天几点开放？")
+    assert "6:00" in parks.text and "8:00" not in parks.text
+    # Whether a place has notices of its own is still decided without it.
+    assert assistant.retrieve(assistant.parse("成都的银行有什么优惠？"), 5).empty_reason

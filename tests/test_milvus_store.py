@@ -73,6 +73,7 @@ def test_eval_scores_agree_within_two_points(both):
     Restriction(places=["张店区"]),
     Restriction(places=["淄川区"], years=[2023]),
     Restriction(within=["淄博市"]),
+    Restriction(places=["张店区"], placeless=True),
     Restriction(years=[2022]),
     Restriction(doc_numbers=["淄政办字〔2023〕37号"]),
     Restriction(doc_numbers=["政办字〔2023〕37号"]),  # a shorter form of the same 文号

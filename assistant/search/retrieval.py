@@ -115,6 +115,9 @@ class Searcher:
         self.fusion = Fusion(fusion)  # an unknown value raises instead of silently becoming RRF
         # One string of all texts: "does the corpus use this phrase anywhere" is then one C-level search.
         self._all_text = "\n".join(index.search_texts)
+        # The texts of notices whose place is unknown (a bank's news), and of all others.
+        self._placeless_text = "\n".join(t for c, t in zip(index.chunks, index.search_texts) if not c.jurisdiction)
+        self._placed_text = "\n".join(t for c, t in zip(index.chunks, index.search_texts) if c.jurisdiction)
         counts, n = index.token_document_counts()
         n = max(n, 1)
         self._idf = {tok: math.log(1 + n / max(df, 1)) for tok, df in counts.items()}
@@ -135,6 +138,13 @@ class Searcher:
                 weights.append(0.0)
         # A resident's account of themselves (我家住老小区，孩子七岁…) matters less than what they ask.
         return [w * self.tuning.story_term_weight if t.in_story else w for t, w in zip(terms, weights)]
+
+    def only_placeless_speak_of(self, terms: list[Term]) -> bool:
+        """Whether a word of the question is used only by notices whose place is unknown (某某银行 named by a
+        resident of any city): those notices are then searched beside the places asked, which they are not of.
+        Not for any question naming a place: notices without a place would crowd the places' own answers."""
+        return any(s.lower() in self._placeless_text and s.lower() not in self._placed_text
+                   for t in terms for s in t.spellings[:3] if len(s) >= 2)
 
     def named_documents(self, question: str) -> set[str]:
         """The notices the question names by what people call them (县政府工作报告里…, 某某工作方案里的任务)."""
@@ -194,6 +204,8 @@ class Searcher:
         restriction, reason, missing = self.restrict(stated, within=own)
         if reason:
             return SearchResult([], reason, missing)
+        if restriction is not None and (restriction.places or restriction.within):
+            restriction.placeless = self.only_placeless_speak_of(query.terms)
         tokens = self.index.tokenizer.tokenize(query.search_text)
         bm25 = self.index.search_bm25(query.search_text, tokens, depth, restriction)
         if query_vector is None:

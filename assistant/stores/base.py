@@ -103,7 +103,10 @@ class ChunkTable:
                   ("place", restriction.places), ("within", restriction.within), ("year", restriction.years)]
         for kind, values in groups:
             if values:
-                mask &= np.logical_or.reduce([self._value_mask(kind, v) for v in sorted(set(values))])
+                alternatives = [self._value_mask(kind, v) for v in sorted(set(values))]
+                if kind in ("place", "within") and restriction.placeless:
+                    alternatives.append(self._value_mask("placeless", ""))
+                mask &= np.logical_or.reduce(alternatives)
         return mask
 
     def _value_mask(self, kind: str, value) -> np.ndarray:
@@ -113,6 +116,8 @@ class ChunkTable:
                 self._masks.clear()
             if kind == "notice":
                 self._masks[key] = np.array([c.notice_id == value for c in self.chunks], dtype=bool)
+            elif kind == "placeless":
+                self._masks[key] = np.array([not c.jurisdiction for c in self.chunks], dtype=bool)
             else:
                 test = {
                     "doc": lambda f: any(same_doc_number(value, d) for d in f.doc_numbers),

@@ -27,6 +27,9 @@ class Restriction:
     places: list[str] = field(default_factory=list)  # clauses of the place, or of a higher level naming it
     within: list[str] = field(default_factory=list)  # clauses of places inside these
     years: list[int] = field(default_factory=list)
+    # With places or within: the clauses of notices whose place is unknown too (a bank's or an agency's notice
+    # naming no place is not another place's, and may be what a resident of any place asks about).
+    placeless: bool = False
 
     def is_empty(self) -> bool:
         return not (self.notice_ids or self.doc_numbers or self.places or self.within or self.years)

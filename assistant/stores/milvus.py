@@ -68,7 +68,8 @@ def milvus_filter(restriction: Restriction | None) -> str:
         groups.append(alternatives)
     for field, values in (("places", restriction.places), ("within", restriction.within)):
         if values:
-            groups.append([_contains(field, v) for v in sorted(set(values))])
+            groups.append([_contains(field, v) for v in sorted(set(values))]
+                          + (['jurisdiction == ""'] if restriction.placeless else []))
     if restriction.years:
         groups.append(['years == "*"'] + [_contains("years", y) for y in sorted(set(restriction.years))])
     return " and ".join("(" + " or ".join(g) + ")" for g in groups)
