@@ -1503,6 +1503,19 @@ def test_a_comparisons_side_that_only_matches_well_gives_way_to_its_notices_clau
     assert showing_in_notice(q, source, lambda notice_id: [vague], weights) is source
 
 
+def test_a_comparisons_side_with_no_clause_showing_the_date_is_read_further_not_dropped():
+    # Made-up plans of two districts: the second's best clause names the 台账 but not the day; another of its
+    # notice's clauses does.
+    q = parse_query("福田区和罗湖区的方案，报送工作台账的截止时间分别是哪天？")
+    futian = _chunk(1, "n1", text="请各部门于8月28日前将工作台账报区政务公开办备案。", place="福田区")
+    luohu = _chunk(2, "n2", text="各部门要梳理形成工作台账，明确责任单位。", place="罗湖区")
+    luohu_day = _chunk(3, "n2", text="请各单位于7月21日前将工作台账报区政府办公室。", place="罗湖区")
+    hits = [_good(futian), _good(luohu, 2, coverage=0.6)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights,
+                            more_of=lambda notice_id: [_good(luohu, 1, 0.6), _good(luohu_day, 2, 0.5)])
+    assert "8月28日" in answer.text and "7月21日" in answer.text
+
+
 def test_who_won_needs_a_clause_that_names_the_result():
     q = parse_query("那场机器人比赛最后是哪所学校拿了冠军？")
     assert [t.source for t in q.terms if t.required] == ["冠军"]
@@ -1553,6 +1566,15 @@ def test_a_list_question_stating_its_size_is_answered_by_a_list_of_that_size():
     four = compose_answer(parse_query("今年要实施棚户区改造的是哪四个片区？"), SearchResult(hits), NOTICES,
                           _equal_weights)
     assert four.citations[0].chunk is amounts  # no list of four: the best match stays first
+
+
+def test_a_list_of_the_size_asked_is_of_what_the_count_is_of():
+    # Made-up news: three taxes listed before 疫情防控 are not the "three priorities" asked about.
+    q = parse_query("对疫情防控企业的“三个优先”具体指什么？")
+    taxes = "落实增值税、房产税、土地使用税等减免政策，支持疫情防控物资生产。"
+    priorities = "做到“三个优先”，即优先落实减税、优先办理退税、优先核准缓税。"
+    assert "counted_list" not in kind_features(taxes, q, _chunk(1, text=taxes))
+    assert "counted_list" in kind_features(priorities, q, _chunk(2, text=priorities))
 
 
 def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():

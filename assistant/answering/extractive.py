@@ -226,8 +226,18 @@ def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
         return False  # 8个项目、35个小区、1.627万户 are amounts, not the named items asked for
     size = _STATED_SIZE.match(after)
     stated = count_of(size.group(1)) if size else len(items)
-    about = enumeration.group(0) + after[:LIST_TAIL_CHARS]
-    return stated == query.asked_count and any(s.lower() in about.lower() for t in query.terms for s in t.spellings)
+    about = (enumeration.group(0) + after[:LIST_TAIL_CHARS]).lower()
+    # 三个优先具体指什么: the list is of what the count is of (优先…、优先…、优先…), not of any word asked (a list of
+    # three taxes followed by 疫情防控).
+    counted = next((m.group(2) for m in _COUNTED_NOUN.finditer(query.text) if count_of(m.group(1)) == query.asked_count),
+                   "")
+    if counted:
+        return stated == query.asked_count and counted in about
+    return stated == query.asked_count and any(s.lower() in about for t in query.terms for s in t.spellings)
+
+
+# The word a count is of: 三个优先, 哪三个片区, 五项措施 (its first two characters: a word's head stub).
+_COUNTED_NOUN = re.compile(rf"([两二三四五六七八九十]+|\d{{1,2}})\s*[{ITEM_CLASSIFIERS}大]\s*([\u4e00-\u9fff]{{2}})")
 
 
 # A sentence that sets a target (年度目标任务：, 力争, 确保…以上) or any sentence of a plan (…工作任务, …方案), unless it
@@ -597,10 +607,12 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
         # A comparison: the best source for each place named.
         chosen = []
         for place in query.compared_places:
-            for e in usable:
-                if e.hit.chunk.jurisdiction == place and e not in chosen:
-                    chosen.append(e)
-                    break
+            # A place none of whose clauses shows what is asked keeps its best-matching clause: another clause
+            # of its notice may show it (the caller reads the notice further), and the place is not dropped.
+            own = ([e for e in usable if e.hit.chunk.jurisdiction == place and e not in chosen]
+                   or [e for e in readable if e.hit.chunk.jurisdiction == place and in_top(e)
+                       and e.hit.coverage >= tuning.min_coverage])
+            chosen += own[:1]
         return chosen or usable[:1]
     best = usable[0]
     if query.asked_count and "counted_list" not in kinds_shown(query, best):
@@ -1132,8 +1144,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # 两边的截止时间分别是哪天: a place's clause that only matches well gives way to one of its notice that
         # shows the date (请…于7月21日前将工作台账报送).
         # So does one that gives no span of time asked for (补贴发几个月) when another of its notice's clauses does.
-        sources = [showing_in_notice(query, e, more_of, weights, tuning) if e.trusted or lacks_duration(query, e)
-                   else e for e in sources]
+        sources = [showing_in_notice(query, e, more_of, weights, tuning)
+                   if e.trusted or lacks_duration(query, e) or not e.answers_kind else e for e in sources]
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if (list(query.kinds) == ["figure"] and not query.asks_actual and listed is None and not query.parts
             and not any(e.answers_kind for e in sources)):
