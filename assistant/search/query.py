@@ -524,6 +524,12 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
                               text[found.end():]))
         terms.append(Term((f"{month}月",), f"{month}月", required=not (dated or _OWN_ACCOUNT.search(sentence))))
         seen.add(month)
+        day = re.match(r"\s*(\d{1,2})\s*[日号]", text[found.end():])
+        if day:
+            # The day as one term (2月17日): its number alone (17) would match any clause holding 17.
+            date = f"{month}月{day.group(1)}日"
+            terms.append(Term((date, f"{month}月{day.group(1)}号"), date))
+            seen.add(day.group(1))
     for found in _OUTCOME.finditer(text):
         # Who won (拿了冠军, 一等奖是哪个项目): plans and notices announce contests, only a result names a winner.
         terms.append(Term((found.group(0),), found.group(0), required=True))
