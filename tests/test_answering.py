@@ -1587,6 +1587,18 @@ def test_a_list_of_the_size_asked_is_of_what_the_count_is_of():
     assert "counted_list" in kind_features(priorities, q, _chunk(2, text=priorities))
 
 
+def test_a_list_asked_of_a_clause_that_only_counts_its_items_is_declined_as_not_listed():
+    # Made-up report: it says how many projects were chosen, not which.
+    counted = _chunk(1, text="区政府征集遴选了12件民生实事候选项目，提请各位代表审议票决。")
+    answer = _answer("今年票决的那12件民生实事具体是哪几件？", [counted])
+    assert answer.abstained and "没有逐项列出" in answer.text
+    # Listed in one sentence, by 、, by ；, or by numbers, they are the answer.
+    for listed in ("民生实事包括：新建公园3处、改造小区12个、新增学位800个。",
+                   "民生实事包括：新建公园3处；改造小区12个；新增学位800个。",
+                   "民生实事包括：(一)新建公园3处(二)改造小区12个。"):
+        assert not _answer("今年票决的那12件民生实事具体是哪几件？", [_chunk(2, text=listed)]).abstained, listed
+
+
 def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
     # Made-up: a leading group lists the district head; a later notice gives him as contact with a number.
     group = _chunk(81, "n1", "成立领导小组。组长：王建国区委副书记、区长；副组长：李明远副区长。")

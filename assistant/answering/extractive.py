@@ -660,6 +660,24 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
 
 
 
+# Items run together in one sentence: 甲、乙、丙; 甲；乙；丙; (一)甲(二)乙; 1.甲 2.乙.
+_SEPARATED_ITEMS = re.compile(r"[；;][^；;]+[；;]|(?:[（(][一二三四五六七八九十\d]{1,2}[)）].*){2}|(?:(?<!\d)\d{1,2}[.．、].*){2}")
+
+
+_ITEM_COUNT = re.compile(rf"(?:\d{{1,3}}|[一二三四五六七八九十两]{{1,3}})\s*[{ITEM_CLASSIFIERS}]")
+def _counts_asked(sentence: str, query: Query) -> bool:
+    """Whether a sentence gives how many there are of what a list question asks for: a count right before a word
+    of the question (遴选了17件民生实事), not one before other words (剩余1个工作日未办理)."""
+    lowered = sentence.lower()
+    words = [s.lower() for t in query.terms if not t.in_story for s in t.spellings if len(s) >= 2]
+    return any(lowered.startswith(w, m.end()) for m in _ITEM_COUNT.finditer(lowered) for w in words)
+
+
+def _lists_items(sentence: str) -> bool:
+    """Whether a sentence lists several items (a list question's answer), not only counts them."""
+    return bool(_ENUMERATION.search(sentence) or _SEPARATED_ITEMS.search(sentence))
+
+
 def kinds_shown(query: Query, e: Evidence) -> set[str]:
     """What the quoted sentences show of the asked kinds (a figure only near an asked-about word)."""
     shown = set()
@@ -1153,6 +1171,13 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # speaks of the topic, not the number. (Not for 实际完成了多少: whether a figure reports what was
         # achieved is read from the question's longest word, which an abbreviation in the notice misses.)
         return _abstain(query, result, notices, k, confidence)
+    if (list(query.kinds) == ["list"] and listed is None and not query.parts
+            and any(_counts_asked(s, query) for e in sources for s in e.sentences)
+            and not any(e.list_continues or _lists_items(clean_text(e.hit.chunk.text)) for e in sources)):
+        # 17件民生实事具体是哪几件？ answered by "遴选了17件民生实事候选项目，提请审议": the notice counts the items,
+        # it does not list them (read in the whole clause: its items may be quoted one sentence each).
+        return _detail_missing(query, result, notices, k, confidence, "the documents do not list these items",
+                               "文件没有逐项列出所问的内容")
     if listed is not None:
         # The section's own list leads; a clause of the same section quoted beside it would repeat one item
         # (a list of the notice's parts repeats none: its clauses beside it answer what else is asked, 管多长时间).
