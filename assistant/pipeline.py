@@ -302,8 +302,8 @@ class Assistant:
                              english=query.lang == "en", of_department=of_department)
 
     def _department_tasks(self, query: Query, result: SearchResult) -> Answer | None:
-        """The tasks the department asked about is given in the notice of the best-matching clause (not in
-        another notice retrieved: 某防汛职责里民政局负责什么 is not answered by a school plan's tasks)."""
+        """The tasks given to the department asked about in the notice of the best-matching clause (not in another
+        notice retrieved: 某应急预案里民政局负责什么 is not answered by a school plan's tasks)."""
         if not result.hits:
             return None
         top = result.hits[0].chunk

@@ -1589,14 +1589,14 @@ def test_a_list_of_the_size_asked_is_of_what_the_count_is_of():
 
 def test_a_list_asked_of_a_clause_that_only_counts_its_items_is_declined_as_not_listed():
     # Made-up report: it says how many projects were chosen, not which.
-    counted = _chunk(1, text="区政府征集遴选了12件民生实事候选项目，提请各位代表审议票决。")
-    answer = _answer("今年票决的那12件民生实事具体是哪几件？", [counted])
+    counted = _chunk(1, text="区政府征集遴选了12件便民工程候选项目，提请各位代表审议票决。")
+    answer = _answer("今年票决的那12件便民工程具体是哪几件？", [counted])
     assert answer.abstained and "没有逐项列出" in answer.text
     # Listed in one sentence, by 、, by ；, or by numbers, they are the answer.
-    for listed in ("民生实事包括：新建公园3处、改造小区12个、新增学位800个。",
-                   "民生实事包括：新建公园3处；改造小区12个；新增学位800个。",
-                   "民生实事包括：(一)新建公园3处(二)改造小区12个。"):
-        assert not _answer("今年票决的那12件民生实事具体是哪几件？", [_chunk(2, text=listed)]).abstained, listed
+    for listed in ("便民工程包括：新建公园3处、改造小区12个、新增学位800个。",
+                   "便民工程包括：新建公园3处；改造小区12个；新增学位800个。",
+                   "便民工程包括：(一)新建公园3处(二)改造小区12个。"):
+        assert not _answer("今年票决的那12件便民工程具体是哪几件？", [_chunk(2, text=listed)]).abstained, listed
 
 
 def test_a_named_persons_own_number_is_answered_only_by_a_clause_giving_one():
@@ -1902,7 +1902,7 @@ def test_a_section_named_whole_by_the_question_gives_its_own_sub_headings():
 
 _REPORT = [replace(_chunk(120 + i, "n1", text=t), clause_path=["今年的主要任务", h]) for i, (h, t) in enumerate([
     ("一、坚持稳中求进，推动经济回升向好", "扩大有效投资。"), ("二、坚持稳中求进，建设美丽乡村", "改善人居环境。"),
-    ("三、坚持稳中求进，办好民生实事", "增加公共服务供给。")])]
+    ("三、坚持稳中求进，办好惠民实事", "增加公共服务供给。")])]
 
 
 def test_sub_headings_each_holding_the_questions_words_as_many_as_asked_are_the_list():
@@ -1911,11 +1911,11 @@ def test_sub_headings_each_holding_the_questions_words_as_many_as_asked_are_the_
     answer = compose_answer(parse_query("报告提出从哪三个方面坚持稳中求进？"), SearchResult(hits), NOTICES, _equal_weights,
                             children=_children_in(_REPORT))
     listed = answer.text.split("[1]")[0]
-    assert all(p in listed for p in ("推动经济回升向好", "建设美丽乡村", "办好民生实事"))
+    assert all(p in listed for p in ("推动经济回升向好", "建设美丽乡村", "办好惠民实事"))
     # Asked for another number, they are not the list asked for.
     four = compose_answer(parse_query("报告提出从哪四个方面坚持稳中求进？"), SearchResult(hits), NOTICES, _equal_weights,
                           children=_children_in(_REPORT))
-    assert "办好民生实事" not in four.text.split("[1]")[0]
+    assert "办好惠民实事" not in four.text.split("[1]")[0]
 
 
 def test_a_question_asking_what_parts_a_document_has_gets_its_top_level_headings():

@@ -1,4 +1,4 @@
-"""Which tasks of a task list a department is given: "区环保局牵头的任务有哪些？", "哪几项是区文旅局负责的？".
+"""Which tasks of a task list a department is given: "区环保局牵头的任务有哪些？", "哪几项是县水利局负责的？".
 
 A plan's tasks end by naming who carries them out — （区环保局负责）, （区发改局牵头，区财政局配合） — which ingest
 reads into each clause's lead and supporting departments. Asked for a department's tasks, every clause of the
@@ -18,7 +18,7 @@ from assistant.govdocs.departments import same_department
 from assistant.models import Answer, Chunk, Citation, Notice
 
 MAX_TASKS = 30
-TASK_CHARS = 80  # a task is named by its clause's first sentence (35. 保护传承弘扬黄河文化), cut to this
+TASK_CHARS = 80  # a task is named by its clause's first sentence (12. 推进河道清淤), cut to this
 # Asked what a department helps with, not only what it leads.
 _SUPPORT_ASKED = re.compile(r"配合|参与|协助|协同|support|assist|help", re.IGNORECASE)
 
@@ -61,6 +61,6 @@ def department_tasks(question: str, clauses: list[Chunk], notice: Notice | None,
 
 
 def _first_sentence(text: str) -> str:
-    """35. 保护传承弘扬黄河文化。持续做好… → 35. 保护传承弘扬黄河文化"""
+    """12. 推进河道清淤。完成主要河道… → 12. 推进河道清淤"""
     first = re.split(r"[。；;]", clean_text(text).strip(), maxsplit=1)[0].strip()
     return first[:TASK_CHARS] + ("…" if len(first) > TASK_CHARS else "")

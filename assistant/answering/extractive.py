@@ -30,8 +30,8 @@ MAX_SENTENCE_CHARS = 320  # one sentence longer than this is clipped around the 
 TABLE_ROW_CHARS = 400
 LIST_CHARS = 400  # a list answer ("主要是：…；…；…") may quote more
 MAX_CHILD_HEADINGS = 12
-# A heading named whole by a question, unquoted, is a name (交通运输绿色低碳行动), not a phrase inside one of its
-# words ((一)工业企业 in 规下工业企业).
+# A heading named whole by a question, unquoted, is a name (河湖治理提升行动), not a phrase inside one of its
+# words ((一)工业企业 in 规下工业企业). Set by reading: at 4, that very case lost one corpus-ncp dev answer (m058).
 MIN_NAMED_HEADING_CHARS = 6
 
 _DIGIT_FIGURE = re.compile(r"\d")
@@ -227,7 +227,7 @@ def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
     size = _STATED_SIZE.match(after)
     stated = count_of(size.group(1)) if size else len(items)
     about = (enumeration.group(0) + after[:LIST_TAIL_CHARS]).lower()
-    # 三个优先具体指什么: the list is of what the count is of (优先…、优先…、优先…), not of any word asked (a list of
+    # 三个坚持具体指什么: the list is of what the count is of (坚持…、坚持…、坚持…), not of any word asked (a list of
     # three taxes followed by 疫情防控).
     counted = next((m.group(2) for m in _COUNTED_NOUN.finditer(query.text) if count_of(m.group(1)) == query.asked_count),
                    "")
@@ -236,7 +236,7 @@ def counts_items(enumeration: re.Match, sentence: str, query: Query) -> bool:
     return stated == query.asked_count and any(s.lower() in about for t in query.terms for s in t.spellings)
 
 
-# The word a count is of: 三个优先, 哪三个片区, 五项措施 (its first two characters: a word's head stub).
+# The word a count is of: 三个坚持, 哪三个片区, 五项措施 (its first two characters: a word's head stub).
 _COUNTED_NOUN = re.compile(rf"([两二三四五六七八九十]+|\d{{1,2}})\s*[{ITEM_CLASSIFIERS}大]\s*([\u4e00-\u9fff]{{2}})")
 
 
@@ -497,6 +497,10 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
     quoted = [q.lower() for q in re.findall(r"[\"“「(（]([^\"”」)）]{2,30})[\"”」)）]", query.text)]
     for hit in hits:
         path = hit.chunk.clause_path
+        # The question's own words that its notice's title does not hold: those may name the items.
+        title = hit.chunk.notice_title.lower()
+        own_words = [[sp.lower() for sp in t.spellings] for t in query.terms
+                     if not t.in_story and not any(sp.lower() in title for sp in t.spellings)]
         for depth in range(1, len(path)):
             key = (hit.chunk.notice_id, tuple(path[:depth]))
             if key in seen:
@@ -505,9 +509,6 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             heading = path[depth - 1]
             # 某方案里的重点任务有哪几条: the words the notice's title holds may name the notice, the rest its section.
             own_terms, own_weights = _not_in_title(query.terms, weights, hit.chunk.notice_title)
-            title = hit.chunk.notice_title.lower()
-            own_words = [[sp.lower() for sp in t.spellings] for t in query.terms
-                         if not t.in_story and not any(sp.lower() in title for sp in t.spellings)]
             coverage = max(term_coverage(query.terms, heading.lower(), weights),
                            term_coverage(own_terms, heading.lower(), own_weights))
             items = children(hit.chunk, depth)
@@ -524,11 +525,11 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
             # name's head noun does) are the list, whatever their section's heading says (二、重点任务).
             each_one = len(items) >= 3 and len(items) == (query.asked_count or len(items)) and any(
                 all(any(core.endswith(sp) for sp in spellings) for core in cores) for spellings in named_by)
-            # "交通运输绿色低碳行动"下面有哪几项措施: the question names the section by its whole heading; that
-            # section's sub-headings are asked, not those of the section above it (十大行动).
+            # "河湖治理提升行动"下面有哪几项措施: the question names the section by its whole heading; that
+            # section's sub-headings are asked, not those of the section above it (四大行动).
             core = _without_marker(heading).strip("。：: ").lower()
             named_whole = core in quoted or (len(core) >= MIN_NAMED_HEADING_CHARS and core in asked_text)
-            # 从哪六个方面聚焦聚力: a word of the question in every sub-heading (一、聚焦聚力稳住…, 二、聚焦聚力推进…),
+            # 从哪三个方面坚持稳中求进: a word of the question in every sub-heading (一、坚持稳中求进，推动…, 二、…),
             # as many as asked, names them all, whatever their section's heading says.
             shared = len(items) >= 3 and len(items) == (query.asked_count or len(items)) and any(
                 all(any(sp in core for sp in spellings) for core in cores) for spellings in own_words)
@@ -660,14 +661,15 @@ def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
 
 
 
-# Items run together in one sentence: 甲、乙、丙; 甲；乙；丙; (一)甲(二)乙; 1.甲 2.乙.
+# Items run together in one text: 甲、乙、丙; 甲；乙；丙; (一)甲(二)乙; 1.甲 2.乙.
 _SEPARATED_ITEMS = re.compile(r"[；;][^；;]+[；;]|(?:[（(][一二三四五六七八九十\d]{1,2}[)）].*){2}|(?:(?<!\d)\d{1,2}[.．、].*){2}")
-
-
+# A count of items: 17件, 三项, 12个.
 _ITEM_COUNT = re.compile(rf"(?:\d{{1,3}}|[一二三四五六七八九十两]{{1,3}})\s*[{ITEM_CLASSIFIERS}]")
+
+
 def _counts_asked(sentence: str, query: Query) -> bool:
     """Whether a sentence gives how many there are of what a list question asks for: a count right before a word
-    of the question (遴选了17件民生实事), not one before other words (剩余1个工作日未办理)."""
+    of the question (征集了12件便民工程), not one before other words (超过3个工作日未受理)."""
     lowered = sentence.lower()
     words = [s.lower() for t in query.terms if not t.in_story for s in t.spellings if len(s) >= 2]
     return any(lowered.startswith(w, m.end()) for m in _ITEM_COUNT.finditer(lowered) for w in words)
@@ -1174,7 +1176,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     if (list(query.kinds) == ["list"] and listed is None and not query.parts
             and any(_counts_asked(s, query) for e in sources for s in e.sentences)
             and not any(e.list_continues or _lists_items(clean_text(e.hit.chunk.text)) for e in sources)):
-        # 17件民生实事具体是哪几件？ answered by "遴选了17件民生实事候选项目，提请审议": the notice counts the items,
+        # 12件便民工程具体是哪几件？ answered by "征集了12件便民工程候选项目，提请审议": the notice counts the items,
         # it does not list them (read in the whole clause: its items may be quoted one sentence each).
         return _detail_missing(query, result, notices, k, confidence, "the documents do not list these items",
                                "文件没有逐项列出所问的内容")

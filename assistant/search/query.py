@@ -746,7 +746,7 @@ _FUNCTION_TAGS = ("d", "p", "c", "u", "r")
 
 @lru_cache(maxsize=4096)
 def _names_no_thing(word: str) -> bool:
-    """Whether the word after 多少 closes the question, not names what is counted (不超过多少才行？, 交多少就可以):
+    """Whether the word after 多少 closes the question, not names what is counted (押金最多退多少才行？, 交多少就可以):
     it opens with a function word, or is one adjective (多少合适？)."""
     import jieba.posseg  # tagged by jieba's dictionary, not a list of ours
 

@@ -140,9 +140,9 @@ class Searcher:
         return [w * self.tuning.story_term_weight if t.in_story else w for t, w in zip(terms, weights)]
 
     def only_placeless_speak_of(self, terms: list[Term]) -> bool:
-        """Whether a word of the question is used only by notices whose place is unknown (某某银行 named by a
-        resident of any city): those notices are then searched beside the places asked, which they are not of.
-        Not for any question naming a place: notices without a place would crowd the places' own answers."""
+        """Whether a word of the question is used only by notices whose place is unknown (某某银行, named by a
+        resident of any city): those notices are then searched beside the places asked. Otherwise they are left
+        out of a search restricted to places: always included, they crowded the places' own answers."""
         return any(s.lower() in self._placeless_text and s.lower() not in self._placed_text
                    for t in terms for s in t.spellings[:3] if len(s) >= 2)
 
