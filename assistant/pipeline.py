@@ -288,28 +288,32 @@ class Assistant:
     def _places_with_notices(self) -> set[str]:
         return {n.jurisdiction for n in self.index.notice_by_id.values() if n.jurisdiction}
 
+    def _clauses_of_notice_asked(self, query: Query, notice_id: str) -> list[Chunk]:
+        """All clauses of one notice, in document order; none when it does not speak of a month or edition the
+        question states (a 10月份 table asked, a 9月份 one found: not the notice asked about)."""
+        clauses = [c for c in self.index.chunks if c.notice_id == notice_id]
+        if any(t.required and not any(has_required_term(t, c) for c in clauses) for t in query.terms):
+            return []
+        return clauses
+
     def _status_rows(self, query: Query, result: SearchResult, statuses: frozenset[str],
                      of_department: bool = False) -> Answer | None:
         """The rows of the progress table the best-matching status row belongs to, filtered by status."""
         top = next((h.chunk for h in result.hits[:max(5, self.settings.tuning.evidence_pool)]
                     if h.chunk.kind == "table_row" and row_status(h.chunk.text)), None)
-        if top is None:
+        rows = self._clauses_of_notice_asked(query, top.notice_id) if top is not None else []
+        if not rows:
             return None
-        rows = [c for c in self.index.chunks if c.notice_id == top.notice_id]
-        if any(t.required and not any(has_required_term(t, c) for c in rows) for t in query.terms):
-            return None  # a 10月份 table asked, a 9月份 one found: not the table asked about
         return status_answer(query.text, statuses, rows, self.index.notice_by_id.get(top.notice_id),
                              english=query.lang == "en", of_department=of_department)
 
     def _department_tasks(self, query: Query, result: SearchResult) -> Answer | None:
         """The tasks given to the department asked about in the notice of the best-matching clause (not in another
         notice retrieved: 某应急预案里民政局负责什么 is not answered by a school plan's tasks)."""
-        if not result.hits:
+        top = result.hits[0].chunk if result.hits else None
+        clauses = self._clauses_of_notice_asked(query, top.notice_id) if top is not None else []
+        if not clauses:
             return None
-        top = result.hits[0].chunk
-        clauses = [c for c in self.index.chunks if c.notice_id == top.notice_id]
-        if any(t.required and not any(has_required_term(t, c) for c in clauses) for t in query.terms):
-            return None  # a stated month or edition the notice does not speak of
         return department_tasks(query.text, clauses, self.index.notice_by_id.get(top.notice_id),
                                 english=query.lang == "en")
 

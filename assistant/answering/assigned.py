@@ -35,13 +35,13 @@ def department_tasks(question: str, clauses: list[Chunk], notice: Notice | None,
     def given(c: Chunk, units: list[str]) -> bool:
         return any(same_department(d, u) for d in named for u in units)
 
-    led = [c for c in assigned if given(c, c.lead_departments)]
-    helped = [c for c in assigned if given(c, c.support_departments) and c not in led]
-    wanted = led + helped if _SUPPORT_ASKED.search(question) or not led else led
+    led = {c.id for c in assigned if given(c, c.lead_departments)}
+    helped = {c.id for c in assigned if given(c, c.support_departments)} - led
+    wanted = led | helped if _SUPPORT_ASKED.search(question) or not led else led
     tasks: list[Chunk] = []
-    for c in sorted(wanted, key=clauses.index):
-        if not any(t.clause_path == c.clause_path for t in tasks):  # a long clause stored in two chunks is one task
-            tasks.append(c)
+    for c in assigned:  # in document order
+        if c.id in wanted and not any(t.clause_path == c.clause_path for t in tasks):
+            tasks.append(c)  # (a long clause stored in two chunks is one task)
     if not tasks:
         return None
     title = notice.title if notice else tasks[0].notice_title
@@ -49,7 +49,7 @@ def department_tasks(question: str, clauses: list[Chunk], notice: Notice | None,
     lines, citations = [], []
     for marker, chunk in enumerate(tasks[:MAX_TASKS], start=1):
         task = _first_sentence(chunk.text)
-        role = ("lead" if english else "牵头/负责") if chunk in led else ("support" if english else "配合")
+        role = ("lead" if english else "牵头/负责") if chunk.id in led else ("support" if english else "配合")
         lines.append(f"{marker}. {task}（{role}）[{marker}]")
         citations.append(Citation(marker, chunk, notice, 1.0, [task]))
     if english:
