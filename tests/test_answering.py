@@ -2150,6 +2150,22 @@ def test_a_percentage_asked_is_not_answered_by_a_clause_without_one():
     assert "42%" in _answer("建成区绿化覆盖率要达到百分之多少？", [given]).text
 
 
+def test_a_percentage_of_another_measure_does_not_answer_the_rate_asked():
+    other = _chunk(62, "n1", "到2025年，规模以上企业能效达标比例超过30%，建成区绿化覆盖率稳步提升。")
+    answer = _answer("到2025年建成区绿化覆盖率要达到百分之多少？", [other])
+    assert answer.abstained and "百分比" in answer.text
+    named = _chunk(63, "n1", "到2025年，建成区绿化覆盖率达到42%，规模以上企业能效达标比例超过30%。")
+    assert "42%" in _answer("到2025年建成区绿化覆盖率要达到百分之多少？", [named]).text
+
+
+def test_asking_how_many_yuan_asks_a_sum_a_growth_rate_does_not_give():
+    assert parse_query("全县农村居民人均纯收入是多少元？").wants_money
+    growth = _chunk(64, "n1", "全年经济运行稳中有进，农村居民人均纯收入同比增长6.2%。")
+    assert _answer("全县农村居民人均纯收入是多少元？", [growth]).abstained
+    amount = _chunk(65, "n1", "全年经济运行稳中有进，农村居民人均纯收入达到21350元，同比增长6.2%。")
+    assert "21350元" in _answer("全县农村居民人均纯收入是多少元？", [amount]).text
+
+
 def test_a_sentence_announcing_its_count_of_parts_is_quoted_with_them():
     from assistant.answering.extractive import select_evidence
 

@@ -404,6 +404,27 @@ _ASKS_PERCENT = re.compile(r"百分之(?:多少|几)|多少个?百分点|几个�
 _PERCENT = re.compile(r"\d\s*[%％]|百分之[一二三四五六七八九十百零两\d]|百分点|[一二三四五六七八九十]成")
 
 
+_RATE_NAME = re.compile(r"(?:率|比例|比重|占比)$")
+RATE_FIGURE_WINDOW = 16  # characters after a rate's name where its figure stands (as figure_near_term's window)
+
+
+def _names_rate_asked(sentence: str, query: Query) -> bool:
+    """The sentence names the rate the question asks the percentage of (森林覆盖率要达到百分之多少 is not
+    answered by 达到标杆水平的产能比例超过30%), or the question names no rate."""
+    rates = [t for t in query.terms if _RATE_NAME.search(t.source) and len(t.source) >= 3]
+    if not rates:
+        return True
+    lowered = sentence.lower()
+    for spelling in {s.lower() for t in rates for s in t.spellings}:
+        for m in re.finditer(re.escape(spelling), lowered):
+            # its figure follows it (覆盖率达到42%) or leads its own phrase (42%的覆盖率), not another's
+            after = re.split(r"[。；;]", lowered[m.end():m.end() + RATE_FIGURE_WINDOW])[0]
+            before = re.split(r"[，,。；;]", lowered[:m.start()])[-1]
+            if _PERCENT.search(after) or _PERCENT.search(before):
+                return True
+    return False
+
+
 def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
     """A number close after (or just before) a matched term: 路灯120盏, 新建口袋公园30座; or a number in the
     unit asked for (换了多少户？ → 为2.5万户居民更换…)."""
@@ -1221,7 +1242,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         return _detail_missing(query, result, notices, k, confidence, "the documents give no hours",
                                "文件没有写明具体时段")
     if (_ASKS_PERCENT.search(query.asked or query.text) and not query.parts
-            and not any(_PERCENT.search(sentence) for e in sources for sentence in e.sentences)):
+            and not any(_PERCENT.search(sentence) and _names_rate_asked(sentence, query)
+                        for e in sources for sentence in e.sentences)):
         # 绿化覆盖率要达到百分之多少？ answered by "稳步提高绿化覆盖率": the notice names the rate, not its figure.
         return _detail_missing(query, result, notices, k, confidence, "the documents give no such percentage",
                                "文件没有给出所问的百分比")

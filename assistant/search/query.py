@@ -75,7 +75,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
 ]
 _KIND_RULES_BY_NAME = dict(_KIND_RULES)
 # Questions about money need a figure in 元 as the answer, not any number.
-_MONEY = re.compile(r"多少钱|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|价格|价钱|单价|"
+_MONEY = re.compile(r"多少钱|多少元|几块钱|几元|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|价格|价钱|单价|"
                     r"money|budget|fund|bonus|prize|subsid|compensation|"
                     r"how much (?:money|funding)")
 # ...but only when the question asks for an amount: 补偿方案是谁制定的 is not a money question.
