@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answering.extractive import (clause_showing_kind, compose_answer, kind_features, list_file_contents,
+from assistant.answering.extractive import (MAX_SENTENCE_CHARS, clause_showing_kind, compose_answer, kind_features, list_file_contents,
                                             select_evidence)
 from assistant.govdocs.sentences import clause_sentences
 from assistant.models import Citation, Hit, QuestionKind, SearchResult
@@ -85,6 +85,7 @@ def test_a_day_named_is_one_term_not_its_number_alone():
     ("Which specialists does the county's hospital plan hire?", "what"),  # nor specialist a "list"
     ("县里那份稳就业的若干措施是哪个机构出的？", "metadata"),
     ("口罩出口的事该找什么机构？", "who"),
+    ("What tasks does the county's leading group for flood control set out?", "what"),  # a leading group is a body
 ])
 def test_question_kind(question, kind):
     assert parse_query(question).kind == kind
@@ -798,6 +799,26 @@ def test_a_place_named_only_in_telling_of_oneself_is_where_the_asker_is():
     assert told_of_self(told).story_places == told.jurisdictions and len(told.jurisdictions) == 1
     asked = parse_query("杭州西湖区的小饭店，员工的社保能缓交吗？")
     assert told_of_self(asked).story_places == []
+
+
+def test_a_question_whose_whole_search_states_no_sum_is_answered_part_by_part_when_its_price_part_finds_one():
+    # Made-up festival: the whole question's clauses name the festival but state no price; the price part's own
+    # search finds the clause that does. Without searching parts, the question is declined as before.
+    dates = _chunk(66, "n1", "印发第五届荷花节活动方案，拟定7月8日至12日举办第五届荷花节。")
+    price = _chunk(67, "n1", "荷花节期间，区内收费景区对所有游客执行半价门票，每张门票20元。")
+    q = parse_query("我和家人想去看看。第五届荷花节是几号到几号办的？那几天景区门票多少钱？")
+    assert len(q.parts) == 2 and q.wants_money
+
+    def search_part(part):
+        return [_good(price)] if "门票" in part.text else [_good(dates)]
+
+    answer = compose_answer(q, SearchResult([_good(dates)]), NOTICES, _equal_weights, search_part=search_part)
+    assert not answer.abstained and "7月8日" in answer.text and "20元" in answer.text
+    assert compose_answer(q, SearchResult([_good(dates)]), NOTICES, _equal_weights).abstained
+    # No clause states the price: declined, as before, rather than answering the dates alone.
+    unpriced = compose_answer(q, SearchResult([_good(dates)]), NOTICES, _equal_weights,
+                              search_part=lambda part: [_good(dates)])
+    assert unpriced.abstained
 
 
 def test_a_part_takes_where_the_asker_is_from_with_the_places_of_the_whole():
@@ -2164,6 +2185,40 @@ def test_asking_how_many_yuan_asks_a_sum_a_growth_rate_does_not_give():
     assert _answer("全县农村居民人均纯收入是多少元？", [growth]).abstained
     amount = _chunk(65, "n1", "全年经济运行稳中有进，农村居民人均纯收入达到21350元，同比增长6.2%。")
     assert "21350元" in _answer("全县农村居民人均纯收入是多少元？", [amount]).text
+
+
+def test_a_list_a_clause_announces_and_begins_is_quoted_on_from_the_next_clause():
+    # Made-up notice: the four parts announced are split over two paragraphs.
+    begun = _chunk(71, "n1", "会议明确，县商务局将提供以下四个方面政策支持：一是减免个体摊位租金。二是发放社区消费券。")
+    rest = _chunk(72, "n1", "三是开通审批绿色通道。四是提供小额免息贷款。")
+    q = parse_query("县商务局从哪四个方面提供政策支持？")
+
+    def more_of(notice_id):
+        return [_good(begun), _good(rest, rank=2)]
+
+    answer = compose_answer(q, SearchResult([_good(begun)]), NOTICES, _equal_weights, more_of=more_of)
+    assert "减免个体摊位租金" in answer.text and "小额免息贷款" in answer.text
+    assert [c.chunk for c in answer.citations[:2]] == [begun, rest]
+    whole = _chunk(73, "n1", "县商务局将提供以下两个方面政策支持：一是减免个体摊位租金。二是发放社区消费券。")
+    answer = compose_answer(parse_query("县商务局从哪两个方面提供政策支持？"), SearchResult([_good(whole)]), NOTICES,
+                            _equal_weights, more_of=lambda notice_id: [_good(whole), _good(rest, rank=2)])
+    assert "绿色通道" not in answer.text  # the list is whole: nothing carried on
+
+
+def test_a_list_questions_long_sentence_keeps_its_last_items():
+    # Made-up list of 12 kinds of venues, one sentence of about 400 characters.
+    venues = ["城区各类歌舞娱乐场所", "全县范围内的网吧和电竞馆", "室内外健身房和游泳馆", "电影院及各类剧场",
+              "棋牌室和麻将馆", "洗浴中心和足疗店", "大型室内游乐场", "各类培训机构的线下课堂", "县图书馆及分馆",
+              "县博物馆和纪念馆", "农村文化礼堂", "农家乐及民宿"]
+    sentence = ("为防止人员聚集，经县疫情防控指挥部研究决定，自即日起至另行通知之日止，在全县范围内暂停以下经营场所和"
+                "公共活动场所的对外营业和开放，各乡镇、各部门要按照属地管理和行业管理的原则，逐一排查、逐一落实、"
+                "逐一登记，确保不留死角不留盲区：" + "、".join(v + "（含连锁门店与分支机构）" for v in venues) + "。")
+    assert MAX_SENTENCE_CHARS < len(sentence) < 2 * MAX_SENTENCE_CHARS
+    clause = _chunk(74, "n1", sentence)
+    text = _answer("县里暂停了哪些经营场所的营业？", [clause]).text
+    assert "农家乐及民宿" in text and "城区各类歌舞娱乐场所" in text
+    # A question asking no list is quoted around its words, as before.
+    assert "农家乐及民宿" not in _answer("县里暂停营业的决定是哪个部门研究的？", [clause]).text
 
 
 def test_a_sentence_announcing_its_count_of_parts_is_quoted_with_them():

@@ -5,6 +5,8 @@ Pure logic over a parsed Query and retrieved Hits; nothing here loads a model or
 from __future__ import annotations
 
 import re
+
+import cn2an
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -447,14 +449,15 @@ def figure_near_term(sentence: str, query: Query, window: int = 16) -> bool:
 def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     """A long sentence is cut to the window that holds most of the question's words (the earliest such): a
     list of names run into one sentence answers 办公室主任是谁 where 主任 and 兼任 are, not where the event is
-    first named."""
-    if len(sentence) <= MAX_SENTENCE_CHARS:
+    first named. A list question's sentence keeps twice as much: its items run on past the words that name it."""
+    limit = MAX_SENTENCE_CHARS * (2 if "list" in query.kinds else 1)
+    if len(sentence) <= limit:
         return sentence
     lowered = sentence.lower()
     positions = sorted({m.start() for t in query.terms for s in t.spellings if s
                         for m in re.finditer(re.escape(s.lower()), lowered)})
     if not positions:
-        return sentence[:MAX_SENTENCE_CHARS] + "…"
+        return sentence[:limit] + "…"
     starts = [max(0, p - 40) for p in positions]
     # Between windows holding as many of the question's words, the one holding those of its last clause (…的人员
     # 如何验证身份？), where what is asked is named.
@@ -462,12 +465,12 @@ def _clip(sentence: str, query: Query, weights: list[float]) -> str:
     closing = [(t, w) for t, w in zip(query.terms, weights) if t.source.lower() in last]
 
     def held(a: int) -> tuple[float, float, int]:
-        window = lowered[a:a + MAX_SENTENCE_CHARS]
+        window = lowered[a:a + limit]
         return (term_coverage(query.terms, window, weights),
                 term_coverage([t for t, _ in closing], window, [w for _, w in closing]) if closing else 0.0, -a)
 
     start = max(starts, key=held)
-    return ("…" if start else "") + sentence[start:start + MAX_SENTENCE_CHARS] + "…"
+    return ("…" if start else "") + sentence[start:start + limit] + "…"
 
 
 def _confidence(query: Query, hits: list[Hit], evidence: list[Evidence], weights: list[float],
@@ -915,6 +918,67 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
     return chosen, unanswered
 
 
+# A count of parts a sentence announces (提供以下五个方面政策支持：, 提出三点要求。) and the parts themselves (一是…, 二是…).
+_ANNOUNCED_PARTS = re.compile(r"([两二三四五六七八九十]+|\d{1,2})\s*(?:个|条|项|点)?\s*(?:方面|点|条|项)")
+_PART_OPENER = re.compile(r"([一二三四五六七八九十]+)是")
+
+
+def list_carried_on(query: Query, source: Evidence, more_of: Callable[[str], list[Hit]],
+                    weights: list[float], tuning: Tuning = DEFAULT_TUNING) -> Evidence | None:
+    """The next clause of the source's notice, where a list it announces and begins goes on (以下五个方面：一是…
+    三是… / 四是…五是…, a paragraph break or a chunk boundary between them): its sentences from the next part on,
+    or None when the source holds the whole list."""
+    text = clean_text(source.hit.chunk.text)
+    announced = next((count_of(m.group(1)) for sentence in source.sentences if _LEAD_IN.search(sentence.rstrip())
+                      for m in [_ANNOUNCED_PARTS.search(sentence)] if m), 0)
+    given = [count_of(m.group(1)) for m in _PART_OPENER.finditer(text)]
+    if not announced or not given or max(given) >= announced or max(given) > MAX_CHILD_HEADINGS:
+        return None
+    opener = cn2an.an2cn(max(given) + 1) + "是"
+    for hit in more_of(source.hit.chunk.notice_id):
+        if hit.chunk.id == source.hit.chunk.id or hit.chunk.kind == "header":
+            continue
+        sentences = clause_sentences(hit.chunk)
+        start = next((i for i, sentence in enumerate(sentences) if sentence.lstrip().startswith(opener)), None)
+        if start is not None:
+            rest = [sentence for sentence in sentences[start:] if _PART_OPENER.match(sentence.lstrip())]
+            return Evidence(hit, rest[:announced - max(given)], True)
+    return None
+
+
+def _searched_once(search_part: Callable[[Query], list[Hit]]) -> Callable[[Query], list[Hit]]:
+    """search_part, each part searched once however often asked."""
+    found: dict[int, list[Hit]] = {}
+
+    def search(part: Query) -> list[Hit]:
+        if id(part) not in found:
+            found[id(part)] = search_part(part)
+        return found[id(part)]
+    return search
+
+
+def _parts_state_sums(query: Query, weigh: Callable[[list[Term]], list[float]],
+                    search_part: Callable[[Query], list[Hit]], k: int, tuning: Tuning) -> bool:
+    """Whether every part asking an amount of money finds, in its own search, a clause stating one that the
+    decline model trusts to answer it."""
+    asking = [part for part in query.parts if part.wants_money]
+    for part in asking:
+        hits = search_part(part)[:k]
+        weights = weigh(part.terms)
+        if not hits or not part.terms or not any(h.coverage > 0 for h in hits):
+            return False
+        evidence = [select_evidence(part, h, weights, tuning) for h in hits]
+        if (not _states_sum(evidence, tuning)
+                or _confidence(part, hits, evidence, weights, tuning) < tuning.answer_threshold):
+            return False
+    return bool(asking)
+
+
+def _states_sum(evidence: list[Evidence], tuning: Tuning) -> bool:
+    """Whether a clause on what is asked states the amount of money asked for."""
+    return any(e.answers_kind and e.hit.coverage >= tuning.money_coverage for e in evidence)
+
+
 def _copy_of(e: Evidence, other: Evidence) -> bool:
     """Whether a quote is another copy's of the same notice: the same title and the same first sentence."""
     a, b = e.hit.chunk, other.hit.chunk
@@ -1170,16 +1234,26 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # finds close, nothing here speaks of what is asked (a city's park rules for its hotline question).
         return _abstain(query, result, notices, k, confidence)
     listed = heading_list(query, hits, weights, children, tuning) if children else None
-    if (confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning)
-            and listed is None):
-        return _abstain(query, result, notices, k, confidence)
-    if query.wants_money and not any(e.answers_kind and e.hit.coverage >= tuning.money_coverage for e in evidence[:k]):
-        # An amount of money is asked and no clause on what is asked states one: a quoted answer could not give it.
-        return _abstain(query, result, notices, k, confidence)
-    sources = choose_sources(query, evidence, k, tuning, floor=0.0)
-    if query.years:
+    by_parts = False
+    unsure = (confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning)
+              and listed is None)
+    # An amount of money is asked and no clause on what is asked states one: a quoted answer could not give it.
+    no_sum = query.wants_money and not _states_sum(evidence[:k], tuning)
+    if unsure or no_sum:
+        if unsure or search_part is None or not query.parts:
+            return _abstain(query, result, notices, k, confidence)
+        # 文化节是几号办的？那几天门票多少钱？ told in a long story: the whole question's clauses state no price,
+        # but the price part's own search finds the clause that does. The answer is then found part by part below.
+        # (Not when the whole question's clauses are doubted: a part's own search is trusted more easily than the
+        # whole's, and unanswerable questions were answered by the part that asks least.)
+        search_part = _searched_once(search_part)
+        if not _parts_state_sums(query, weigh, search_part, k, tuning):
+            return _abstain(query, result, notices, k, confidence)
+        by_parts = True
+    sources = [] if by_parts else choose_sources(query, evidence, k, tuning, floor=0.0)
+    if query.years and not by_parts:
         sources = of_asked_year(query, sources, evidence[:k], notices, tuning)
-    if not sources and listed is None:
+    if not sources and listed is None and not by_parts:
         return _abstain(query, result, notices, k, confidence)
     if len(query.compared_places) >= 2 and more_of is not None:
         # 两边的截止时间分别是哪天: a place's clause that only matches well gives way to one of its notice that
@@ -1188,6 +1262,11 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         sources = [showing_in_notice(query, e, more_of, weights, tuning)
                    if e.trusted or lacks_duration(query, e) or not e.answers_kind else e for e in sources]
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
+    if ("list" in query.kinds or query.asked_count) and more_of is not None and sources:
+        # 从哪五个方面支持？ quoted from a clause giving three of the five parts it announces: the rest follow.
+        rest = list_carried_on(query, sources[0], more_of, weights, tuning)
+        if rest is not None and all(rest.hit.chunk.id != e.hit.chunk.id for e in sources):
+            sources = [sources[0], rest] + sources[1:]
     if (list(query.kinds) == ["figure"] and not query.asks_actual and listed is None and not query.parts
             and not any(e.answers_kind for e in sources)):
         # Only a figure is asked (办结率具体是多少) and no quoted sentence gives one near what is asked: the clause
@@ -1209,6 +1288,8 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     unanswered: list[int] = []
     if query.parts and search_part is not None:
         sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning, notices)
+    if not sources:
+        return _abstain(query, result, notices, k, confidence)
     if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 联系人是谁: the notice's clause naming one (（联系人：某某；邮箱：…）) answers, whatever matched best.
         cited = {e.hit.chunk.notice_id for e in sources}

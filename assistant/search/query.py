@@ -46,7 +46,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("who", re.compile(
         r"谁|哪[一两几三四五]?位|哪[两几三四五]?个人|哪个部门|哪些部门|哪个单位|哪些单位|哪家单位|什么部门|什么单位|哪个机构|什么机构|责任单位|牵头|负责|配合|主办|承办|分管|协管|"
         r"\bwho(?:m|se)?\b|which (?:department|unit|bureau|office|body|agency|company|official|leader)s?|responsible|in charge|"
-        r"\blead|\bassist|organi[sz]er")),
+        r"\blead(?!ing (?:group|team)s?\b)|\bassist|organi[sz]er")),
     ("when", re.compile(
         r"什么时候|啥时候|啥时|几时|何时|哪天|哪一天|哪一?年(?!度|级)|哪一?个?月|哪个?季度|几月|几号|日期|截止|时限|期限|多久|多长时间|之前|前完成|什么时间|几点|"
         r"(?<![这那前后头好十])(?:几天|几日|几个月|几周|几个星期|几个?小时|几个工作日)|多少天|多少个?工作日|多少个?小时|"
