@@ -14,7 +14,8 @@ from .errors import QueryError
 from .models import Chunk
 from assistant.govdocs.people import names_a_person
 from assistant.govdocs.places import ancestors, gazetteer, is_locality, level_name, named_bare
-from assistant.search.query import Query, parse_query, places_of_own_account, told_of_self
+from assistant.search.query import (Query, parse_query, places_of_own_account, romanized_names, told_of_self,
+                                    with_names)
 from assistant.models import Answer, Filters, Hit, QuestionKind, SearchResult
 from assistant.search.retrieval import Searcher, each_place_a_turn
 
@@ -73,6 +74,8 @@ class Assistant:
         question = check_question(question)
         query = self._words_not_places(parse_query(question, self.index.tokenizer.tokenize), question)
         query = told_of_self(query)
+        # Zou Qian, Wang Yong: the officials' names as the documents write them (邹倩, 王勇).
+        query = with_names(query, self.searcher.names_in_pinyin(romanized_names(question)))
         if query.lang == "en" and self.llm is not None:
             query = self._translated(query)
         return query

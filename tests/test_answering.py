@@ -67,6 +67,14 @@ def test_a_day_named_is_one_term_not_its_number_alone():
     assert term_coverage(q.terms, "3月15日口罩日产量达到200万只", w) > term_coverage(q.terms, "3月12日口罩日产量15万只", w)
 
 
+def test_a_day_named_leaves_no_piece_and_a_bare_count_is_no_term():
+    # 7月21日前 is not cut into 7月21日 and 日前 (recently); 两个 names nothing a clause must hold (前两个聘期).
+    q = parse_query("县里的台账要求5月20日前报，镇里的呢？两个截止时间分别是？")
+    sources = [t.source for t in q.terms]
+    assert "5月20日" in sources and "日前" not in sources and "两个" not in sources
+    assert "三个" not in [t.source for t in parse_query("今年新建三个公园，分别在哪？").terms]
+
+
 @pytest.mark.parametrize("question,kind", [
     ("张店区2023年充电桩目标是多少?", "figure"),
     ("张店新建充电桩那条任务是谁牵头？", "who"),
@@ -1323,6 +1331,18 @@ def test_money_asked_per_unit_needs_an_amount_with_that_unit():
     daily = parse_query("医护人员每人每天补助多少钱？")
     assert "figure" in kind_features("给予每人每天300元补助。", daily, chunk)
     assert parse_query("补贴一共多少钱？").rate_units == []
+    # 一个月 asks per month as 每月 does; 一次性 is no unit, 第一年 no rate.
+    monthly = parse_query("驻村干部的生活补助一个月能发多少钱？")
+    assert monthly.rate_units == ["月"]
+    assert "figure" not in kind_features("累计发放创业担保贷款4500万元，落实生活补助政策。", monthly, chunk)
+    assert "figure" in kind_features("驻村干部生活补助标准为每月800元。", monthly, chunk)
+    assert parse_query("一次性补贴能拿多少钱？").rate_units == []
+    assert parse_query("第一年补贴多少钱？").rate_units == []
+
+
+def test_a_wage_asked_is_money():
+    assert parse_query("社区网格员一个月工资多少？").wants_money
+    assert parse_query("公益岗位的薪酬标准是多少？").wants_money
 
 
 @pytest.mark.parametrize("question,counted", [

@@ -387,3 +387,18 @@ def test_a_notice_naming_no_place_answers_a_resident_of_any_place_asking_about_i
     assert "6:00" in parks.text and "8:00" not in parks.text
     # Whether a place has notices of its own is still decided without it.
     assert assistant.retrieve(assistant.parse("成都的银行有什么优惠？"), 5).empty_reason
+
+
+def test_an_official_named_in_pinyin_is_found_by_the_documents_spelling(tmp_path, embedder):
+    # Made-up division of work: English names the officials in pinyin, the notice in characters. The tokenizer
+    # keeps 陈晓东 whole and cuts 柏青山 (柏/青山): both are found.
+    assistant = _assistant_on(tmp_path, embedder, {"duties.txt": (
+        "桓台县人民政府关于公布部分领导同志工作分工的通知\n各镇人民政府：\n"
+        "陈晓东同志负责县政府常务工作，分管财政、审计工作。\n"
+        "车晓彤同志协助陈晓东同志负责金融证券保险等方面的工作。\n"
+        "柏青山同志协助陈晓东同志负责统计、商务等方面的工作。\n"
+        "桓台县人民政府\n2031年3月2日\n")})
+    answer = assistant.ask("In Huantai county, which areas does Bai Qingshan assist Chen Xiaodong with?")
+    assert not answer.abstained and "柏青山同志协助" in answer.text.split("[1]")[0]
+    assert assistant.searcher.names_in_pinyin([("che", "xiaotong"), ("bai", "qingshan"), ("wu", "mingzi")]) == {
+        "che xiaotong": "车晓彤", "bai qingshan": "柏青山"}

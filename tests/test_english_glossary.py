@@ -62,3 +62,8 @@ def test_glossary_lists_one_spelling_per_phrase():
 def test_unknown_phrase_gives_no_terms():
     assert translate_english("Xyzzy quux frobnicate") == ([], [])
     assert _terms("") == []
+
+
+def test_everyday_words_for_networks_and_heads_reach_the_documents_words():
+    assert any("互联网" in s for s in _terms("Is internet access planned for rural clinics?"))
+    assert any("组长" in s for s in _terms("Who heads the county's working group?"))

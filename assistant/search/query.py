@@ -75,7 +75,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
 ]
 _KIND_RULES_BY_NAME = dict(_KIND_RULES)
 # Questions about money need a figure in 元 as the answer, not any number.
-_MONEY = re.compile(r"多少钱|多少元|几块钱|几元|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|价格|价钱|单价|"
+_MONEY = re.compile(r"多少钱|多少元|几块钱|几元|工资|薪酬|薪资|薪水|月薪|年薪|资金|经费|奖金|奖励|预算|补贴|补助|补偿|投资额|价格|价钱|单价|"
                     r"money|budget|fund|bonus|prize|subsid|compensation|"
                     r"how much (?:money|funding)")
 # ...but only when the question asks for an amount: 补偿方案是谁制定的 is not a money question.
@@ -95,7 +95,9 @@ _ASKS_HOUR = re.compile(r"(?<![哪有])几点(?:钟|半|到|至|开|关|上班|�
 _ASKS_START = re.compile(r"(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])(?:开始|起|施行|实施|执行|生效|启动)|"
                          r"从(?:什么时候|啥时候|何时|什么时间|哪一?天|几号|几月几[日号])|when does .{0,40}(?:start|take effect)|"
                          r"\b(?:from|since|starting) (?:when|what date|which date|which day)\b")
-_RATE_UNIT = re.compile(r"每\s*(?:一\s*)?个?(平方米|平米|亩|人|户|月|天|日|年|吨|辆|台|家|次|小时|公里|间|套|名|张|份|学期|课时)")
+# (一个月, 一年 ask per month, per year too; not 一家, 一张: 一家企业最多贷多少钱, 多少钱一张 ask no rate.)
+_RATE_UNIT = re.compile(r"每\s*(?:一\s*)?个?(平方米|平米|亩|人|户|月|天|日|年|吨|辆|台|家|次|小时|公里|间|套|名|张|份|学期|课时)|"
+                        r"(?<![第这那前后上下头])一个?(月|年|天|日|周|小时|学期)(?![性度])")
 # A sum of money asked for (多少钱, a price): a percentage does not answer it, an amount in 元 does.
 _ASKS_SUM = re.compile(r"多少钱|几块钱|多少元|几元|价格|价钱|how much money|how much does|\bprice|\bcost\b")
 _QUESTIONY = re.compile(r"多少|谁|什么|哪|几|啥|吗|怎么|如何|何时|是否")
@@ -403,6 +405,31 @@ def _named_together(text: str, parent: str, names: list[str]) -> bool:
     return False
 
 
+# A person's name in pinyin (Zou Qian, Liu Qinggang): a capitalised surname and given name.
+_ROMANIZED_NAME = re.compile(r"\b([A-Z][a-z]{0,5})[ -]([A-Z][a-z]{1,11})\b")
+
+
+def romanized_names(text: str) -> list[tuple[str, str]]:
+    """Pairs of capitalised words in an English question that may be a Chinese name in pinyin, as (surname,
+    given name) in lowercase; which are names is decided by the corpus's words (Searcher.names_in_pinyin).
+
+    >>> romanized_names("Who does Wang Yong assist in Zhangdian?")
+    [('wang', 'yong')]
+    """
+    if not is_english(text):
+        return []
+    return list(dict.fromkeys((a.lower(), b.lower()) for a, b in _ROMANIZED_NAME.findall(text)))
+
+
+def with_names(query: Query, names: dict[str, str]) -> Query:
+    """The query with the Chinese names found for its pinyin ones as terms and search words."""
+    if not names:
+        return query
+    terms = [Term((chinese,), romanized) for romanized, chinese in names.items() if chinese not in query.search_text]
+    return replace(query, terms=query.terms + terms,
+                   search_text=query.search_text + " " + " ".join(names.values()))
+
+
 def translate_english(text: str) -> tuple[list[Term], list[str]]:
     """Glossary terms found in an English question, and the Chinese words it already contains."""
     en, _ = glossary()
@@ -554,6 +581,8 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
     # The places named are cut out first: the tokenizer would cut across two names written together
     # (广西南宁 → 广西/西南/南宁) and leave a piece of them as a topic.
     to_cut = _POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", _without_places(text)))))
+    # A day named is a term already: cut out, its last character does not start another word (7月21日前 → 日前).
+    to_cut = _BARE_COUNT.sub(" ", _DAY_NAMED.sub(" ", to_cut))
     for token in tokenize(_RESULT_AFTER_VERB.sub("", to_cut)):
         if len(token) >= 2 and token[-1] in _TRAILING_VERB_WORDS and not _is_known_word(token):
             # 房租能减多少 cut as 房租能: the word is 房租 (最多能 → 最多, a question word; 一个人能 → 一个/人能:
@@ -570,6 +599,11 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
     return _drop_subterms(terms)
 
 
+# A small count with the general measure word only (两个, 三个): it names nothing (两个截止时间分别是哪天, 前两个
+# 聘期); a span of time does (三个月, 5个工作日), and so does a count in figures (那95个出入口).
+_BARE_COUNT = re.compile(r"(?<![\d零一二两三四五六七八九十百千])[一二两三四五六七八九十]个"
+                         r"(?!月|工作日|小时|星期|季度|百分点)")
+_DAY_NAMED = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
 # A count and its unit (一年, 三个月, 15天): documents write the count in either numerals.
 _COUNT_WITH_UNIT = re.compile(r"([零一二两三四五六七八九十百千]+|\d+)(个月|年|天|日|周|个|次|人|倍|元|万元)")
 
@@ -1047,7 +1081,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asked_count=stated_count(text) if lang == "zh" else 0,
         counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",
         besides=besides_words(text, tokenize) if lang == "zh" and QuestionKind.LIST in kinds else [],
-        rate_units=list(dict.fromkeys(_RATE_UNIT.findall(asked_lowered))) if wants_money else [],
+        rate_units=list(dict.fromkeys(a or b for a, b in _RATE_UNIT.findall(asked_lowered))) if wants_money else [],
         names_central_body=names_central_body(text),
     )
     if lang == "zh":

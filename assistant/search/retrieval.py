@@ -104,6 +104,9 @@ def each_place_a_turn(hits: list[Hit], own: dict[str, list[Hit]], k: int, turn: 
     return kept + extra + [h for h in hits[len(kept):] if all(h.chunk.id != e.chunk.id for e in extra)]
 
 
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+
+
 class Searcher:
     """Searches one loaded index (any store) with one embedder."""
 
@@ -121,6 +124,43 @@ class Searcher:
         counts, n = index.token_document_counts()
         n = max(n, 1)
         self._idf = {tok: math.log(1 + n / max(df, 1)) for tok, df in counts.items()}
+
+    def names_in_pinyin(self, romanized: list[tuple[str, str]]) -> dict[str, str]:
+        """The corpus's spelling of each name in pinyin (("zou", "qian") → 邹倩), where exactly one reads so: an
+        English question names people as the documents' lists of officials write them. A name the tokenizer
+        keeps whole is one of the corpus's words; one it cuts (孙/立新) is its given name's word after a
+        character read as the surname."""
+        found: dict[str, str] = {}
+        for surname, given in romanized:
+            spellings = set(self._words_by_pinyin.get(surname + given, []))
+            if not spellings and surname in self._chars_by_pinyin:  # (not "Which Shandong", "In Zhangdian")
+                surnames = "".join(self._chars_by_pinyin[surname])
+                for word in self._words_by_pinyin.get(given, []):
+                    spellings |= {m.group(0) for m in re.finditer(f"[{surnames}]{word}", self._all_text)}
+            if len(spellings) == 1:
+                found[f"{surname} {given}"] = spellings.pop()
+        return found
+
+    @cached_property
+    def _chars_by_pinyin(self) -> dict[str, list[str]]:
+        """The corpus's characters by their toneless pinyin; built once, when first asked."""
+        from pypinyin import lazy_pinyin
+
+        by_pinyin: dict[str, list[str]] = {}
+        for char in set("".join(_HAN_WORD.findall(self._all_text))):
+            by_pinyin.setdefault(lazy_pinyin(char)[0], []).append(char)
+        return by_pinyin
+
+    @cached_property
+    def _words_by_pinyin(self) -> dict[str, list[str]]:
+        """The corpus's 2-3 character words by their toneless pinyin; built once, when first asked."""
+        from pypinyin import lazy_pinyin
+
+        by_pinyin: dict[str, list[str]] = {}
+        for word in self._idf:
+            if 2 <= len(word) <= 3 and _HAN_WORD.fullmatch(word):
+                by_pinyin.setdefault("".join(lazy_pinyin(word)), []).append(word)
+        return by_pinyin
 
     def term_weights(self, terms: list[Term]) -> list[float]:
         """Rare terms weigh more. A word the corpus never uses weighs nothing: in a question it is far more
