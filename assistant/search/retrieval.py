@@ -142,24 +142,27 @@ class Searcher:
         return found
 
     @cached_property
-    def _chars_by_pinyin(self) -> dict[str, list[str]]:
-        """The corpus's characters by their toneless pinyin; built once, when first asked."""
+    def _pinyin_of_char(self) -> dict[str, str]:
+        """The toneless pinyin of each character of the corpus's words; built once, when first asked."""
         from pypinyin import lazy_pinyin
 
+        chars = sorted({c for word in self._idf for c in word if _HAN_WORD.fullmatch(c)})
+        return dict(zip(chars, lazy_pinyin(chars)))
+
+    @cached_property
+    def _chars_by_pinyin(self) -> dict[str, list[str]]:
         by_pinyin: dict[str, list[str]] = {}
-        for char in set("".join(_HAN_WORD.findall(self._all_text))):
-            by_pinyin.setdefault(lazy_pinyin(char)[0], []).append(char)
+        for char, reading in self._pinyin_of_char.items():
+            by_pinyin.setdefault(reading, []).append(char)
         return by_pinyin
 
     @cached_property
     def _words_by_pinyin(self) -> dict[str, list[str]]:
-        """The corpus's 2-3 character words by their toneless pinyin; built once, when first asked."""
-        from pypinyin import lazy_pinyin
-
+        """The corpus's 2-3 character words by their toneless pinyin (each character's most common reading)."""
         by_pinyin: dict[str, list[str]] = {}
         for word in self._idf:
             if 2 <= len(word) <= 3 and _HAN_WORD.fullmatch(word):
-                by_pinyin.setdefault("".join(lazy_pinyin(word)), []).append(word)
+                by_pinyin.setdefault("".join(self._pinyin_of_char[c] for c in word), []).append(word)
         return by_pinyin
 
     def term_weights(self, terms: list[Term]) -> list[float]:
