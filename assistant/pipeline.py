@@ -74,7 +74,7 @@ class Assistant:
         question = check_question(question)
         query = self._words_not_places(parse_query(question, self.index.tokenizer.tokenize), question)
         query = told_of_self(query)
-        # Zou Qian, Wang Yong: the officials' names as the documents write them (邹倩, 王勇).
+        # Chen Xiaodong: an official's name as the documents write it (陈晓东).
         query = with_names(query, self.searcher.names_in_pinyin(romanized_names(question)))
         if query.lang == "en" and self.llm is not None:
             query = self._translated(query)

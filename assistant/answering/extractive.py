@@ -411,8 +411,8 @@ RATE_FIGURE_WINDOW = 16  # characters after a rate's name where its figure stand
 
 
 def _names_rate_asked(sentence: str, query: Query) -> bool:
-    """The sentence names the rate the question asks the percentage of (森林覆盖率要达到百分之多少 is not
-    answered by 达到标杆水平的产能比例超过30%), or the question names no rate."""
+    """The sentence names the rate the question asks the percentage of (绿化覆盖率要达到百分之多少 is not
+    answered by …能效达标比例超过30%), or the question names no rate."""
     rates = [t for t in query.terms if _RATE_NAME.search(t.source) and len(t.source) >= 3]
     if not rates:
         return True
@@ -1242,7 +1242,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     if unsure or no_sum:
         if unsure or search_part is None or not query.parts:
             return _abstain(query, result, notices, k, confidence)
-        # 文化节是几号办的？那几天门票多少钱？ told in a long story: the whole question's clauses state no price,
+        # 荷花节是几号办的？那几天门票多少钱？ told in a long story: the whole question's clauses state no price,
         # but the price part's own search finds the clause that does. The answer is then found part by part below.
         # (Not when the whole question's clauses are doubted: a part's own search is trusted more easily than the
         # whole's, and unanswerable questions were answered by the part that asks least.)

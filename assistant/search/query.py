@@ -405,7 +405,7 @@ def _named_together(text: str, parent: str, names: list[str]) -> bool:
     return False
 
 
-# A person's name in pinyin (Zou Qian, Liu Qinggang): a capitalised surname and given name.
+# A person's name in pinyin (Chen Xiaodong, Bai Qingshan): a capitalised surname and given name.
 _ROMANIZED_NAME = re.compile(r"\b([A-Z][a-z]{0,5})[ -]([A-Z][a-z]{1,11})\b")
 
 
@@ -413,8 +413,8 @@ def romanized_names(text: str) -> list[tuple[str, str]]:
     """Pairs of capitalised words in an English question that may be a Chinese name in pinyin, as (surname,
     given name) in lowercase; which are names is decided by the corpus's words (Searcher.names_in_pinyin).
 
-    >>> romanized_names("Who does Wang Yong assist in Zhangdian?")
-    [('wang', 'yong')]
+    >>> romanized_names("Who does Chen Xiaodong assist in Huantai?")
+    [('chen', 'xiaodong')]
     """
     if not is_english(text):
         return []
@@ -422,12 +422,13 @@ def romanized_names(text: str) -> list[tuple[str, str]]:
 
 
 def with_names(query: Query, names: dict[str, str]) -> Query:
-    """The query with the Chinese names found for its pinyin ones as terms and search words."""
-    if not names:
+    """The query with the Chinese names found for its pinyin ones (and not written in it) as terms and search
+    words."""
+    new = {romanized: chinese for romanized, chinese in names.items() if chinese not in query.search_text}
+    if not new:
         return query
-    terms = [Term((chinese,), romanized) for romanized, chinese in names.items() if chinese not in query.search_text]
-    return replace(query, terms=query.terms + terms,
-                   search_text=query.search_text + " " + " ".join(names.values()))
+    return replace(query, terms=query.terms + [Term((chinese,), romanized) for romanized, chinese in new.items()],
+                   search_text=query.search_text + " " + " ".join(new.values()))
 
 
 def translate_english(text: str) -> tuple[list[Term], list[str]]:
@@ -581,7 +582,8 @@ def chinese_terms(text: str, tokenize) -> list[Term]:
     # The places named are cut out first: the tokenizer would cut across two names written together
     # (广西南宁 → 广西/西南/南宁) and leave a piece of them as a topic.
     to_cut = _POINTING.sub(" ", _A_NOT_A.sub(" ", _WHERE.sub(" ", _FROM_WHEN.sub(" ", _without_places(text)))))
-    # A day named is a term already: cut out, its last character does not start another word (7月21日前 → 日前).
+    # A day named is a term already: cut out, its last character does not start another word (5月20日前 → 日前);
+    # nor is a small bare count (两个).
     to_cut = _BARE_COUNT.sub(" ", _DAY_NAMED.sub(" ", to_cut))
     for token in tokenize(_RESULT_AFTER_VERB.sub("", to_cut)):
         if len(token) >= 2 and token[-1] in _TRAILING_VERB_WORDS and not _is_known_word(token):

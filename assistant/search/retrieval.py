@@ -126,7 +126,7 @@ class Searcher:
         self._idf = {tok: math.log(1 + n / max(df, 1)) for tok, df in counts.items()}
 
     def names_in_pinyin(self, romanized: list[tuple[str, str]]) -> dict[str, str]:
-        """The corpus's spelling of each name in pinyin (("zou", "qian") → 邹倩), where exactly one reads so: an
+        """The corpus's spelling of each name in pinyin (("chen", "xiaodong") → 陈晓东), where exactly one reads so: an
         English question names people as the documents' lists of officials write them. A name the tokenizer
         keeps whole is one of the corpus's words; one it cuts (孙/立新) is its given name's word after a
         character read as the surname."""
