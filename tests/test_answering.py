@@ -2183,15 +2183,13 @@ def test_a_metadata_question_about_a_document_no_notice_is_named_by_is_declined(
     assert not compose_answer(asked, SearchResult([_good(report)]), NOTICES, _equal_weights).abstained
 
 
-def test_a_percentage_asked_is_not_answered_by_a_clause_without_one():
+def test_a_percentage_asked_is_not_answered_by_a_clause_without_one_or_with_another_measures():
     rule = _chunk(60, "n1", "各镇要加快城镇绿化建设，今年新建口袋公园12个，稳步提高建成区绿化覆盖率。")
     answer = _answer("建成区绿化覆盖率要达到百分之多少？", [rule])
     assert answer.abstained and "百分比" in answer.text
     given = _chunk(61, "n1", "各镇要加快城镇绿化建设，建成区绿化覆盖率达到42%以上。")
     assert "42%" in _answer("建成区绿化覆盖率要达到百分之多少？", [given]).text
-
-
-def test_a_percentage_of_another_measure_does_not_answer_the_rate_asked():
+    # Nor by one whose percentage is another measure's.
     other = _chunk(62, "n1", "到2025年，规模以上企业能效达标比例超过30%，建成区绿化覆盖率稳步提升。")
     answer = _answer("到2025年建成区绿化覆盖率要达到百分之多少？", [other])
     assert answer.abstained and "百分比" in answer.text

@@ -923,8 +923,7 @@ _ANNOUNCED_PARTS = re.compile(r"([两二三四五六七八九十]+|\d{1,2})\s*(?
 _PART_OPENER = re.compile(r"([一二三四五六七八九十]+)是")
 
 
-def list_carried_on(query: Query, source: Evidence, more_of: Callable[[str], list[Hit]],
-                    weights: list[float], tuning: Tuning = DEFAULT_TUNING) -> Evidence | None:
+def list_carried_on(source: Evidence, more_of: Callable[[str], list[Hit]]) -> Evidence | None:
     """The next clause of the source's notice, where a list it announces and begins goes on (以下五个方面：一是…
     三是… / 四是…五是…, a paragraph break or a chunk boundary between them): its sentences from the next part on,
     or None when the source holds the whole list."""
@@ -1234,22 +1233,21 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
         # finds close, nothing here speaks of what is asked (a city's park rules for its hotline question).
         return _abstain(query, result, notices, k, confidence)
     listed = heading_list(query, hits, weights, children, tuning) if children else None
-    by_parts = False
-    unsure = (confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning)
-              and listed is None)
-    # An amount of money is asked and no clause on what is asked states one: a quoted answer could not give it.
-    no_sum = query.wants_money and not _states_sum(evidence[:k], tuning)
-    if unsure or no_sum:
-        if unsure or search_part is None or not query.parts:
+    if (confidence < tuning.answer_threshold and not each_place_answers(query, evidence[:k], tuning)
+            and listed is None):
+        return _abstain(query, result, notices, k, confidence)
+    # An amount of money is asked and no clause on what is asked states one: a quoted answer could not give it...
+    by_parts = query.wants_money and not _states_sum(evidence[:k], tuning)
+    if by_parts:
+        # ...unless it is one part of several (荷花节是几号办的？那几天门票多少钱？) and that part's own search finds
+        # the clause that states it: the answer is then found part by part below. (Only when the whole question's
+        # clauses are trusted: a part's own search is trusted more easily than the whole's, and unanswerable
+        # questions were answered by the part that asks least.)
+        if search_part is None or not query.parts:
             return _abstain(query, result, notices, k, confidence)
-        # 荷花节是几号办的？那几天门票多少钱？ told in a long story: the whole question's clauses state no price,
-        # but the price part's own search finds the clause that does. The answer is then found part by part below.
-        # (Not when the whole question's clauses are doubted: a part's own search is trusted more easily than the
-        # whole's, and unanswerable questions were answered by the part that asks least.)
         search_part = _searched_once(search_part)
         if not _parts_state_sums(query, weigh, search_part, k, tuning):
             return _abstain(query, result, notices, k, confidence)
-        by_parts = True
     sources = [] if by_parts else choose_sources(query, evidence, k, tuning, floor=0.0)
     if query.years and not by_parts:
         sources = of_asked_year(query, sources, evidence[:k], notices, tuning)
@@ -1264,7 +1262,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
     sources = complete_asked_kinds(query, sources, evidence, tuning, further if more else None)
     if ("list" in query.kinds or query.asked_count) and more_of is not None and sources:
         # 从哪五个方面支持？ quoted from a clause giving three of the five parts it announces: the rest follow.
-        rest = list_carried_on(query, sources[0], more_of, weights, tuning)
+        rest = list_carried_on(sources[0], more_of)
         if rest is not None and all(rest.hit.chunk.id != e.hit.chunk.id for e in sources):
             sources = [sources[0], rest] + sources[1:]
     if (list(query.kinds) == ["figure"] and not query.asks_actual and listed is None and not query.parts
