@@ -122,6 +122,15 @@ def test_a_news_dateline_does_not_make_the_story_about_the_place_it_was_filed_in
     assert infer_jurisdiction("", "某银行发放贷款", "新华社北京2月15日电 某银行发放贷款50亿元。") == ""
 
 
+def test_a_news_subtitle_above_the_dateline_names_whom_the_story_is_about():
+    # The trucks' destination is named more often than the province the story is about.
+    story = ("暖心之举\n湖南省为返岗农民工包车\n新华社长沙2月9日电 记者从湖南省交通运输厅获悉，首批大巴驶往深圳市。"
+             "深圳市企业接站，深圳市人社局登记，到深圳市后统一安排住宿。")
+    assert infer_jurisdiction("", "暖心之举", story) == "湖南省"
+    # Without the subtitle the body's count decides, as before.
+    assert infer_jurisdiction("", "暖心之举", story.replace("湖南省为返岗农民工包车\n", "")) == "深圳市"
+
+
 def test_long_clause_splits_at_sentence_ends_with_overlap():
     raw = "第一句很长的话。" * 10 + "最后一句。"
     pieces = windows(raw, max_chars=30, overlap=1)

@@ -429,12 +429,12 @@ def infer_jurisdiction(issuer: str, title: str, body: str) -> str:
 
 
 def _inferred_place(issuer: str, title: str, body: str) -> str:
-    for source, is_title in ((issuer, False), (title, True)):
+    for source, is_title in ((issuer, False), (title, True), (_headline_lines(body), True)):
         found = places_in_issuer(source)
-        if is_title and _MANY_PLACES.search(title):
+        if is_title and _MANY_PLACES.search(source):
             # 各地推出安居惠民工程: a title about many places names none of them by a county's bare name (惠民 is
             # also a word); one it names in full (各地学习某某县经验) is still its subject.
-            found = [n for n in found if not named_bare(n, title)]
+            found = [n for n in found if not named_bare(n, source)]
         if found:
             return _most_specific(found)
     head = issuer or title
@@ -478,6 +478,22 @@ def _inferred_place(issuer: str, title: str, body: str) -> str:
         if around:
             return around[0]
     return tied[0]
+
+
+# How far into a story its dateline may stand and still close the headline (a main title and a subtitle).
+_HEADLINE_CHARS = 120
+
+
+def _headline_lines(body: str) -> str:
+    r"""A news story's headline: the lines before its dateline (暖心之举 / 某县为返岗农民工包车 / 新华社长沙2月9日电),
+    where a subtitle names whom the story is about, when the body names other places more often (the cities the
+    story's trucks drive to). '' when the text has no dateline near its top.
+
+    >>> _headline_lines("暖心之举\n某县为返岗农民工包车\n新华社长沙2月9日电 记者…"), _headline_lines("一、总体要求")
+    ('暖心之举\n某县为返岗农民工包车\n新华社', '')
+    """
+    m = _DATELINE.search(body[:_HEADLINE_CHARS])
+    return body[:m.start()] if m else ""
 
 
 def _governed_as_province(name: str) -> bool:
