@@ -375,7 +375,8 @@ class Assistant:
                                     children=self.sub_headings, tuning=self.settings.tuning,
                                     more=lambda: self._more_of_top_notice(query, result, filters),
                                     more_of=lambda notice_id: self._clauses_of(query, notice_id, filters),
-                                    search_part=lambda part: self.retrieve(part, k, filters).hits)
+                                    search_part=lambda part: self.retrieve(part, k, filters).hits,
+                                    search_part_in=lambda part, notice_id: self._clauses_of(part, notice_id, filters))
         # When and by whom a place's own document was issued (某区的方案哪天印发) is not answered by its city's
         # document on the topic, as a rule that applies there is (a district's notice may be the city's, filed
         # under the district it names: the lower level is still read).

@@ -90,10 +90,10 @@ def test_a_day_named_leaves_no_piece_and_a_bare_count_is_no_term():
     ("By when should all town-centre kindergartens meet the standard?", "when"),
     ("Has the county's new heating plant been put into operation?", "what"),  # op-eration holds no ratio
     ("What is the whole budget of the county's park plan?", "what"),  # whole holds no "who"
-    ("Which specialists does the county's hospital plan hire?", "what"),  # nor specialist a "list"
+    ("Which specialist does the county's hospital plan hire first?", "what"),  # nor specialist a "list"
     ("县里那份稳就业的若干措施是哪个机构出的？", "metadata"),
     ("口罩出口的事该找什么机构？", "who"),
-    ("What tasks does the county's leading group for flood control set out?", "what"),  # a leading group is a body
+    ("What tasks does the county's leading group for flood control set out?", "list"),  # a leading group is a body
 ])
 def test_question_kind(question, kind):
     assert parse_query(question).kind == kind
@@ -267,6 +267,19 @@ def test_english_question_is_translated_to_chinese_search_terms():
     # What an office will not accept, and what is late: the words a notice uses for them.
     assert "不受理" in parse_query("What requests does the hotline not accept?").search_text
     assert "逾期" in parse_query("What if the reply is overdue?").search_text
+
+
+def test_an_english_question_asking_which_things_asks_for_a_list_and_says_how_many():
+    from assistant.search.query import detect_kinds
+
+    for asked in ("Which five lakes will the county clean up?", "What working groups were set up for the fair?",
+                  "What fees does the port waive?"):
+        assert QuestionKind.LIST in detect_kinds(asked), asked
+    for asked in ("What progress has the county made?", "What status is the task in?", "What does the plan say?",
+                  "What is the deadline?"):
+        assert QuestionKind.LIST not in detect_kinds(asked), asked
+    assert parse_query("Which five lakes will the county clean up?").asked_count == 5
+    assert parse_query("Which lakes will the county clean up?").asked_count == 0
 
 
 # --- fusion and diversification ------------------------------------------------------------------
@@ -584,6 +597,11 @@ def test_a_duty_sentence_without_subject_is_answered_with_the_department_named_b
                     place="淄博市")
     answer = _answer("黄河浮桥的行业管理归哪个部门？", [duties])
     assert "市交通运输局" in answer.text and "市委宣传部" not in answer.text
+    # A leader's duties in a division of work: the later one drops the name too.
+    leaders = _chunk(14, "n1", "王丽同志负责财政、审计工作。陈晓东同志协助王丽同志负责统计工作；"
+                               "协助赵刚同志负责商务、服务业等方面的工作。", place="淄博市")
+    answer = _answer("是谁在协助赵刚副区长抓商务这块？", [leaders])
+    assert "陈晓东" in answer.text and "王丽同志负责财政" not in answer.text
 
 
 def test_a_clause_showing_the_date_leads_over_one_that_only_matches_well():
@@ -991,6 +1009,11 @@ def test_a_contact_question_quotes_the_sentence_with_the_number_and_still_answer
     counts = _chunk(42, "n1", "停车证由区交通运输局统一办理，全年办理12000张。")
     without = select_evidence(asked, Hit(counts, 1.0, coverage=1.0), _equal_weights(asked.terms))
     assert without.answers_kind and "contact" not in kind_features("全年办理12000张。", asked, counts)
+    # An amount after 举报 is a reward, not a number to call.
+    reward = parse_query("举报打哪个电话？")
+    assert "contact" not in kind_features("经查属实的，给予举报人2000至20000元奖励。", reward, counts)
+    assert "contact" not in kind_features("举报属实的，奖励举报人10000元。", reward, counts)
+    assert "contact" in kind_features("举报电话：12320。", reward, counts)
 
 
 def test_a_phone_number_or_a_postcode_asked_for_is_no_figure_and_a_story_names_no_money():
@@ -1452,6 +1475,39 @@ def test_a_part_in_words_no_clause_uses_is_answered_by_the_notices_clause_showin
     # no clause of the answering notice shows a time: the part is said to be unanswered
     sources, unanswered = answer_parts(q, [first], _equal_weights, lambda part: [_good(other, coverage=0.2)])
     assert unanswered == [2]
+
+
+def test_a_part_asking_a_number_to_call_quotes_the_clause_giving_it_not_the_one_its_words_match():
+    from assistant.answering.extractive import answer_parts
+
+    scope = _chunk(1, text="（二）不按规定报告到过疫情严重地区等真实行程的行为。")
+    phone = _chunk(2, text="举报采取电话举报方式，举报电话：0533-2712345。")
+    reward = _chunk(3, text="举报线索经查证属实的，给予最先举报人2000至20000元的奖励。")
+    q = parse_query("邻居瞒报行程，想举报他，打哪个电话？查实了举报人有奖励吗，给多少？")
+    first = select_evidence(q, _good(reward), [1.0] * len(q.terms))
+    sources, unanswered = answer_parts(q, [first], _equal_weights,
+                                       lambda part: [_good(scope), _good(phone, 2, coverage=0.8)])
+    assert unanswered == [] and any("0533-2712345" in s for e in sources for s in e.sentences)
+    assert all(e.hit.chunk is not scope for e in sources)
+
+
+def test_a_part_naming_no_subject_of_its_own_is_answered_from_the_notice_already_quoted():
+    from assistant.answering.extractive import answer_parts
+
+    limit = _chunk(1, text="承办单位自接到工单之日起，一般事项5个工作日内办结。")
+    late = _chunk(2, text="超过办结时限未回复的，系统显示红灯并发送催办单。")
+    elsewhere = _chunk(3, "n2", text="深化系统集成改革，推进一网通办。")
+    q = parse_query("承办单位接到工单几天内要办完？超时了系统会怎样？")
+    first = select_evidence(q, _good(limit), [1.0] * len(q.terms))
+    sources, _ = answer_parts(q, [first], _equal_weights, lambda part: [_good(elsewhere)],
+                              search_part_in=lambda part, notice_id: [_good(late)] if notice_id == "n1" else [])
+    assert [e.hit.chunk for e in sources] == [limit, late]
+    # A part naming a place of its own is that place's question, wherever it is answered.
+    q = parse_query("承办单位接到工单几天内要办完？桓台县的系统会怎样？")
+    first = select_evidence(q, _good(limit), [1.0] * len(q.terms))
+    sources, _ = answer_parts(q, [first], _equal_weights, lambda part: [_good(elsewhere)],
+                              search_part_in=lambda part, notice_id: [_good(late)])
+    assert late not in [e.hit.chunk for e in sources]
 
 
 def test_a_yes_or_no_part_asks_whether_and_not_what_another_part_asks():

@@ -14,7 +14,7 @@ from assistant.govdocs.clauses import looks_back
 from assistant.govdocs.cleaning import clean_text
 from assistant.govdocs.departments import mentions_department, responsibility_note
 from assistant.govdocs.people import names_a_holder
-from assistant.govdocs.places import ancestors, gazetteer
+from assistant.govdocs.places import ancestors, find_places, gazetteer
 from assistant.govdocs.sentences import DUTY_WITHOUT_SUBJECT, clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, marker_of
@@ -80,11 +80,13 @@ _BOUNDS = re.compile(r"[东西南北]\s*(?:至|到|起|临|邻|抵)\s*[^，,。�
 _LIFE_DETAIL = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*(?:生|出生)|籍贯|出生|\d{2}\s*岁")
 # How to reach an office: a phone number with its area code (0998-8888122) or a mobile one, any number a few
 # characters after a word that introduces one (咨询电话：63429421, 拨打12360), an e-mail, a street address with
-# its number, a room. A bare number (12000张, 15000元) is a count or an amount, not a contact.
+# its number, a room. A bare number (12000张, 15000元) is a count or an amount, not a contact, nor is one with
+# its unit or in a range after such a word (给予举报人2000至20000元奖励).
 _CONTACTS = {
     "phone": re.compile(
         r"(?<![\d.])[(（]?0\d{2,3}[)）]?\s*[-－—]\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|"
-        r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}(?![\d.])|"
+        r"(?:电话|热线|联系|咨询|举报|投诉|传真|拨打|号码|致电|tel|phone|hotline)[^。；\n]{0,20}?(?<![\d.])\d{5,8}"
+        r"(?![\d.]|\s*(?:[至到~～—-]|[万亿元个人名家户件次台辆吨%％]))|"  # not 举报人1000至10000元: an amount
         # an office's line in a list of numbers: the office's name, a colon, a local number
         r"(?:科|处|室|中心|站|所|组|办)[：:]\s*\d{7,8}(?![\d.])",
         re.IGNORECASE),
@@ -104,9 +106,11 @@ _LEAD_IN = re.compile(r"[：:]$|如下[。：:]?$|(?:主要是|主要有|包括|
                       r"[两二三四五六七八九十\d]+(?:条|项)(?:要求|措施|举措)[。：:]$")
 # A sentence that cites another document: 根据《…条例》第八条, （鲁政办发〔2023〕8号）.
 _CITES_DOCUMENT = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|执行)[^。；]{0,12}《|" + DOC_NUMBER.pattern)
-# Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject.
+# Duty lists: "市交通运输局负责…。负责加强对黄河浮桥的行业管理…" — the later sentences drop the subject; so do a
+# leader's in a division of work ("陈晓东同志负责财政工作；协助某某同志负责商务…").
 _SUBJECT_START = re.compile(
-    rf"^[\u4e00-\u9fff]{{1,20}}?(?:{_UNIT_SUFFIX}|院|所|站|队)(?=负责|牵头|承担|会同|配合|要|应|[：:])")
+    rf"^[\u4e00-\u9fff]{{1,20}}?(?:{_UNIT_SUFFIX}|院|所|站|队)(?=负责|牵头|承担|会同|配合|要|应|[：:])|"
+    r"^[\u4e00-\u9fff]{2,4}同志(?=负责|协助|分管|主持|联系)")
 
 
 @dataclass
@@ -881,12 +885,13 @@ def _first_of_notice(evidence: list[Evidence], more: Callable[[], list[Evidence]
 
 def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Term]], list[float]],
                  search_part: Callable[[Query], list[Hit]], k: int = 5,
-                 tuning: Tuning = DEFAULT_TUNING, notices: dict[str, Notice] | None = None
+                 tuning: Tuning = DEFAULT_TUNING, notices: dict[str, Notice] | None = None,
+                 search_part_in: Callable[[Query, str], list[Hit]] | None = None
                  ) -> tuple[list[Evidence], list[int]]:
     """Several questions asked at once (老旧小区改造多少个？棚改呢？): a part whose words the quoted sentences do
     not cover is searched for on its own, and its best clause that answers it is quoted too; so is a part asking
-    of a year no quoted clause speaks of (given the notices). Returns the sources and the numbers (1-based) of the
-    parts no clause answers."""
+    of a year no quoted clause speaks of (given the notices). `search_part_in(part, notice_id)` searches one
+    notice for a part. Returns the sources and the numbers (1-based) of the parts no clause answers."""
     chosen, unanswered = list(sources), []
     for part in query.parts:
         # What this part asks about that the others do not (棚户区, not the 改造 both ask about).
@@ -903,6 +908,13 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         weights = weigh(part.terms)
         evidence = [select_evidence(part, h, weights, tuning) for h in search_part(part)[:k]]
         found = choose_sources(part, evidence, k, tuning)
+        if found:
+            # 打哪个电话？ answered by the clause on what may be reported: the clause of its notice giving the
+            # number is the part's answer, as for a whole question (clause_showing_kind).
+            lead = clause_showing_kind(part, [found[0]] + [e for e in evidence if e.hit is not found[0].hit], tuning)
+            found = [lead] + found[1:] if lead is not None else found
+        if found and chosen and search_part_in is not None:
+            found = _from_same_notice(part, own, chosen, found, weigh, search_part_in, k, tuning)
         extra = next((e for e in found if all(e.hit.chunk is not c.hit.chunk for c in chosen)), None)
         wanted = asked_kinds(part)
         if not found and wanted and chosen:
@@ -916,6 +928,30 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
         elif not found:
             unanswered.append(query.parts.index(part) + 1)
     return chosen, unanswered
+
+
+def _from_same_notice(part: Query, own: list[Term], chosen: list[Evidence], found: list[Evidence],
+                      weigh: Callable[[list[Term]], list[float]], search_part_in: Callable[[Query, str], list[Hit]],
+                      k: int, tuning: Tuning) -> list[Evidence]:
+    """A part naming no place or subject of its own (…多少天内必须办完？超时了会怎么样？) asks about what the question
+    is about: the clause of the notice already quoted that matches the part's own words as well as the clause its
+    own search found elsewhere answers it (超过办结时限的，系统显示红灯 — not another notice's 系统集成改革)."""
+    home = chosen[0].hit.chunk.notice_id
+    if found[0].hit.chunk.notice_id == home or not own or find_places(part.text):
+        return found
+    weights = weigh(part.terms)
+    own_weights = weigh(own)
+
+    def own_coverage(e: Evidence) -> float:
+        return term_coverage(own, "".join(e.sentences).lower(), own_weights)
+
+    quoted = {id(c.hit.chunk) for c in chosen}
+    at_home = [e for e in (select_evidence(part, h, weights, tuning) for h in search_part_in(part, home)[:k])
+               if e.sentences and id(e.hit.chunk) not in quoted and e.hit.chunk.kind != "header"]
+    best = max(at_home, key=own_coverage, default=None)
+    if best is None or own_coverage(best) < max(tuning.min_coverage, own_coverage(found[0])):
+        return found
+    return [best]
 
 
 # A count of parts a sentence announces (提供以下五个方面政策支持：, 提出三点要求。) and the parts themselves (一是…, 二是…).
@@ -1186,12 +1222,14 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                    children: Callable[[Chunk], list[str]] | None = None,
                    tuning: Tuning = DEFAULT_TUNING, more: Callable[[], list[Hit]] | None = None,
                    search_part: Callable[[Query], list[Hit]] | None = None,
-                   more_of: Callable[[str], list[Hit]] | None = None) -> Answer:
+                   more_of: Callable[[str], list[Hit]] | None = None,
+                   search_part_in: Callable[[Query, str], list[Hit]] | None = None) -> Answer:
     """Answer from the retrieved clauses, or abstain and point to the closest notices.
 
     children(chunk) gives the sub-headings under a clause, for a list its text only introduces; `more()`
     gives further clauses of the best notice, for a second asked kind its best clauses do not show;
-    `search_part(part)` the clauses for one of several questions asked at once (query.parts); `more_of(notice_id)`
+    `search_part(part)` the clauses for one of several questions asked at once (query.parts), `search_part_in(part,
+    notice_id)` those of one notice; `more_of(notice_id)`
     a notice's best clauses, for a comparison whose clause of one place only matches well."""
     hits = result.hits[:k]
     if result.empty_reason:
@@ -1285,7 +1323,7 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
                               or listed.section == ()]
     unanswered: list[int] = []
     if query.parts and search_part is not None:
-        sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning, notices)
+        sources, unanswered = answer_parts(query, sources, weigh, search_part, k, tuning, notices, search_part_in)
     if not sources:
         return _abstain(query, result, notices, k, confidence)
     if query.asks_person and not any(_names_someone(e, query) for e in sources):
