@@ -402,3 +402,13 @@ def test_an_official_named_in_pinyin_is_found_by_the_documents_spelling(tmp_path
     assert not answer.abstained and "柏青山同志协助" in answer.text.split("[1]")[0]
     assert assistant.searcher.names_in_pinyin([("che", "xiaotong"), ("bai", "qingshan"), ("wu", "mingzi")]) == {
         "che xiaotong": "车晓彤", "bai qingshan": "柏青山"}
+
+
+def test_a_place_named_in_pinyin_as_one_word_is_found_by_the_documents_spelling(tmp_path, embedder):
+    # Made-up notices of two business parks; the English question names one in pinyin, which no glossary lists.
+    assistant = _assistant_on(tmp_path, embedder, {
+        "park.txt": "关于支持中关村企业复工的通知\n中关村园区企业复工后，房租减免两个月。\n",
+        "other.txt": "关于支持园区企业复工的通知\n某某园区企业复工后，水电费减半收取三个月。\n"})
+    assert assistant.searcher.names_in_pinyin([("", "zhongguancun"), ("", "welcome")]) == {"zhongguancun": "中关村"}
+    answer = assistant.ask("What rent relief do firms in Zhongguancun get after reopening?")
+    assert not answer.abstained and answer.citations[0].chunk.file == "park.txt"

@@ -29,6 +29,12 @@ _LATIN_WORD = re.compile(r"[a-z][a-z0-9\-']*|\d+(?:\.\d+)?")
 ITEM_CLASSIFIERS = "个项条类种件批家所座处道步点招级层"
 
 # Question kinds, tried in this order; a question may have several (谁负责？啥时候完成？).
+# Numbers an English question counts items in (which six rivers, the three measures).
+_EN_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_EN_COUNT = {w: n for n, w in enumerate(_EN_NUMBERS.split("|"), start=2)}
+_EN_ASKED_COUNT = re.compile(rf"\b(?:which|what|name|list)(?: the)?\s+({_EN_NUMBERS}|\d{{1,2}})\s+[a-z]", re.IGNORECASE)
+
+
 _KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("metadata", re.compile(
         r"文号|发文|印发|签发|落款|发布日期|哪天发|什么时候发|何时发|哪个(?:单位|部门|机关)(?:印)?发|哪一?期|公报|"
@@ -65,7 +71,12 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
         r"number of|growth")),
     ("list", re.compile(r"哪些|有哪几|列出|包括什么|包含哪|都有|分别是|"
                         rf"哪\s*(?:[两二三四五六七八九十几]+|\d{{1,2}})\s*(?:[{ITEM_CLASSIFIERS}]|方面)|"  # 是哪三个片区, 哪几项
-                        r"which (?:three|two|four|five)|\blist(?:s|ed)?\b|what are")),
+                        r"which (?:three|two|four|five)|\blist(?:s|ed)?\b|what are|"
+                        # which six rivers does…, what working groups were…: which/what and a plural noun asked of
+                        # (not 'ss', 'us', 'is': what progress has…, what status is…)
+                        rf"\b(?:which|what)\s+(?:(?:{_EN_NUMBERS}|\d{{1,2}})\s+)?(?:[a-z'-]+\s+){{0,2}}"
+                        r"[a-z'-]*[a-hj-rtv-z]s\s+(?:are|were|do|does|did|have|has|had|will|would|should|must|can|"
+                        r"is|was)\b")),
     # Which documents a gazette issue or file holds: 这期公报发布了哪些文件 / 第7期收录了几份通知.
     ("contents", re.compile(
         r"(?:公报|本期|这期|该期|一期|第\s*\d+\s*期|期里|期中|文件汇编|汇编)[^？?。]{0,20}?"
@@ -332,7 +343,7 @@ def detect_years(text: str) -> list[int]:
 
 def _inside_doc_number(text: str, year: str) -> bool:
     """A year inside a 文号 (张政发〔2023〕4号) names the document, not the period asked about."""
-    return any(year == m.group(2) for m in DOC_NUMBER.finditer(text)) and text.count(year) == 1
+    return any(year in (m.group(2), m.group(4)) for m in DOC_NUMBER.finditer(text)) and text.count(year) == 1
 
 
 def detect_jurisdictions(text: str) -> list[str]:
@@ -407,6 +418,7 @@ def _named_together(text: str, parent: str, names: list[str]) -> bool:
 
 # A person's name in pinyin (Chen Xiaodong, Bai Qingshan): a capitalised surname and given name.
 _ROMANIZED_NAME = re.compile(r"\b([A-Z][a-z]{0,5})[ -]([A-Z][a-z]{1,11})\b")
+_ROMANIZED_WORD = re.compile(r"\b([A-Z][a-z]{5,15})\b")
 
 
 def romanized_names(text: str) -> list[tuple[str, str]]:
@@ -414,11 +426,15 @@ def romanized_names(text: str) -> list[tuple[str, str]]:
     given name) in lowercase; which are names is decided by the corpus's words (Searcher.names_in_pinyin).
 
     >>> romanized_names("Who does Chen Xiaodong assist in Huantai?")
-    [('chen', 'xiaodong')]
+    [('chen', 'xiaodong'), ('', 'huantai')]
     """
     if not is_english(text):
         return []
-    return list(dict.fromkeys((a.lower(), b.lower()) for a, b in _ROMANIZED_NAME.findall(text)))
+    pairs = list(dict.fromkeys((a.lower(), b.lower()) for a, b in _ROMANIZED_NAME.findall(text)))
+    # A place or thing the documents name, in pinyin as one word (Xiaotangshan-style hospitals, firms in Yizhuang):
+    # ("", word); the corpus's words say which are Chinese.
+    in_pairs = {w for pair in pairs for w in pair}
+    return pairs + list(dict.fromkeys(("", w.lower()) for w in _ROMANIZED_WORD.findall(text) if w.lower() not in in_pairs))
 
 
 def with_names(query: Query, names: dict[str, str]) -> Query:
@@ -833,6 +849,19 @@ def stated_count(text: str) -> int:
     return count_of(next(g for g in found.groups() if g))
 
 
+def english_count(text: str) -> int:
+    """How many items an English question says a list has (which six rivers → 6); 0 if none.
+
+    >>> english_count("Which six rivers will be improved?"), english_count("Name the 3 measures.")
+    (6, 3)
+    """
+    found = _EN_ASKED_COUNT.search(text)
+    if not found:
+        return 0
+    word = found.group(1).lower()
+    return int(word) if word.isdigit() else _EN_COUNT[word]
+
+
 def count_of(number: str) -> int:
     """A count written in digits or Chinese numerals (12, 十二, 两 → 2).
 
@@ -1080,7 +1109,7 @@ def parse_query(text: str, tokenize=None) -> Query:
         asks_number=QuestionKind.CONTACT in kinds and bool(_ASKS_NUMBER.search(asked_lowered)),
         asks_personal_detail=bool(_PERSONAL_DETAIL.search(text)),
         departments=departments_in(asking_clauses(text)) if lang == "zh" else [],
-        asked_count=stated_count(text) if lang == "zh" else 0,
+        asked_count=stated_count(text) if lang == "zh" else english_count(text),
         counted=counted_word(asking_clauses(text), terms) if lang == "zh" else "",
         besides=besides_words(text, tokenize) if lang == "zh" and QuestionKind.LIST in kinds else [],
         rate_units=list(dict.fromkeys(a or b for a, b in _RATE_UNIT.findall(asked_lowered))) if wants_money else [],

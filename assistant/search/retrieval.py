@@ -126,13 +126,17 @@ class Searcher:
         self._idf = {tok: math.log(1 + n / max(df, 1)) for tok, df in counts.items()}
 
     def names_in_pinyin(self, romanized: list[tuple[str, str]]) -> dict[str, str]:
-        """The corpus's spelling of each name in pinyin (("chen", "xiaodong") → 陈晓东), where exactly one reads so: an
-        English question names people as the documents' lists of officials write them. A name the tokenizer
+        """The corpus's spelling of each name in pinyin (("chen", "xiaodong") → 陈晓东, ("", "yizhuang") → 亦庄), where
+        exactly one reads so: an English question names people, and places below a county, as the documents write them. A name the tokenizer
         keeps whole is one of the corpus's words; one it cuts (孙/立新) is its given name's word after a
         character read as the surname."""
         found: dict[str, str] = {}
         for surname, given in romanized:
             spellings = set(self._words_by_pinyin.get(surname + given, []))
+            if not surname:  # one word (Xiaotangshan): the corpus's word read so, if only one
+                if len(spellings) == 1:
+                    found[given] = spellings.pop()
+                continue
             if not spellings and surname in self._chars_by_pinyin:  # (not "Which Shandong", "In Zhangdian")
                 surnames = "".join(self._chars_by_pinyin[surname])
                 for word in self._words_by_pinyin.get(given, []):
