@@ -212,12 +212,12 @@ def test_the_file_library_lists_downloads_re_ingests_replaces_and_deletes(page, 
 
     open_tab(page, "文件")
     search = page.locator("#notice-search input, #notice-search textarea").first
+    # One search at a time, each from the table the last one settled on (fill replaces the box's text in one
+    # change: an emptied box in between would send a second search while the first is pending).
     search.fill("古商城夜市")
     page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 1", timeout=30_000)
-    search.fill("")
     search.fill("古商城夜间经济")  # the old version's title is gone from the index
     page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 0", timeout=30_000)
-    search.fill("")
     search.fill("古商城")
     page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 1", timeout=30_000)
 
@@ -230,7 +230,8 @@ def test_the_file_library_lists_downloads_re_ingests_replaces_and_deletes(page, 
         "(row) => ![...document.querySelectorAll('#corpus-table ' + row)].some((r) => r.innerText.includes('周村区夜间'))",
         arg=ROW, timeout=30_000)
     open_tab(page, "文件")
-    search.fill("")
+    search.fill("古商城夜")
+    page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 0", timeout=30_000)
     search.fill("古商城")  # the same search, against the index without it
     page.wait_for_function(f"() => document.querySelectorAll('#notice-table {ROW}').length === 0", timeout=30_000)
 
