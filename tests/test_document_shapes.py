@@ -107,6 +107,18 @@ def test_ministry_notice_with_doc_number_at_the_end_is_national():
     assert n.doc_number == "民发〔2021〕15号" and n.date == "2021-04-08"
 
 
+def test_an_announcement_numbered_by_year_has_that_number_and_a_compilation_no_cited_one():
+    text = ("关于延长某某补贴申报期限的公告\n某某局公告2031年第8号\n为减轻企业负担，现就有关事项公告如下：\n"
+            "一、申报期限延长至6月30日。\n二、本公告自发布之日起施行。\n某某局\n2031年2月6日\n")
+    n = parse(text)[0][0]
+    assert n.doc_number == "某某局公告2031年第8号"
+    # A compilation lists earlier announcements after its date: none of them is its own number.
+    text = ("某某局关于印发惠企政策汇编的通知\n各有关单位：\n现将惠企政策汇编印发给你们。\n某某局\n2031年2月6日\n"
+            "一、申报补贴\n某某局公告2027年第20号\n企业可按季度申报。\n")
+    n = parse(text)[0][0]
+    assert n.doc_number == ""
+
+
 def test_county_notice_of_another_province_gets_its_county_and_ancestors():
     text = ("宾川县人民政府关于开展冬春森林防火工作的通告\n为切实做好冬春森林防火工作，现通告如下：\n"
             "一、防火期为每年12月1日至次年5月31日。\n二、防火期内严禁野外用火。\n宾川县人民政府\n2021年11月20日\n")

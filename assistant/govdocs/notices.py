@@ -189,13 +189,17 @@ def read_metadata(paragraphs: list[Paragraph], file: str) -> Notice:
     title_index = next((k for k, p in enumerate(head) if is_title_like(p.clean) and not is_doc_number_line(p.clean)), 0)
     title = _title_of(paragraphs[title_index])
     doc_number = ""
-    # Under the title as a rule; a ministry's notice may print it after the signature instead.
-    for p in paragraphs[: title_index + 4] + paragraphs[title_index + 4 :]:
+    date, signer, date_inferred = _signing_date(paragraphs)
+    # Under the title as a rule; a ministry's notice may print it after the signature instead, where a line of a
+    # compilation may be another document's number: one of another year than the notice's is cited, not its own.
+    head = paragraphs[: title_index + 4]
+    for p in head + paragraphs[title_index + 4 :]:
         m = DOC_NUMBER.search(p.clean)
         if m and is_doc_number_line(p.clean):
+            if p not in head and date and not date_inferred and (m.group(2) or m.group(4)) != date[:4]:
+                continue
             doc_number = m.group(1)
             break
-    date, signer, date_inferred = _signing_date(paragraphs)
     issuer = _issuer(title, signer, paragraphs[: title_index + 4])
     jurisdiction = infer_jurisdiction(issuer, title, _place_text(paragraphs))
     return Notice(

@@ -10,9 +10,11 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 CJK = "\u4e00-\u9fff"
 
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-# 文号: 张政字〔2023〕68号, 淄政办字[2023]33 号, 川政办字〔2023〕22号
+# 文号: 张政字〔2023〕68号, 淄政办字[2023]33 号, 川政办字〔2023〕22号; a 公告's own numbering, by year
+# (某某局公告2031年第8号). Groups: 1 the whole, 2 (or 4) the year, 3 (or 5) the number.
 DOC_NUMBER = re.compile(
-    rf"([{CJK}]{{1,12}}[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(\d{{1,4}})\s*号)"
+    rf"([{CJK}]{{1,12}}[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(\d{{1,4}})\s*号|"
+    rf"[{CJK}]{{0,12}}公告\s*((?:19|20)\d{{2}})\s*年\s*第\s*(\d{{1,4}})\s*号)"
 )
 # The bracket pair of a 文号, normalised for search to 〔〕.
 DOC_NUMBER_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕",
