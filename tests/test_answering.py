@@ -258,6 +258,17 @@ def test_expiry_in_everyday_words_matches_a_documents_term_of_validity(question)
     spellings = {s for t in q.terms for s in t.spellings}
     assert "有效期" in spellings
 
+def test_everyday_words_for_a_fine_and_a_lapsed_permit_find_the_notices_words():
+    q = parse_query("我的营业执照过期了，继续开门会不会被罚？")
+    clause = "营业执照逾期未换领的，疫情期间不予处罚。"
+    spellings = {s for t in q.terms for s in t.spellings}
+    assert {"逾期", "处罚"} <= spellings
+    assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) >= 0.5
+    q = parse_query("来办事的人不肯量体温，窗口会怎么处理？")
+    clause = "对拒不接受体温测量的人员，窗口可暂停办理。"
+    assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) >= 0.5
+
+
 def test_english_question_is_translated_to_chinese_search_terms():
     q = parse_query("What is Zhangdian's 2023 charging-pile target?")
     assert q.lang == "en" and q.years == [2023]
@@ -464,6 +475,24 @@ def test_who_holds_a_post_is_answered_only_by_a_clause_naming_someone():
     assert answer.abstained and "没有写明" in answer.text
     named = _chunk(14, "n1", "成立碳达峰领导小组，组长：王京文，区委副书记、区长。")
     assert "王京文" in _answer("碳达峰领导小组的组长是谁？", [named]).text
+
+
+def test_who_spoke_at_a_press_conference_is_a_person_named_in_the_story_not_its_reporter():
+    from assistant.govdocs.people import names_a_person
+
+    for asked in ("发布会上由谁回答减税问题？", "是哪位官员表示供应完全能够保障？", "介绍救治机制的是哪位？"):
+        assert parse_query(asked).asks_person, asked
+    assert not parse_query("疫情信息由谁来负责发布？").asks_person  # a body publishes
+    assert not names_a_person("某某日报讯（记者陈晓东 周珺）会议召开。")
+    assert names_a_person("省商务厅副厅长高志在发布会上表示。")  # (a name the tagger does not read as one)
+    # The story names the speaker in a paragraph of its own, apart from the answer the question's words match.
+    answer_part = _chunk(56, "n1", "关于减税问题，我省已出台8项措施，小微企业增值税减按1%征收。")
+    speaker = _chunk(57, "n1", "在3日召开的发布会上，省税务局副局长陈晓东回答了减税问题。")
+    q = parse_query("发布会上由谁回答减税问题？")
+    hits = [_good(answer_part)]
+    answer = compose_answer(q, SearchResult(hits), NOTICES, _equal_weights,
+                            more_of=lambda notice_id: [_good(speaker, 2, coverage=0.5)])
+    assert not answer.abstained and "陈晓东" in answer.text
 
 
 def test_a_holder_named_in_a_sentence_the_quote_left_out_answers_who_holds_the_post():
@@ -1827,6 +1856,9 @@ def test_an_everyday_abbreviation_matches_the_documents_full_term(question, clau
     q = parse_query(question)
     assert any(full in t.spellings for t in q.terms)
     assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) >= 0.5
+    q = parse_query("来办事的人不肯量体温，窗口会怎么处理？")
+    clause = "对拒不接受体温测量的人员，窗口可暂停办理。"
+    assert term_coverage(q.terms, clause, [1.0] * len(q.terms)) >= 0.5
 
 
 def test_a_plan_question_on_a_progress_row_quotes_the_rows_target_first():
@@ -1961,6 +1993,16 @@ def test_a_list_question_whose_item_word_is_one_character_gets_the_sub_headings_
     answer = compose_answer(parse_query("某某活动的工作专班下设哪几个组？"), SearchResult(hits + [_good(intro, 3)]),
                             NOTICES, _equal_weights, children=_children_in(groups))
     assert "办公室下设3个工作组，具体职责如下：（一）综合协调组" in answer.text.replace("\n", "")
+    # Asked by the word whose head is the item word (哪些工作组, working groups → 工作组 → 组).
+    for asked in ("某某活动的办公室设了哪些工作组？", "What working groups does the fair's office have?",
+                  "某某活动的办公室下设3个工作组，分别是什么？", "The fair's office set up three working groups. What are they?"):
+        answer = compose_answer(parse_query(asked), SearchResult(hits), NOTICES, _equal_weights,
+                                children=_children_in(groups))
+        assert all(g in answer.text.split("[1]")[0] for g in ("综合协调组", "安全保障组", "后勤服务组")), asked
+    # A word only describing who is asked about (领导小组的副组长) names no item: the groups are not its list.
+    answer = compose_answer(parse_query("某某活动领导小组的副组长都有哪几位？"), SearchResult(hits), NOTICES,
+                            _equal_weights, children=_children_in(groups))
+    assert "后勤服务组" not in answer.text
 
 
 _PLAN = [replace(_chunk(110 + i, "n1", text=t), clause_path=path) for i, (path, t) in enumerate([

@@ -500,6 +500,22 @@ def ask_coverage(query: Query, hits: list[Hit], weights: list[float]) -> float |
     return term_coverage([t for t, _ in pairs], text, [w for _, w in pairs])
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+# The words around the thing a list question asks which ones of: 哪些工作组, 工作组有哪几个, which/what working groups.
+_WHICH_BEFORE = r"(?:哪些|哪几[个项类种条家位所座处]?|哪\s*[两二三四五六七八九十]+\s*[个项类种条家位所座处]?)"
+_WHICH_AFTER = r"(?:都|主要|具体|分别|一共|共)?(?:有|是|包括|包含)" + _WHICH_BEFORE  # (not 下设哪些: the container)
+
+
+def _asked_which(term: Term, query: Query) -> bool:
+    """Whether the term names what a list question asks which ones of (哪些工作组, which working groups)."""
+    # (or counted, in the question's statement: 下设6个工作组，分别是什么？ …set up six working groups. What are they?)
+    text = query.text.lower()
+    source = re.escape(term.source.lower())
+    if query.lang == "en":
+        return bool(re.search(rf"\b(?:which|what|several|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+                              rf"(?:[a-z]+\s+){{0,2}}?{source}", text))
+    return bool(re.search(rf"{_WHICH_BEFORE}{source}|{source}{_WHICH_AFTER}|"
+                          rf"[\d两二三四五六七八九十几]\s*[个项类种条家位所座处]{source}", text))
 # A question asking what parts a document has (分哪几个方面, 包括哪几部分, 有几大块).
 _ASKS_PARTS = re.compile(r"(?:哪|几)[几个大]*(?:个|大)?(?:方面|部分|板块|块|章)")
 # A list question's one-character item word: 下设哪几个组, 分哪几类, 有哪些项.
@@ -520,6 +536,10 @@ def heading_list(query: Query, hits: list[Hit], weights: list[float],
     # The words that may name each item (哪些行动 → 行动; 下设哪几个组 → 组, too short to be a term).
     named_by = [[sp.lower() for sp in t.spellings] for t in query.terms if not t.in_story]
     named_by += [[m.group(1)] for m in _LISTED_ONE.finditer(query.asked or query.text)]
+    # The head, its last character, of the word asked which ones of names items of its kind too (哪些工作组 →
+    # 综合协调组, 医疗保障组…), not that of a word only describing them (领导小组的副组长有哪几位).
+    named_by += [sorted({sp[-1] for sp in t.spellings if len(sp) >= 2 and _HAN.fullmatch(sp)})
+                 for t in query.terms if not t.in_story and _asked_which(t, query)]
     asked_text = re.sub(r"[\"“”‘’'「」《》\s]", "", query.text.lower())
     # Words quoted or put in brackets (“政策保障”, an English question's (政策保障)) are the document's own.
     quoted = [q.lower() for q in re.findall(r"[\"“「(（]([^\"”」)）]{2,30})[\"”」)）]", query.text)]
@@ -1344,6 +1364,16 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
             if holder is not None:
                 e.sentences = e.sentences + [holder]
                 break
+    if (query.asks_person and _SPEAKER_ASK.search(query.text) and more_of is not None
+            and not any(_names_someone(e, query) for e in sources)):
+        # 发布会上由谁回答税费问题: a news story names the speaker in a paragraph of its own (副局长、新闻发言人某某),
+        # apart from the answer quoted: the notice's best clause naming someone, sharing a word of the question.
+        cited = dict.fromkeys(e.hit.chunk.notice_id for e in sources)
+        naming = next((e for notice_id in cited for e in (select_evidence(query, h, weights, tuning)
+                                                           for h in more_of(notice_id))
+                       if e.sentences and e.hit.coverage > 0 and e.hit.chunk.kind != "header"
+                       and all(e.hit.chunk is not s.hit.chunk for s in sources) and _names_someone(e, query)), None)
+        sources = [naming] + sources if naming is not None else sources
     if query.asks_person and not any(_names_someone(e, query) for e in sources):
         # 组长是谁 answered by "由领导小组统筹推进": the post is there, its holder is not.
         return _detail_missing(query, result, notices, k, confidence, "the documents name no one for this post",
@@ -1443,6 +1473,11 @@ def _names_someone(e: Evidence, query: Query | None = None) -> bool:
                           + (r"(?=[、，,。；;和及与等工方]|$)" if len(sp) <= 2 else ""))
                for t in fields for sp in t.spellings]
     return any(names_a_holder(s) and any(c.search(s) for c in charged) for s in e.sentences)
+
+
+# Who spoke or acted at a meeting or a press conference (由谁回答, 哪位官员表示, 是谁主持的): a news story names them
+# anywhere in it; not who holds a post (组长是谁), which the clause on the body names or leaves unsaid.
+_SPEAKER_ASK = re.compile(r"回答|介绍|解读|表示|主持|讲话|讲的话|发言|答记者问|官员|\b(?:spoke|said|answered|chaired)\b")
 
 
 # 谁分管教育, 哪位领导分管金融, 分管农业的是谁: who is in charge of a field of work.
