@@ -20,8 +20,11 @@ _NAMED_IN_CELL = re.compile(r"(?:领导|责任人)[：:]\s*[\u4e00-\u9fff](?:[ \
 
 # A name between a post and what its holder did at a meeting (副省长甄友谅主持会议, 局长甄亮出席并讲话), as news
 # reports write it; the tagger does not know every name.
-_POST_NAME_ACTS = re.compile(r"(?:[省市区县镇乡]长|局长|厅长|部长|主任|书记|主席|组长|秘书长|总经理|负责人)"
-                             r"[\u4e00-\u9fff]{2,3}(?:主持|参加|出席|讲话|指出|强调|表示|介绍|要求|通报)")
+_POST_NAME_ACTS = re.compile(r"(?:[省市区县镇乡]长|局长|厅长|部长|主任|书记|主席|组长|秘书长|总经理|负责人|发言人)"
+                             r"[\u4e00-\u9fff]{2,3}(?:在[\u4e00-\u9fff]{1,12}?[上中时])?"  # …于某某在发布会上表示
+                             r"(?:主持|参加|出席|讲话|指出|强调|表示|介绍|要求|通报)")
+# A news story's byline (（记者杨某 张某）, 通讯员李某): who wrote it, not anyone it names as acting.
+_BYLINE = re.compile(r"(?:记者|通讯员|实习生|责任编辑|编辑)[\s:：]*(?:[\u4e00-\u9fff]{2,3}[\s、，,]*){1,4}(?=[）)]|$|\s)")
 
 
 # The head of the party a notice cites for its guidance (学习贯彻习近平总书记重要指示精神, 以某某同志为核心的党中央),
@@ -35,7 +38,7 @@ def names_a_person(text: str) -> bool:
     >>> names_a_person("孟凡伟同志任办公室主任。"), names_a_person("由市碳达峰碳中和工作领导小组进行整体部署。")
     (True, False)
     """
-    text = _CITED_LEADER.sub("", text)
+    text = _BYLINE.sub("", _CITED_LEADER.sub("", text))
     if (_NAMED_HOLDER.search(text) or _NAMED_IN_CELL.search(text) or _POST_NAME_ACTS.search(text)
             or any(not _POST_COMRADE.search(m.group(1)) for m in _NAMED_COMRADE.finditer(text))):
         return True

@@ -301,11 +301,14 @@ def is_english(text: str) -> bool:
 # "who is the director of". (谁牵头 / 哪个部门负责 ask for a body and are not matched.)
 _PERSON_ASK = re.compile(
     r"(?:主任|组长|局长|区长|市长|县长|省长|书记|主席|站长|校长|院长|队长|指挥长|召集人|联系人)(?:是谁|由谁|叫什么|是哪位|由哪位)|"
-    r"(?:谁|哪位|哪一位)(?:[副正]?[区市县镇省]长|领导|同志)?(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|哪位(?:领导|同志)|"
+    r"(?:谁|哪位|哪一位)(?:[副正]?[区市县镇省]长|领导|同志)?(?:来)?(?:担任|兼任|当|分管|主管)|(?:分管|主管)[^，。？?]{0,12}(?:的是谁|是谁|是哪位)|"
+    r"哪一?位(?:领导|同志|官员|负责人|专家|嘉宾|发言人)|"
     r"\bwho (?:is|was|serves as)\b.{0,40}\b(?:director|head|leader|chair(?:man|person)?|chief|mayor|secretary)\b|"
     r"\bwho (?:heads|chairs)\b|"
     # who acted at a meeting (是谁主持的, 谁讲的话, 谁作的报告): a person, not the body that held it
     r"谁(?:来)?(?:主持|讲话|讲的话|作的?报告|做的?报告|出席|致辞|签发|带队)|"
+    # who spoke for an office at a press conference (由谁回答…问题, 介绍…的是谁): its spokesperson, by name
+    r"谁(?:来)?(?:回答|介绍|解读|答记者问)|(?:回答|介绍|解读)[^，。？?]{0,20}(?:的是谁|是谁|的是哪位|是哪位)|"
     r"\bwho (?:chaired|presided|spoke|gave the (?:speech|report)|signed)\b", re.I)
 
 
