@@ -67,3 +67,13 @@ def test_unknown_phrase_gives_no_terms():
 def test_everyday_words_for_networks_and_heads_reach_the_documents_words():
     assert any("互联网" in s for s in _terms("Is internet access planned for rural clinics?"))
     assert any("组长" in s for s in _terms("Who heads the county's working group?"))
+
+
+def test_everyday_policy_words_of_a_resident_are_read():
+    # General words of notices to residents and firms (fees waived, rent, licences), not any one notice's wording.
+    spellings = {s for t in translate_english("Are tolls waived and is my driver's license still valid?")[0]
+                 for s in t.spellings}
+    assert {"通行费", "免收", "驾驶证"} <= spellings
+    spellings = {s for t in translate_english("Can the landlord defer the rent, and who refunds the invoice?")[0]
+                 for s in t.spellings}
+    assert {"租金", "缓缴", "发票", "退还"} <= spellings
