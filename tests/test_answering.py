@@ -2067,6 +2067,10 @@ def test_a_question_asking_what_parts_a_document_has_gets_its_top_level_headings
                             _equal_weights, children=_children_in(parts))
     quoted = answer.text.split("[1]")[0]
     assert "一、工作目标；二、重点任务；三、保障措施" in quoted and "发文信息" not in quoted and "牵头" not in quoted
+    # Asked in words of its own beside a run of the title's words (教育提升): still the plan's parts.
+    answer = compose_answer(parse_query("区里的教育提升工作在师资和校舍上要从哪几个方面重点发力攻坚？"),
+                            SearchResult([_good(parts[2])]), NOTICES, _equal_weights, children=_children_in(parts))
+    assert "一、工作目标；二、重点任务；三、保障措施" in answer.text.split("[1]")[0]
 
 
 def test_the_parts_of_a_report_whose_top_headings_are_unnumbered_are_the_numbered_parts_of_its_section():

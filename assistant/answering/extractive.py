@@ -616,7 +616,7 @@ def _top_level_list(query: Query, hits: list[Hit], weights: list[float], childre
         return None
     top = hits[0]
     title_coverage = term_coverage(query.terms, top.chunk.notice_title.lower(), weights)
-    if title_coverage < tuning.heading_list_min_coverage:
+    if title_coverage < tuning.heading_list_min_coverage and not _writes_title(query.text, top.chunk.notice_title):
         return None
     # The outline's first numbered level (一、…), not 发文信息: in a report whose top headings are unnumbered
     # (回顾, 今年的工作安排), the numbered parts of the section the best clause is in.
@@ -627,6 +627,22 @@ def _top_level_list(query: Query, hits: list[Hit], weights: list[float], childre
             lead = f"全文分为{len(items)}部分：" if depth == 0 else path[depth - 1].rstrip("：:") + "："
             return Evidence(top, [lead, "；".join(items[:MAX_CHILD_HEADINGS])], True, section=tuple(path[:depth]))
     return None
+
+
+# Words of any notice's title that name no one notice: what it is, who issues it, that it is about something.
+_TITLE_FRAME = re.compile(r"关于|印发|通知|意见|方案|办法|人民政府|办公室|办公厅")
+_TITLE_SPAN = 4  # characters of the title the question writes as they stand (政府工作 of 政府工作报告)
+
+
+def _writes_title(question: str, title: str) -> bool:
+    """Whether the question writes a run of the notice's own title words (今年政府工作从哪几个方面发力 → 政府工作报告),
+    however few of its terms the title holds.
+
+    >>> _writes_title("今年政府工作从哪几个方面发力？", "政府工作报告"), _writes_title("今年有哪些通知？", "关于某事的通知")
+    (True, False)
+    """
+    spans = {title[i:i + _TITLE_SPAN] for i in range(len(title) - _TITLE_SPAN + 1)}
+    return any(span in question and not _TITLE_FRAME.search(span) and _HAN.fullmatch(span) for span in spans)
 
 
 def choose_sources(query: Query, evidence: list[Evidence], k: int | None = None,
