@@ -127,7 +127,7 @@ QUESTION_SETS = [  # (name, corpus, dev files, frozen test files), files in eval
       "sample_dev25.jsonl", "sample_dev26.jsonl", "sample_dev27.jsonl", "sample_dev28.jsonl",
       "sample_dev29.jsonl", "sample_dev30.jsonl", "sample_dev31.jsonl",
       "sample_dev32.jsonl", "sample_dev33.jsonl", "sample_dev34.jsonl",
-      "sample_dev35.jsonl", "sample_dev36.jsonl", "sample_dev37.jsonl"],
+      "sample_dev35.jsonl", "sample_dev36.jsonl", "sample_dev37.jsonl", "sample_dev38.jsonl"],
      ["sample_test.jsonl"]),
     ("ncp", SHARED / "corpus-ncp",
      ["ncp_dev.jsonl", "ncp_dev2.jsonl", "ncp_dev3.jsonl", "ncp_dev4.jsonl", "ncp_dev5.jsonl", "ncp_dev6.jsonl",
@@ -136,7 +136,7 @@ QUESTION_SETS = [  # (name, corpus, dev files, frozen test files), files in eval
       "ncp_dev15.jsonl", "ncp_dev16.jsonl", "ncp_dev17.jsonl", "ncp_dev18.jsonl",
       "ncp_dev19.jsonl", "ncp_dev20.jsonl", "ncp_dev21.jsonl", "ncp_dev22.jsonl", "ncp_dev23.jsonl", "ncp_dev24.jsonl", "ncp_dev25.jsonl",
       "ncp_dev26.jsonl", "ncp_dev27.jsonl", "ncp_dev28.jsonl", "ncp_dev29.jsonl", "ncp_dev30.jsonl",
-      "ncp_dev31.jsonl", "ncp_dev32.jsonl", "ncp_dev33.jsonl"],
+      "ncp_dev31.jsonl", "ncp_dev32.jsonl", "ncp_dev33.jsonl", "ncp_dev34.jsonl"],
      ["ncp_test.jsonl"]),
 ]
 BOTH = [(name, corpus, [REPO_ROOT / "eval" / f for f in dev + test if (REPO_ROOT / "eval" / f).exists()])
