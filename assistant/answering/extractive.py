@@ -516,6 +516,8 @@ def _asked_which(term: Term, query: Query) -> bool:
                               rf"(?:[a-z]+\s+){{0,2}}?{source}", text))
     return bool(re.search(rf"{_WHICH_BEFORE}{source}|{source}{_WHICH_AFTER}|"
                           rf"[\d两二三四五六七八九十几]\s*[个项类种条家位所座处]{source}", text))
+
+
 # A question asking what parts a document has (分哪几个方面, 包括哪几部分, 有几大块).
 _ASKS_PARTS = re.compile(r"(?:哪|几)[几个大]*(?:个|大)?(?:方面|部分|板块|块|章)")
 # A list question's one-character item word: 下设哪几个组, 分哪几类, 有哪些项.
@@ -1264,9 +1266,9 @@ def compose_answer(query: Query, result: SearchResult, notices: dict[str, Notice
 
     children(chunk) gives the sub-headings under a clause, for a list its text only introduces; `more()`
     gives further clauses of the best notice, for a second asked kind its best clauses do not show;
-    `search_part(part)` the clauses for one of several questions asked at once (query.parts), `search_part_in(part,
-    notice_id)` those of one notice; `more_of(notice_id)`
-    a notice's best clauses, for a comparison whose clause of one place only matches well."""
+    `search_part(part)` the clauses for one of several questions asked at once (query.parts) and
+    `search_part_in(part, notice_id)` those of one notice; `more_of(notice_id)` a notice's best clauses, for a
+    comparison whose clause of one place only matches well, or for the speaker a news story names apart."""
     hits = result.hits[:k]
     if result.empty_reason:
         return _offer_instead(query, result, notices, weigh, k, children, tuning)

@@ -437,7 +437,8 @@ def romanized_names(text: str) -> list[tuple[str, str]]:
     # A place or thing the documents name, in pinyin as one word (Xiaotangshan-style hospitals, firms in Yizhuang):
     # ("", word); the corpus's words say which are Chinese.
     in_pairs = {w for pair in pairs for w in pair}
-    return pairs + list(dict.fromkeys(("", w.lower()) for w in _ROMANIZED_WORD.findall(text) if w.lower() not in in_pairs))
+    words = [w.lower() for w in _ROMANIZED_WORD.findall(text)]
+    return pairs + list(dict.fromkeys(("", w) for w in words if w not in in_pairs))
 
 
 def with_names(query: Query, names: dict[str, str]) -> Query:

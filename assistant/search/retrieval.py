@@ -127,9 +127,9 @@ class Searcher:
 
     def names_in_pinyin(self, romanized: list[tuple[str, str]]) -> dict[str, str]:
         """The corpus's spelling of each name in pinyin (("chen", "xiaodong") → 陈晓东, ("", "yizhuang") → 亦庄), where
-        exactly one reads so: an English question names people, and places below a county, as the documents write them. A name the tokenizer
-        keeps whole is one of the corpus's words; one it cuts (孙/立新) is its given name's word after a
-        character read as the surname."""
+        exactly one reads so: an English question names people, and places below a county, as the documents write
+        them. A name the tokenizer keeps whole is one of the corpus's words; one it cuts (孙/立新) is its given
+        name's word after a character read as the surname."""
         found: dict[str, str] = {}
         for surname, given in romanized:
             spellings = set(self._words_by_pinyin.get(surname + given, []))
