@@ -5,10 +5,10 @@ Pure logic over a parsed Query and retrieved Hits; nothing here loads a model or
 from __future__ import annotations
 
 import re
-
-import cn2an
 from dataclasses import dataclass, field, replace
 from typing import Callable
+
+import cn2an
 
 from assistant.govdocs.clauses import looks_back
 from assistant.govdocs.cleaning import clean_text
@@ -18,8 +18,8 @@ from assistant.govdocs.places import ancestors, find_places, gazetteer
 from assistant.govdocs.sentences import DUTY_WITHOUT_SUBJECT, clause_sentences
 from assistant.models import Chunk, Notice
 from assistant.govdocs.patterns import DOC_NUMBER, marker_of
-from assistant.search.query import (ASKS_ACTUAL, HOW_MANY, ITEM_CLASSIFIERS, QUESTION_SENTENCE, Query, Term, count_of,
-                                    stated_count)
+from assistant.search.query import (ASKS_ACTUAL, EN_NUMBERS, HOW_MANY, ITEM_CLASSIFIERS, QUESTION_SENTENCE, Query,
+                                    Term, count_of, stated_count)
 from assistant.models import Answer, Citation, Hit, SearchResult, notice_date, notice_line
 from assistant.search.retrieval import term_coverage
 from .decline import answer_probability, signals_of
@@ -512,7 +512,7 @@ def _asked_which(term: Term, query: Query) -> bool:
     text = query.text.lower()
     source = re.escape(term.source.lower())
     if query.lang == "en":
-        return bool(re.search(rf"\b(?:which|what|several|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+        return bool(re.search(rf"\b(?:which|what|several|{EN_NUMBERS}|\d+)\s+"
                               rf"(?:[a-z]+\s+){{0,2}}?{source}", text))
     return bool(re.search(rf"{_WHICH_BEFORE}{source}|{source}{_WHICH_AFTER}|"
                           rf"[\d两二三四五六七八九十几]\s*[个项类种条家位所座处]{source}", text))
@@ -952,7 +952,7 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
             lead = clause_showing_kind(part, [found[0]] + [e for e in evidence if e.hit is not found[0].hit], tuning)
             found = [lead] + found[1:] if lead is not None else found
         if found and chosen and search_part_in is not None:
-            found = _from_same_notice(part, own, chosen, found, weigh, search_part_in, k, tuning)
+            found = _from_same_notice(part, own, chosen, found, weights, weigh, search_part_in, k, tuning)
         extra = next((e for e in found if all(e.hit.chunk is not c.hit.chunk for c in chosen)), None)
         wanted = asked_kinds(part)
         if not found and wanted and chosen:
@@ -969,15 +969,14 @@ def answer_parts(query: Query, sources: list[Evidence], weigh: Callable[[list[Te
 
 
 def _from_same_notice(part: Query, own: list[Term], chosen: list[Evidence], found: list[Evidence],
-                      weigh: Callable[[list[Term]], list[float]], search_part_in: Callable[[Query, str], list[Hit]],
-                      k: int, tuning: Tuning) -> list[Evidence]:
+                      weights: list[float], weigh: Callable[[list[Term]], list[float]],
+                      search_part_in: Callable[[Query, str], list[Hit]], k: int, tuning: Tuning) -> list[Evidence]:
     """A part naming no place or subject of its own (…多少天内必须办完？超时了会怎么样？) asks about what the question
     is about: the clause of the notice already quoted that matches the part's own words as well as the clause its
     own search found elsewhere answers it (超过办结时限的，系统显示红灯 — not another notice's 系统集成改革)."""
     home = chosen[0].hit.chunk.notice_id
     if found[0].hit.chunk.notice_id == home or not own or find_places(part.text):
         return found
-    weights = weigh(part.terms)
     own_weights = weigh(own)
 
     def own_coverage(e: Evidence) -> float:

@@ -30,9 +30,9 @@ ITEM_CLASSIFIERS = "个项条类种件批家所座处道步点招级层"
 
 # Question kinds, tried in this order; a question may have several (谁负责？啥时候完成？).
 # Numbers an English question counts items in (which six rivers, the three measures).
-_EN_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-_EN_COUNT = {w: n for n, w in enumerate(_EN_NUMBERS.split("|"), start=2)}
-_EN_ASKED_COUNT = re.compile(rf"\b(?:which|what|name|list)(?: the)?\s+({_EN_NUMBERS}|\d{{1,2}})\s+[a-z]", re.IGNORECASE)
+EN_NUMBERS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_EN_COUNT = {w: n for n, w in enumerate(EN_NUMBERS.split("|"), start=2)}
+_EN_ASKED_COUNT = re.compile(rf"\b(?:which|what|name|list)(?: the)?\s+({EN_NUMBERS}|\d{{1,2}})\s+[a-z]", re.IGNORECASE)
 
 
 _KIND_RULES: list[tuple[str, re.Pattern]] = [
@@ -74,7 +74,7 @@ _KIND_RULES: list[tuple[str, re.Pattern]] = [
                         r"which (?:three|two|four|five)|\blist(?:s|ed)?\b|what are|"
                         # which six rivers does…, what working groups were…: which/what and a plural noun asked of
                         # (not 'ss', 'us', 'is': what progress has…, what status is…)
-                        rf"\b(?:which|what)\s+(?:(?:{_EN_NUMBERS}|\d{{1,2}})\s+)?(?:[a-z'-]+\s+){{0,2}}"
+                        rf"\b(?:which|what)\s+(?:(?:{EN_NUMBERS}|\d{{1,2}})\s+)?(?:[a-z'-]+\s+){{0,2}}"
                         r"[a-z'-]*[a-hj-rtv-z]s\s+(?:are|were|do|does|did|have|has|had|will|would|should|must|can|"
                         r"is|was)\b")),
     # Which documents a gazette issue or file holds: 这期公报发布了哪些文件 / 第7期收录了几份通知.
